@@ -1,0 +1,51 @@
+# Two commands matter: `make run` (the embedded demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The embedded demo: SQLite, no services, secure cookies off because it is served over http.
+DEMO_ENV := SECURE_COOKIES=false
+
+# The test services (scripts/test-services.sh starts them).
+TEST_ENV := SECRET_KEY=test-only-secret-key \
+	DATABASE_URL=postgres://sutohamu:sutohamu@127.0.0.1:5432/sutohamu \
+	REDIS_URL=redis://127.0.0.1:6379/0
+
+.PHONY: run test lint messages dev clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+run: $(BIN)/.installed
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	@echo ""
+	@echo "SuToHaMu is running at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	@echo ""
+	$(DEMO_ENV) $(BIN)/gunicorn sutohamu.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+dev: $(BIN)/.installed
+	DEBUG=true $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(BIN)/.installed
+	bash scripts/test-services.sh
+	$(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore .venv -v0
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: $(BIN)/.installed
+	DEBUG=true $(BIN)/python manage.py makemessages -l sv -l en --ignore .venv --ignore staticfiles
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore .venv
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,227 @@
+"""The one place that says what each role may do.
+
+Views, templates and services ask this module; none of them looks at role names. A capability
+comes only from a role that is active today, so an ended role grants nothing. Per-object access
+(a case shared with another organisation) goes through django-guardian, wrapped here so that an
+object grant also needs an active role.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import assign_perm, remove_perm
+
+from councils.choices import OrganisationKind
+
+from .choices import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest, HttpResponse
+
+    from councils.models import Organisation
+
+    from .models import RoleAssignment, User
+
+    AnyUser = User | AnonymousUser
+
+
+class Capability(enum.StrEnum):
+    VIEW_COOPERATION = "view_cooperation"  # agreement, bodies, medskick, priorities
+    EDIT_OWN_BODIES = "edit_own_bodies"  # bodies where the person is coordinator or chair
+    PREPARE_MEETINGS = "prepare_meetings"
+    REPORT_CONCERN = "report_concern"  # open a case for a municipality
+    FOLLOW_OWN_REPORTS = "follow_own_reports"  # reference and status of what one reported
+    WORK_CASES = "work_cases"  # full case content of the role's municipality
+    REVIEW_ESCALATIONS = "review_escalations"  # the organisation's receiver queue
+    RECORD_SECURITY_SERVICE_NOTICE = "record_security_service_notice"
+    VIEW_STATUS_REPORTS = "view_status_reports"  # aggregated figures only
+    MANAGE_ACCOUNTS = "manage_accounts"  # people, roles, memberships
+    MANAGE_REFERENCE_DATA = "manage_reference_data"  # organisations, bodies
+    READ_ACCESS_LOG = "read_access_log"  # who read which case; never case text
+
+
+C = Capability
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.COORDINATOR: frozenset(
+        {
+            C.VIEW_COOPERATION,
+            C.EDIT_OWN_BODIES,
+            C.PREPARE_MEETINGS,
+            C.REPORT_CONCERN,
+            C.FOLLOW_OWN_REPORTS,
+            C.WORK_CASES,
+            C.REVIEW_ESCALATIONS,
+            C.VIEW_STATUS_REPORTS,
+        }
+    ),
+    Role.COUNCIL_MEMBER: frozenset({C.VIEW_COOPERATION, C.REPORT_CONCERN, C.FOLLOW_OWN_REPORTS}),
+    Role.COMMUNITY_POLICE: frozenset(
+        {
+            C.VIEW_COOPERATION,
+            C.EDIT_OWN_BODIES,
+            C.PREPARE_MEETINGS,
+            C.REVIEW_ESCALATIONS,
+            C.RECORD_SECURITY_SERVICE_NOTICE,
+        }
+    ),
+    Role.POLICE_AREA_CHIEF: frozenset(
+        {C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS, C.VIEW_STATUS_REPORTS}
+    ),
+    Role.AGERA: frozenset({C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS}),
+    Role.COUNTY_BOARD: frozenset({C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS}),
+    Role.STEERING_GROUP: frozenset({C.VIEW_COOPERATION, C.VIEW_STATUS_REPORTS}),
+    Role.ADMINISTRATOR: frozenset(
+        {C.VIEW_COOPERATION, C.MANAGE_ACCOUNTS, C.MANAGE_REFERENCE_DATA}
+    ),
+    Role.DATA_PROTECTION_OFFICER: frozenset({C.READ_ACCESS_LOG}),
+}
+
+# Capabilities that open the content of a case; the administrator and the data protection
+# officer must never hold one of these.
+CASE_CONTENT_CAPABILITIES: frozenset[Capability] = frozenset({C.WORK_CASES})
+
+# Where each role can be held; None means any organisation.
+ROLE_ORGANISATION_KINDS: dict[Role, frozenset[str] | None] = {
+    Role.COORDINATOR: frozenset({OrganisationKind.MUNICIPALITY}),
+    Role.COUNCIL_MEMBER: frozenset({OrganisationKind.MUNICIPALITY}),
+    Role.COMMUNITY_POLICE: frozenset({OrganisationKind.POLICE_AREA}),
+    Role.POLICE_AREA_CHIEF: frozenset({OrganisationKind.POLICE_AREA}),
+    Role.AGERA: frozenset({OrganisationKind.CIVIL_SOCIETY}),
+    Role.COUNTY_BOARD: frozenset({OrganisationKind.COUNTY_BOARD}),
+    Role.STEERING_GROUP: frozenset(
+        {OrganisationKind.MUNICIPALITY, OrganisationKind.POLICE_AREA}
+    ),
+    Role.ADMINISTRATOR: None,
+    Role.DATA_PROTECTION_OFFICER: None,
+}
+
+
+def role_fits_organisation(role: str, organisation: Organisation) -> bool:
+    kinds = ROLE_ORGANISATION_KINDS[Role(role)]
+    return kinds is None or organisation.kind in kinds
+
+
+def active_roles(user: AnyUser) -> list[RoleAssignment]:
+    """The user's roles in force today, read once per user object and day."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    today = timezone.localdate()
+    cached = getattr(user, "_active_roles_cache", None)
+    if cached is None or cached[0] != today:
+        from .models import RoleAssignment
+
+        roles = list(
+            RoleAssignment.objects.active(today).filter(user=user).select_related("organisation")
+        )
+        user._active_roles_cache = (today, roles)  # type: ignore[union-attr]
+        return roles
+    return cached[1]
+
+
+def forget_roles(user: AnyUser) -> None:
+    """Drop the per-object cache after roles change within one request or test."""
+    if hasattr(user, "_active_roles_cache"):
+        del user._active_roles_cache  # type: ignore[union-attr]
+
+
+def capabilities_of(user: AnyUser) -> frozenset[Capability]:
+    caps: set[Capability] = set()
+    for assignment in active_roles(user):
+        caps |= ROLE_CAPABILITIES[Role(assignment.role)]
+    return frozenset(caps)
+
+
+def has_capability(
+    user: AnyUser, capability: Capability, organisation: Organisation | int | None = None
+) -> bool:
+    """True when an active role grants the capability, at the organisation if one is named."""
+    if organisation is None:
+        return capability in capabilities_of(user)
+    return _organisation_id(organisation) in organisation_ids_with(user, capability)
+
+
+def organisation_ids_with(user: AnyUser, capability: Capability) -> frozenset[int]:
+    """Ids of the organisations at which the user holds the capability today."""
+    return frozenset(
+        a.organisation_id
+        for a in active_roles(user)
+        if capability in ROLE_CAPABILITIES[Role(a.role)]
+    )
+
+
+def organisations_with(user: AnyUser, capability: Capability) -> list[Organisation]:
+    seen: dict[int, Organisation] = {}
+    for a in active_roles(user):
+        if capability in ROLE_CAPABILITIES[Role(a.role)]:
+            seen.setdefault(a.organisation_id, a.organisation)
+    return sorted(seen.values(), key=lambda o: o.name)
+
+
+def can_read_case_content(user: AnyUser) -> bool:
+    return bool(capabilities_of(user) & CASE_CONTENT_CAPABILITIES)
+
+
+def require(user: AnyUser, capability: Capability) -> None:
+    if not has_capability(user, capability):
+        raise PermissionDenied
+
+
+def capability_required(
+    capability: Capability,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """View decorator: 403 unless an active role grants the capability (sign-in checked first)."""
+    from django.contrib.auth.decorators import login_required
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# Per-object grants (django-guardian). The later case issues call these, never guardian itself.
+
+
+def grant_object(user: User, permission: str, obj: models.Model) -> None:
+    assign_perm(permission, user, obj)
+
+
+def revoke_object(user: User, permission: str, obj: models.Model) -> None:
+    remove_perm(permission, user, obj)
+
+
+def has_object_grant(user: AnyUser, permission: str, obj: models.Model) -> bool:
+    """A guardian grant counts only while the person holds some active role.
+
+    Explicit user grants only: guardian's superuser shortcut must not open case content.
+    """
+    if not active_roles(user):
+        return False
+    codename = permission.split(".")[-1]
+    return codename in ObjectPermissionChecker(user).get_user_perms(obj)
+
+
+def users_with_grant(permission: str, obj: models.Model) -> Iterable[User]:
+    from guardian.shortcuts import get_users_with_perms
+
+    codename = permission.split(".")[-1]
+    return get_users_with_perms(obj, only_with_perms_in=[codename], with_superusers=False)
+
+
+def _organisation_id(organisation: Organisation | int) -> int:
+    return organisation if isinstance(organisation, int) else organisation.pk

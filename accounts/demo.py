@@ -1,0 +1,54 @@
+"""Demo accounts, one or more per role, with fictitious names; password "demo" in the demo only."""
+
+from __future__ import annotations
+
+import datetime
+
+from councils.models import Organisation
+from sutohamu.demo import DEMO_PASSWORD, upsert
+
+from .choices import Role
+from .models import RoleAssignment, User
+
+ROLE_START = datetime.date(2025, 1, 1)
+
+# username, first name, last name, job title, role, organisation code
+ACCOUNTS: list[tuple[str, str, str, str, Role, str]] = [
+    ("samordnare.sunne", "Lena", "Ekström", "Samordnare trygghet", Role.COORDINATOR, "SUN"),
+    ("samordnare.torsby", "Per", "Lindqvist", "Folkhälsosamordnare", Role.COORDINATOR, "TOR"),
+    ("samordnare.hagfors", "Maria", "Holmgren", "Samordnare ANDT", Role.COORDINATOR, "HAG"),
+    ("samordnare.munkfors", "Johan", "Dahlberg", "Samordnare", Role.COORDINATOR, "MUN"),
+    ("rektor.sunne", "Eva", "Sjögren", "Rektor gymnasieskola", Role.COUNCIL_MEMBER, "SUN"),
+    ("kommunpolis", "Anders", "Nyholm", "Kommunpolis", Role.COMMUNITY_POLICE, "LPO-NV"),
+    ("lpo.chef", "Helena", "Strandberg", "Lokalpolisområdeschef", Role.POLICE_AREA_CHIEF,
+     "LPO-NV"),
+    ("agera", "Sara", "Lundmark", "Regional samordnare VBE", Role.AGERA, "AGERA"),
+    ("lansstyrelsen", "Mikael", "Björkman", "Samordnare brottsförebyggande", Role.COUNTY_BOARD,
+     "LST-S"),
+    ("styrgrupp.sunne", "Göran", "Eklund", "Kommunstyrelsens ordförande", Role.STEERING_GROUP,
+     "SUN"),
+    ("admin", "Tove", "Larsson", "Systemförvaltare", Role.ADMINISTRATOR, "SUN"),
+    ("dso", "Erik", "Norling", "Dataskyddsombud", Role.DATA_PROTECTION_OFFICER, "SUN"),
+]
+
+
+def seed() -> None:
+    organisations = {o.code: o for o in Organisation.objects.all()}
+    for username, first, last, title, role, org_code in ACCOUNTS:
+        user = upsert(
+            User,
+            {"username": username},
+            {"first_name": first, "last_name": last, "job_title": title, "is_active": True},
+        )
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        upsert(
+            RoleAssignment,
+            {"user": user, "role": role, "organisation": organisations[org_code]},
+            {"start_date": ROLE_START, "end_date": None},
+        )
+
+
+def account_lines() -> list[str]:
+    return [f"  {username:<22} {role.label}" for username, *_, role, _org in ACCOUNTS]

@@ -1,0 +1,1 @@
+"""Concern cases: built by the cases issue."""

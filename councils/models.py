@@ -1,0 +1,119 @@
+"""Organisations of the five-level model and the bodies the cooperation meets in."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import BodyKind, Level, OrganisationKind
+
+municipality_code_validator = RegexValidator(
+    r"^\d{4}$", _("A municipality code has exactly four digits.")
+)
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def active(self) -> OrganisationQuerySet:
+        return self.filter(is_active=True)
+
+    def municipalities(self) -> OrganisationQuerySet:
+        return self.filter(kind=OrganisationKind.MUNICIPALITY)
+
+
+class Organisation(models.Model):
+    """A party at one of the five levels; new municipalities and partners are rows, not code."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    code = models.CharField(
+        _("short code"),
+        max_length=12,
+        unique=True,
+        help_text=_("Used in case references, e.g. SUN for Sunne."),
+        validators=[RegexValidator(r"^[A-Z0-9-]+$", _("Use capital letters, digits and hyphens."))],
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    municipality_code = models.CharField(
+        _("municipality code"),
+        max_length=4,
+        blank=True,
+        null=True,
+        unique=True,
+        validators=[municipality_code_validator],
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["level", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=OrganisationKind.MUNICIPALITY)
+                | (Q(municipality_code__isnull=False) & Q(level=Level.MUNICIPALITY)),
+                name="municipality_has_code_and_level_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_municipality(self) -> bool:
+        return self.kind == OrganisationKind.MUNICIPALITY
+
+
+class Body(models.Model):
+    """A group that meets: a municipality's local council, the working group or the steering group."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=BodyKind.choices)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bodies",
+        limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
+    )
+    min_meetings_per_year = models.PositiveSmallIntegerField(_("fewest meetings a year"))
+    max_meetings_per_year = models.PositiveSmallIntegerField(_("most meetings a year"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=BodyKind.LOCAL_COUNCIL) | Q(municipality__isnull=False),
+                name="local_council_has_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=Q(kind=BodyKind.LOCAL_COUNCIL),
+                name="one_local_council_per_municipality",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_meetings_per_year__lte=models.F("max_meetings_per_year")),
+                name="body_meeting_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,1 @@
+"""Meetings of every body: built by the meetings issue."""

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install (where missing) and start PostgreSQL and Redis for the tests. Idempotent; needs root.
+set -euo pipefail
+
+missing=()
+command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# PostgreSQL: start the newest cluster, then a role that may create the test database.
+version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$version main$" || pg_createcluster "$version" main
+pg_lsclusters -h | grep -q "^$version main .* online" || pg_ctlcluster "$version" main start
+for _ in $(seq 1 30); do
+  runuser -u postgres -- pg_isready -q && break
+  sleep 1
+done
+psql_admin() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -tAc "$1"; }
+[ "$(psql_admin "SELECT 1 FROM pg_roles WHERE rolname='sutohamu'")" = "1" ] \
+  || psql_admin "CREATE ROLE sutohamu LOGIN PASSWORD 'sutohamu' CREATEDB"
+[ "$(psql_admin "SELECT 1 FROM pg_database WHERE datname='sutohamu'")" = "1" ] \
+  || runuser -u postgres -- createdb -O sutohamu sutohamu
+
+# Redis on loopback, without persistence.
+if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no >/dev/null
+  for _ in $(seq 1 30); do
+    redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+fi
+echo "PostgreSQL $version and Redis are up."

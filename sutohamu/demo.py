@@ -1,0 +1,34 @@
+"""Demo data plumbing shared by the apps' demo modules.
+
+Each app has a `demo.py` with a `seed()` function; `manage.py seed_demo` runs them in the order
+below. Everything is fictitious: no real person, address or case.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+
+M = TypeVar("M", bound=models.Model)
+
+SEEDERS: list[str] = [
+    "councils.demo.seed",
+    "accounts.demo.seed",
+]
+
+DEMO_PASSWORD = "demo"
+
+
+def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any] | None = None) -> M:
+    """Create or update a row, saving only when something differs (so history stays quiet)."""
+    values = values or {}
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        return model._default_manager.create(**lookup, **values)
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    if changed:
+        for key in changed:
+            setattr(obj, key, values[key])
+        obj.save(update_fields=changed)
+    return obj
