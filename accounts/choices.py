@@ -10,7 +10,7 @@ class Role(models.TextChoices):
     COMMUNITY_POLICE = "kommunpolis", _("Community police officer")
     POLICE_AREA_CHIEF = "lpo_chef", _("Local police area chief")
     AGERA = "agera", _("Agera Värmland staff")
-    COUNTY_BOARD = "lansstyrelsen", _("County administrative board")
+    COUNTY_BOARD = "lansstyrelsen", _("County administrative board staff")
     STEERING_GROUP = "styrgrupp", _("Steering group member")
     ADMINISTRATOR = "administrator", _("Administrator")
     DATA_PROTECTION_OFFICER = "dataskyddsombud", _("Data protection officer")

@@ -1,0 +1,59 @@
+"""The start page shows each role its own panels."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.choices import Role
+from accounts.panels import PANELS
+from tests.accounts.factories import UserFactory, user_with_role
+
+PANELS_BY_ROLE = {
+    Role.COORDINATOR: {"cases", "report", "my_reports", "queue", "meetings", "reports"},
+    Role.COUNCIL_MEMBER: {"report", "my_reports"},
+    Role.COMMUNITY_POLICE: {"queue", "meetings"},
+    Role.POLICE_AREA_CHIEF: {"queue", "reports"},
+    Role.AGERA: {"queue"},
+    Role.COUNTY_BOARD: {"queue"},
+    Role.STEERING_GROUP: {"reports"},
+    Role.ADMINISTRATOR: {"accounts"},
+    Role.DATA_PROTECTION_OFFICER: {"access_log"},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_sees_its_own_panels(client, role):
+    client.force_login(user_with_role(role))
+    body = client.get(reverse("home")).content.decode()
+    shown = {p.key for p in PANELS if f'id="panel-{p.key}"' in body}
+    assert shown == PANELS_BY_ROLE[role]
+
+
+@pytest.mark.django_db
+def test_person_without_role_sees_no_panel(client):
+    client.force_login(UserFactory())
+    body = client.get(reverse("home")).content.decode()
+    assert 'class="panel"' not in body
+    assert "Du har ingen aktiv roll" in body
+
+
+@pytest.mark.django_db
+def test_layout_has_skip_link_landmarks_and_language_switch(client):
+    client.force_login(user_with_role(Role.COORDINATOR))
+    body = client.get(reverse("home")).content.decode()
+    assert 'href="#main"' in body
+    assert '<main id="main"' in body
+    assert "<nav" in body
+    assert 'name="language"' in body
+    assert "vendor/htmx.min.js" in body
+
+
+@pytest.mark.django_db
+def test_administration_is_for_administrators_only(client):
+    client.force_login(user_with_role(Role.COORDINATOR))
+    assert client.get(reverse("admin:index")).status_code == 302  # to the admin sign-in
+    client.force_login(user_with_role(Role.ADMINISTRATOR))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert reverse("admin:accounts_user_changelist") in response.content.decode()
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200

@@ -1,0 +1,54 @@
+"""docker-compose.yml is valid under the Compose Specification and has the services we run."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import yaml
+from django.conf import settings
+
+COMPOSE = settings.BASE_DIR / "docker-compose.yml"
+SCHEMA = settings.BASE_DIR.parent / "shared" / "compose-spec.json"
+
+
+def load_compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def validator() -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(json.loads(Path(SCHEMA).read_text()))
+
+
+def test_compose_file_is_valid_under_the_compose_spec():
+    errors = [e.message for e in validator().iter_errors(load_compose())]
+    assert errors == []
+
+
+def test_schema_check_would_catch_a_mistake():
+    broken = load_compose()
+    broken["services"]["web"]["helthcheck"] = broken["services"]["web"].pop("healthcheck")
+    assert any("helthcheck" in e.message for e in validator().iter_errors(broken))
+
+
+def test_compose_runs_web_worker_beat_database_and_redis_with_health_checks():
+    services = load_compose()["services"]
+    assert set(services) == {"web", "worker", "beat", "db", "redis"}
+    for name, service in services.items():
+        assert "healthcheck" in service, name
+    assert "gunicorn" in services["web"]["command"]
+    assert "worker" in services["worker"]["command"]
+    assert "beat" in services["beat"]["command"]
+    assert "db-data:/var/lib/postgresql/data" in services["db"]["volumes"]
+
+
+def test_app_services_wait_for_healthy_database_and_redis():
+    services = load_compose()["services"]
+    for name in ["web", "worker", "beat"]:
+        depends = services[name]["depends_on"]
+        assert depends["db"]["condition"] == "service_healthy"
+        assert depends["redis"]["condition"] == "service_healthy"
+
+
+def test_no_secret_is_committed_in_compose():
+    env = load_compose()["services"]["web"]["environment"]
+    assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")

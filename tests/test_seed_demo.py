@@ -1,0 +1,76 @@
+"""`seed_demo` loads the demo world and is idempotent."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.capabilities import capabilities_of
+from accounts.choices import Role
+from accounts.models import User
+from councils.choices import BodyKind, Level
+from councils.models import Body, Organisation
+
+DEMO_USERNAMES = {
+    "samordnare.sunne", "samordnare.torsby", "samordnare.hagfors", "samordnare.munkfors",
+    "rektor.sunne", "kommunpolis", "lpo.chef", "agera", "lansstyrelsen", "styrgrupp.sunne",
+    "admin", "dso",
+}
+
+
+def row_counts():
+    return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_gives_the_same_rows():
+    call_command("seed_demo", verbosity=0)
+    first = row_counts()
+    call_command("seed_demo", verbosity=0)
+    assert row_counts() == first
+
+
+@pytest.mark.django_db
+def test_demo_has_the_four_municipalities_and_all_five_levels():
+    call_command("seed_demo", verbosity=0)
+    codes = dict(Organisation.objects.municipalities().values_list("name", "municipality_code"))
+    assert codes == {
+        "Sunne kommun": "1766", "Torsby kommun": "1737",
+        "Hagfors kommun": "1783", "Munkfors kommun": "1762",
+    }
+    assert set(Organisation.objects.values_list("level", flat=True)) == set(Level.values)
+    for name in ["Länsstyrelsen Värmland", "Agera Värmland", "Säkerhetspolisen",
+                 "Polisregion Bergslagen", "Center mot våldsbejakande extremism"]:
+        assert Organisation.objects.filter(name=name).exists()
+
+
+@pytest.mark.django_db
+def test_demo_bodies_have_their_local_names():
+    call_command("seed_demo", verbosity=0)
+    councils = Body.objects.filter(kind=BodyKind.LOCAL_COUNCIL)
+    assert councils.count() == 4
+    names = " ".join(councils.values_list("name", flat=True))
+    for word in ["Trygghetsrådet", "brottsförebyggande råd", "Folkhälsorådet"]:
+        assert word in names
+    assert Body.objects.filter(kind=BodyKind.WORKING_GROUP).count() == 1
+    assert Body.objects.filter(kind=BodyKind.STEERING_GROUP).count() == 1
+
+
+@pytest.mark.django_db
+def test_every_role_has_a_demo_account_that_can_sign_in(client):
+    call_command("seed_demo", verbosity=0)
+    users = User.objects.filter(username__in=DEMO_USERNAMES)
+    assert set(users.values_list("username", flat=True)) == DEMO_USERNAMES
+    held = set(users.values_list("roles__role", flat=True))
+    assert held == set(Role.values)
+    assert all(capabilities_of(u) for u in users)
+    response = client.post(reverse("login"), {"username": "agera", "password": "demo"})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_the_accounts(capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "samordnare.sunne" in out
+    assert "demo" in out
