@@ -14,7 +14,7 @@ class RoleInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["organisation"]
 
-    def has_delete_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

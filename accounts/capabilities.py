@@ -80,9 +80,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.AGERA: frozenset({C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS}),
     Role.COUNTY_BOARD: frozenset({C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS}),
     Role.STEERING_GROUP: frozenset({C.VIEW_COOPERATION, C.VIEW_STATUS_REPORTS}),
-    Role.ADMINISTRATOR: frozenset(
-        {C.VIEW_COOPERATION, C.MANAGE_ACCOUNTS, C.MANAGE_REFERENCE_DATA}
-    ),
+    Role.ADMINISTRATOR: frozenset({C.VIEW_COOPERATION, C.MANAGE_ACCOUNTS, C.MANAGE_REFERENCE_DATA}),
     Role.DATA_PROTECTION_OFFICER: frozenset({C.READ_ACCESS_LOG}),
 }
 
@@ -98,9 +96,7 @@ ROLE_ORGANISATION_KINDS: dict[Role, frozenset[str] | None] = {
     Role.POLICE_AREA_CHIEF: frozenset({OrganisationKind.POLICE_AREA}),
     Role.AGERA: frozenset({OrganisationKind.CIVIL_SOCIETY}),
     Role.COUNTY_BOARD: frozenset({OrganisationKind.COUNTY_BOARD}),
-    Role.STEERING_GROUP: frozenset(
-        {OrganisationKind.MUNICIPALITY, OrganisationKind.POLICE_AREA}
-    ),
+    Role.STEERING_GROUP: frozenset({OrganisationKind.MUNICIPALITY, OrganisationKind.POLICE_AREA}),
     Role.ADMINISTRATOR: None,
     Role.DATA_PROTECTION_OFFICER: None,
 }

@@ -23,20 +23,48 @@ class Panel:
 
 PANELS: tuple[Panel, ...] = (
     Panel("cases", Capability.WORK_CASES, _("My cases"), _("You have no open cases.")),
-    Panel("report", Capability.REPORT_CONCERN, _("Report a concern"),
-          _("Concern reporting opens here once cases are in use.")),
-    Panel("my_reports", Capability.FOLLOW_OWN_REPORTS, _("Concerns I reported"),
-          _("You have not reported any concerns.")),
-    Panel("queue", Capability.REVIEW_ESCALATIONS, _("Escalations to my organisation"),
-          _("No escalations are waiting.")),
-    Panel("meetings", Capability.PREPARE_MEETINGS, _("Coming meetings"),
-          _("No meetings are planned yet.")),
-    Panel("reports", Capability.VIEW_STATUS_REPORTS, _("Status reports"),
-          _("No status reports are available yet.")),
-    Panel("accounts", Capability.MANAGE_ACCOUNTS, _("Accounts and roles"),
-          _("Manage people, roles and organisations in the administration.")),
-    Panel("access_log", Capability.READ_ACCESS_LOG, _("Access log"),
-          _("No case reads have been logged yet.")),
+    Panel(
+        "report",
+        Capability.REPORT_CONCERN,
+        _("Report a concern"),
+        _("Concern reporting opens here once cases are in use."),
+    ),
+    Panel(
+        "my_reports",
+        Capability.FOLLOW_OWN_REPORTS,
+        _("Concerns I reported"),
+        _("You have not reported any concerns."),
+    ),
+    Panel(
+        "queue",
+        Capability.REVIEW_ESCALATIONS,
+        _("Escalations to my organisation"),
+        _("No escalations are waiting."),
+    ),
+    Panel(
+        "meetings",
+        Capability.PREPARE_MEETINGS,
+        _("Coming meetings"),
+        _("No meetings are planned yet."),
+    ),
+    Panel(
+        "reports",
+        Capability.VIEW_STATUS_REPORTS,
+        _("Status reports"),
+        _("No status reports are available yet."),
+    ),
+    Panel(
+        "accounts",
+        Capability.MANAGE_ACCOUNTS,
+        _("Accounts and roles"),
+        _("Manage people, roles and organisations in the administration."),
+    ),
+    Panel(
+        "access_log",
+        Capability.READ_ACCESS_LOG,
+        _("Access log"),
+        _("No case reads have been logged yet."),
+    ),
 )
 
 

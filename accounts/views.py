@@ -18,4 +18,3 @@ def home(request: HttpRequest) -> HttpResponse:
         "accounts/home.html",
         {"roles": active_roles(request.user), "panels": panels_for(request.user)},
     )
-

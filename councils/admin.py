@@ -16,6 +16,12 @@ class OrganisationAdmin(CapabilityAdmin, SimpleHistoryAdmin):
 
 @admin.register(Body)
 class BodyAdmin(CapabilityAdmin, SimpleHistoryAdmin):
-    list_display = ["name", "kind", "municipality", "min_meetings_per_year", "max_meetings_per_year"]
+    list_display = [
+        "name",
+        "kind",
+        "municipality",
+        "min_meetings_per_year",
+        "max_meetings_per_year",
+    ]
     list_filter = ["kind"]
     list_select_related = ["municipality"]

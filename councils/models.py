@@ -78,7 +78,7 @@ class Organisation(models.Model):
 
 
 class Body(models.Model):
-    """A group that meets: a municipality's local council, the working group or the steering group."""
+    """A group that meets: a local council, the working group or the steering group."""
 
     kind = models.CharField(_("kind"), max_length=32, choices=BodyKind.choices)
     name = models.CharField(_("name"), max_length=120, unique=True)

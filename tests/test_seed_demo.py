@@ -12,9 +12,18 @@ from councils.choices import BodyKind, Level
 from councils.models import Body, Organisation
 
 DEMO_USERNAMES = {
-    "samordnare.sunne", "samordnare.torsby", "samordnare.hagfors", "samordnare.munkfors",
-    "rektor.sunne", "kommunpolis", "lpo.chef", "agera", "lansstyrelsen", "styrgrupp.sunne",
-    "admin", "dso",
+    "samordnare.sunne",
+    "samordnare.torsby",
+    "samordnare.hagfors",
+    "samordnare.munkfors",
+    "rektor.sunne",
+    "kommunpolis",
+    "lpo.chef",
+    "agera",
+    "lansstyrelsen",
+    "styrgrupp.sunne",
+    "admin",
+    "dso",
 }
 
 
@@ -35,12 +44,19 @@ def test_demo_has_the_four_municipalities_and_all_five_levels():
     call_command("seed_demo", verbosity=0)
     codes = dict(Organisation.objects.municipalities().values_list("name", "municipality_code"))
     assert codes == {
-        "Sunne kommun": "1766", "Torsby kommun": "1737",
-        "Hagfors kommun": "1783", "Munkfors kommun": "1762",
+        "Sunne kommun": "1766",
+        "Torsby kommun": "1737",
+        "Hagfors kommun": "1783",
+        "Munkfors kommun": "1762",
     }
     assert set(Organisation.objects.values_list("level", flat=True)) == set(Level.values)
-    for name in ["Länsstyrelsen Värmland", "Agera Värmland", "Säkerhetspolisen",
-                 "Polisregion Bergslagen", "Center mot våldsbejakande extremism"]:
+    for name in [
+        "Länsstyrelsen Värmland",
+        "Agera Värmland",
+        "Säkerhetspolisen",
+        "Polisregion Bergslagen",
+        "Center mot våldsbejakande extremism",
+    ]:
         assert Organisation.objects.filter(name=name).exists()
 
 

@@ -1,0 +1,78 @@
+"""`make run` from a clean clone serves the sign-in page within a minute, and the demo works."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+from django.conf import settings
+
+DEADLINE_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(opener, url, data=None):
+    try:
+        with opener.open(url, data=data, timeout=5) as response:
+            return response.status, response.read().decode()
+    except OSError:
+        return None, ""
+
+
+@pytest.mark.slow
+def test_run_command_from_clean_clone_serves_sign_in_and_demo_accounts(tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(settings.BASE_DIR), str(clone)], check=True)
+    port = free_port()
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}
+    }
+    log = (tmp_path / "run.log").open("w")
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        ["make", "run", f"PORT={port}"],
+        cwd=clone,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    try:
+        status = None
+        while time.monotonic() - started < DEADLINE_SECONDS and proc.poll() is None:
+            status, body = fetch(opener, f"{base}/logga-in/")
+            if status == 200:
+                break
+            time.sleep(1)
+        output = (tmp_path / "run.log").read_text()
+        assert status == 200, f"no sign-in page within {DEADLINE_SECONDS}s:\n{output[-3000:]}"
+        assert "Logga in" in body
+        assert f"http://127.0.0.1:{port}/" in output
+        assert "samordnare.sunne" in output and "password: demo" in output
+
+        token = next(c.value for c in jar if c.name == "csrftoken")
+        form = urllib.parse.urlencode(
+            {"username": "samordnare.sunne", "password": "demo", "csrfmiddlewaretoken": token}
+        ).encode()
+        status, body = fetch(opener, f"{base}/logga-in/", data=form)
+        assert status == 200
+        assert re.search(r"Välkommen, Lena", body)
+        assert "Sunne kommun" in body
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+        log.close()
