@@ -15,6 +15,7 @@ ROLE_START = datetime.date(2025, 1, 1)
 # username, first name, last name, job title, role, organisation code
 ACCOUNTS: list[tuple[str, str, str, str, Role, str]] = [
     ("samordnare.sunne", "Lena", "Ekström", "Samordnare trygghet", Role.COORDINATOR, "SUN"),
+    ("samordnare2.sunne", "Jonas", "Berglund", "Samordnare ANDT", Role.COORDINATOR, "SUN"),
     ("samordnare.torsby", "Per", "Lindqvist", "Folkhälsosamordnare", Role.COORDINATOR, "TOR"),
     ("samordnare.hagfors", "Maria", "Holmgren", "Samordnare ANDT", Role.COORDINATOR, "HAG"),
     ("samordnare.munkfors", "Johan", "Dahlberg", "Samordnare", Role.COORDINATOR, "MUN"),

@@ -64,3 +64,10 @@ def seed() -> None:
         {"kind": BodyKind.STEERING_GROUP, "name": "Styrgruppen för SuToHaMu"},
         {"min_meetings_per_year": 2, "max_meetings_per_year": 2},
     )
+
+
+def seed_cooperation() -> None:
+    """Memberships, the agreement, plans, priorities, promises and medskick (after accounts)."""
+    from . import demo_cooperation
+
+    demo_cooperation.seed()

@@ -15,17 +15,26 @@ M = TypeVar("M", bound=models.Model)
 SEEDERS: list[str] = [
     "councils.demo.seed",
     "accounts.demo.seed",
+    "councils.demo.seed_cooperation",
 ]
 
 DEMO_PASSWORD = "demo"
 
 
-def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any] | None = None) -> M:
-    """Create or update a row, saving only when something differs (so history stays quiet)."""
+def upsert(
+    model: type[M],
+    lookup: dict[str, Any],
+    values: dict[str, Any] | None = None,
+    create_only: dict[str, Any] | None = None,
+) -> M:
+    """Create or update a row, saving only when something differs (so history stays quiet).
+
+    `create_only` values (dates relative to today, say) are set on creation and never updated.
+    """
     values = values or {}
     obj = model._default_manager.filter(**lookup).first()
     if obj is None:
-        return model._default_manager.create(**lookup, **values)
+        return model._default_manager.create(**lookup, **values, **(create_only or {}))
     changed = [k for k, v in values.items() if getattr(obj, k) != v]
     if changed:
         for key in changed:

@@ -177,3 +177,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Uploads (the signed agreement): PDF only, at most this size.
+MAX_UPLOAD_BYTES: int = env.int("MAX_UPLOAD_MB", default=10) * 1_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

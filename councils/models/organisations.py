@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import BodyKind, Level, OrganisationKind
+if TYPE_CHECKING:
+    from .memberships import MeetingPlan
+
+from ..choices import BodyKind, Level, MembershipKind, OrganisationKind
 
 municipality_code_validator = RegexValidator(
     r"^\d{4}$", _("A municipality code has exactly four digits.")
@@ -77,6 +83,39 @@ class Organisation(models.Model):
         return self.kind == OrganisationKind.MUNICIPALITY
 
 
+class BodyQuerySet(models.QuerySet["Body"]):
+    def with_member(self, user: object) -> BodyQuerySet:
+        """Bodies in which the person holds a membership in force today."""
+        from .memberships import Membership
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(
+            Exists(Membership.objects.active().filter(body=OuterRef("pk"), user=user))
+        )
+
+    def visible_to(self, user: object) -> BodyQuerySet:
+        """Members read their bodies; the administrator, who manages memberships, reads all."""
+        from accounts.capabilities import Capability, has_capability
+
+        if has_capability(user, Capability.MANAGE_ACCOUNTS):  # type: ignore[arg-type]
+            return self.all()
+        return self.with_member(user)
+
+    def editable_by(self, user: object) -> BodyQuerySet:
+        """Chairs edit their bodies; so do members whose role allows editing own bodies."""
+        from accounts.capabilities import Capability, active_roles, has_capability
+
+        from .memberships import Membership
+
+        if not active_roles(user):  # type: ignore[arg-type]
+            return self.none()
+        held = Membership.objects.active().filter(body=OuterRef("pk"), user=user)
+        if not has_capability(user, Capability.EDIT_OWN_BODIES):  # type: ignore[arg-type]
+            held = held.filter(kind=MembershipKind.CHAIR)
+        return self.filter(Exists(held))
+
+
 class Body(models.Model):
     """A group that meets: a local council, the working group or the steering group."""
 
@@ -91,9 +130,12 @@ class Body(models.Model):
         related_name="bodies",
         limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
     )
+    description = models.TextField(_("description"), blank=True, max_length=4000)
     min_meetings_per_year = models.PositiveSmallIntegerField(_("fewest meetings a year"))
     max_meetings_per_year = models.PositiveSmallIntegerField(_("most meetings a year"))
     history = HistoricalRecords()
+
+    objects = BodyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("body")
@@ -117,3 +159,38 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def can_edit(self, user: object) -> bool:
+        return Body.objects.editable_by(user).filter(pk=self.pk).exists()
+
+    @property
+    def is_local_council(self) -> bool:
+        return self.kind == BodyKind.LOCAL_COUNCIL
+
+    @property
+    def is_working_group(self) -> bool:
+        return self.kind == BodyKind.WORKING_GROUP
+
+    def plan_meetings(self, *, year: int, count: int) -> MeetingPlan:
+        """Set the year's number of planned meetings, within the body's range."""
+        from .memberships import MeetingPlan
+
+        self.check_meeting_count(count)
+        plan, _created = MeetingPlan.objects.update_or_create(
+            body=self, year=year, defaults={"planned_meetings": count}
+        )
+        return plan
+
+    def check_meeting_count(self, count: int) -> None:
+        """The meetings a body may hold in one year (a council 2-4, the steering group 2)."""
+        if not self.min_meetings_per_year <= count <= self.max_meetings_per_year:
+            raise ValidationError(
+                _("%(body)s meets %(min)s to %(max)s times a year; %(count)s is not allowed.")
+                % {
+                    "body": self.name,
+                    "min": self.min_meetings_per_year,
+                    "max": self.max_meetings_per_year,
+                    "count": count,
+                },
+                code="meeting_count",
+            )

@@ -1,0 +1,192 @@
+"""Forms of the cooperation's structure; they check input, the models and services the rules."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.capabilities import Capability, organisation_ids_with
+from accounts.choices import Role
+from accounts.models import RoleAssignment, User
+
+from .choices import BodyKind, PriorityScope
+from .models import (
+    ActionPlanAssignment,
+    Agreement,
+    Body,
+    CitizenPromise,
+    Medskick,
+    Organisation,
+    Priority,
+    PromiseActivity,
+)
+from .validators import validate_pdf
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class BodyForm(forms.ModelForm):
+    class Meta:
+        model = Body
+        fields = ["name", "description"]
+
+
+class MeetingPlanForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    planned_meetings = forms.IntegerField(label=_("Planned meetings"), min_value=0, max_value=24)
+
+
+class MedskickForm(forms.ModelForm):
+    """Send a medskick from one of the bodies the person edits."""
+
+    class Meta:
+        model = Medskick
+        fields = ["sender", "receiver", "area", "title", "text"]
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("instance", Medskick(sent_by=user))
+        super().__init__(*args, **kwargs)
+        self.fields["sender"].queryset = Body.objects.editable_by(user).filter(
+            kind__in=[BodyKind.LOCAL_COUNCIL, BodyKind.WORKING_GROUP]
+        )
+        self.fields["receiver"].queryset = Body.objects.filter(
+            kind__in=[BodyKind.LOCAL_COUNCIL, BodyKind.WORKING_GROUP]
+        )
+
+
+class MedskickAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea, max_length=4000)
+
+
+class PriorityForm(forms.ModelForm):
+    """Local priorities for the person's own municipality; joint ones for working-group editors."""
+
+    class Meta:
+        model = Priority
+        fields = [
+            "year",
+            "period",
+            "scope",
+            "municipality",
+            "area",
+            "title",
+            "description",
+            "decision_reference",
+            "outcome",
+        ]
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
+        self.joint_allowed = (
+            Body.objects.editable_by(user).filter(kind=BodyKind.WORKING_GROUP).exists()
+        )
+        self.fields["municipality"].queryset = Organisation.objects.municipalities().filter(
+            pk__in=self.own
+        )
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("scope") == PriorityScope.JOINT and not self.joint_allowed:
+            self.add_error("scope", _("Only the working group's members decide joint priorities."))
+        return data
+
+
+class CitizenPromiseForm(forms.ModelForm):
+    class Meta:
+        model = CitizenPromise
+        fields = ["municipality", "police_area", "year", "title", "text"]
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
+        self.fields["municipality"].queryset = Organisation.objects.municipalities().filter(
+            pk__in=own
+        )
+        self.fields["police_area"].queryset = Organisation.objects.filter(kind="police_area")
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class PromiseActivityForm(forms.ModelForm):
+    class Meta:
+        model = PromiseActivity
+        fields = ["title", "owner", "due_date", "status", "follow_up"]
+        widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Organisation.objects.active()
+
+    def clean_due_date(self) -> datetime.date:
+        due = self.cleaned_data["due_date"]
+        year = self.instance.promise.year
+        if due.year < year:
+            raise forms.ValidationError(
+                _("The due date cannot be before the promise's year (%(year)s).") % {"year": year}
+            )
+        return due
+
+
+class ActionPlanAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlanAssignment
+        fields = ["coordinator", "fallback"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        coordinators = User.objects.filter(
+            roles__in=RoleAssignment.objects.active().filter(
+                role=Role.COORDINATOR, organisation=self.instance.municipality
+            )
+        ).distinct()
+        self.fields["coordinator"].queryset = coordinators
+        self.fields["fallback"].queryset = coordinators
+
+
+class AgreementDocumentForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["document"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].required = True
+        self.fields["document"].validators.append(validate_pdf)
+        self.fields["document"].widget = forms.FileInput(attrs={"accept": "application/pdf"})
+
+
+class AgreementTerminationForm(forms.Form):
+    party = forms.ModelChoiceField(label=_("Terminated by"), queryset=Organisation.objects.none())
+    on = forms.DateField(label=_("Ends on"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = agreement.parties.all()
+
+
+class HandoverForm(forms.Form):
+    assignment = forms.ModelChoiceField(
+        label=_("Role that is left"),
+        queryset=RoleAssignment.objects.active().select_related("user", "organisation"),
+    )
+    successor = forms.ModelChoiceField(
+        label=_("Successor"), queryset=User.objects.filter(is_active=True)
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "Active" is decided today, not when the module was imported.
+        self.fields["assignment"].queryset = RoleAssignment.objects.active().select_related(
+            "user", "organisation"
+        )

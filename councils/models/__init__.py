@@ -1,0 +1,24 @@
+"""The cooperation's structure; one module per part, all importable from here."""
+
+from .action_plans import ActionPlanAssignment, Handover
+from .agreement import Agreement, AgreementPoint, Signatory
+from .medskick import Medskick
+from .memberships import MeetingPlan, Membership
+from .organisations import Body, Organisation
+from .priorities import CitizenPromise, Priority, PromiseActivity
+
+__all__ = [
+    "ActionPlanAssignment",
+    "Agreement",
+    "AgreementPoint",
+    "Body",
+    "CitizenPromise",
+    "Handover",
+    "Medskick",
+    "MeetingPlan",
+    "Membership",
+    "Organisation",
+    "Priority",
+    "PromiseActivity",
+    "Signatory",
+]

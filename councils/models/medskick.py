@@ -1,0 +1,135 @@
+"""Medskick: an issue sent up from a local council to the working group, or down again."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..choices import Area, BodyKind, MedskickStatus
+from .organisations import Body
+
+S = MedskickStatus
+
+# Which statuses each action may start from; one table, read by the methods below.
+ALLOWED_FROM: dict[str, frozenset[str]] = {
+    "receive": frozenset({S.SENT}),
+    "answer": frozenset({S.SENT, S.RECEIVED}),
+    "close": frozenset({S.SENT, S.RECEIVED, S.ANSWERED}),
+}
+
+
+class MedskickQuerySet(models.QuerySet["Medskick"]):
+    def open(self) -> MedskickQuerySet:
+        return self.exclude(status=S.CLOSED)
+
+    def for_bodies(self, bodies: models.QuerySet[Body]) -> MedskickQuerySet:
+        return self.filter(Q(sender__in=bodies) | Q(receiver__in=bodies))
+
+    def visible_to(self, user: object) -> MedskickQuerySet:
+        """Members of the sending or the receiving body see a medskick; nobody else."""
+        return self.for_bodies(Body.objects.with_member(user))
+
+
+class Medskick(models.Model):
+    """One issue between a local council and the working group, with its answer."""
+
+    sender = models.ForeignKey(
+        Body, verbose_name=_("from"), on_delete=models.PROTECT, related_name="outbox"
+    )
+    receiver = models.ForeignKey(
+        Body, verbose_name=_("to"), on_delete=models.PROTECT, related_name="inbox"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), max_length=4000)
+    area = models.CharField(_("area"), max_length=16, choices=Area.choices)
+    status = models.CharField(_("status"), max_length=16, choices=S.choices, default=S.SENT)
+    answer = models.TextField(_("answer"), blank=True, max_length=4000)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.PROTECT,
+        related_name="medskick_handled",
+        null=True,
+        blank=True,
+        help_text=_("The person on the receiving side who answers."),
+    )
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = MedskickQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("medskick")
+        verbose_name_plural = _("medskick")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(sender=models.F("receiver")), name="medskick_not_to_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.sender_id is None or self.receiver_id is None:
+            return
+        if self.sender_id == self.receiver_id:
+            raise ValidationError({"receiver": _("A body cannot send a medskick to itself.")})
+        kinds = {self.sender.kind, self.receiver.kind}
+        if kinds != {BodyKind.LOCAL_COUNCIL, BodyKind.WORKING_GROUP}:
+            raise ValidationError(
+                {
+                    "receiver": _(
+                        "A medskick goes from a local council to the working group, "
+                        "or from the working group to a local council."
+                    )
+                }
+            )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != S.CLOSED
+
+    def _check(self, action: str) -> None:
+        if self.status not in ALLOWED_FROM[action]:
+            raise ValidationError(
+                _("This medskick is %(status)s and cannot be changed that way.")
+                % {"status": self.get_status_display().lower()},
+                code="wrong_status",
+            )
+
+    def receive(self, *, by: object) -> None:
+        self._check("receive")
+        self.status, self.received_at = S.RECEIVED, timezone.now()
+        self.handler = self.handler or by  # type: ignore[assignment]
+        self.save(update_fields=["status", "received_at", "handler"])
+
+    def answer_with(self, *, by: object, text: str) -> None:
+        self._check("answer")
+        if not text.strip():
+            raise ValidationError({"answer": _("Write an answer.")})
+        now = timezone.now()
+        self.received_at = self.received_at or now
+        self.status, self.answer, self.answered_at = S.ANSWERED, text.strip(), now
+        self.handler = by  # type: ignore[assignment]
+        self.save(update_fields=["status", "answer", "answered_at", "received_at", "handler"])
+
+    def close(self) -> None:
+        self._check("close")
+        self.status, self.closed_at = S.CLOSED, timezone.now()
+        self.save(update_fields=["status", "closed_at"])

@@ -1,0 +1,144 @@
+"""Priorities (prioriteringar) per period, local or joint, and citizen promises."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..choices import ActivityStatus, Area, BodyKind, Period, PriorityOutcome, PriorityScope
+from .organisations import Organisation
+
+
+class Priority(models.Model):
+    """What the cooperation decided to prioritise in one area for a year or half-year."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.PositiveSmallIntegerField(
+        _("period"), choices=Period.choices, default=Period.YEAR
+    )
+    scope = models.CharField(_("scope"), max_length=8, choices=PriorityScope.choices)
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="priorities",
+        help_text=_("Only for a local priority."),
+    )
+    area = models.CharField(_("area"), max_length=16, choices=Area.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
+    decision_reference = models.CharField(_("decision reference"), max_length=120, blank=True)
+    outcome = models.CharField(
+        _("status at period end"),
+        max_length=16,
+        choices=PriorityOutcome.choices,
+        default=PriorityOutcome.OPEN,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("priority")
+        verbose_name_plural = _("priorities")
+        ordering = ["-year", "period", "scope", "area", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope=PriorityScope.LOCAL, municipality__isnull=False)
+                | Q(scope=PriorityScope.JOINT, municipality__isnull=True),
+                name="local_priority_has_municipality",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def can_edit(self, user: object) -> bool:
+        """Local: the municipality's coordinators. Joint: those who edit the working group."""
+        from accounts.capabilities import Capability, organisation_ids_with
+
+        from .organisations import Body
+
+        if self.scope == PriorityScope.LOCAL:
+            own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)  # type: ignore[arg-type]
+            return self.municipality_id in own
+        return Body.objects.editable_by(user).filter(kind=BodyKind.WORKING_GROUP).exists()
+
+    def clean(self) -> None:
+        if self.scope == PriorityScope.LOCAL and self.municipality_id is None:
+            raise ValidationError({"municipality": _("A local priority needs a municipality.")})
+        if self.scope == PriorityScope.JOINT and self.municipality_id is not None:
+            raise ValidationError(
+                {"municipality": _("A joint priority belongs to no single municipality.")}
+            )
+
+
+class CitizenPromise(models.Model):
+    """A municipality's and the police's medborgarlöfte for one year."""
+
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="citizen_promises",
+    )
+    police_area = models.ForeignKey(
+        Organisation,
+        verbose_name=_("local police area"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("promise"), max_length=4000)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("citizen promise")
+        verbose_name_plural = _("citizen promises")
+        ordering = ["-year", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="one_promise_per_municipality_and_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}: {self.title}"
+
+    def can_edit(self, user: object) -> bool:
+        """Made by police and municipality: the coordinators and the kommunpolis edit it."""
+        from accounts.capabilities import Capability, organisation_ids_with
+
+        own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)  # type: ignore[arg-type]
+        return self.municipality_id in own or self.police_area_id in own
+
+
+class PromiseActivity(models.Model):
+    """One activity under a citizen promise, with its owner and a follow-up note."""
+
+    promise = models.ForeignKey(CitizenPromise, on_delete=models.CASCADE, related_name="activities")
+    title = models.CharField(_("activity"), max_length=200)
+    owner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("responsible organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
+    )
+    follow_up = models.TextField(_("follow-up note"), blank=True, max_length=4000)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["promise", "due_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title

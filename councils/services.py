@@ -1,0 +1,229 @@
+"""Rules of the cooperation's structure that span several models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+from accounts.choices import Role
+from accounts.models import RoleAssignment, User
+
+from . import handover
+from .handover import HandoverContext, HandoverStep
+from .models import ActionPlanAssignment, Handover, Medskick, Membership, Organisation
+
+ERROR_SUCCESSOR_LACKS_ROLE = gettext_lazy(
+    "%(person)s does not hold the role %(role)s at %(organisation)s. Give them the role first."
+)
+ERROR_SAME_PERSON = gettext_lazy("Choose another person than the one who leaves the role.")
+ERROR_ROLE_ENDED = gettext_lazy("This role has already ended.")
+
+
+def is_coordinator_of(user: User, municipality: Organisation) -> bool:
+    return (
+        RoleAssignment.objects.active()
+        .filter(user=user, user__is_active=True, role=Role.COORDINATOR, organisation=municipality)
+        .exists()
+    )
+
+
+def assign_owner(municipality: Organisation, area: str) -> User | None:
+    """The coordinator a new case in this municipality and area goes to, per the action plan.
+
+    The planned coordinator if still active, else the fallback, else the longest-serving active
+    coordinator of the municipality; None only when the municipality has no coordinator at all.
+    """
+    active = (
+        RoleAssignment.objects.active()
+        .filter(role=Role.COORDINATOR, organisation=municipality, user__is_active=True)
+        .select_related("user")
+        .order_by("start_date", "pk")
+    )
+    by_id = {a.user_id: a.user for a in active}
+    line = ActionPlanAssignment.objects.filter(municipality=municipality, area=area).first()
+    if line is not None:
+        for candidate_id in (line.coordinator_id, line.fallback_id):
+            if candidate_id in by_id:
+                return by_id[candidate_id]
+    return next(iter(by_id.values()), None)
+
+
+@transaction.atomic
+def handover_role(*, assignment: RoleAssignment, successor: User, performed_by: User) -> Handover:
+    """Move everything the role's holder has to the successor, then end the role."""
+    assignment = (
+        RoleAssignment.objects.select_for_update()
+        .select_related("user", "organisation")
+        .get(pk=assignment.pk)
+    )
+    today = timezone.localdate()
+    if not assignment.is_active(today):
+        raise ValidationError({"assignment": ERROR_ROLE_ENDED})
+    if successor.pk == assignment.user_id:
+        raise ValidationError({"successor": ERROR_SAME_PERSON})
+    holds_role = RoleAssignment.objects.active(today).filter(
+        user=successor, role=assignment.role, organisation=assignment.organisation
+    )
+    if not successor.is_active or not holds_role.exists():
+        raise ValidationError(
+            {
+                "successor": ERROR_SUCCESSOR_LACKS_ROLE
+                % {
+                    "person": successor,
+                    "role": assignment.get_role_display().lower(),
+                    "organisation": assignment.organisation,
+                }
+            }
+        )
+    context = HandoverContext(assignment, assignment.user, successor, today)
+    moved = {step.key: step.move(context) for step in handover.steps()}
+    assignment.end_date = context.last_day
+    assignment._change_reason = context.reason
+    assignment.save(update_fields=["end_date"])
+    return Handover.objects.create(
+        role_assignment=assignment,
+        from_user=context.from_user,
+        to_user=successor,
+        performed_by=performed_by,
+        moved=moved,
+    )
+
+
+@dataclass(frozen=True)
+class OrphanGroup:
+    key: str
+    label: str | Promise
+    rows: list[Any]
+
+
+def find_orphans() -> list[OrphanGroup]:
+    """Everything still pointing at a person without the active role it needs (one query each)."""
+    return [OrphanGroup(s.key, s.label, list(s.orphans())) for s in handover.steps()]
+
+
+# The councils app's own hand-over steps.
+
+
+def _role_at(organisation_field: str, role: str | None = None) -> Exists:
+    """An active role of the row's person at the row's organisation."""
+    roles = RoleAssignment.objects.active().filter(
+        user=OuterRef("user"), organisation=OuterRef(organisation_field), user__is_active=True
+    )
+    if role:
+        roles = roles.filter(role=role)
+    return Exists(roles)
+
+
+def _move_memberships(ctx: HandoverContext) -> int:
+    held = Membership.objects.active(ctx.today).filter(
+        user=ctx.from_user, organisation=ctx.organisation
+    )
+    already = set(
+        Membership.objects.active(ctx.today)
+        .filter(user=ctx.to_user, body__in=held.values("body"))
+        .values_list("body_id", flat=True)
+    )
+    count = 0
+    for membership in held.select_related("body"):
+        membership.end_date = ctx.last_day
+        membership._change_reason = ctx.reason
+        membership.save(update_fields=["end_date"])
+        if membership.body_id not in already:
+            successor_seat = Membership(
+                body=membership.body,
+                user=ctx.to_user,
+                organisation=membership.organisation,
+                kind=membership.kind,
+                start_date=ctx.today,
+            )
+            successor_seat._change_reason = ctx.reason
+            successor_seat.save()
+        count += 1
+    return count
+
+
+def _membership_orphans() -> models.QuerySet[Membership]:
+    return (
+        Membership.objects.active()
+        .annotate(ok=_role_at("organisation"))
+        .filter(ok=False)
+        .select_related("user", "body", "organisation")
+    )
+
+
+def _move_action_plan(ctx: HandoverContext) -> int:
+    lines = ActionPlanAssignment.objects.filter(municipality=ctx.organisation).filter(
+        Q(coordinator=ctx.from_user) | Q(fallback=ctx.from_user)
+    )
+    count = 0
+    for line in lines.select_for_update():
+        if line.coordinator_id == ctx.from_user.pk:
+            line.coordinator = ctx.to_user
+        if line.fallback_id == ctx.from_user.pk:
+            line.fallback = ctx.to_user
+        if line.fallback_id == line.coordinator_id:
+            line.fallback = None
+        line._change_reason = ctx.reason
+        line.save(update_fields=["coordinator", "fallback"])
+        count += 1
+    return count
+
+
+def _action_plan_orphans() -> models.QuerySet[ActionPlanAssignment]:
+    def coordinator(field: str) -> Exists:
+        return Exists(
+            RoleAssignment.objects.active().filter(
+                user=OuterRef(field),
+                organisation=OuterRef("municipality"),
+                role=Role.COORDINATOR,
+                user__is_active=True,
+            )
+        )
+
+    return (
+        ActionPlanAssignment.objects.annotate(
+            main_ok=coordinator("coordinator"), fallback_ok=coordinator("fallback")
+        )
+        .filter(Q(main_ok=False) | Q(fallback__isnull=False, fallback_ok=False))
+        .select_related("municipality", "coordinator", "fallback")
+    )
+
+
+def _move_medskick(ctx: HandoverContext) -> int:
+    items = list(Medskick.objects.open().filter(handler=ctx.from_user).select_for_update())
+    for item in items:
+        item.handler = ctx.to_user
+        item._change_reason = ctx.reason
+        item.save(update_fields=["handler"])
+    return len(items)
+
+
+def _medskick_orphans() -> models.QuerySet[Medskick]:
+    roles = RoleAssignment.objects.active().filter(user=OuterRef("handler"), user__is_active=True)
+    return (
+        Medskick.objects.open()
+        .filter(handler__isnull=False)
+        .annotate(ok=Exists(roles))
+        .filter(ok=False)
+        .select_related("handler", "sender", "receiver")
+    )
+
+
+handover.register(
+    HandoverStep("memberships", gettext_lazy("Memberships"), _move_memberships, _membership_orphans)
+)
+handover.register(
+    HandoverStep(
+        "action_plan", gettext_lazy("Action plan lines"), _move_action_plan, _action_plan_orphans
+    )
+)
+handover.register(
+    HandoverStep("medskick", gettext_lazy("Open medskick"), _move_medskick, _medskick_orphans)
+)

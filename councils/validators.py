@@ -1,0 +1,30 @@
+"""Validators for uploads and dates shared by the councils forms and models."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+
+def validate_pdf(upload: UploadedFile) -> None:
+    """Only real PDFs, and not too large: the signed agreement is a scanned document."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB). The limit is %(limit)s MB.")
+            % {"size": round(upload.size / 1_000_000, 1), "limit": round(limit / 1_000_000)},
+            code="too_large",
+        )
+    head = upload.read(5)
+    upload.seek(0)
+    if not upload.name.lower().endswith(".pdf") or head != b"%PDF-":
+        raise ValidationError(_("Only PDF files can be uploaded."), code="not_pdf")
+
+
+def validate_date_order(start: datetime.date | None, end: datetime.date | None, field: str) -> None:
+    if start and end and end < start:
+        raise ValidationError({field: _("The end date cannot be before the start date.")})

@@ -1,0 +1,1 @@
+"""Views of the cooperation's structure, one module per part."""

@@ -1,0 +1,60 @@
+"""Hand-over (överlämning) and the administrator's list of orphans."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.capabilities import Capability, capability_required
+from sutohamu.http import add_validation_error, render_form
+
+from ..forms import HandoverForm
+from ..models import Handover
+from ..services import find_orphans, handover_role
+
+
+@capability_required(Capability.MANAGE_ACCOUNTS)
+def handover_create(request: HttpRequest) -> HttpResponse:
+    form = HandoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = handover_role(
+                assignment=form.cleaned_data["assignment"],
+                successor=form.cleaned_data["successor"],
+                performed_by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(old)s's role was handed over to %(new)s.")
+                % {"old": done.from_user, "new": done.to_user},
+            )
+            return redirect("councils:handovers")
+    return render_form(
+        request,
+        form,
+        title=_("Hand over a role"),
+        intro=_(
+            "Everything the person holds in the role moves to the successor, and the role "
+            "ends. The successor must already hold the same role at the same organisation."
+        ),
+        submit_label=_("Hand over"),
+    )
+
+
+@capability_required(Capability.MANAGE_ACCOUNTS)
+def handover_list(request: HttpRequest) -> HttpResponse:
+    handovers = Handover.objects.select_related(
+        "from_user", "to_user", "performed_by", "role_assignment__organisation"
+    )[:200]
+    return render(request, "councils/handover_list.html", {"handovers": handovers})
+
+
+@capability_required(Capability.MANAGE_ACCOUNTS)
+def orphans(request: HttpRequest) -> HttpResponse:
+    return render(request, "councils/orphans.html", {"groups": find_orphans()})

@@ -1,0 +1,127 @@
+"""Medskick between the local councils and the working group: inbox, outbox and answers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sutohamu.history import change_log
+from sutohamu.http import add_validation_error, render_form
+
+from ..forms import MedskickAnswerForm, MedskickForm
+from ..models import Body, Medskick
+from .access import member_required
+
+
+@member_required
+def medskick_list(request: HttpRequest) -> HttpResponse:
+    bodies = Body.objects.with_member(request.user)
+    items = Medskick.objects.visible_to(request.user).select_related(
+        "sender", "receiver", "handler"
+    )
+    show_closed = request.GET.get("stangda") == "1"
+    if not show_closed:
+        items = items.open()
+    body_ids = set(bodies.values_list("pk", flat=True))
+    inbox = [m for m in items if m.receiver_id in body_ids]
+    outbox = [m for m in items if m.sender_id in body_ids]
+    return render(
+        request,
+        "councils/medskick_list.html",
+        {
+            "inbox": inbox,
+            "outbox": outbox,
+            "show_closed": show_closed,
+            "can_send": Body.objects.editable_by(request.user).exists(),
+        },
+    )
+
+
+@member_required
+def medskick_create(request: HttpRequest) -> HttpResponse:
+    form = MedskickForm(request.POST or None, user=request.user)
+    if not form.fields["sender"].queryset.exists():
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        item = form.save()
+        messages.success(request, _("The medskick was sent."))
+        return redirect("councils:medskick", pk=item.pk)
+    return render_form(request, form, title=_("Send a medskick"), submit_label=_("Send"))
+
+
+def _visible(request: HttpRequest, pk: int) -> Medskick:
+    return get_object_or_404(
+        Medskick.objects.visible_to(request.user).select_related(
+            "sender", "receiver", "sent_by", "handler"
+        ),
+        pk=pk,
+    )
+
+
+@member_required
+def medskick_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _visible(request, pk)
+    return render(request, "councils/medskick_detail.html", _detail_context(request, item))
+
+
+def _detail_context(request: HttpRequest, item: Medskick, form: MedskickAnswerForm | None = None):
+    can_answer = item.receiver.can_edit(request.user)
+    return {
+        "item": item,
+        "can_answer": can_answer and item.is_open,
+        "can_close": item.is_open and (can_answer or item.sender.can_edit(request.user)),
+        "answer_form": form or MedskickAnswerForm(initial={"answer": item.answer}),
+        "change_log": change_log(item),
+    }
+
+
+@require_POST
+@member_required
+def medskick_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _visible(request, pk)
+    if not item.receiver.can_edit(request.user):
+        raise PermissionDenied
+    return _act(request, item, lambda: item.receive(by=request.user), _("Marked as received."))
+
+
+@require_POST
+@member_required
+def medskick_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _visible(request, pk)
+    if not item.receiver.can_edit(request.user):
+        raise PermissionDenied
+    form = MedskickAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            item.answer_with(by=request.user, text=form.cleaned_data["answer"])
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The answer was saved."))
+            return redirect("councils:medskick", pk=item.pk)
+    context = _detail_context(request, item, form)
+    return render(request, "councils/medskick_detail.html", context, status=400)
+
+
+@require_POST
+@member_required
+def medskick_close(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _visible(request, pk)
+    if not (item.receiver.can_edit(request.user) or item.sender.can_edit(request.user)):
+        raise PermissionDenied
+    return _act(request, item, item.close, _("The medskick was closed."))
+
+
+def _act(request: HttpRequest, item: Medskick, action, done: str) -> HttpResponse:
+    try:
+        action()
+    except ValidationError as error:
+        context = _detail_context(request, item)
+        context["action_errors"] = error.messages
+        return render(request, "councils/medskick_detail.html", context, status=409)
+    messages.success(request, done)
+    return redirect("councils:medskick", pk=item.pk)

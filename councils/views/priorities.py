@@ -1,0 +1,163 @@
+"""Priorities per period, and the citizen promises with their activities."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.capabilities import Capability, organisation_ids_with
+from sutohamu.history import change_log
+from sutohamu.http import render_form
+
+from ..forms import CitizenPromiseForm, PriorityForm, PromiseActivityForm
+from ..models import CitizenPromise, Priority, PromiseActivity
+from .access import member_required
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("ar", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+@member_required
+def priority_list(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    priorities = Priority.objects.filter(year=year).select_related("municipality")
+    return render(
+        request,
+        "councils/priority_list.html",
+        {
+            "priorities": priorities,
+            "year": year,
+            "can_add": bool(organisation_ids_with(request.user, Capability.EDIT_OWN_BODIES)),
+        },
+    )
+
+
+@member_required
+def priority_create(request: HttpRequest) -> HttpResponse:
+    if not organisation_ids_with(request.user, Capability.EDIT_OWN_BODIES):
+        raise PermissionDenied
+    form = PriorityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if not form.instance.can_edit(request.user):
+            raise PermissionDenied
+        form.save()
+        messages.success(request, _("The priority was saved."))
+        return redirect(f"{reverse('councils:priorities')}?ar={form.instance.year}")
+    return render_form(
+        request, form, title=_("New priority"), cancel_url=reverse("councils:priorities")
+    )
+
+
+@member_required
+def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = get_object_or_404(Priority, pk=pk)
+    if not priority.can_edit(request.user):
+        raise PermissionDenied
+    form = PriorityForm(request.POST or None, instance=priority, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if not form.instance.can_edit(request.user):
+            raise PermissionDenied
+        form.save()
+        messages.success(request, _("The priority was saved."))
+        return redirect(f"{reverse('councils:priorities')}?ar={priority.year}")
+    return render_form(
+        request,
+        form,
+        title=_("Edit priority"),
+        cancel_url=reverse("councils:priorities"),
+        change_log=change_log(priority),
+        template="councils/priority_form.html",
+    )
+
+
+@member_required
+def promise_list(request: HttpRequest) -> HttpResponse:
+    promises = CitizenPromise.objects.select_related("municipality", "police_area")
+    return render(
+        request,
+        "councils/promise_list.html",
+        {
+            "promises": promises,
+            "can_add": bool(organisation_ids_with(request.user, Capability.EDIT_OWN_BODIES)),
+        },
+    )
+
+
+@member_required
+def promise_create(request: HttpRequest) -> HttpResponse:
+    form = CitizenPromiseForm(request.POST or None, user=request.user)
+    if not form.fields["municipality"].queryset.exists():
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        promise = form.save()
+        messages.success(request, _("The citizen promise was saved."))
+        return redirect("councils:promise", pk=promise.pk)
+    return render_form(request, form, title=_("New citizen promise"))
+
+
+@member_required
+def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    promise = get_object_or_404(
+        CitizenPromise.objects.select_related("municipality", "police_area"), pk=pk
+    )
+    return render(
+        request,
+        "councils/promise_detail.html",
+        {
+            "promise": promise,
+            "activities": promise.activities.select_related("owner"),
+            "can_edit": promise.can_edit(request.user),
+            "change_log": change_log(promise),
+        },
+    )
+
+
+def _editable_promise(request: HttpRequest, pk: int) -> CitizenPromise:
+    promise = get_object_or_404(CitizenPromise, pk=pk)
+    if not promise.can_edit(request.user):
+        raise PermissionDenied
+    return promise
+
+
+@member_required
+def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    promise = _editable_promise(request, pk)
+    form = PromiseActivityForm(request.POST or None, instance=PromiseActivity(promise=promise))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The activity was saved."))
+        return redirect("councils:promise", pk=promise.pk)
+    return render_form(
+        request,
+        form,
+        title=_("New activity: %(promise)s") % {"promise": promise.title},
+        cancel_url=reverse("councils:promise", args=[promise.pk]),
+    )
+
+
+@member_required
+def activity_edit(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
+    promise = _editable_promise(request, pk)
+    activity = get_object_or_404(PromiseActivity, pk=activity_pk, promise=promise)
+    form = PromiseActivityForm(request.POST or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The activity was saved."))
+        return redirect("councils:promise", pk=promise.pk)
+    return render_form(
+        request,
+        form,
+        title=_("Follow up: %(activity)s") % {"activity": activity.title},
+        cancel_url=reverse("councils:promise", args=[promise.pk]),
+        change_log=change_log(activity),
+        template="councils/priority_form.html",
+    )
