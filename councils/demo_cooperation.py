@@ -17,8 +17,8 @@ from .models import (
     AgreementPoint,
     Body,
     CitizenPromise,
-    MeetingPlan,
     Medskick,
+    MeetingPlan,
     Membership,
     Organisation,
     Priority,
@@ -50,57 +50,143 @@ AGREEMENT_POINTS = [
 ]
 
 PRIORITIES = [
-    (Scope.JOINT, None, Area.VBE, "Tidig upptäckt av radikalisering bland unga",
-     "Gemensam kompetensinsats för skolpersonal och fritidsledare tillsammans med Agera."),
-    (Scope.JOINT, None, Area.CRIME, "Gemensam lägesbild över kommungränserna",
-     "Månatlig lägesbild från varje kommun till SuToHaMu-gruppen."),
-    (Scope.LOCAL, "SUN", Area.ANDT, "Minska langning av alkohol till unga",
-     "Tillsyn och föräldravandringar inför skolavslutning och midsommar."),
-    (Scope.LOCAL, "TOR", Area.CRIME, "Skadegörelse vid skolor",
-     "Trygghetsvandringar och samarbete med fastighetsägare."),
-    (Scope.LOCAL, "HAG", Area.VBE, "Utbildning för fritidsgårdens personal",
-     "Grundutbildning om våldsbejakande extremism."),
-    (Scope.LOCAL, "MUN", Area.ANDT, "Tobaksfri skoltid",
-     "Samverkan med elevhälsan om tobak och nikotin."),
+    (
+        Scope.JOINT,
+        None,
+        Area.VBE,
+        "Tidig upptäckt av radikalisering bland unga",
+        "Gemensam kompetensinsats för skolpersonal och fritidsledare tillsammans med Agera.",
+    ),
+    (
+        Scope.JOINT,
+        None,
+        Area.CRIME,
+        "Gemensam lägesbild över kommungränserna",
+        "Månatlig lägesbild från varje kommun till SuToHaMu-gruppen.",
+    ),
+    (
+        Scope.LOCAL,
+        "SUN",
+        Area.ANDT,
+        "Minska langning av alkohol till unga",
+        "Tillsyn och föräldravandringar inför skolavslutning och midsommar.",
+    ),
+    (
+        Scope.LOCAL,
+        "TOR",
+        Area.CRIME,
+        "Skadegörelse vid skolor",
+        "Trygghetsvandringar och samarbete med fastighetsägare.",
+    ),
+    (
+        Scope.LOCAL,
+        "HAG",
+        Area.VBE,
+        "Utbildning för fritidsgårdens personal",
+        "Grundutbildning om våldsbejakande extremism.",
+    ),
+    (
+        Scope.LOCAL,
+        "MUN",
+        Area.ANDT,
+        "Tobaksfri skoltid",
+        "Samverkan med elevhälsan om tobak och nikotin.",
+    ),
 ]
 
 PROMISES = {
-    "SUN": ("Tryggare centrum kvällstid", [
-        ("Trygghetsvandring i centrum", "SUN", 4, ActivityStatus.DONE,
-         "Genomförd med 14 deltagare; belysning vid busstorget anmäld."),
-        ("Polisiär närvaro fredagskvällar", "LPO-NV", 9, ActivityStatus.ONGOING, ""),
-    ]),
-    "TOR": ("Tryggt i och kring skolan", [
-        ("Kontaktpolis på högstadiet", "LPO-NV", 6, ActivityStatus.ONGOING, ""),
-        ("Trygghetsvandring vid skolan", "TOR", 10, ActivityStatus.PLANNED, ""),
-    ]),
-    "HAG": ("Trygga mötesplatser för unga", [
-        ("Öppen fritidsgård fredagar", "HAG", 3, ActivityStatus.DONE,
-         "Fritidsgården har öppet fredagar till kl. 23."),
-        ("Dialogmöte med föreningslivet", "LPO-NV", 11, ActivityStatus.PLANNED, ""),
-    ]),
-    "MUN": ("Minskad narkotikaförekomst bland unga", [
-        ("Föräldrainformation om narkotika", "MUN", 5, ActivityStatus.DONE,
-         "Informationskväll genomförd i samverkan med socialtjänsten."),
-        ("Riktade kontroller vid evenemang", "LPO-NV", 8, ActivityStatus.ONGOING, ""),
-    ]),
+    "SUN": (
+        "Tryggare centrum kvällstid",
+        [
+            (
+                "Trygghetsvandring i centrum",
+                "SUN",
+                4,
+                ActivityStatus.DONE,
+                "Genomförd med 14 deltagare; belysning vid busstorget anmäld.",
+            ),
+            ("Polisiär närvaro fredagskvällar", "LPO-NV", 9, ActivityStatus.ONGOING, ""),
+        ],
+    ),
+    "TOR": (
+        "Tryggt i och kring skolan",
+        [
+            ("Kontaktpolis på högstadiet", "LPO-NV", 6, ActivityStatus.ONGOING, ""),
+            ("Trygghetsvandring vid skolan", "TOR", 10, ActivityStatus.PLANNED, ""),
+        ],
+    ),
+    "HAG": (
+        "Trygga mötesplatser för unga",
+        [
+            (
+                "Öppen fritidsgård fredagar",
+                "HAG",
+                3,
+                ActivityStatus.DONE,
+                "Fritidsgården har öppet fredagar till kl. 23.",
+            ),
+            ("Dialogmöte med föreningslivet", "LPO-NV", 11, ActivityStatus.PLANNED, ""),
+        ],
+    ),
+    "MUN": (
+        "Minskad narkotikaförekomst bland unga",
+        [
+            (
+                "Föräldrainformation om narkotika",
+                "MUN",
+                5,
+                ActivityStatus.DONE,
+                "Informationskväll genomförd i samverkan med socialtjänsten.",
+            ),
+            ("Riktade kontroller vid evenemang", "LPO-NV", 8, ActivityStatus.ONGOING, ""),
+        ],
+    ),
 }
 
 # sender, receiver, area, title, text, status, answer, days ago
 MEDSKICK = [
-    ("SUN", "WG", Area.ANDT, "Ökad förekomst av narkotika bland unga",
-     "Rådet ser tecken på ökad narkotikaförekomst bland gymnasieelever och vill veta om "
-     "grannkommunerna ser samma bild.", MedskickStatus.ANSWERED,
-     "Torsby och Hagfors ser samma tendens. Frågan tas upp på nästa möte med Länsstyrelsen.", 40),
-    ("HAG", "WG", Area.VBE, "Behov av utbildning om VBE för fritidsledare",
-     "Fritidsledarna efterfrågar utbildning om våldsbejakande extremism.",
-     MedskickStatus.SENT, "", 6),
-    ("WG", "TOR", Area.CRIME, "Lokal lägesbild inför regional lägesbild",
-     "Arbetsgruppen ber rådet om en kort lokal lägesbild inför Ageras regionala lägesbild.",
-     MedskickStatus.RECEIVED, "", 12),
-    ("WG", "MUN", Area.VBE, "Ageras erbjudande om handledning",
-     "Agera Värmland erbjuder ärendehandledning för skolpersonal. Arbetsgruppen ber rådet "
-     "sprida erbjudandet.", MedskickStatus.SENT, "", 3),
+    (
+        "SUN",
+        "WG",
+        Area.ANDT,
+        "Ökad förekomst av narkotika bland unga",
+        "Rådet ser tecken på ökad narkotikaförekomst bland gymnasieelever och vill veta om "
+        "grannkommunerna ser samma bild.",
+        MedskickStatus.ANSWERED,
+        "Torsby och Hagfors ser samma tendens. Frågan tas upp på nästa möte med Länsstyrelsen.",
+        40,
+    ),
+    (
+        "HAG",
+        "WG",
+        Area.VBE,
+        "Behov av utbildning om VBE för fritidsledare",
+        "Fritidsledarna efterfrågar utbildning om våldsbejakande extremism.",
+        MedskickStatus.SENT,
+        "",
+        6,
+    ),
+    (
+        "WG",
+        "TOR",
+        Area.CRIME,
+        "Lokal lägesbild inför regional lägesbild",
+        "Arbetsgruppen ber rådet om en kort lokal lägesbild inför Ageras regionala lägesbild.",
+        MedskickStatus.RECEIVED,
+        "",
+        12,
+    ),
+    (
+        "WG",
+        "MUN",
+        Area.VBE,
+        "Ageras erbjudande om handledning",
+        "Agera Värmland erbjuder ärendehandledning för skolpersonal. Arbetsgruppen ber rådet "
+        "sprida erbjudandet.",
+        MedskickStatus.SENT,
+        "",
+        3,
+    ),
 ]
 
 
@@ -232,8 +318,14 @@ def _medskick(users: dict[str, User], bodies: dict[str, Body]) -> None:
         upsert(
             Medskick,
             {"sender": bodies[sender], "receiver": bodies[receiver], "title": title},
-            {"area": area, "text": text, "status": status, "answer": answer,
-             "handler": handler, "sent_by": users[COORDINATORS[sender_code]]},
+            {
+                "area": area,
+                "text": text,
+                "status": status,
+                "answer": answer,
+                "handler": handler,
+                "sent_by": users[COORDINATORS[sender_code]],
+            },
             create_only={
                 "sent_at": sent_at,
                 "received_at": sent_at + datetime.timedelta(days=2) if handler else None,

@@ -1,9 +1,28 @@
 """Storage for uploaded documents: outside the web root, served only through checked views."""
 
+from __future__ import annotations
+
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 
 
-def private_storage() -> FileSystemStorage:
-    # A callable, so that the location follows settings at run time (tests use a temporary one).
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+class PrivateStorage(FileSystemStorage):
+    """Reads PRIVATE_MEDIA_ROOT on every use, so a changed setting (a test's) takes effect."""
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self) -> None:  # type: ignore[override]
+        return None
+
+
+def private_storage() -> PrivateStorage:
+    return PrivateStorage()

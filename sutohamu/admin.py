@@ -45,3 +45,10 @@ class CapabilityAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # Rows are ended or deactivated, never deleted: history must stay whole.
         return False
+
+    def render_change_form(self, request: HttpRequest, context: dict, *args, **kwargs):
+        """Refused input answers 400, like every other form in the app, not Django's 200."""
+        response = super().render_change_form(request, context, *args, **kwargs)
+        if request.method == "POST" and context.get("errors"):
+            response.status_code = 400
+        return response

@@ -108,7 +108,7 @@ class Medskick(models.Model):
     def _check(self, action: str) -> None:
         if self.status not in ALLOWED_FROM[action]:
             raise ValidationError(
-                _("This medskick is %(status)s and cannot be changed that way.")
+                _("This medskick has the status %(status)s and cannot be changed that way.")
                 % {"status": self.get_status_display().lower()},
                 code="wrong_status",
             )

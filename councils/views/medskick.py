@@ -104,6 +104,7 @@ def medskick_answer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The answer was saved."))
             return redirect("councils:medskick", pk=item.pk)
     context = _detail_context(request, item, form)
+    context["action_errors"] = form.non_field_errors()
     return render(request, "councils/medskick_detail.html", context, status=400)
 
 

@@ -92,7 +92,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2024, 3, 1)
 
     @factory.post_generation
-    def parties(obj, create, extracted, **kwargs):  # noqa: N805
+    def parties(obj, create, extracted, **kwargs):
         if create:
             obj.parties.set(extracted or [MunicipalityFactory(), MunicipalityFactory()])
 

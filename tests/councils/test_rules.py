@@ -124,7 +124,10 @@ def test_local_priority_needs_a_municipality_and_joint_has_none():
         local.full_clean()
     assert "municipality" in excinfo.value.message_dict
     joint = Priority(
-        year=2026, scope=PriorityScope.JOINT, area="vbe", title="Y",
+        year=2026,
+        scope=PriorityScope.JOINT,
+        area="vbe",
+        title="Y",
         municipality=MunicipalityFactory(),
     )
     with pytest.raises(ValidationError):
@@ -133,8 +136,12 @@ def test_local_priority_needs_a_municipality_and_joint_has_none():
 
 def test_membership_cannot_end_before_it_starts():
     membership = Membership(
-        body=LocalCouncilFactory(), user=UserFactory(), organisation=MunicipalityFactory(),
-        kind="member", start_date=datetime.date(2026, 5, 1), end_date=datetime.date(2026, 4, 1),
+        body=LocalCouncilFactory(),
+        user=UserFactory(),
+        organisation=MunicipalityFactory(),
+        kind="member",
+        start_date=datetime.date(2026, 5, 1),
+        end_date=datetime.date(2026, 4, 1),
     )
     with pytest.raises(ValidationError) as excinfo:
         membership.full_clean()
