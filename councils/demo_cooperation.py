@@ -46,7 +46,8 @@ AGREEMENT_POINTS = [
     "Länsstyrelsen Värmland och Agera Värmland är adjungerade till SuToHaMu-gruppen.",
     "Ärenden hanteras avidentifierat; uppgifter om enskilda lämnas endast med samtycke eller "
     "stöd i lag.",
-    "Överenskommelsen gäller tills vidare. Den upphör för samtliga parter om en part säger upp den.",
+    "Överenskommelsen gäller tills vidare. Den upphör för samtliga parter om en part "
+    "säger upp den.",
 ]
 
 PRIORITIES = [
