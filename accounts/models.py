@@ -19,6 +19,8 @@ class User(AbstractUser):
     """A person who signs in; what they may do comes only from their active roles."""
 
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    # The password hash and sign-in times are not history worth keeping.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("person")

@@ -113,3 +113,12 @@ def test_pages_are_english_after_switching(client):
     assert '<html lang="en">' in body
     assert "Sign in" in body
     assert "Username" in body
+
+
+@pytest.mark.django_db
+def test_sign_in_records_last_login_without_a_history_row(client, coordinator):
+    rows = coordinator.history.count()
+    sign_in(client, coordinator.username, PASSWORD)
+    coordinator.refresh_from_db()
+    assert coordinator.last_login is not None
+    assert coordinator.history.count() == rows

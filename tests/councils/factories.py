@@ -30,7 +30,8 @@ class MunicipalityFactory(OrganisationFactory):
     code = factory.Sequence(lambda n: f"K{n}")
     level = Level.MUNICIPALITY
     kind = OrganisationKind.MUNICIPALITY
-    municipality_code = factory.Sequence(lambda n: f"{9000 + n:04d}")
+    # Four digits, clear of the real codes (17xx) and wrapping before it overflows.
+    municipality_code = factory.Sequence(lambda n: f"{2000 + n % 7000:04d}")
 
 
 class PoliceAreaFactory(OrganisationFactory):
