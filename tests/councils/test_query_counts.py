@@ -14,7 +14,6 @@ from tests.councils.factories import (
     LocalCouncilFactory,
     MedskickFactory,
     MembershipFactory,
-    MunicipalityFactory,
     PriorityFactory,
     PromiseActivityFactory,
     WorkingGroupFactory,
