@@ -122,3 +122,18 @@ def test_sign_in_records_last_login_without_a_history_row(client, coordinator):
     coordinator.refresh_from_db()
     assert coordinator.last_login is not None
     assert coordinator.history.count() == rows
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_swedish_until_english_is_chosen(client):
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in body and "Logga in" in body
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="sv-SE").content.decode()
+    assert '<html lang="en">' in body
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_cookie_falls_back_to_swedish(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    assert '<html lang="sv">' in client.get(reverse("login")).content.decode()
