@@ -124,3 +124,10 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_user} → {self.to_user}"
+
+    def moved_items(self) -> list[tuple[str, int]]:
+        """What moved, under each step's readable label (keys of steps since removed kept)."""
+        from ..handover import steps
+
+        labels = {step.key: str(step.label) for step in steps()}
+        return [(labels.get(key, key), count) for key, count in self.moved.items()]

@@ -302,6 +302,8 @@ def test_hand_over_through_the_view_leaves_no_orphans(login):
     assert orphans.count("(0)") == 3
     listing = client.get(reverse("councils:handovers")).content.decode()
     assert "Lena Ekström" in listing and "Jonas Berglund" in listing
+    assert "Medlemskap: 2" in listing and "Rader i handlingsplaner: 3" in listing
+    assert "Öppna medskick: 1" in listing
 
 
 def test_admin_role_form_with_end_before_start_answers_400(login):
