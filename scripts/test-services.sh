@@ -6,6 +6,8 @@ missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   apt-get update -qq
@@ -34,4 +36,7 @@ if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
     sleep 0.5
   done
 fi
-echo "PostgreSQL $version and Redis are up."
+# axe-core for the accessibility checks (from the npm registry, pinned by package-lock.json).
+[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --silent
+
+echo "PostgreSQL $version and Redis are up; Chromium and axe-core are installed."

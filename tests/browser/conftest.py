@@ -1,0 +1,72 @@
+"""Real Chromium (Debian's) driven by Playwright against pytest-django's live server."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls that the tests make
+# around it are ordinary synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo_server(live_server, transactional_db):
+    call_command("seed_demo", verbosity=0)
+    return live_server
+
+
+@pytest.fixture
+def sign_in(page, demo_server):
+    def as_user(username: str) -> None:
+        page.goto(f"{demo_server.url}/logga-in/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "demo")
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{demo_server.url}/")
+
+    return as_user
+
+
+def axe_violations(page) -> list[dict]:
+    """WCAG 2.0/2.1 A and AA rules of axe-core on the current page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]

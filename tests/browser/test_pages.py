@@ -1,0 +1,112 @@
+"""In a real browser: sign-in, language, keyboard access, and axe-core's WCAG 2.1 AA rules."""
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+pytestmark = pytest.mark.slow
+
+PAGES_AS_COORDINATOR = [
+    "/",
+    "/samverkan/",
+    "/samverkan/medskick/",
+    "/samverkan/medskick/nytt/",
+    "/samverkan/prioriteringar/",
+    "/samverkan/prioriteringar/ny/",
+    "/samverkan/medborgarloften/",
+    "/samverkan/handlingsplaner/",
+    "/samverkan/overenskommelse/",
+]
+
+
+def test_sign_in_page_meets_wcag_21_aa(page, demo_server):
+    page.goto(f"{demo_server.url}/logga-in/")
+    assert page.get_attribute("html", "lang") == "sv"
+    assert axe_violations(page) == []
+
+
+def test_coordinator_pages_meet_wcag_21_aa(page, sign_in, demo_server):
+    sign_in("samordnare.sunne")
+    found = {}
+    for path in PAGES_AS_COORDINATOR:
+        page.goto(demo_server.url + path)
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    page.goto(demo_server.url + "/samverkan/")
+    page.click("text=Trygghetsrådet i Sunne")
+    if violations := axe_violations(page):
+        found["body page"] = violations
+    page.click("text=Ökad förekomst av narkotika bland unga")
+    if violations := axe_violations(page):
+        found["medskick page"] = violations
+    assert found == {}
+
+
+def test_administrator_pages_meet_wcag_21_aa(page, sign_in, demo_server):
+    sign_in("admin")
+    found = {}
+    for path in [
+        "/samverkan/overlamning/",
+        "/samverkan/overlamning/ny/",
+        "/samverkan/utan-ansvarig/",
+    ]:
+        page.goto(demo_server.url + path)
+        if violations := axe_violations(page):
+            found[path] = violations
+    assert found == {}
+
+
+def test_form_errors_are_announced_and_meet_wcag(page, sign_in, demo_server):
+    sign_in("samordnare.sunne")
+    page.goto(demo_server.url + "/samverkan/medskick/nytt/")
+    page.click("main button[type=submit]")
+    summary = page.locator(".error-summary[role=alert]")
+    assert summary.is_visible()
+    assert "Formuläret innehåller fel" in summary.inner_text()
+    assert page.get_attribute("#id_title", "aria-invalid") == "true"
+    assert axe_violations(page) == []
+
+
+def test_wrong_password_shows_swedish_error(page, demo_server):
+    page.goto(f"{demo_server.url}/logga-in/")
+    page.fill("#id_username", "samordnare.sunne")
+    page.fill("#id_password", "fel")
+    page.click("main button[type=submit]")
+    assert "Ange ett korrekt" in page.inner_text("main")
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(page, sign_in, demo_server):
+    sign_in("samordnare.sunne")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_language_switch_to_english_and_back(page, sign_in, demo_server):
+    sign_in("samordnare.sunne")
+    assert "Mina roller" in page.inner_text("main")
+    page.select_option("#language-select", "en")
+    page.click("text=Byt")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "en"
+    assert "My roles" in page.inner_text("main")
+    page.select_option("#language-select", "sv")
+    page.click("text=Change")
+    page.wait_for_load_state()
+    assert "Mina roller" in page.inner_text("main")
+
+
+def test_sign_out_ends_the_session(page, sign_in, demo_server):
+    sign_in("agera")
+    page.click("text=Logga ut")
+    page.wait_for_url(f"{demo_server.url}/logga-in/")
+    page.goto(demo_server.url + "/samverkan/")
+    assert "/logga-in/" in page.url
+
+
+def test_the_axe_check_catches_a_violation(page):
+    page.set_content('<html lang="sv"><body><main><img src="x.png"><input></main></body></html>')
+    ids = {v["id"] for v in axe_violations(page)}
+    assert {"image-alt", "label"} <= ids
