@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sutohamu.fields import GuardedCharField, GuardedTextField
+
 from ..storage import private_storage
 from .organisations import Organisation
 
@@ -17,7 +19,7 @@ from .organisations import Organisation
 class Agreement(models.Model):
     """Runs until one party terminates it; a termination ends it for every party."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = GuardedCharField(_("title"), max_length=200)
     start_date = models.DateField(_("start date"))
     parties = models.ManyToManyField(Organisation, verbose_name=_("parties"), related_name="+")
     document = models.FileField(
@@ -32,7 +34,7 @@ class Agreement(models.Model):
         related_name="+",
     )
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
-    termination_reason = models.TextField(_("reason for termination"), blank=True, max_length=2000)
+    termination_reason = GuardedTextField(_("reason for termination"), blank=True, max_length=2000)
     history = HistoricalRecords(m2m_fields=[parties])
 
     class Meta:
@@ -85,7 +87,7 @@ class AgreementPoint(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="points")
     number = models.PositiveSmallIntegerField(_("number"))
-    text = models.TextField(_("text"), max_length=4000)
+    text = GuardedTextField(_("text"), max_length=4000)
     history = HistoricalRecords()
 
     class Meta:
@@ -107,7 +109,7 @@ class Signatory(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
-    office = models.CharField(_("office"), max_length=120)
+    office = GuardedCharField(_("office"), max_length=120)
     signed_on = models.DateField(_("signed on"))
     history = HistoricalRecords()
 

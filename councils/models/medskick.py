@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sutohamu.fields import GuardedCharField, GuardedTextField
+
 from ..choices import Area, BodyKind, MedskickStatus
 from .organisations import Body
 
@@ -44,11 +46,11 @@ class Medskick(models.Model):
     receiver = models.ForeignKey(
         Body, verbose_name=_("to"), on_delete=models.PROTECT, related_name="inbox"
     )
-    title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text"), max_length=4000)
+    title = GuardedCharField(_("title"), max_length=200)
+    text = GuardedTextField(_("text"), max_length=4000)
     area = models.CharField(_("area"), max_length=16, choices=Area.choices)
     status = models.CharField(_("status"), max_length=16, choices=S.choices, default=S.SENT)
-    answer = models.TextField(_("answer"), blank=True, max_length=4000)
+    answer = GuardedTextField(_("answer"), blank=True, max_length=4000)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sent by"),

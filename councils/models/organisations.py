@@ -11,6 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sutohamu.fields import GuardedTextField
+
 if TYPE_CHECKING:
     from .memberships import MeetingPlan
 
@@ -130,7 +132,7 @@ class Body(models.Model):
         related_name="bodies",
         limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
     )
-    description = models.TextField(_("description"), blank=True, max_length=4000)
+    description = GuardedTextField(_("description"), blank=True, max_length=4000)
     min_meetings_per_year = models.PositiveSmallIntegerField(_("fewest meetings a year"))
     max_meetings_per_year = models.PositiveSmallIntegerField(_("most meetings a year"))
     history = HistoricalRecords()

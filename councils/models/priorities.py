@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sutohamu.fields import GuardedCharField, GuardedTextField
+
 from ..choices import ActivityStatus, Area, BodyKind, Period, PriorityOutcome, PriorityScope
 from .organisations import Organisation
 
@@ -30,9 +32,9 @@ class Priority(models.Model):
         help_text=_("Only for a local priority."),
     )
     area = models.CharField(_("area"), max_length=16, choices=Area.choices)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True, max_length=4000)
-    decision_reference = models.CharField(_("decision reference"), max_length=120, blank=True)
+    title = GuardedCharField(_("title"), max_length=200)
+    description = GuardedTextField(_("description"), blank=True, max_length=4000)
+    decision_reference = GuardedCharField(_("decision reference"), max_length=120, blank=True)
     outcome = models.CharField(
         _("status at period end"),
         max_length=16,
@@ -92,8 +94,8 @@ class CitizenPromise(models.Model):
         related_name="+",
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("promise"), max_length=4000)
+    title = GuardedCharField(_("title"), max_length=200)
+    text = GuardedTextField(_("promise"), max_length=4000)
     history = HistoricalRecords()
 
     class Meta:
@@ -121,7 +123,7 @@ class PromiseActivity(models.Model):
     """One activity under a citizen promise, with its owner and a follow-up note."""
 
     promise = models.ForeignKey(CitizenPromise, on_delete=models.CASCADE, related_name="activities")
-    title = models.CharField(_("activity"), max_length=200)
+    title = GuardedCharField(_("activity"), max_length=200)
     owner = models.ForeignKey(
         Organisation,
         verbose_name=_("responsible organisation"),
@@ -132,7 +134,7 @@ class PromiseActivity(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
     )
-    follow_up = models.TextField(_("follow-up note"), blank=True, max_length=4000)
+    follow_up = GuardedTextField(_("follow-up note"), blank=True, max_length=4000)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,0 +1,31 @@
+"""The case life cycle: every allowed transition, in one place.
+
+Inkommen -> Under bedömning -> Insatser pågår -> Uppföljning -> Avslutad, and back where the work
+needs it. Closing and reopening always need a reason.
+"""
+
+from __future__ import annotations
+
+from .choices import CaseStatus as S
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.REPORTED: frozenset({S.ASSESSING}),
+    S.ASSESSING: frozenset({S.MEASURES, S.FOLLOW_UP, S.CLOSED}),
+    S.MEASURES: frozenset({S.FOLLOW_UP, S.ASSESSING}),
+    S.FOLLOW_UP: frozenset({S.MEASURES, S.CLOSED}),
+    S.CLOSED: frozenset({S.ASSESSING}),  # reopen
+}
+
+REASON_REQUIRED: frozenset[tuple[str, str]] = frozenset(
+    {(S.ASSESSING, S.CLOSED), (S.FOLLOW_UP, S.CLOSED), (S.CLOSED, S.ASSESSING)}
+)
+
+OPEN_STATUSES: frozenset[str] = frozenset(set(S.values) - {S.CLOSED})
+
+
+def allowed_from(status: str) -> frozenset[str]:
+    return TRANSITIONS.get(status, frozenset())
+
+
+def needs_reason(current: str, target: str) -> bool:
+    return (current, target) in REASON_REQUIRED

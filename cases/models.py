@@ -1,1 +1,0 @@
-"""Concern cases: built by the cases issue."""

@@ -1,0 +1,242 @@
+"""The case: a problem picture, never a person; its pseudonymous subjects and transitions."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from councils.choices import Area
+from sutohamu.fields import GuardedCharField, GuardedTextField
+
+from ..choices import AgeBand, CaseStatus, Setting
+from ..lifecycle import OPEN_STATUSES
+
+
+class CaseCounter(models.Model):
+    """The last case number per municipality and year; locked while a case is numbered.
+
+    Numbering inside the same transaction as the insert means a rolled-back intake gives its
+    number back: references have no gaps, and the row lock keeps concurrent intakes apart.
+    """
+
+    municipality = models.ForeignKey("councils.Organisation", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="one_counter_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}/{self.year}: {self.last_number}"
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: object) -> CaseQuerySet:
+        """Cases of the municipalities where the person works cases, and cases granted to them.
+
+        A grant (django-guardian, made by an escalation) counts only while the person holds an
+        active role; everyone else sees nothing, not even that a case exists.
+        """
+        from accounts.capabilities import Capability, active_roles, organisation_ids_with
+
+        if not active_roles(user):  # type: ignore[arg-type]
+            return self.none()
+        own = organisation_ids_with(user, Capability.WORK_CASES)  # type: ignore[arg-type]
+        from .permissions import CaseUserObjectPermission
+
+        granted = CaseUserObjectPermission.objects.filter(
+            content_object=OuterRef("pk"), user=user, permission__codename="view_case"
+        )
+        return self.filter(Q(municipality_id__in=own) | Exists(granted))
+
+    def workable_by(self, user: object) -> CaseQuerySet:
+        """Cases whose full content the person works: their own municipality's."""
+        from accounts.capabilities import Capability, organisation_ids_with
+
+        own = organisation_ids_with(user, Capability.WORK_CASES)  # type: ignore[arg-type]
+        return self.filter(municipality_id__in=own)
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_area(self, area: str) -> CaseQuerySet:
+        return self.filter(areas__contains=f",{area},")
+
+    def reported_by(self, user: object) -> CaseQuerySet:
+        return self.filter(reported_by=user)
+
+
+class Case(models.Model):
+    """An anonymised concern (ärende): what is happening, where, and what is done about it."""
+
+    reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "councils.Organisation",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    # Stored as ",andt,vbe," so that one area can be filtered on every database backend.
+    areas = models.CharField(_("areas"), max_length=64)
+    setting = models.CharField(_("setting"), max_length=16, choices=Setting.choices)
+    title = GuardedCharField(_("problem picture"), max_length=120)
+    description = GuardedTextField(_("description"), max_length=5000)
+    discovery = GuardedTextField(_("how it was discovered"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.REPORTED
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_cases",
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
+    )
+    reported_at = models.DateTimeField(_("reported"), default=timezone.now)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-reported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year", "number"], name="case_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def area_list(self) -> list[str]:
+        return [a for a in self.areas.split(",") if a]
+
+    @property
+    def area_labels(self) -> list[str]:
+        labels = dict(Area.choices)
+        return [str(labels.get(a, a)) for a in self.area_list]
+
+    @property
+    def primary_area(self) -> str:
+        return self.area_list[0]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @staticmethod
+    def encode_areas(areas: list[str]) -> str:
+        ordered = [a for a in Area.values if a in set(areas)]
+        return "," + ",".join(ordered) + "," if ordered else ""
+
+
+pseudonym_validator = RegexValidator(
+    r"^[A-ZÅÄÖa-zåäö]{2,20} [A-Z0-9]{1,3}$",
+    _(
+        "Use a pseudonym such as “Elev A” or “Individ 1”: a word, a space and a letter or number. "
+        "Never a name."
+    ),
+)
+
+
+class Subject(models.Model):
+    """A person concerned, known only by pseudonym ("Elev A"), optional age band and residence."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects")
+    pseudonym = models.CharField(_("pseudonym"), max_length=24, validators=[pseudonym_validator])
+    age_band = models.CharField(
+        _("age band"), max_length=8, choices=AgeBand.choices, blank=True, default=""
+    )
+    residence = models.ForeignKey(
+        "councils.Organisation",
+        verbose_name=_("municipality of residence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pseudonymous subject")
+        verbose_name_plural = _("pseudonymous subjects")
+        ordering = ["case", "pseudonym"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "pseudonym"], name="pseudonym_unique_in_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+
+class Transition(models.Model):
+    """One change of status: who, when, why. Written by the life-cycle service only."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=16, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=CaseStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    reason = GuardedTextField(_("reason"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["case", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_status} → {self.to_status}"
+
+
+class Note(models.Model):
+    """A dated working note on the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    text = GuardedTextField(_("note"), max_length=4000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["case", "created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+def validate_date_order(start: datetime.date | None, end: datetime.date | None, field: str) -> None:
+    if start and end and end < start:
+        raise ValidationError({field: _("The end date cannot be before the start date.")})

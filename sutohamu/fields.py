@@ -1,0 +1,24 @@
+"""Free-text model fields that refuse personal data (see sutohamu.pii)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .pii import check_no_personal_data
+
+
+class _Guarded:
+    def validate(self, value: Any, model_instance: models.Model | None) -> None:
+        super().validate(value, model_instance)  # type: ignore[misc]
+        if isinstance(value, str):
+            check_no_personal_data(value, str(self.verbose_name).capitalize())  # type: ignore[attr-defined]
+
+
+class GuardedCharField(_Guarded, models.CharField):
+    """A short free text (a title) that may not hold a personnummer, e-mail or phone number."""
+
+
+class GuardedTextField(_Guarded, models.TextField):
+    """A free text that may not hold a personnummer, e-mail or phone number."""
