@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from .capabilities import Capability, capabilities_of
@@ -19,21 +20,37 @@ class Panel:
     capability: Capability
     title: str | Promise
     empty_text: str | Promise
+    link: str = ""  # URL name of the page the panel leads to
+    link_text: str | Promise = ""
+    # Dotted path of a function(user) -> dict that gives the panel its figures.
+    summary: str = ""
 
 
 PANELS: tuple[Panel, ...] = (
-    Panel("cases", Capability.WORK_CASES, _("My cases"), _("You have no open cases.")),
+    Panel(
+        "cases",
+        Capability.WORK_CASES,
+        _("My cases"),
+        _("You have no open cases."),
+        link="cases:desk",
+        link_text=_("Open my desk"),
+        summary="cases.selectors.open_case_counts",
+    ),
     Panel(
         "report",
         Capability.REPORT_CONCERN,
         _("Report a concern"),
-        _("Concern reporting opens here once cases are in use."),
+        _("Describe a problem picture; people only by pseudonym."),
+        link="cases:report",
+        link_text=_("Report a concern"),
     ),
     Panel(
         "my_reports",
         Capability.FOLLOW_OWN_REPORTS,
         _("Concerns I reported"),
-        _("You have not reported any concerns."),
+        _("Reference and status of what you reported."),
+        link="cases:my_reports",
+        link_text=_("See my reports"),
     ),
     Panel(
         "queue",
@@ -58,16 +75,25 @@ PANELS: tuple[Panel, ...] = (
         Capability.MANAGE_ACCOUNTS,
         _("Accounts and roles"),
         _("Manage people, roles and organisations in the administration."),
+        link="admin:index",
+        link_text=_("Open the administration"),
     ),
     Panel(
         "access_log",
         Capability.READ_ACCESS_LOG,
         _("Access log"),
-        _("No case reads have been logged yet."),
+        _("Who read which case, and when."),
+        link="cases:read_log",
+        link_text=_("Open the access log"),
     ),
 )
 
 
-def panels_for(user: object) -> list[Panel]:
+def panels_for(user: object) -> list[tuple[Panel, dict]]:
+    """The panels the person's roles open, each with its figures (one query per panel)."""
     caps = capabilities_of(user)  # type: ignore[arg-type]
-    return [p for p in PANELS if p.capability in caps]
+    return [
+        (p, import_string(p.summary)(user) if p.summary else {})
+        for p in PANELS
+        if p.capability in caps
+    ]

@@ -16,5 +16,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/home.html",
-        {"roles": active_roles(request.user), "panels": panels_for(request.user)},
+        {
+            "roles": active_roles(request.user),
+            "panels": panels_for(request.user),
+            "notifications": request.user.notifications.unread()[:10],
+        },
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -65,12 +66,16 @@ def case_report(
     description: str,
     discovery: str = "",
     subjects: Iterable[SubjectData] = (),
+    reported_at: datetime.datetime | None = None,
 ) -> Case:
-    """Open a case: numbered without gaps, owned at once per the action plan, owner notified."""
+    """Open a case: numbered without gaps, owned at once per the action plan, owner notified.
+
+    `reported_at` is for registering a concern that was raised earlier (and for demo data).
+    """
     if not areas:
         raise ValidationError({"areas": ERROR_NO_AREA})
-    now = timezone.now()
-    year = timezone.localdate().year
+    now = reported_at or timezone.now()
+    year = timezone.localtime(now).year
     encoded = Case.encode_areas(areas)
     case = Case(
         municipality=municipality,

@@ -16,6 +16,7 @@ SEEDERS: list[str] = [
     "councils.demo.seed",
     "accounts.demo.seed",
     "councils.demo.seed_cooperation",
+    "cases.demo.seed",
 ]
 
 DEMO_PASSWORD = "demo"

@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.urls")),
     path("samverkan/", include("councils.urls")),
+    path("arenden/", include("cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

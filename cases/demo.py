@@ -1,0 +1,292 @@
+"""Demo cases: the seed's NMR reference case and 40 varied, fictitious problem pictures.
+
+Every case is invented; people appear only as pseudonyms. Generated deterministically, and
+skipped when already there, so seed_demo stays idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from accounts.models import User
+from councils.choices import Area
+from councils.models import Organisation
+
+from .choices import AgeBand, CaseStatus, MeasureKind, MeasureStatus, Setting
+from .models import Case, Consent, Measure
+from .services import SubjectData, case_report, case_transition
+
+NMR_TITLE = "NMR lockar unga på gymnasiet"
+
+# area, setting, title, description
+PICTURES = [
+    (
+        Area.VBE,
+        Setting.SCHOOL,
+        "Extremistisk propaganda i skolans korridorer",
+        "Klistermärken med budskap från en våldsbejakande rörelse har satts upp i skolan.",
+    ),
+    (
+        Area.VBE,
+        Setting.ONLINE,
+        "Unga delar våldsbejakande material i gruppchatt",
+        "Personal har fått kännedom om att elever delar filmer som hyllar våld.",
+    ),
+    (
+        Area.VBE,
+        Setting.LEISURE,
+        "Rekryteringsförsök vid fritidsgården",
+        "Äldre ungdomar uppges bjuda in yngre till slutna träffar med extrem ideologi.",
+    ),
+    (
+        Area.CRIME,
+        Setting.PUBLIC_PLACE,
+        "Skadegörelse vid busstorget kvällstid",
+        "Återkommande skadegörelse och hotfulla situationer vid busstorget efter kl. 21.",
+    ),
+    (
+        Area.CRIME,
+        Setting.SCHOOL,
+        "Stölder i omklädningsrum",
+        "Flera stölder i skolans omklädningsrum under hösten.",
+    ),
+    (
+        Area.CRIME,
+        Setting.PUBLIC_PLACE,
+        "Otrygghet vid tågstationen",
+        "Invånare beskriver otrygghet vid stationen; grupper av unga samlas sent.",
+    ),
+    (
+        Area.CRIME,
+        Setting.ONLINE,
+        "Hot och trakasserier i sociala medier",
+        "En grupp elever utsätts för hot i sociala medier från okända konton.",
+    ),
+    (
+        Area.ANDT,
+        Setting.LEISURE,
+        "Langning av alkohol inför skolavslutning",
+        "Uppgifter om att vuxna köper ut alkohol till minderåriga inför skolavslutningen.",
+    ),
+    (
+        Area.ANDT,
+        Setting.SCHOOL,
+        "Snusning bland elever på mellanstadiet",
+        "Personal har sett att allt yngre elever använder snus under skoltid.",
+    ),
+    (
+        Area.ANDT,
+        Setting.PUBLIC_PLACE,
+        "Narkotikaförsäljning vid idrottsplatsen",
+        "Misstanke om försäljning av cannabis vid idrottsplatsen på helger.",
+    ),
+    (
+        Area.ANDT,
+        Setting.ONLINE,
+        "Försäljning av narkotika via appar",
+        "Unga uppger att narkotika erbjuds via krypterade appar.",
+    ),
+    (
+        Area.CRIME,
+        Setting.LEISURE,
+        "Bråk vid ungdomsdisco",
+        "Våldsamma bråk vid två ungdomsarrangemang i rad.",
+    ),
+    (
+        Area.VBE,
+        Setting.PUBLIC_PLACE,
+        "Hakkorsklotter vid idrottshallen",
+        "Klotter med nazistisk symbolik på idrottshallens fasad.",
+    ),
+    (
+        Area.CRIME,
+        Setting.OTHER,
+        "Ungdomsgrupp kopplad till bilstölder",
+        "Polisen ser ett mönster av bilinbrott där samma grupp unga förekommer.",
+    ),
+]
+
+STATUS_PATHS = {
+    CaseStatus.REPORTED: [],
+    CaseStatus.ASSESSING: [CaseStatus.ASSESSING],
+    CaseStatus.MEASURES: [CaseStatus.ASSESSING, CaseStatus.MEASURES],
+    CaseStatus.FOLLOW_UP: [CaseStatus.ASSESSING, CaseStatus.MEASURES, CaseStatus.FOLLOW_UP],
+    CaseStatus.CLOSED: [
+        CaseStatus.ASSESSING,
+        CaseStatus.MEASURES,
+        CaseStatus.FOLLOW_UP,
+        CaseStatus.CLOSED,
+    ],
+}
+
+
+def seed() -> None:
+    orgs = {o.code: o for o in Organisation.objects.all()}
+    users = {u.username: u for u in User.objects.all()}
+    _nmr_case(orgs, users)
+    _varied_cases(orgs, users)
+
+
+def _walk(case: Case, target: str, by: User) -> Case:
+    for step in STATUS_PATHS[target]:
+        reason = (
+            "Oron bedöms inte längre kvarstå efter uppföljning."
+            if step == CaseStatus.CLOSED
+            else ""
+        )
+        case = case_transition(case=case, to=step, by=by, reason=reason, version=case.version)
+    return case
+
+
+def _nmr_case(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
+    sunne = orgs["SUN"]
+    if Case.objects.filter(municipality=sunne, title=NMR_TITLE).exists():
+        return
+    reported = timezone.now() - datetime.timedelta(days=75)
+    case = case_report(
+        reporter=users["rektor.sunne"],
+        municipality=sunne,
+        areas=[Area.VBE, Area.CRIME],
+        setting=Setting.SCHOOL,
+        title=NMR_TITLE,
+        description=(
+            "En lärare har hittat propaganda från Nordiska motståndsrörelsen (NMR) i skolan. "
+            "Misstanken riktas mot tre unga män som tidigare ritat rasistiskt klotter på skolan. "
+            "En av eleverna bor i grannkommunen."
+        ),
+        discovery="Lärare hittade flygblad och klistermärken i skolans korridor.",
+        subjects=[
+            SubjectData("Elev A", AgeBand.AGE_16_17, sunne),
+            SubjectData("Elev B", AgeBand.AGE_16_17, sunne),
+            SubjectData("Elev C", AgeBand.AGE_18_20, orgs["TOR"]),
+        ],
+        reported_at=reported,
+    )
+    owner = case.owner or users["samordnare.sunne"]
+    case = _walk(case, CaseStatus.MEASURES, owner)
+    start = (reported + datetime.timedelta(days=20)).date()
+    plans = [
+        (
+            MeasureKind.STAFF_TRAINING,
+            orgs["AGERA"],
+            "",
+            MeasureStatus.DONE,
+            "Utbildning för skolpersonal om våldsbejakande extremism.",
+        ),
+        (
+            MeasureKind.CASE_SUPERVISION,
+            orgs["AGERA"],
+            "",
+            MeasureStatus.ONGOING,
+            "Regelbunden ärendehandledning för elevhälsan.",
+        ),
+        (
+            MeasureKind.CONCERN_CONVERSATION,
+            sunne,
+            "Skolan",
+            MeasureStatus.DONE,
+            "Orossamtal med berörda elever och vårdnadshavare.",
+        ),
+        (
+            MeasureKind.RELATIVES_SUPPORT,
+            sunne,
+            "Socialtjänsten",
+            MeasureStatus.ONGOING,
+            "Anhörigstöd till familjerna.",
+        ),
+        (
+            MeasureKind.INDIVIDUAL_SUPPORT,
+            sunne,
+            "Elevhälsan",
+            MeasureStatus.ONGOING,
+            "Individstöd för de tre eleverna.",
+        ),
+    ]
+    for index, (kind, org, unit, status, text) in enumerate(plans):
+        Measure.objects.create(
+            case=case,
+            kind=kind,
+            responsible=org,
+            responsible_unit=unit,
+            status=status,
+            description=text,
+            planned_start=start + datetime.timedelta(days=7 * index),
+            planned_end=start + datetime.timedelta(days=7 * index + 60),
+            actual_start=start + datetime.timedelta(days=7 * index)
+            if status != MeasureStatus.PLANNED
+            else None,
+        )
+    consent = Consent.objects.create(
+        case=case,
+        subject=case.subjects.get(pseudonym="Elev C"),
+        scope="Problembild och insatser får delas mellan Sunne och Torsby kommun.",
+        given_on=start,
+        expires_on=start + datetime.timedelta(days=180),
+    )
+    consent.organisations.set([sunne, orgs["TOR"]])
+
+
+def _varied_cases(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
+    rng = random.Random(2026)
+    reporters = {
+        "SUN": ["samordnare.sunne", "rektor.sunne", "samordnare2.sunne"],
+        "TOR": ["samordnare.torsby"],
+        "HAG": ["samordnare.hagfors"],
+        "MUN": ["samordnare.munkfors"],
+    }
+    today = timezone.localdate()
+    for index in range(40):
+        # Every random draw happens before the existence check, so that a re-run draws the same.
+        code = ["SUN", "TOR", "HAG", "MUN"][index % 4]
+        area, setting, title, description = PICTURES[index % len(PICTURES)]
+        days_ago = rng.randint(1, 10) if index < 4 else rng.randint(11, 640)
+        target = CaseStatus.REPORTED if index < 4 else _target_status(days_ago, rng)
+        reporter = users[rng.choice(reporters[code])]
+        extra_area = [Area.CRIME] if area != Area.CRIME and rng.random() < 0.2 else []
+        subjects = [
+            SubjectData(f"Individ {n}", rng.choice(AgeBand.values[1:]), orgs[code])
+            for n in range(1, rng.randint(1, 3) + 1)
+        ]
+        measure_kind = rng.choice(MeasureKind.values)
+        measure_days = (rng.randint(10, 60), rng.randint(-5, 40))
+        reported = timezone.now() - datetime.timedelta(days=days_ago)
+        exists = Case.objects.filter(
+            municipality=orgs[code],
+            title=title,
+            reported_at__date=timezone.localtime(reported).date(),
+        ).exists()
+        if exists:
+            continue
+        case = case_report(
+            reporter=reporter,
+            municipality=orgs[code],
+            areas=[area, *extra_area],
+            setting=setting,
+            title=title,
+            description=description,
+            subjects=subjects,
+            reported_at=reported,
+        )
+        case = _walk(case, target, case.owner or users[reporters[code][0]])
+        if target in {CaseStatus.MEASURES, CaseStatus.FOLLOW_UP}:
+            Measure.objects.create(
+                case=case,
+                kind=measure_kind,
+                responsible=orgs[code],
+                status=MeasureStatus.ONGOING,
+                planned_start=today - datetime.timedelta(days=measure_days[0]),
+                planned_end=today + datetime.timedelta(days=measure_days[1]),
+            )
+
+
+def _target_status(days_ago: int, rng: random.Random) -> str:
+    if days_ago < 30:
+        return rng.choice([CaseStatus.ASSESSING, CaseStatus.ASSESSING, CaseStatus.MEASURES])
+    if days_ago < 120:
+        return rng.choice([CaseStatus.ASSESSING, CaseStatus.MEASURES, CaseStatus.MEASURES])
+    if days_ago < 365:
+        return rng.choice([CaseStatus.MEASURES, CaseStatus.FOLLOW_UP, CaseStatus.FOLLOW_UP])
+    return rng.choice([CaseStatus.FOLLOW_UP, CaseStatus.CLOSED, CaseStatus.CLOSED])

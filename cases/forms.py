@@ -1,0 +1,199 @@
+"""Forms of concern cases; they check input, the models and services hold the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.capabilities import Capability, organisations_with
+from accounts.models import User
+from councils.choices import Area
+from councils.forms import DateInput
+from councils.models import Organisation
+
+from . import lifecycle
+from .choices import CaseStatus
+from .models import Case, Consent, Measure, Note, Subject
+
+
+class AreasField(forms.MultipleChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            choices=Area.choices,
+            widget=forms.CheckboxSelectMultiple,
+            label=_("Areas"),
+            error_messages={"required": _("Choose at least one area.")},
+            **kwargs,
+        )
+
+
+class IntakeForm(forms.ModelForm):
+    """Anmäl oro: the problem picture only; people appear as pseudonyms below it."""
+
+    areas = AreasField()
+
+    class Meta:
+        model = Case
+        fields = ["municipality", "setting", "title", "description", "discovery"]
+        widgets = {"setting": forms.RadioSelect}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = [o.pk for o in organisations_with(user, Capability.REPORT_CONCERN)]
+        self.fields["municipality"].queryset = Organisation.objects.municipalities().filter(
+            pk__in=allowed
+        )
+        if len(allowed) == 1:
+            self.fields["municipality"].initial = allowed[0]
+        self.order_fields(["municipality", "areas", "setting", "title", "description"])
+
+
+class SubjectForm(forms.ModelForm):
+    class Meta:
+        model = Subject
+        fields = ["pseudonym", "age_band", "residence"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["residence"].queryset = Organisation.objects.municipalities()
+        self.fields["pseudonym"].widget.attrs["placeholder"] = _("Elev A")
+
+
+class BaseSubjectFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        names = [
+            f.cleaned_data["pseudonym"]
+            for f in self.forms
+            if f.cleaned_data and f.cleaned_data.get("pseudonym")
+        ]
+        if len(names) != len(set(names)):
+            raise forms.ValidationError(_("Each pseudonym can appear only once in a case."))
+
+
+SubjectFormSet = forms.formset_factory(
+    SubjectForm, formset=BaseSubjectFormSet, extra=3, max_num=12, validate_max=True
+)
+
+
+class CaseEditForm(forms.ModelForm):
+    areas = AreasField()
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Case
+        fields = ["setting", "title", "description", "discovery"]
+        widgets = {"setting": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["areas"] = self.instance.area_list
+            self.initial["version"] = self.instance.version
+        self.order_fields(["areas", "setting", "title", "description", "discovery"])
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_("Needed when closing or reopening the case."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = lifecycle.allowed_from(case.status)
+        # Every status is a valid choice, so that a wrong one is refused with the rule's words.
+        self.fields["to"].choices = (
+            [(value, label) for value, label in CaseStatus.choices if value in allowed]
+            if not self.is_bound
+            else CaseStatus.choices
+        )
+        self.initial.setdefault("version", case.version)
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "kind",
+            "description",
+            "responsible",
+            "responsible_unit",
+            "status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "outcome",
+        ]
+        widgets = {
+            "planned_start": DateInput(),
+            "planned_end": DateInput(),
+            "actual_start": DateInput(),
+            "actual_end": DateInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = Organisation.objects.active()
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["subject", "organisations", "scope", "given_on", "expires_on", "withdrawn_on"]
+        widgets = {
+            "organisations": forms.CheckboxSelectMultiple,
+            "given_on": DateInput(),
+            "expires_on": DateInput(),
+            "withdrawn_on": DateInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = self.instance.case.subjects.all()
+        self.fields["organisations"].queryset = Organisation.objects.active()
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = Note
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class DeskFilterForm(forms.Form):
+    q = forms.CharField(label=_("Reference"), required=False, max_length=24)
+    area = forms.ChoiceField(
+        label=_("Area"), required=False, choices=[("", _("All areas")), *Area.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All open")), *CaseStatus.choices]
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), required=False, queryset=User.objects.none(), empty_label=_("Everyone")
+    )
+
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+
+
+class ReadLogFilterForm(forms.Form):
+    person = forms.CharField(label=_("Person (user name)"), required=False, max_length=150)
+    reference = forms.CharField(label=_("Case reference"), required=False, max_length=24)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date cannot be before the start date."))
+        return data

@@ -1,0 +1,28 @@
+"""The case summary as PDF (WeasyPrint); the caller logs the read."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+
+from .models import Case
+from .selectors import flags_for
+from .timeline import timeline
+
+
+def case_pdf(case: Case) -> bytes:
+    html = render_to_string(
+        "cases/pdf/case.html",
+        {
+            "case": case,
+            "subjects": case.subjects.select_related("residence"),
+            "measures": case.measures.select_related("responsible"),
+            "consents": case.consents.select_related("subject"),
+            "entries": timeline(case),
+            "flags": flags_for(case),
+            "printed": timezone.localtime(),
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

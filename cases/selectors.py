@@ -1,0 +1,101 @@
+"""What the coordinator's desk shows; a fixed number of queries whatever the case count."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+
+from .choices import CaseStatus, MeasureStatus
+from .lifecycle import OPEN_STATUSES
+from .models import Case, Consent, Measure
+
+MEASURES_DUE_DAYS = 14
+CONSENT_WARNING_DAYS = 30
+DESK_PAGE_SIZE = 50
+
+
+@dataclass
+class Desk:
+    counts: list[tuple[str, str, int]] = field(default_factory=list)
+    waiting: list[Case] = field(default_factory=list)
+    measures_due: list[Measure] = field(default_factory=list)
+    consents_expiring: list[Consent] = field(default_factory=list)
+
+
+def desk_for(user: User) -> Desk:
+    """My open cases by state, cases awaiting my first action, measures due, consent expiring."""
+    today = timezone.localdate()
+    mine = Case.objects.workable_by(user).filter(owner=user)
+    counts = dict(
+        mine.filter(status__in=OPEN_STATUSES)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return Desk(
+        counts=[
+            (status, label, counts.get(status, 0))
+            for status, label in CaseStatus.choices
+            if status in OPEN_STATUSES
+        ],
+        waiting=list(mine.filter(status=CaseStatus.REPORTED).order_by("reported_at")[:20]),
+        measures_due=list(
+            Measure.objects.filter(
+                case__in=mine.open(),
+                status__in=[MeasureStatus.PLANNED, MeasureStatus.ONGOING],
+                planned_end__lte=today + datetime.timedelta(days=MEASURES_DUE_DAYS),
+            )
+            .select_related("case", "responsible")
+            .order_by("planned_end")[:20]
+        ),
+        consents_expiring=list(
+            Consent.objects.filter(
+                case__in=mine.open(),
+                withdrawn_on__isnull=True,
+                expires_on__lte=today + datetime.timedelta(days=CONSENT_WARNING_DAYS),
+            )
+            .select_related("case", "subject")
+            .order_by("expires_on")[:20]
+        ),
+    )
+
+
+def desk_cases(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
+    """The desk's case table: the person's workable cases, filtered."""
+    cases = Case.objects.workable_by(user).select_related("owner", "municipality")
+    if filters.get("q"):
+        cases = cases.filter(reference__icontains=filters["q"].strip())
+    if filters.get("status"):
+        cases = cases.filter(status=filters["status"])
+    elif not filters.get("q"):
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    if filters.get("area"):
+        cases = cases.in_area(filters["area"])
+    if filters.get("owner"):
+        cases = cases.filter(owner=filters["owner"])
+    return cases.order_by("-reported_at")
+
+
+def flags_for(case: Case) -> dict[str, bool]:
+    """Warnings shown on the case page: consent expired or withdrawn."""
+    today = timezone.localdate()
+    consents = list(case.consents.all())
+    return {
+        "consent_withdrawn": any(c.is_withdrawn(today) for c in consents),
+        "consent_expired": any(c.is_expired(today) and not c.is_withdrawn(today) for c in consents),
+    }
+
+
+def open_case_counts(user: User) -> dict[str, Any]:
+    """A one-query summary for the start page."""
+    mine = Case.objects.workable_by(user).filter(owner=user)
+    return mine.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        waiting=Count("pk", filter=Q(status=CaseStatus.REPORTED)),
+    )

@@ -1,0 +1,92 @@
+"""One chronological page per case, from the case's own records and their history.
+
+Each source returns entries for one case in one or two queries. Later apps (escalations,
+follow-up contacts) add their own source with `register`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .choices import CaseStatus
+from .models import Case, Consent, Measure, Note, Transition
+
+
+@dataclass(frozen=True)
+class Entry:
+    when: datetime.datetime
+    who: Any
+    kind: str
+    text: str
+
+
+Source = Callable[[Case], list[Entry]]
+_sources: dict[str, Source] = {}
+
+
+def register(key: str, source: Source) -> None:
+    _sources[key] = source
+
+
+def timeline(case: Case) -> list[Entry]:
+    entries = [entry for source in _sources.values() for entry in source(case)]
+    return sorted(entries, key=lambda e: e.when)
+
+
+def _transitions(case: Case) -> list[Entry]:
+    labels = dict(CaseStatus.choices)
+    entries = []
+    for t in Transition.objects.filter(case=case).select_related("by"):
+        if not t.from_status:
+            text = _("Reported")
+        else:
+            text = _("Status: %(old)s → %(new)s") % {
+                "old": labels[t.from_status],
+                "new": labels[t.to_status],
+            }
+        if t.reason:
+            text += f". {_('Reason')}: {t.reason}"
+        entries.append(Entry(t.at, t.by, _("Status"), text))
+    return entries
+
+
+def _notes(case: Case) -> list[Entry]:
+    return [
+        Entry(n.created_at, n.author, _("Note"), n.text)
+        for n in Note.objects.filter(case=case).select_related("author")
+    ]
+
+
+def _measures(case: Case) -> list[Entry]:
+    records = Measure.history.filter(case_id=case.pk).select_related("history_user")
+    entries = []
+    for r in records.order_by("history_date"):
+        verb = {"+": _("Measure added"), "~": _("Measure updated"), "-": _("Measure removed")}
+        text = f"{r.get_kind_display()}: {r.get_status_display()}"
+        entries.append(Entry(r.history_date, r.history_user, verb[r.history_type], text))
+    return entries
+
+
+def _consents(case: Case) -> list[Entry]:
+    records = Consent.history.filter(case_id=case.pk).select_related("history_user")
+    entries = []
+    for r in records.order_by("history_date"):
+        if r.withdrawn_on:
+            text = _("Consent withdrawn %(date)s") % {"date": r.withdrawn_on}
+        elif r.history_type == "+":
+            text = _("Consent given %(date)s") % {"date": r.given_on}
+        else:
+            text = _("Consent updated")
+        entries.append(Entry(r.history_date, r.history_user, _("Consent"), text))
+    return entries
+
+
+register("transitions", _transitions)
+register("notes", _notes)
+register("measures", _measures)
+register("consents", _consents)

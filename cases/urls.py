@@ -1,0 +1,24 @@
+from django.urls import path
+
+from .views import case, desk, intake, readlog, work
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", desk.desk, name="desk"),
+    path("export.csv", desk.export, name="export"),
+    path("anmal/", intake.report, name="report"),
+    path("mina-anmalningar/", intake.my_reports, name="my_reports"),
+    path("lasloggen/", readlog.read_log, name="read_log"),
+    path("<str:reference>/", case.detail, name="detail"),
+    path("<str:reference>/andra/", case.edit, name="edit"),
+    path("<str:reference>/status/", case.transition, name="transition"),
+    path("<str:reference>/anteckning/", case.add_note, name="add_note"),
+    path("<str:reference>/pseudonym/", case.add_subject, name="add_subject"),
+    path("<str:reference>/tidslinje/", case.case_timeline, name="timeline"),
+    path("<str:reference>/pdf/", case.pdf, name="pdf"),
+    path("<str:reference>/insatser/ny/", work.measure_edit, name="measure_create"),
+    path("<str:reference>/insatser/<int:pk>/", work.measure_edit, name="measure_edit"),
+    path("<str:reference>/samtycken/nytt/", work.consent_edit, name="consent_create"),
+    path("<str:reference>/samtycken/<int:pk>/", work.consent_edit, name="consent_edit"),
+]

@@ -1,0 +1,1 @@
+"""Views of concern cases, one module per part."""

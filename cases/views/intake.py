@@ -1,0 +1,54 @@
+"""Anmäl oro: report a concern; and the reporter's own list of reference and status."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.capabilities import Capability, capability_required
+from sutohamu.http import add_validation_error
+
+from ..forms import IntakeForm, SubjectFormSet
+from ..models import Case
+from ..services import SubjectData, case_report
+
+
+@capability_required(Capability.REPORT_CONCERN)
+def report(request: HttpRequest) -> HttpResponse:
+    form = IntakeForm(request.POST or None, user=request.user)
+    subjects = SubjectFormSet(request.POST or None, prefix="subjects")
+    if request.method == "POST" and form.is_valid() and subjects.is_valid():
+        data = form.cleaned_data
+        try:
+            case = case_report(
+                reporter=request.user,
+                municipality=data["municipality"],
+                areas=data["areas"],
+                setting=data["setting"],
+                title=data["title"],
+                description=data["description"],
+                discovery=data["discovery"],
+                subjects=[SubjectData(**f.cleaned_data) for f in subjects if f.cleaned_data],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The concern was reported as %(reference)s.") % {"reference": case.reference},
+            )
+            if Case.objects.workable_by(request.user).filter(pk=case.pk).exists():
+                return redirect("cases:detail", reference=case.reference)
+            return redirect("cases:my_reports")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/report.html", {"form": form, "subjects": subjects}, status=status)
+
+
+@capability_required(Capability.FOLLOW_OWN_REPORTS)
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """Reference and status of what the person reported; nothing more."""
+    reports = Case.objects.reported_by(request.user).only("reference", "status", "reported_at")
+    return render(request, "cases/my_reports.html", {"reports": reports})

@@ -1,0 +1,47 @@
+"""The read log, for the data protection officer: who read which case, when; no case text."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.capabilities import Capability, capability_required
+
+from ..forms import ReadLogFilterForm
+from ..models import CaseRead
+
+PAGE_SIZE = 100
+
+
+@capability_required(Capability.READ_ACCESS_LOG)
+def read_log(request: HttpRequest) -> HttpResponse:
+    form = ReadLogFilterForm(request.GET or None)
+    reads = (
+        CaseRead.objects.select_related("user")
+        .only(
+            "at", "kind", "user__username", "user__first_name", "user__last_name", "case__reference"
+        )
+        .select_related("case")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["person"]:
+            reads = reads.filter(user__username__icontains=data["person"].strip())
+        if data["reference"]:
+            reads = reads.filter(case__reference__icontains=data["reference"].strip())
+        if data["date_from"]:
+            reads = reads.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            reads = reads.filter(at__date__lt=data["date_to"] + datetime.timedelta(days=1))
+    page = Paginator(reads, PAGE_SIZE).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "cases/read_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=400 if form.is_bound and form.errors else 200,
+    )
