@@ -36,7 +36,7 @@ dev: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	bash scripts/test-services.sh
-	$(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore .venv -v0
+	$(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore .venv --ignore node_modules -v0
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
@@ -44,8 +44,8 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 
 messages: $(BIN)/.installed
-	DEBUG=true $(BIN)/python manage.py makemessages -l sv -l en --ignore .venv --ignore staticfiles
-	DEBUG=true $(BIN)/python manage.py compilemessages --ignore .venv
+	DEBUG=true $(BIN)/python manage.py makemessages -l sv -l en --ignore .venv --ignore staticfiles --ignore node_modules
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore .venv --ignore node_modules
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -19,6 +19,9 @@ from sutohamu.fields import GuardedCharField, GuardedTextField
 from ..choices import AgeBand, CaseStatus, Setting
 from ..lifecycle import OPEN_STATUSES
 
+# Violent extremism first, then crime, then ANDT: the order in which an owner is chosen.
+AREA_PRIORITY: tuple[str, ...] = (Area.VBE, Area.CRIME, Area.ANDT)
+
 
 class CaseCounter(models.Model):
     """The last case number per municipality and year; locked while a case is numbered.
@@ -142,6 +145,7 @@ class Case(models.Model):
 
     @property
     def primary_area(self) -> str:
+        """A case in several areas goes to the owner of its most serious one."""
         return self.area_list[0]
 
     @property
@@ -150,7 +154,8 @@ class Case(models.Model):
 
     @staticmethod
     def encode_areas(areas: list[str]) -> str:
-        ordered = [a for a in Area.values if a in set(areas)]
+        """Most serious area first: it decides the owner (see primary_area)."""
+        ordered = [a for a in AREA_PRIORITY if a in set(areas)]
         return "," + ",".join(ordered) + "," if ordered else ""
 
 

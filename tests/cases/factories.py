@@ -1,0 +1,50 @@
+import datetime
+
+import factory
+
+from cases.choices import MeasureKind, Setting
+from cases.models import Case, Consent, Measure, Subject
+from tests.accounts.factories import UserFactory
+from tests.councils.factories import MunicipalityFactory
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    year = 2026
+    number = factory.Sequence(lambda n: n + 1)
+    reference = factory.LazyAttribute(lambda o: f"{o.municipality.code}-{o.year}-{o.number:04d}")
+    areas = ",vbe,"
+    setting = Setting.SCHOOL
+    title = factory.Sequence(lambda n: f"Problembild {n}")
+    description = "Klistermärken i korridoren."
+    reported_by = factory.SubFactory(UserFactory)
+
+
+class SubjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subject
+
+    case = factory.SubFactory(CaseFactory)
+    pseudonym = factory.Sequence(lambda n: f"Elev {n % 900 + 1}")
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    case = factory.SubFactory(CaseFactory)
+    kind = MeasureKind.STAFF_TRAINING
+    responsible = factory.LazyAttribute(lambda o: o.case.municipality)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    case = factory.SubFactory(CaseFactory)
+    subject = factory.LazyAttribute(lambda o: SubjectFactory(case=o.case))
+    scope = "Problembilden får delas."
+    given_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))

@@ -1,0 +1,144 @@
+"""Role matrix: each demo account against each case view and export; grants through guardian."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.capabilities import forget_roles, grant_object, revoke_object
+from accounts.models import RoleAssignment, User
+from cases.models import Case
+
+ACCOUNTS = [
+    "samordnare.sunne",
+    "samordnare2.sunne",
+    "samordnare.torsby",
+    "samordnare.hagfors",
+    "samordnare.munkfors",
+    "rektor.sunne",
+    "kommunpolis",
+    "lpo.chef",
+    "agera",
+    "lansstyrelsen",
+    "styrgrupp.sunne",
+    "admin",
+    "dso",
+]
+SUNNE_COORDINATORS = {"samordnare.sunne", "samordnare2.sunne"}
+
+CASE_VIEWS = [
+    ("cases:detail", "get"),
+    ("cases:timeline", "get"),
+    ("cases:pdf", "get"),
+    ("cases:edit", "get"),
+    ("cases:measure_create", "get"),
+    ("cases:consent_create", "get"),
+    ("cases:add_subject", "get"),
+    ("cases:add_note", "post"),
+    ("cases:transition", "post"),
+]
+
+
+def nmr():
+    return Case.objects.get(title="NMR lockar unga på gymnasiet")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("view", "method"), CASE_VIEWS)
+def test_case_views_are_404_without_a_leak_for_everyone_but_the_owning_municipality(
+    login, view, method
+):
+    case = nmr()
+    url = reverse(view, args=[case.reference])
+    got, leaks = {}, []
+    for username in ACCOUNTS:
+        client = login(username)
+        response = getattr(client, method)(url, {"text": "x"} if method == "post" else None)
+        got[username] = response.status_code
+        if response.status_code == 404:
+            body = response.content.decode()
+            if case.reference in body or case.title in body:
+                leaks.append(username)
+    allowed = {200, 302, 400}  # a bare POST may be refused as input: it reached the case
+    assert {u for u, s in got.items() if s in allowed} == SUNNE_COORDINATORS, got
+    assert {u for u, s in got.items() if s not in allowed} == {
+        u: 404 for u in ACCOUNTS if u not in SUNNE_COORDINATORS
+    }.keys()
+    assert all(got[u] == 404 for u in ACCOUNTS if u not in SUNNE_COORDINATORS)
+    assert leaks == []
+
+
+@pytest.mark.django_db
+def test_case_views_send_anonymous_to_sign_in(login):
+    case = nmr()
+    for view, method in CASE_VIEWS:
+        response = getattr(login(None), method)(reverse(view, args=[case.reference]))
+        assert response.status_code == 302 and "/logga-in/" in response.url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["cases:desk", "cases:export"])
+def test_desk_and_export_are_for_case_workers_and_leak_nothing_across_municipalities(login, page):
+    case = nmr()
+    for username in ACCOUNTS:
+        response = login(username).get(reverse(page))
+        body = response.content.decode("utf-8-sig")
+        if username in SUNNE_COORDINATORS:
+            assert response.status_code == 200
+        elif username.startswith("samordnare."):
+            assert response.status_code == 200, username  # their own municipality's cases
+            assert case.reference not in body and case.title not in body
+        else:
+            assert response.status_code == 403, username
+            assert case.reference not in body and case.title not in body
+
+
+@pytest.mark.django_db
+def test_a_reference_that_does_not_exist_looks_the_same_as_one_out_of_reach(login):
+    client = login("samordnare.torsby")
+    missing = client.get(reverse("cases:detail", args=["SUN-2099-9999"]))
+    hidden = client.get(reverse("cases:detail", args=[nmr().reference]))
+    assert missing.status_code == hidden.status_code == 404
+
+    def without_token(response):
+        return re.sub(rb"[A-Za-z0-9]{64}", b"TOKEN", response.content)
+
+    assert without_token(missing) == without_token(hidden)
+
+
+@pytest.mark.django_db
+def test_a_grant_opens_reading_and_disappears_with_the_grant(login):
+    case = nmr()
+    agera = User.objects.get(username="agera")
+    url = reverse("cases:detail", args=[case.reference])
+    assert login("agera").get(url).status_code == 404
+    grant_object(agera, "cases.view_case", case)
+    page = login("agera").get(url)
+    assert page.status_code == 200 and case.title in page.content.decode()
+    assert login("agera").get(reverse("cases:edit", args=[case.reference])).status_code == 404
+    revoke_object(agera, "cases.view_case", case)
+    assert login("agera").get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_grant_stops_counting_when_the_role_ends(login):
+    case = nmr()
+    agera = User.objects.get(username="agera")
+    grant_object(agera, "cases.view_case", case)
+    RoleAssignment.objects.filter(user=agera).update(
+        end_date=datetime.date.today() - datetime.timedelta(days=1)
+    )
+    forget_roles(agera)
+    assert login("agera").get(reverse("cases:detail", args=[case.reference])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_administrator_and_dpo_see_no_case_count_or_title_anywhere(login):
+    case = nmr()
+    for username in ["admin", "dso"]:
+        client = login(username)
+        for url in [reverse("home"), reverse("councils:overview")]:
+            body = client.get(url).content.decode()
+            assert case.title not in body and case.reference not in body
+            assert "öppna ärenden" not in body

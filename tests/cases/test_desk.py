@@ -1,0 +1,115 @@
+"""The coordinator's desk: sections, filters, search, and a constant number of queries."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cases.choices import CaseStatus, MeasureStatus
+from cases.models import Case
+from tests.cases.factories import CaseFactory, ConsentFactory, MeasureFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def test_desk_shows_my_states_waiting_measures_due_and_consent_expiring(client, coordinator):
+    user, town = coordinator
+    waiting = CaseFactory(municipality=town, owner=user, status=CaseStatus.REPORTED)
+    working = CaseFactory(municipality=town, owner=user, status=CaseStatus.MEASURES)
+    MeasureFactory(
+        case=working, status=MeasureStatus.ONGOING, planned_end=TODAY + datetime.timedelta(days=3)
+    )
+    ConsentFactory(case=working, expires_on=TODAY + datetime.timedelta(days=10))
+    CaseFactory(municipality=town, owner=user, status=CaseStatus.CLOSED)
+    client.force_login(user)
+    body = client.get(reverse("cases:desk")).content.decode()
+    assert f"{waiting.reference}</a>" in body
+    assert "Insatser pågår</a>: <strong>1</strong>" in body
+    assert "Inkommen</a>: <strong>1</strong>" in body
+    assert "Personalutbildning" in body  # the measure due
+    assert "Elev" in body  # the pseudonym whose consent expires
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"area": "andt"}, {"A"}),
+        ({"status": "assessing"}, {"B"}),
+        ({"q": "-0003"}, {"C"}),
+        ({}, {"A", "B"}),
+    ],
+)
+def test_desk_filters(client, coordinator, params, expected):
+    user, town = coordinator
+    cases = {
+        "A": CaseFactory(municipality=town, number=1, areas=",andt,", status=CaseStatus.REPORTED),
+        "B": CaseFactory(municipality=town, number=2, areas=",vbe,", status=CaseStatus.ASSESSING),
+        "C": CaseFactory(municipality=town, number=3, areas=",vbe,", status=CaseStatus.CLOSED),
+    }
+    client.force_login(user)
+    body = client.get(reverse("cases:desk"), params).content.decode()
+    shown = {k for k, c in cases.items() if f">{c.reference}</a>" in body}
+    assert shown == expected
+
+
+def test_desk_filter_by_owner(client, coordinator):
+    user, town = coordinator
+    mine = CaseFactory(municipality=town, owner=user)
+    theirs = CaseFactory(municipality=town)
+    client.force_login(user)
+    body = client.get(reverse("cases:desk"), {"owner": user.pk}).content.decode()
+    assert f">{mine.reference}</a>" in body and f">{theirs.reference}</a>" not in body
+
+
+def build(town, user, rows):
+    for index in range(rows):
+        case = CaseFactory(
+            municipality=town,
+            owner=user,
+            status=[CaseStatus.REPORTED, CaseStatus.MEASURES][index % 2],
+        )
+        if index % 5 == 0:
+            MeasureFactory(case=case, planned_end=TODAY)
+            ConsentFactory(case=case, expires_on=TODAY + datetime.timedelta(days=5))
+
+
+@pytest.mark.parametrize("rows", [5, 500])
+def test_desk_uses_a_constant_number_of_queries(
+    client, coordinator, django_assert_max_num_queries, rows
+):
+    user, town = coordinator
+    build(town, user, rows)
+    client.force_login(user)
+    # 8 for every signed-in request (see tests/councils/test_query_counts.py), then: owners for
+    # the filter, state counts, waiting, measures due, consents expiring, page count, page rows.
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("cases:desk"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 500])
+def test_start_page_with_cases_uses_a_constant_number_of_queries(
+    client, coordinator, django_assert_max_num_queries, rows
+):
+    user, town = coordinator
+    build(town, user, rows)
+    client.force_login(user)
+    # 8 per request, then the case counts and the unread notifications.
+    with django_assert_max_num_queries(10):
+        body = client.get(reverse("home")).content.decode()
+    assert f"{rows} öppna ärenden" in body
+
+
+@pytest.mark.parametrize("rows", [5, 500])
+def test_export_uses_a_constant_number_of_queries(
+    client, coordinator, django_assert_max_num_queries, rows
+):
+    user, town = coordinator
+    build(town, user, rows)
+    client.force_login(user)
+    # 8 per request, then owners, the cases, and one bulk insert into the read log.
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("cases:export"))
+    assert response.content.decode("utf-8-sig").count(f"{town.code}-") == rows
+    assert Case.objects.count() == rows
