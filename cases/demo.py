@@ -124,10 +124,14 @@ STATUS_PATHS = {
 
 
 def seed() -> None:
+    """Create the cases oldest first, so that references follow the reporting dates."""
     orgs = {o.code: o for o in Organisation.objects.all()}
     users = {u.username: u for u in User.objects.all()}
-    _nmr_case(orgs, users)
-    _varied_cases(orgs, users)
+    now = timezone.now()
+    specs = [(now - datetime.timedelta(days=75), lambda at: _nmr_case(orgs, users, at))]
+    specs += _varied_specs(orgs, users, now)
+    for reported_at, create in sorted(specs, key=lambda spec: spec[0]):
+        create(reported_at)
 
 
 def _walk(case: Case, target: str, by: User) -> Case:
@@ -141,11 +145,10 @@ def _walk(case: Case, target: str, by: User) -> Case:
     return case
 
 
-def _nmr_case(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
+def _nmr_case(orgs: dict[str, Organisation], users: dict[str, User], reported) -> None:
     sunne = orgs["SUN"]
     if Case.objects.filter(municipality=sunne, title=NMR_TITLE).exists():
         return
-    reported = timezone.now() - datetime.timedelta(days=75)
     case = case_report(
         reporter=users["rektor.sunne"],
         municipality=sunne,
@@ -218,6 +221,9 @@ def _nmr_case(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
             actual_start=start + datetime.timedelta(days=7 * index)
             if status != MeasureStatus.PLANNED
             else None,
+            actual_end=start + datetime.timedelta(days=7 * index + 14)
+            if status == MeasureStatus.DONE
+            else None,
         )
     consent = Consent.objects.create(
         case=case,
@@ -229,7 +235,7 @@ def _nmr_case(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
     consent.organisations.set([sunne, orgs["TOR"]])
 
 
-def _varied_cases(orgs: dict[str, Organisation], users: dict[str, User]) -> None:
+def _varied_specs(orgs: dict[str, Organisation], users: dict[str, User], now):
     rng = random.Random(2026)
     reporters = {
         "SUN": ["samordnare.sunne", "rektor.sunne", "samordnare2.sunne"],
@@ -237,49 +243,62 @@ def _varied_cases(orgs: dict[str, Organisation], users: dict[str, User]) -> None
         "HAG": ["samordnare.hagfors"],
         "MUN": ["samordnare.munkfors"],
     }
-    today = timezone.localdate()
+    specs = []
     for index in range(40):
-        # Every random draw happens before the existence check, so that a re-run draws the same.
+        # Every random draw happens up front, so that a re-run draws the same.
         code = ["SUN", "TOR", "HAG", "MUN"][index % 4]
         area, setting, title, description = PICTURES[index % len(PICTURES)]
         days_ago = rng.randint(1, 10) if index < 4 else rng.randint(11, 640)
-        target = CaseStatus.REPORTED if index < 4 else _target_status(days_ago, rng)
-        reporter = users[rng.choice(reporters[code])]
-        extra_area = [Area.CRIME] if area != Area.CRIME and rng.random() < 0.2 else []
-        subjects = [
-            SubjectData(f"Individ {n}", rng.choice(AgeBand.values[1:]), orgs[code])
-            for n in range(1, rng.randint(1, 3) + 1)
-        ]
-        measure_kind = rng.choice(MeasureKind.values)
-        measure_days = (rng.randint(10, 60), rng.randint(-5, 40))
-        reported = timezone.now() - datetime.timedelta(days=days_ago)
-        exists = Case.objects.filter(
-            municipality=orgs[code],
-            title=title,
-            reported_at__date=timezone.localtime(reported).date(),
-        ).exists()
-        if exists:
-            continue
-        case = case_report(
-            reporter=reporter,
-            municipality=orgs[code],
-            areas=[area, *extra_area],
-            setting=setting,
-            title=title,
-            description=description,
-            subjects=subjects,
-            reported_at=reported,
+        spec = {
+            "code": code,
+            "area": area,
+            "setting": setting,
+            "title": title,
+            "description": description,
+            "target": CaseStatus.REPORTED if index < 4 else _target_status(days_ago, rng),
+            "reporter": users[rng.choice(reporters[code])],
+            "fallback_owner": users[reporters[code][0]],
+            "extra_area": [Area.CRIME] if area != Area.CRIME and rng.random() < 0.2 else [],
+            "subjects": [
+                SubjectData(f"Individ {n}", rng.choice(AgeBand.values[1:]), orgs[code])
+                for n in range(1, rng.randint(1, 3) + 1)
+            ],
+            "measure_kind": rng.choice(MeasureKind.values),
+            "measure_days": (rng.randint(10, 60), rng.randint(-5, 40)),
+        }
+        reported = now - datetime.timedelta(days=days_ago)
+        specs.append((reported, lambda at, spec=spec: _varied_case(orgs, spec, at)))
+    return specs
+
+
+def _varied_case(orgs: dict[str, Organisation], spec: dict, reported) -> None:
+    municipality = orgs[spec["code"]]
+    date = timezone.localtime(reported).date()
+    if Case.objects.filter(
+        municipality=municipality, title=spec["title"], reported_at__date=date
+    ).exists():
+        return
+    case = case_report(
+        reporter=spec["reporter"],
+        municipality=municipality,
+        areas=[spec["area"], *spec["extra_area"]],
+        setting=spec["setting"],
+        title=spec["title"],
+        description=spec["description"],
+        subjects=spec["subjects"],
+        reported_at=reported,
+    )
+    case = _walk(case, spec["target"], case.owner or spec["fallback_owner"])
+    if spec["target"] in {CaseStatus.MEASURES, CaseStatus.FOLLOW_UP}:
+        today = timezone.localdate()
+        Measure.objects.create(
+            case=case,
+            kind=spec["measure_kind"],
+            responsible=municipality,
+            status=MeasureStatus.ONGOING,
+            planned_start=today - datetime.timedelta(days=spec["measure_days"][0]),
+            planned_end=today + datetime.timedelta(days=spec["measure_days"][1]),
         )
-        case = _walk(case, target, case.owner or users[reporters[code][0]])
-        if target in {CaseStatus.MEASURES, CaseStatus.FOLLOW_UP}:
-            Measure.objects.create(
-                case=case,
-                kind=measure_kind,
-                responsible=orgs[code],
-                status=MeasureStatus.ONGOING,
-                planned_start=today - datetime.timedelta(days=measure_days[0]),
-                planned_end=today + datetime.timedelta(days=measure_days[1]),
-            )
 
 
 def _target_status(days_ago: int, rng: random.Random) -> str:

@@ -8,6 +8,8 @@ pytestmark = pytest.mark.slow
 
 PAGES_AS_COORDINATOR = [
     "/",
+    "/arenden/",
+    "/arenden/anmal/",
     "/samverkan/",
     "/samverkan/medskick/",
     "/samverkan/medskick/nytt/",
@@ -40,7 +42,48 @@ def test_coordinator_pages_meet_wcag_21_aa(page, sign_in, demo_server):
     page.click("text=Ökad förekomst av narkotika bland unga")
     if violations := axe_violations(page):
         found["medskick page"] = violations
+    from cases.models import Case
+
+    reference = Case.objects.get(title="NMR lockar unga på gymnasiet").reference
+    for path in [
+        f"/arenden/{reference}/",
+        f"/arenden/{reference}/tidslinje/",
+        f"/arenden/{reference}/insatser/ny/",
+        f"/arenden/{reference}/samtycken/nytt/",
+    ]:
+        page.goto(demo_server.url + path)
+        if violations := axe_violations(page):
+            found[path] = violations
     assert found == {}
+
+
+def test_dpo_and_council_member_pages_meet_wcag_21_aa(page, sign_in, demo_server):
+    found = {}
+    sign_in("dso")
+    page.goto(demo_server.url + "/arenden/lasloggen/")
+    if violations := axe_violations(page):
+        found["read log"] = violations
+    page.click("text=Logga ut")
+    sign_in("rektor.sunne")
+    for path in ["/", "/arenden/mina-anmalningar/", "/arenden/anmal/"]:
+        page.goto(demo_server.url + path)
+        if violations := axe_violations(page):
+            found[path] = violations
+    assert found == {}
+
+
+def test_reporting_a_concern_in_the_browser(page, sign_in, demo_server):
+    sign_in("samordnare.sunne")
+    page.goto(demo_server.url + "/arenden/anmal/")
+    page.check("input[name=areas][value=crime]")
+    page.check("input[name=setting][value=public_place]")
+    page.fill("#id_title", "Stenkastning mot bussar")
+    page.fill("#id_description", "Bussar har träffats av stenar vid hållplatsen.")
+    page.fill("#id_subjects-0-pseudonym", "Individ 1")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/arenden/SUN-*/")
+    assert "Stenkastning mot bussar" in page.inner_text("h1")
+    assert "Individ 1" in page.inner_text("main")
 
 
 def test_administrator_pages_meet_wcag_21_aa(page, sign_in, demo_server):
