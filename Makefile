@@ -13,7 +13,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key \
 	DATABASE_URL=postgres://sutohamu:sutohamu@127.0.0.1:5432/sutohamu \
 	REDIS_URL=redis://127.0.0.1:6379/0
 
-.PHONY: run test lint messages dev clean
+.PHONY: run test lint messages dev clean bench
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: $(BIN)/.installed
 	bash scripts/test-services.sh
 	$(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore .venv --ignore node_modules -v0
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(BIN)/.installed
+	bash scripts/test-services.sh
+	$(TEST_ENV) $(BIN)/python manage.py benchmark --cases $(or $(CASES),5000)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

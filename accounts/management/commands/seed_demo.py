@@ -21,6 +21,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for dotted in SEEDERS:
                     import_string(dotted)()
+            if options["verbosity"] < 1:
+                return
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
             self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
             for line in account_lines():
