@@ -57,6 +57,9 @@ PANELS: tuple[Panel, ...] = (
         Capability.REVIEW_ESCALATIONS,
         _("Escalations to my organisation"),
         _("No escalations are waiting."),
+        link="cases:queue",
+        link_text=_("Open the queue"),
+        summary="cases.selectors.queue_counts",
     ),
     Panel(
         "meetings",

@@ -47,3 +47,21 @@ class ReadKind(models.TextChoices):
     TIMELINE = "timeline", _("Timeline")
     PDF = "pdf", _("PDF")
     EXPORT = "export", _("Export")
+    SHARED = "shared", _("Shared part (escalation)")
+
+
+class EscalationStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class EscalationKind(models.TextChoices):
+    """Derived from the receiver; decides which extra rights the receiver's people get."""
+
+    NEIGHBOUR = "neighbour", _("Neighbouring municipality")
+    AGERA = "agera", _("Agera Värmland (advice and measures)")
+    POLICE = "police", _("Police, through the community police officer")
+    REGIONAL = "regional", _("Regional or national level")

@@ -14,7 +14,7 @@ from councils.forms import DateInput
 from councils.models import Organisation
 
 from . import lifecycle
-from .choices import CaseStatus
+from .choices import CaseStatus, MeasureKind
 from .models import Case, Consent, Measure, Note, Subject
 
 
@@ -139,9 +139,12 @@ class MeasureForm(forms.ModelForm):
             "actual_end": DateInput(),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, responsible_ids: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = Organisation.objects.active()
+        organisations = Organisation.objects.active()
+        if responsible_ids is not None:  # a receiver adds the measures it delivers itself
+            organisations = organisations.filter(pk__in=responsible_ids)
+        self.fields["responsible"].queryset = organisations
 
 
 class ConsentForm(forms.ModelForm):
@@ -197,3 +200,68 @@ class ReadLogFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("The end date cannot be before the start date."))
         return data
+
+
+class EscalationForm(forms.Form):
+    receiver = forms.ModelChoiceField(label=_("Escalate to"), queryset=Organisation.objects.none())
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    request = forms.CharField(
+        label=_("What is asked"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    subjects = forms.ModelMultipleChoiceField(
+        label=_("Pseudonyms concerned (shared with the receiver)"),
+        required=False,
+        queryset=Subject.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    take_up_at_working_group = forms.BooleanField(
+        label=_("Take up at the working group's next meeting (neighbouring municipality)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiver"].queryset = Organisation.objects.active().exclude(
+            kind="county_police"
+        )
+        self.fields["subjects"].queryset = Subject.objects.filter(case=case)
+
+
+class ProposalForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Proposed measure"), required=False, choices=[("", "–"), *MeasureKind.choices]
+    )
+    description = forms.CharField(label=_("Description"), required=False, max_length=2000)
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible organisation"), required=False, queryset=Organisation.objects.active()
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") and not data.get("responsible"):
+            self.add_error("responsible", _("Say who would be responsible."))
+        return data
+
+
+ProposalFormSet = forms.formset_factory(ProposalForm, extra=2, max_num=6)
+
+
+class EscalationAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer and advice"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+
+class EscalationCloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Closing note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SecurityServiceForm(forms.Form):
+    on = forms.DateField(label=_("The Security Service was informed on"), widget=DateInput())

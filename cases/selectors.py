@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .choices import CaseStatus, MeasureStatus
+from .choices import CaseStatus, EscalationStatus, MeasureStatus
 from .lifecycle import OPEN_STATUSES
-from .models import Case, Consent, Measure
+from .models import Case, Consent, Escalation, Measure
 
 MEASURES_DUE_DAYS = 14
 CONSENT_WARNING_DAYS = 30
@@ -26,6 +26,7 @@ class Desk:
     waiting: list[Case] = field(default_factory=list)
     measures_due: list[Measure] = field(default_factory=list)
     consents_expiring: list[Consent] = field(default_factory=list)
+    escalations_waiting: list[Escalation] = field(default_factory=list)
 
 
 def desk_for(user: User) -> Desk:
@@ -63,6 +64,14 @@ def desk_for(user: User) -> Desk:
             .select_related("case", "subject")
             .order_by("expires_on")[:20]
         ),
+        escalations_waiting=list(
+            Escalation.objects.filter(
+                case__in=mine.open(),
+                status__in=[EscalationStatus.NEW, EscalationStatus.ACKNOWLEDGED],
+            )
+            .select_related("case", "receiver")
+            .order_by("created_at")[:20]
+        ),
     )
 
 
@@ -99,3 +108,9 @@ def open_case_counts(user: User) -> dict[str, Any]:
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         waiting=Count("pk", filter=Q(status=CaseStatus.REPORTED)),
     )
+
+
+def queue_counts(user: User) -> dict[str, Any]:
+    """A one-query summary of the person's escalation queue for the start page."""
+    items = Escalation.objects.in_queue_of(user).open()
+    return items.aggregate(open=Count("pk"), new=Count("pk", filter=Q(status=EscalationStatus.NEW)))

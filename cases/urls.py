@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, desk, intake, readlog, work
+from .views import case, desk, escalations, intake, readlog, work
 
 app_name = "cases"
 
@@ -10,6 +10,14 @@ urlpatterns = [
     path("anmal/", intake.report, name="report"),
     path("mina-anmalningar/", intake.my_reports, name="my_reports"),
     path("lasloggen/", readlog.read_log, name="read_log"),
+    path("inkorg/", escalations.queue, name="queue"),
+    path("eskalering/<int:pk>/", escalations.detail, name="escalation"),
+    path("eskalering/<int:pk>/kvittera/", escalations.acknowledge, name="escalation_acknowledge"),
+    path("eskalering/<int:pk>/svar/", escalations.answer, name="escalation_answer"),
+    path("eskalering/<int:pk>/avsluta/", escalations.close, name="escalation_close"),
+    path("eskalering/<int:pk>/sapo/", escalations.security_service, name="escalation_sapo"),
+    path("eskalering/<int:pk>/aterkalla/", escalations.withdraw, name="escalation_withdraw"),
+    path("forslag/<int:pk>/godta/", escalations.accept, name="proposal_accept"),
     path("<str:reference>/", case.detail, name="detail"),
     path("<str:reference>/andra/", case.edit, name="edit"),
     path("<str:reference>/status/", case.transition, name="transition"),
@@ -17,6 +25,7 @@ urlpatterns = [
     path("<str:reference>/pseudonym/", case.add_subject, name="add_subject"),
     path("<str:reference>/tidslinje/", case.case_timeline, name="timeline"),
     path("<str:reference>/pdf/", case.pdf, name="pdf"),
+    path("<str:reference>/eskalera/", escalations.escalate, name="escalate"),
     path("<str:reference>/insatser/ny/", work.measure_edit, name="measure_create"),
     path("<str:reference>/insatser/<int:pk>/", work.measure_edit, name="measure_edit"),
     path("<str:reference>/samtycken/nytt/", work.consent_edit, name="consent_create"),

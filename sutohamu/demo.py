@@ -17,6 +17,7 @@ SEEDERS: list[str] = [
     "accounts.demo.seed",
     "councils.demo.seed_cooperation",
     "cases.demo.seed",
+    "cases.demo_escalations.seed",
 ]
 
 DEMO_PASSWORD = "demo"

@@ -2,6 +2,7 @@
 
 from .case import Case, CaseCounter, Note, Subject, Transition
 from .consent import Consent
+from .escalations import Escalation, ProposedMeasure
 from .measures import Measure
 from .permissions import CaseUserObjectPermission
 from .reads import CaseRead
@@ -12,8 +13,10 @@ __all__ = [
     "CaseRead",
     "CaseUserObjectPermission",
     "Consent",
+    "Escalation",
     "Measure",
     "Note",
+    "ProposedMeasure",
     "Subject",
     "Transition",
 ]

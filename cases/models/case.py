@@ -125,6 +125,11 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-reported_at"]
+        # Per-case rights an escalation grants to the receiver's people (django-guardian).
+        permissions = [
+            ("add_case_measure", "Can add measures to a case shared with them"),
+            ("add_case_note", "Can add notes to a case shared with them"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "year", "number"], name="case_number_unique"

@@ -21,7 +21,8 @@ from ..pdf import case_pdf
 from ..selectors import flags_for
 from ..services import StaleEdit, case_transition, case_update, record_read
 from ..timeline import timeline
-from .access import case_to_read, case_to_work
+from .access import case_to_add, case_to_read, case_to_work
+from .shared import shared_context
 
 
 def _page_context(request: HttpRequest, case: Case, **extra: object) -> dict:
@@ -33,6 +34,7 @@ def _page_context(request: HttpRequest, case: Case, **extra: object) -> dict:
         "measures": case.measures.select_related("responsible"),
         "consents": case.consents.select_related("subject").prefetch_related("organisations"),
         "notes": case.notes.select_related("author"),
+        "escalations": case.escalations.select_related("receiver").order_by("-created_at"),
         "flags": flags_for(case),
         "transition_form": extra.pop("transition_form", None) or TransitionForm(case=case),
         "note_form": extra.pop("note_form", None) or NoteForm(),
@@ -43,20 +45,23 @@ def _page_context(request: HttpRequest, case: Case, **extra: object) -> dict:
 @login_required
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_to_read(request, reference)
+    if not has_capability(request.user, Capability.WORK_CASES, case.municipality_id):
+        record_read(request.user, case, ReadKind.SHARED)
+        return render(request, "cases/shared.html", shared_context(request.user, case))
     record_read(request.user, case, ReadKind.PAGE)
     return render(request, "cases/detail.html", _page_context(request, case))
 
 
 @login_required
 def case_timeline(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_to_read(request, reference)
+    case = case_to_work(request, reference)  # the whole history: not part of what is shared
     record_read(request.user, case, ReadKind.TIMELINE)
     return render(request, "cases/timeline.html", {"case": case, "entries": timeline(case)})
 
 
 @login_required
 def pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_to_read(request, reference)
+    case = case_to_work(request, reference)
     record_read(request.user, case, ReadKind.PDF)
     response = HttpResponse(case_pdf(case), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}.pdf"'
@@ -130,12 +135,15 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @login_required  # the case is fetched through workable_by: 404 for anyone else
 def add_note(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_to_work(request, reference)
+    case, works = case_to_add(request, reference, "add_case_note")
     form = NoteForm(request.POST, instance=case.notes.model(case=case, author=request.user))
     if form.is_valid():
         form.save()
         messages.success(request, _("The note was saved."))
         return redirect("cases:detail", reference=case.reference)
+    if not works:
+        context = shared_context(request.user, case, note_form=form)
+        return render(request, "cases/shared.html", context, status=400)
     context = _page_context(request, case, note_form=form)
     return render(request, "cases/detail.html", context, status=400)
 

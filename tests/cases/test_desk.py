@@ -82,8 +82,9 @@ def test_desk_uses_a_constant_number_of_queries(
     build(town, user, rows)
     client.force_login(user)
     # 8 for every signed-in request (see tests/councils/test_query_counts.py), then: owners for
-    # the filter, state counts, waiting, measures due, consents expiring, page count, page rows.
-    with django_assert_max_num_queries(16):
+    # the filter, state counts, waiting, measures due, consents expiring, escalations waiting,
+    # page count, page rows.
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("cases:desk"))
     assert response.status_code == 200
 
@@ -95,8 +96,8 @@ def test_start_page_with_cases_uses_a_constant_number_of_queries(
     user, town = coordinator
     build(town, user, rows)
     client.force_login(user)
-    # 8 per request, then the case counts and the unread notifications.
-    with django_assert_max_num_queries(10):
+    # 8 per request, then the case counts, the escalation queue counts, the notifications.
+    with django_assert_max_num_queries(11):
         body = client.get(reverse("home")).content.decode()
     assert f"{rows} öppna ärenden" in body
 
