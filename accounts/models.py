@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sutohamu.dates import in_force, validate_date_order
+
 from .choices import Role
 
 
@@ -33,9 +35,8 @@ class User(AbstractUser):
 
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def active(self, on: datetime.date | None = None) -> RoleAssignmentQuerySet:
-        """Roles in force on a day: started, and not ended before it (the end day counts)."""
-        day = on or timezone.localdate()
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
+        """Roles in force on a day (today by default)."""
+        return self.filter(in_force(on))
 
 
 class RoleAssignment(models.Model):
@@ -74,8 +75,7 @@ class RoleAssignment(models.Model):
     def clean(self) -> None:
         from .capabilities import role_fits_organisation
 
-        if self.end_date and self.start_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+        validate_date_order(self.start_date, self.end_date, "end_date")
         if self.organisation_id and not role_fits_organisation(self.role, self.organisation):
             raise ValidationError(
                 {"organisation": _("This role cannot be held at that kind of organisation.")}

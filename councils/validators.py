@@ -1,8 +1,6 @@
-"""Validators for uploads and dates shared by the councils forms and models."""
+"""Validation of uploaded documents."""
 
 from __future__ import annotations
-
-import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,8 +21,3 @@ def validate_pdf(upload: UploadedFile) -> None:
     upload.seek(0)
     if not upload.name.lower().endswith(".pdf") or head != b"%PDF-":
         raise ValidationError(_("Only PDF files can be uploaded."), code="not_pdf")
-
-
-def validate_date_order(start: datetime.date | None, end: datetime.date | None, field: str) -> None:
-    if start and end and end < start:
-        raise ValidationError({field: _("The end date cannot be before the start date.")})

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -245,8 +242,3 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-
-def validate_date_order(start: datetime.date | None, end: datetime.date | None, field: str) -> None:
-    if start and end and end < start:
-        raise ValidationError({field: _("The end date cannot be before the start date.")})

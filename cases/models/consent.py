@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sutohamu.dates import validate_date_order
 from sutohamu.fields import GuardedTextField
 
-from .case import Case, Subject, validate_date_order
+from .case import Case, Subject
 
 
 class Consent(models.Model):

@@ -7,10 +7,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sutohamu.dates import validate_date_order
 from sutohamu.fields import GuardedCharField, GuardedTextField
 
 from ..choices import MeasureKind, MeasureStatus
-from .case import Case, validate_date_order
+from .case import Case
 
 
 class Measure(models.Model):

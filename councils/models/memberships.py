@@ -12,15 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sutohamu.dates import in_force, validate_date_order
+
 from ..choices import MembershipKind
-from ..validators import validate_date_order
 from .organisations import Body, Organisation
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self, on: datetime.date | None = None) -> MembershipQuerySet:
-        day = on or timezone.localdate()
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
+        return self.filter(in_force(on))
 
 
 class Membership(models.Model):

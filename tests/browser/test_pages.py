@@ -153,3 +153,39 @@ def test_the_axe_check_catches_a_violation(page):
     page.set_content('<html lang="sv"><body><main><img src="x.png"><input></main></body></html>')
     ids = {v["id"] for v in axe_violations(page)}
     assert {"image-alt", "label"} <= ids
+
+
+def test_escalation_pages_meet_wcag_21_aa(page, sign_in, demo_server):
+    from cases.models import Escalation
+
+    found = {}
+    sign_in("agera")
+    item = Escalation.objects.get(receiver__code="AGERA", status="new")
+    for path in [
+        "/arenden/inkorg/",
+        f"/arenden/eskalering/{item.pk}/",
+        f"/arenden/{item.case.reference}/",
+    ]:
+        page.goto(demo_server.url + path)
+        if violations := axe_violations(page):
+            found[path] = violations
+    page.click("text=Logga ut")
+    sign_in("samordnare.sunne")
+    nmr = Escalation.objects.filter(case__title="NMR lockar unga på gymnasiet").first()
+    for path in [f"/arenden/eskalering/{nmr.pk}/", f"/arenden/{nmr.case.reference}/eskalera/"]:
+        page.goto(demo_server.url + path)
+        if violations := axe_violations(page):
+            found[path] = violations
+    assert found == {}
+
+
+def test_acknowledging_an_escalation_in_the_browser(page, sign_in, demo_server):
+    from cases.models import Escalation
+
+    item = Escalation.objects.get(receiver__code="AGERA", status="new")
+    sign_in("agera")
+    page.goto(demo_server.url + "/arenden/inkorg/")
+    page.click(f"a[href='/arenden/eskalering/{item.pk}/']")
+    page.click("button:has-text('Kvittera')")
+    page.wait_for_load_state()
+    assert "Kvitterad" in page.inner_text("main")

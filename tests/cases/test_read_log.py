@@ -42,7 +42,7 @@ def test_an_export_logs_every_exported_case(login):
 
 
 def test_a_refused_read_is_not_logged_as_a_read(login):
-    login("samordnare.torsby").get(reverse("cases:detail", args=[nmr().reference]))
+    login("samordnare.hagfors").get(reverse("cases:detail", args=[nmr().reference]))
     assert not CaseRead.objects.exists()
 
 

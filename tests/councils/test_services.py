@@ -93,7 +93,7 @@ def test_hand_over_moves_everything_and_ends_the_role(leaving):
     old, new = leaving["old"], leaving["new"]
     done = handover_role(assignment=old, successor=new, performed_by=admin)
 
-    assert done.moved == {"memberships": 2, "action_plan": 2, "medskick": 1}
+    assert done.moved == {"memberships": 2, "action_plan": 2, "medskick": 1, "escalations": 0}
     assert Membership.objects.active().filter(user=old.user).count() == 0
     seats = Membership.objects.active().filter(user=new)
     assert seats.count() == 2
@@ -175,8 +175,8 @@ def test_orphan_finder_uses_one_query_per_kind(django_assert_max_num_queries):
             user=gone.user, organisation=town, body=LocalCouncilFactory(municipality=town)
         )
         ActionPlanAssignment.objects.create(municipality=town, area=Area.VBE, coordinator=gone.user)
-    # memberships, action-plan lines, medskick: one query each
-    with django_assert_max_num_queries(3):
+    # memberships, action-plan lines, medskick, escalation queues: one query each
+    with django_assert_max_num_queries(4):
         groups = find_orphans()
         assert sum(len(g.rows) for g in groups) == 20
 
