@@ -114,3 +114,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def mark_read(self) -> None:
+        if self.read_at is None:
+            self.read_at = timezone.now()
+            self.save(update_fields=["read_at"])

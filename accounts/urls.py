@@ -11,4 +11,5 @@ urlpatterns = [
         name="login",
     ),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notiser/<int:pk>/", views.open_notification, name="open_notification"),
 ]

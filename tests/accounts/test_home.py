@@ -57,3 +57,27 @@ def test_administration_is_for_administrators_only(client):
     assert response.status_code == 200
     assert reverse("admin:accounts_user_changelist") in response.content.decode()
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_opening_a_notification_marks_it_read_and_follows_its_link(client):
+    from accounts.models import Notification
+
+    user = user_with_role(Role.COORDINATOR)
+    note = Notification.objects.create(user=user, text="Nytt ärende X", link="/arenden/")
+    client.force_login(user)
+    assert "Nytt ärende X" in client.get(reverse("home")).content.decode()
+    response = client.post(reverse("open_notification", args=[note.pk]))
+    assert response.status_code == 302 and response.url == "/arenden/"
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert "Nytt ärende X" not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_someone_elses_notification_is_404(client):
+    from accounts.models import Notification
+
+    note = Notification.objects.create(user=user_with_role(Role.AGERA), text="x")
+    client.force_login(user_with_role(Role.COORDINATOR))
+    assert client.post(reverse("open_notification", args=[note.pk])).status_code == 404
