@@ -9,7 +9,7 @@ object grant also needs an active role.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
@@ -210,13 +210,6 @@ def has_object_grant(user: AnyUser, permission: str, obj: models.Model) -> bool:
         return False
     codename = permission.split(".")[-1]
     return codename in ObjectPermissionChecker(user).get_user_perms(obj)
-
-
-def users_with_grant(permission: str, obj: models.Model) -> Iterable[User]:
-    from guardian.shortcuts import get_users_with_perms
-
-    codename = permission.split(".")[-1]
-    return get_users_with_perms(obj, only_with_perms_in=[codename], with_superusers=False)
 
 
 def _organisation_id(organisation: Organisation | int) -> int:

@@ -80,10 +80,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_municipality(self) -> bool:
-        return self.kind == OrganisationKind.MUNICIPALITY
-
 
 class BodyQuerySet(models.QuerySet["Body"]):
     def with_member(self, user: object) -> BodyQuerySet:
@@ -164,14 +160,6 @@ class Body(models.Model):
 
     def can_edit(self, user: object) -> bool:
         return Body.objects.editable_by(user).filter(pk=self.pk).exists()
-
-    @property
-    def is_local_council(self) -> bool:
-        return self.kind == BodyKind.LOCAL_COUNCIL
-
-    @property
-    def is_working_group(self) -> bool:
-        return self.kind == BodyKind.WORKING_GROUP
 
     def plan_meetings(self, *, year: int, count: int) -> MeetingPlan:
         """Set the year's number of planned meetings, within the body's range."""
