@@ -12,7 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.capabilities import Capability, capability_required, has_capability
+from accounts.capabilities import (
+    Capability,
+    capability_required,
+    has_capability,
+    has_object_grant,
+)
 from sutohamu.http import add_validation_error, render_form
 
 from .. import escalation as service
@@ -123,6 +128,13 @@ def _context(request: HttpRequest, item: Escalation, **forms: object) -> dict:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _escalation_for(request, pk)
+    if (
+        item.is_open
+        and _in_queue(request, item)
+        and not has_object_grant(request.user, "cases.view_case", item.case)
+    ):
+        # Someone who joined the receiving organisation after the escalation was opened.
+        service.sync_case_grants(item.case)
     record_read(request.user, item.case, ReadKind.SHARED)
     return render(request, "cases/escalation.html", _context(request, item))
 

@@ -348,3 +348,14 @@ def test_the_start_page_counts_the_queue(login):
     body = login("agera").get(reverse("home")).content.decode()
     assert "1 öppen eskalering" in body or "2 öppna eskaleringar" in body
     assert reverse("cases:queue") in body
+
+
+def test_someone_who_joins_the_receiver_later_gets_the_grant_from_the_queue(login):
+    item = Escalation.objects.get(receiver__code="AGERA", case=nmr())
+    newcomer = RoleAssignmentFactory(role=Role.AGERA, organisation=org("AGERA")).user
+    client = login(None)
+    client.force_login(newcomer)
+    case_url = reverse("cases:detail", args=[item.case.reference])
+    assert client.get(case_url).status_code == 404  # the grant was made before she came
+    assert client.get(reverse("cases:escalation", args=[item.pk])).status_code == 200
+    assert client.get(case_url).status_code == 200
