@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -139,8 +140,6 @@ def escalate(
 
 
 def escalation_url(escalation: Escalation) -> str:
-    from django.urls import reverse
-
     return reverse("cases:escalation", args=[escalation.pk])
 
 

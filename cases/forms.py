@@ -107,13 +107,11 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The field accepts any status, so that a wrong one is refused by the life-cycle rule
+        # with its own words; the widget offers only the moves allowed from here.
         allowed = lifecycle.allowed_from(case.status)
-        # Every status is a valid choice, so that a wrong one is refused with the rule's words.
-        self.fields["to"].choices = (
-            [(value, label) for value, label in CaseStatus.choices if value in allowed]
-            if not self.is_bound
-            else CaseStatus.choices
-        )
+        self.fields["to"].choices = CaseStatus.choices
+        self.fields["to"].widget.choices = [c for c in CaseStatus.choices if c[0] in allowed]
         self.initial.setdefault("version", case.version)
 
 
