@@ -90,3 +90,31 @@ def test_seed_demo_prints_the_accounts(capsys):
     out = capsys.readouterr().out
     assert "samordnare.sunne" in out
     assert "demo" in out
+
+
+@pytest.mark.django_db
+def test_demo_holds_the_nmr_reference_case_as_the_issues_describe():
+    from cases.models import Case, Escalation
+
+    call_command("seed_demo", verbosity=0)
+    case = Case.objects.get(title="NMR lockar unga på gymnasiet")
+    assert case.municipality.code == "SUN" and case.status == "measures"
+    pupils = {s.pseudonym: s.residence.code for s in case.subjects.select_related("residence")}
+    assert pupils == {"Elev A": "SUN", "Elev B": "SUN", "Elev C": "TOR"}
+    assert case.measures.count() >= 5 and case.consents.count() == 1
+    escalations = {e.receiver.code: e for e in case.escalations.select_related("receiver")}
+    assert escalations["TOR"].status == "acknowledged"
+    assert escalations["AGERA"].status == "answered"
+    assert all(p.accepted_as for p in escalations["AGERA"].proposed_measures.all())
+    assert escalations["LPO-NV"].status == "closed"
+    assert escalations["LPO-NV"].security_service_informed_on is not None
+    assert Case.objects.count() == 41
+    assert set(Case.objects.values_list("municipality__code", flat=True)) == {
+        "SUN",
+        "TOR",
+        "HAG",
+        "MUN",
+    }
+    assert len(set(Case.objects.values_list("year", flat=True))) == 2
+    receivers = set(Escalation.objects.open().values_list("receiver__code", flat=True))
+    assert {"TOR", "HAG", "SUN", "MUN", "AGERA", "LPO-NV", "LST-S"} <= receivers
