@@ -23,6 +23,34 @@ def seed() -> None:
         return
     _nmr_path(nmr, orgs, users)
     _open_items(orgs, users)
+    _backdate(nmr)
+
+
+def _backdate(nmr: Case) -> None:
+    """Give the demo realistic ages: the NMR path follows the seed's weeks, open items wait
+    one to twelve days. A queryset update on purpose: this is staging, not a change of record."""
+    start = nmr.reported_at
+    steps = {  # receiver: days after the report for created, acknowledged, answered, closed
+        "TOR": (25, 27, None, None),
+        "AGERA": (25, 26, 32, None),
+        "LPO-NV": (45, 45, 52, 55),
+    }
+    for item in nmr.escalations.select_related("receiver"):
+        days = steps[item.receiver.code]
+        at = [start + datetime.timedelta(days=d) if d is not None else None for d in days]
+        Escalation.objects.filter(pk=item.pk).update(
+            created_at=at[0],
+            acknowledged_at=at[1] if item.acknowledged_at else None,
+            answered_at=at[2] if item.answered_at else None,
+            closed_at=at[3] if item.closed_at else None,
+        )
+    now = timezone.now()
+    for index, item in enumerate(Escalation.objects.open().exclude(case=nmr).order_by("pk")):
+        created = now - datetime.timedelta(days=1 + (index * 5) % 12, hours=index)
+        Escalation.objects.filter(pk=item.pk).update(
+            created_at=created,
+            acknowledged_at=created + datetime.timedelta(days=1) if item.acknowledged_at else None,
+        )
 
 
 def _nmr_path(case: Case, orgs: dict, users: dict) -> None:
