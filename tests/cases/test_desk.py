@@ -114,3 +114,37 @@ def test_export_uses_a_constant_number_of_queries(
         response = client.get(reverse("cases:export"))
     assert response.content.decode("utf-8-sig").count(f"{town.code}-") == rows
     assert Case.objects.count() == rows
+
+
+@pytest.mark.parametrize("rows", [5, 500])
+def test_my_reports_uses_a_constant_number_of_queries(client, django_assert_max_num_queries, rows):
+    from accounts.choices import Role
+    from tests.accounts.factories import RoleAssignmentFactory
+
+    role = RoleAssignmentFactory(role=Role.COUNCIL_MEMBER)
+    for _ in range(rows):
+        CaseFactory(municipality=role.organisation, reported_by=role.user)
+    client.force_login(role.user)
+    # 8 per request, then the person's reports (reference, status, date only).
+    with django_assert_max_num_queries(9):
+        body = client.get(reverse("cases:my_reports")).content.decode()
+    assert body.count(f"<td>{role.organisation.code}-") == rows
+
+
+@pytest.mark.parametrize("rows", [5, 500])
+def test_read_log_uses_a_constant_number_of_queries(client, django_assert_max_num_queries, rows):
+    from accounts.choices import Role
+    from cases.models import CaseRead
+    from tests.accounts.factories import RoleAssignmentFactory
+
+    reader = RoleAssignmentFactory(role=Role.COORDINATOR).user
+    cases = [CaseFactory() for _ in range(min(rows, 50))]
+    CaseRead.objects.bulk_create(
+        CaseRead(user=reader, case=cases[i % len(cases)], kind="page") for i in range(rows)
+    )
+    client.force_login(RoleAssignmentFactory(role=Role.DATA_PROTECTION_OFFICER).user)
+    # 8 per request, then the count for the pages and one page of reads with people and cases.
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("cases:read_log"))
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr><td>") == min(rows, 100)
