@@ -13,15 +13,16 @@ from .timeline import timeline
 
 
 def case_pdf(case: Case) -> bytes:
+    consents = list(case.consents.select_related("subject"))
     html = render_to_string(
         "cases/pdf/case.html",
         {
             "case": case,
             "subjects": case.subjects.select_related("residence"),
             "measures": case.measures.select_related("responsible"),
-            "consents": case.consents.select_related("subject"),
+            "consents": consents,
             "entries": timeline(case),
-            "flags": flags_for(case),
+            "flags": flags_for(case, consents),
             "printed": timezone.localtime(),
         },
     )

@@ -91,10 +91,13 @@ def desk_cases(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
     return cases.order_by("-reported_at")
 
 
-def flags_for(case: Case) -> dict[str, bool]:
-    """Warnings shown on the case page: consent expired or withdrawn."""
+def flags_for(case: Case, consents: list[Consent] | None = None) -> dict[str, bool]:
+    """Warnings shown on the case page: consent expired or withdrawn.
+
+    Pass the consents the page already loaded, so that they are not read twice.
+    """
     today = timezone.localdate()
-    consents = list(case.consents.all())
+    consents = list(case.consents.all()) if consents is None else consents
     return {
         "consent_withdrawn": any(c.is_withdrawn(today) for c in consents),
         "consent_expired": any(c.is_expired(today) and not c.is_withdrawn(today) for c in consents),

@@ -27,15 +27,16 @@ from .shared import shared_context
 
 def _page_context(request: HttpRequest, case: Case, **extra: object) -> dict:
     can_work = has_capability(request.user, Capability.WORK_CASES, case.municipality_id)
+    consents = list(case.consents.select_related("subject").prefetch_related("organisations"))
     return {
         "case": case,
         "can_work": can_work,
         "subjects": case.subjects.select_related("residence"),
         "measures": case.measures.select_related("responsible"),
-        "consents": case.consents.select_related("subject").prefetch_related("organisations"),
+        "consents": consents,
         "notes": case.notes.select_related("author"),
         "escalations": case.escalations.select_related("receiver").order_by("-created_at"),
-        "flags": flags_for(case),
+        "flags": flags_for(case, consents),
         "transition_form": extra.pop("transition_form", None) or TransitionForm(case=case),
         "note_form": extra.pop("note_form", None) or NoteForm(),
         **extra,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sutohamu.dates import in_force
 from sutohamu.history import change_log
 from sutohamu.http import render_form
 
@@ -26,13 +27,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     bodies = (
         Body.objects.visible_to(request.user)
         .select_related("municipality")
-        .annotate(
-            member_count=Count(
-                "memberships",
-                filter=Q(memberships__start_date__lte=today)
-                & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)),
-            )
-        )
+        .annotate(member_count=Count("memberships", filter=in_force(today, prefix="memberships__")))
     )
     agreement = Agreement.objects.filter(terminated_on__isnull=True).first()
     return render(request, "councils/overview.html", {"bodies": bodies, "agreement": agreement})
