@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.choices import Role
-from accounts.models import Notification, User
+from accounts.models import Notification
 from cases.choices import CaseStatus
 from cases.models import Case, Transition
 from cases.services import SubjectData, case_report
@@ -41,11 +41,23 @@ def test_reference_counts_per_municipality_and_year(coordinator):
 
 
 def test_a_refused_intake_gives_its_number_back(coordinator):
+    """The pseudonym is checked after the case is numbered and saved, in the same transaction:
+    the refusal must roll the number back, so the next intake gets it."""
     user, town = coordinator
-    report(user, town)
+    year = datetime.date.today().year
+    assert report(user, town).reference == f"{town.code}-{year}-0001"
+    with pytest.raises(ValidationError) as excinfo:
+        report(user, town, title="Avvisad", subjects=[SubjectData("Anna Andersson")])
+    assert "pseudonym" in excinfo.value.message_dict
+    assert not Case.objects.filter(title="Avvisad").exists()
+    assert report(user, town).reference == f"{town.code}-{year}-0002"
+
+
+def test_a_refused_intake_before_numbering_takes_no_number(coordinator):
+    user, town = coordinator
     with pytest.raises(ValidationError):
         report(user, town, description=f"Eleven har {PNR}")
-    assert report(user, town).reference.endswith("-0002")
+    assert report(user, town).reference.endswith("-0001")
 
 
 def test_owner_comes_from_the_action_plan_and_is_notified(coordinator):
@@ -163,4 +175,5 @@ def test_oversized_text_is_refused(login):
     assert response.status_code == 400
     body = response.content.decode()
     assert "som mest 120 tecken" in body and "som mest 5000 tecken" in body
-    assert User.objects.filter(username="samordnare.sunne").exists()
+    assert not Case.objects.filter(title="x" * 121).exists()
+    assert not Case.objects.filter(description="y" * 5001).exists()
