@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cases.choices import CaseStatus, MeasureStatus
 from cases.models import Case
+from cases.selectors import DESK_PAGE_SIZE
 from tests.cases.factories import CaseFactory, ConsentFactory, MeasureFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,11 @@ def test_desk_uses_a_constant_number_of_queries(
     with django_assert_max_num_queries(17):
         response = client.get(reverse("cases:desk"))
     assert response.status_code == 200
+    # The table is paged (the sections above it link some cases too): every case built is
+    # shown when they fit on one page, and at least a full page of them otherwise.
+    body = response.content.decode()
+    shown = [c for c in Case.objects.filter(municipality=town) if f">{c.reference}</a>" in body]
+    assert len(shown) >= min(rows, DESK_PAGE_SIZE)
 
 
 @pytest.mark.parametrize("rows", [5, 500])
