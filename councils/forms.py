@@ -55,7 +55,7 @@ class MedskickForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("instance", Medskick(sent_by=user))
         super().__init__(*args, **kwargs)
-        self.fields["sender"].queryset = Body.objects.editable_by(user).filter(
+        self.fields["sender"].queryset = Body.objects.changeable_by(user).filter(
             kind__in=[BodyKind.LOCAL_COUNCIL, BodyKind.WORKING_GROUP]
         )
         self.fields["receiver"].queryset = Body.objects.filter(
@@ -88,7 +88,7 @@ class PriorityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
         self.joint_allowed = (
-            Body.objects.editable_by(user).filter(kind=BodyKind.WORKING_GROUP).exists()
+            Body.objects.changeable_by(user).filter(kind=BodyKind.WORKING_GROUP).exists()
         )
         self.fields["municipality"].queryset = Organisation.objects.municipalities().filter(
             pk__in=self.own

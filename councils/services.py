@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,20 +11,45 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.choices import Role
 from accounts.models import RoleAssignment, User
 
 from . import handover
+from .choices import MedskickStatus
 from .handover import HandoverContext, HandoverStep
-from .models import ActionPlanAssignment, Handover, Medskick, Membership, Organisation
+from .models import (
+    ActionPlanAssignment,
+    Agreement,
+    Body,
+    Handover,
+    Medskick,
+    Membership,
+    Organisation,
+)
+from .models.medskick import ALLOWED_FROM
 
 ERROR_SUCCESSOR_LACKS_ROLE = gettext_lazy(
     "%(person)s does not hold the role %(role)s at %(organisation)s. Give them the role first."
 )
 ERROR_SAME_PERSON = gettext_lazy("Choose another person than the one who leaves the role.")
 ERROR_ROLE_ENDED = gettext_lazy("This role has already ended.")
+
+ERROR_MEDSKICK_WRONG_STATUS = gettext_lazy(
+    "This medskick has the status %(status)s and cannot be changed that way."
+)
+ERROR_MEDSKICK_NO_ANSWER = gettext_lazy("Write an answer.")
+ERROR_MEDSKICK_SENDER_NOT_OWN = gettext_lazy("Send a medskick only from a body you edit.")
+ERROR_AGREEMENT_ENDED = gettext_lazy("The agreement has already been terminated.")
+ERROR_AGREEMENT_NOT_A_PARTY = gettext_lazy("Only a party to the agreement can terminate it.")
+ERROR_AGREEMENT_ENDS_BEFORE_START = gettext_lazy(
+    "The agreement cannot end before it started (%(date)s)."
+)
+ERROR_AGREEMENT_NO_REASON = gettext_lazy("Give the reason for the termination.")
+
+# The personal-data guard's code (sutohamu.pii); every guarded field raises it through full_clean.
+CODE_PERSONAL_DATA = "personal_data"
 
 
 def is_coordinator_of(user: User, municipality: Organisation) -> bool:
@@ -227,3 +253,126 @@ handover.register(
 handover.register(
     HandoverStep("medskick", gettext_lazy("Open medskick"), _move_medskick, _medskick_orphans)
 )
+
+
+# The write path of medskick and of the agreement's termination. Each service validates the whole
+# row with full_clean, so every guarded free-text field is checked whichever road led here, and
+# records who changed it in the row's history.
+
+
+def _validated_save(
+    obj: models.Model,
+    *,
+    by: User,
+    reason: str = "",
+    rename: dict[str, str] | None = None,
+) -> None:
+    """full_clean, then save with the history's user and reason; field names as the caller's."""
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        if rename and hasattr(error, "error_dict"):
+            raise ValidationError(
+                {rename.get(name, name): errors for name, errors in error.error_dict.items()}
+            ) from error
+        raise
+    obj._history_user = by  # type: ignore[attr-defined]
+    if reason:
+        obj._change_reason = reason  # type: ignore[attr-defined]
+    obj.save()
+
+
+def _medskick_locked(medskick: Medskick, action: str) -> Medskick:
+    """The row under lock, refused unless the action may start from its status."""
+    locked = Medskick.objects.select_for_update().get(pk=medskick.pk)
+    if locked.status not in ALLOWED_FROM[action]:
+        raise ValidationError(
+            ERROR_MEDSKICK_WRONG_STATUS % {"status": locked.get_status_display().lower()},
+            code="wrong_status",
+        )
+    return locked
+
+
+@transaction.atomic
+def medskick_create(
+    *, sender: Body, receiver: Body, area: str, title: str, text: str, by: User
+) -> Medskick:
+    """Send a medskick from a body the person edits."""
+    if not Body.objects.changeable_by(by).filter(pk=sender.pk).exists():
+        raise ValidationError(
+            {"sender": ValidationError(ERROR_MEDSKICK_SENDER_NOT_OWN, code="sender_not_own")}
+        )
+    item = Medskick(sender=sender, receiver=receiver, area=area, title=title, text=text, sent_by=by)
+    _validated_save(item, by=by)
+    return item
+
+
+@transaction.atomic
+def medskick_receive(*, medskick: Medskick, by: User) -> Medskick:
+    """The receiving body marks the medskick received; the first to do so handles it."""
+    item = _medskick_locked(medskick, "receive")
+    item.status, item.received_at = MedskickStatus.RECEIVED, timezone.now()
+    item.handler = item.handler or by
+    _validated_save(item, by=by, reason=gettext("Marked as received."))
+    return item
+
+
+@transaction.atomic
+def medskick_answer(*, medskick: Medskick, text: str, by: User) -> Medskick:
+    """The receiving body answers; the person answering becomes its handler."""
+    item = _medskick_locked(medskick, "answer")
+    if not text.strip():
+        raise ValidationError(
+            {"answer": ValidationError(ERROR_MEDSKICK_NO_ANSWER, code="answer_missing")}
+        )
+    now = timezone.now()
+    item.received_at = item.received_at or now
+    item.status, item.answer, item.answered_at = MedskickStatus.ANSWERED, text.strip(), now
+    item.handler = by
+    _validated_save(item, by=by, reason=gettext("The answer was saved."))
+    return item
+
+
+@transaction.atomic
+def medskick_close(*, medskick: Medskick, by: User) -> Medskick:
+    """Either side closes the medskick; nothing changes it afterwards."""
+    item = _medskick_locked(medskick, "close")
+    item.status, item.closed_at = MedskickStatus.CLOSED, timezone.now()
+    _validated_save(item, by=by, reason=gettext("The medskick was closed."))
+    return item
+
+
+@transaction.atomic
+def agreement_terminate(
+    *, agreement: Agreement, party: Organisation, on: datetime.date, reason: str, by: User
+) -> Agreement:
+    """Record a party's termination; the agreement is then ended for all parties."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if not locked.in_force:
+        raise ValidationError(ERROR_AGREEMENT_ENDED, code="already_terminated")
+    if not locked.parties.filter(pk=party.pk).exists():
+        raise ValidationError(
+            {"party": ValidationError(ERROR_AGREEMENT_NOT_A_PARTY, code="not_a_party")}
+        )
+    if on < locked.start_date:
+        raise ValidationError(
+            {
+                "on": ValidationError(
+                    ERROR_AGREEMENT_ENDS_BEFORE_START % {"date": locked.start_date},
+                    code="ends_before_start",
+                )
+            }
+        )
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": ValidationError(ERROR_AGREEMENT_NO_REASON, code="reason_missing")}
+        )
+    locked.terminated_by, locked.terminated_on = party, on
+    locked.termination_reason = reason.strip()
+    _validated_save(
+        locked,
+        by=by,
+        reason=gettext("The agreement is terminated for all parties."),
+        rename={"termination_reason": "reason", "terminated_on": "on", "terminated_by": "party"},
+    )
+    return locked

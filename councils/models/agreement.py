@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -60,26 +57,6 @@ class Agreement(models.Model):
     @property
     def in_force(self) -> bool:
         return self.terminated_on is None
-
-    def terminate(self, *, party: Organisation, on: datetime.date, reason: str) -> None:
-        """Record a party's termination; the agreement is then ended for all."""
-        if not self.in_force:
-            raise ValidationError(_("The agreement has already been terminated."))
-        if not self.parties.filter(pk=party.pk).exists():
-            raise ValidationError({"party": _("Only a party to the agreement can terminate it.")})
-        if on < self.start_date:
-            raise ValidationError(
-                {
-                    "on": _("The agreement cannot end before it started (%(date)s).")
-                    % {"date": self.start_date}
-                }
-            )
-        if not reason.strip():
-            raise ValidationError({"reason": _("Give the reason for the termination.")})
-        self.terminated_by = party
-        self.terminated_on = on
-        self.termination_reason = reason.strip()
-        self.save(update_fields=["terminated_by", "terminated_on", "termination_reason"])
 
 
 class AgreementPoint(models.Model):

@@ -17,7 +17,8 @@ from .organisations import Body
 
 S = MedskickStatus
 
-# Which statuses each action may start from; one table, read by the methods below.
+# Which statuses each action may start from; one table, read by the services
+# (councils.services.medskick_*), the only writers of a medskick.
 ALLOWED_FROM: dict[str, frozenset[str]] = {
     "receive": frozenset({S.SENT}),
     "answer": frozenset({S.SENT, S.RECEIVED}),
@@ -33,8 +34,19 @@ class MedskickQuerySet(models.QuerySet["Medskick"]):
         return self.filter(Q(sender__in=bodies) | Q(receiver__in=bodies))
 
     def visible_to(self, user: object) -> MedskickQuerySet:
-        """Members of the sending or the receiving body see a medskick; nobody else."""
+        """Members of the sending or the receiving body see a medskick; nobody else.
+
+        Not the administrator: he reads every body's page, but not what the bodies send.
+        """
         return self.for_bodies(Body.objects.with_member(user))
+
+    def changeable_by(self, user: object) -> MedskickQuerySet:
+        """Editors of the sending or the receiving body may change (close) a medskick."""
+        return self.for_bodies(Body.objects.changeable_by(user))
+
+    def answerable_by(self, user: object) -> MedskickQuerySet:
+        """Only the receiving side marks a medskick received and answers it."""
+        return self.filter(receiver__in=Body.objects.changeable_by(user))
 
 
 class Medskick(models.Model):
@@ -106,32 +118,3 @@ class Medskick(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != S.CLOSED
-
-    def _check(self, action: str) -> None:
-        if self.status not in ALLOWED_FROM[action]:
-            raise ValidationError(
-                _("This medskick has the status %(status)s and cannot be changed that way.")
-                % {"status": self.get_status_display().lower()},
-                code="wrong_status",
-            )
-
-    def receive(self, *, by: object) -> None:
-        self._check("receive")
-        self.status, self.received_at = S.RECEIVED, timezone.now()
-        self.handler = self.handler or by  # type: ignore[assignment]
-        self.save(update_fields=["status", "received_at", "handler"])
-
-    def answer_with(self, *, by: object, text: str) -> None:
-        self._check("answer")
-        if not text.strip():
-            raise ValidationError({"answer": _("Write an answer.")})
-        now = timezone.now()
-        self.received_at = self.received_at or now
-        self.status, self.answer, self.answered_at = S.ANSWERED, text.strip(), now
-        self.handler = by  # type: ignore[assignment]
-        self.save(update_fields=["status", "answer", "answered_at", "received_at", "handler"])
-
-    def close(self) -> None:
-        self._check("close")
-        self.status, self.closed_at = S.CLOSED, timezone.now()
-        self.save(update_fields=["status", "closed_at"])

@@ -22,6 +22,18 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self, on: datetime.date | None = None) -> MembershipQuerySet:
         return self.filter(in_force(on))
 
+    def visible_to(self, user: object) -> MembershipQuerySet:
+        """The seats of the bodies the person sees."""
+        return self.filter(body__in=Body.objects.visible_to(user))
+
+    def changeable_by(self, user: object) -> MembershipQuerySet:
+        """Only the administrator, who manages memberships (in the admin site), changes seats."""
+        from accounts.capabilities import Capability, has_capability
+
+        if has_capability(user, Capability.MANAGE_ACCOUNTS):  # type: ignore[arg-type]
+            return self.all()
+        return self.none()
+
 
 class Membership(models.Model):
     """A person's seat in a body: member, co-opted (adjungerad) or chair, for a period."""
@@ -71,6 +83,16 @@ class Membership(models.Model):
         validate_date_order(self.start_date, self.end_date, "end_date")
 
 
+class MeetingPlanQuerySet(models.QuerySet["MeetingPlan"]):
+    def visible_to(self, user: object) -> MeetingPlanQuerySet:
+        """A body's meeting plan is read by whoever sees the body."""
+        return self.filter(body__in=Body.objects.visible_to(user))
+
+    def changeable_by(self, user: object) -> MeetingPlanQuerySet:
+        """Whoever changes the body sets its meeting plan."""
+        return self.filter(body__in=Body.objects.changeable_by(user))
+
+
 class MeetingPlan(models.Model):
     """How many meetings a body plans in a year; the meetings issue schedules them."""
 
@@ -80,6 +102,8 @@ class MeetingPlan(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     planned_meetings = models.PositiveSmallIntegerField(_("planned meetings"))
     history = HistoricalRecords()
+
+    objects = MeetingPlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting plan")

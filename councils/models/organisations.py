@@ -100,7 +100,7 @@ class BodyQuerySet(models.QuerySet["Body"]):
             return self.all()
         return self.with_member(user)
 
-    def editable_by(self, user: object) -> BodyQuerySet:
+    def changeable_by(self, user: object) -> BodyQuerySet:
         """Chairs edit their bodies; so do members whose role allows editing own bodies."""
         from accounts.capabilities import Capability, active_roles, has_capability
 
@@ -112,6 +112,10 @@ class BodyQuerySet(models.QuerySet["Body"]):
         if not has_capability(user, Capability.EDIT_OWN_BODIES):  # type: ignore[arg-type]
             held = held.filter(kind=MembershipKind.CHAIR)
         return self.filter(Exists(held))
+
+    def editable_by(self, user: object) -> BodyQuerySet:
+        """The bodies a person may change; the older name of `changeable_by`."""
+        return self.changeable_by(user)
 
 
 class Body(models.Model):
@@ -159,7 +163,7 @@ class Body(models.Model):
         return self.name
 
     def can_edit(self, user: object) -> bool:
-        return Body.objects.editable_by(user).filter(pk=self.pk).exists()
+        return Body.objects.changeable_by(user).filter(pk=self.pk).exists()
 
     def plan_meetings(self, *, year: int, count: int) -> MeetingPlan:
         """Set the year's number of planned meetings, within the body's range."""

@@ -16,6 +16,7 @@ from sutohamu.http import add_validation_error, render_form
 
 from ..forms import AgreementDocumentForm, AgreementTerminationForm
 from ..models import Agreement
+from ..services import agreement_terminate as agreement_terminate_service
 from .access import member_required
 
 
@@ -81,10 +82,12 @@ def agreement_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreementTerminationForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
-            agreement.terminate(
+            agreement_terminate_service(
+                agreement=agreement,
                 party=form.cleaned_data["party"],
                 on=form.cleaned_data["on"],
                 reason=form.cleaned_data["reason"],
+                by=request.user,
             )
         except ValidationError as error:
             add_validation_error(form, error)

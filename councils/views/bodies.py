@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +15,10 @@ from sutohamu.dates import in_force
 from sutohamu.history import change_log
 from sutohamu.http import render_form
 
+from .. import access
 from ..choices import MembershipKind
 from ..forms import BodyForm, MeetingPlanForm
-from ..models import Agreement, Body, Medskick, Membership
+from ..models import Agreement, Body
 from .access import member_required
 
 
@@ -25,7 +26,7 @@ from .access import member_required
 def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     bodies = (
-        Body.objects.visible_to(request.user)
+        access.bodies_visible_to(request.user)
         .select_related("municipality")
         .annotate(member_count=Count("memberships", filter=in_force(today, prefix="memberships__")))
     )
@@ -35,13 +36,14 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    body = get_object_or_404(
-        Body.objects.visible_to(request.user).select_related("municipality"), pk=pk
-    )
+    body = access.body_for(request.user, pk)
     memberships = list(
-        Membership.objects.active().filter(body=body).select_related("user", "organisation")
+        access.memberships_of_body(request.user, body)
+        .active()
+        .select_related("user", "organisation")
     )
-    open_medskick = Medskick.objects.open().filter(Q(sender=body) | Q(receiver=body))
+    # Only the medskick the person may open: the administrator sees the body, not its medskick.
+    open_medskick = access.medskick_of_body(request.user, body).open()
     year = timezone.localdate().year
     return render(
         request,
@@ -51,24 +53,17 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": [m for m in memberships if m.kind != MembershipKind.CO_OPTED],
             "co_opted": [m for m in memberships if m.kind == MembershipKind.CO_OPTED],
             "open_medskick": open_medskick.select_related("sender", "receiver"),
-            "plan": body.meeting_plans.filter(year=year).first(),
+            "plan": access.meeting_plan_of_body(request.user, body, year),
             "year": year,
-            "can_edit": body.can_edit(request.user),
+            "can_edit": access.can_change_body(request.user, body),
             "change_log": change_log(body),
         },
     )
 
 
-def _editable_body(request: HttpRequest, pk: int) -> Body:
-    body = get_object_or_404(Body.objects.visible_to(request.user), pk=pk)
-    if not body.can_edit(request.user):
-        raise PermissionDenied
-    return body
-
-
 @member_required
 def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    body = _editable_body(request, pk)
+    body = access.body_for(request.user, pk, change=True)
     form = BodyForm(request.POST or None, instance=body)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -81,9 +76,9 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    body = _editable_body(request, pk)
+    body = access.body_for(request.user, pk, change=True)
     year = timezone.localdate().year
-    current = body.meeting_plans.filter(year=year).first()
+    current = access.meeting_plan_of_body(request.user, body, year)
     initial = {"year": year, "planned_meetings": current.planned_meetings if current else None}
     form = MeetingPlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sutohamu.history import change_log
 from sutohamu.http import add_validation_error, render_form
 
+from .. import access, services
 from ..forms import MedskickAnswerForm, MedskickForm
-from ..models import Body, Medskick
+from ..models import Medskick
 from .access import member_required
 
 
 @member_required
 def medskick_list(request: HttpRequest) -> HttpResponse:
-    bodies = Body.objects.with_member(request.user)
-    items = Medskick.objects.visible_to(request.user).select_related(
-        "sender", "receiver", "handler"
-    )
+    items = access.medskick_visible_to(request.user).select_related("sender", "receiver", "handler")
     show_closed = request.GET.get("stangda") == "1"
     if not show_closed:
         items = items.open()
-    body_ids = set(bodies.values_list("pk", flat=True))
+    body_ids = set(access.bodies_with_member(request.user).values_list("pk", flat=True))
     inbox = [m for m in items if m.receiver_id in body_ids]
     outbox = [m for m in items if m.sender_id in body_ids]
     return render(
@@ -36,7 +37,7 @@ def medskick_list(request: HttpRequest) -> HttpResponse:
             "inbox": inbox,
             "outbox": outbox,
             "show_closed": show_closed,
-            "can_send": Body.objects.editable_by(request.user).exists(),
+            "can_send": access.bodies_changeable_by(request.user).exists(),
         },
     )
 
@@ -47,33 +48,39 @@ def medskick_create(request: HttpRequest) -> HttpResponse:
     if not form.fields["sender"].queryset.exists():
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
-        item = form.save()
-        messages.success(request, _("The medskick was sent."))
-        return redirect("councils:medskick", pk=item.pk)
+        data = form.cleaned_data
+        try:
+            item = services.medskick_create(
+                sender=data["sender"],
+                receiver=data["receiver"],
+                area=data["area"],
+                title=data["title"],
+                text=data["text"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The medskick was sent."))
+            return redirect("councils:medskick", pk=item.pk)
     return render_form(request, form, title=_("Send a medskick"), submit_label=_("Send"))
-
-
-def _visible(request: HttpRequest, pk: int) -> Medskick:
-    return get_object_or_404(
-        Medskick.objects.visible_to(request.user).select_related(
-            "sender", "receiver", "sent_by", "handler"
-        ),
-        pk=pk,
-    )
 
 
 @member_required
 def medskick_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _visible(request, pk)
+    item = access.medskick_for(request.user, pk)
     return render(request, "councils/medskick_detail.html", _detail_context(request, item))
 
 
-def _detail_context(request: HttpRequest, item: Medskick, form: MedskickAnswerForm | None = None):
-    can_answer = item.receiver.can_edit(request.user)
+def _detail_context(
+    request: HttpRequest, item: Medskick, form: MedskickAnswerForm | None = None
+) -> dict[str, Any]:
+    can_answer = access.can_answer_medskick(request.user, item)
     return {
         "item": item,
         "can_answer": can_answer and item.is_open,
-        "can_close": item.is_open and (can_answer or item.sender.can_edit(request.user)),
+        "can_close": item.is_open
+        and (can_answer or access.can_change_medskick(request.user, item)),
         "answer_form": form or MedskickAnswerForm(initial={"answer": item.answer}),
         "change_log": change_log(item),
     }
@@ -82,22 +89,25 @@ def _detail_context(request: HttpRequest, item: Medskick, form: MedskickAnswerFo
 @require_POST
 @member_required
 def medskick_receive(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _visible(request, pk)
-    if not item.receiver.can_edit(request.user):
-        raise PermissionDenied
-    return _act(request, item, lambda: item.receive(by=request.user), _("Marked as received."))
+    item = access.medskick_for(request.user, pk, receiving=True)
+    return _act(
+        request,
+        item,
+        lambda: services.medskick_receive(medskick=item, by=request.user),
+        _("Marked as received."),
+    )
 
 
 @require_POST
 @member_required
 def medskick_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _visible(request, pk)
-    if not item.receiver.can_edit(request.user):
-        raise PermissionDenied
+    item = access.medskick_for(request.user, pk, receiving=True)
     form = MedskickAnswerForm(request.POST)
     if form.is_valid():
         try:
-            item.answer_with(by=request.user, text=form.cleaned_data["answer"])
+            services.medskick_answer(
+                medskick=item, text=form.cleaned_data["answer"], by=request.user
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -111,13 +121,19 @@ def medskick_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @member_required
 def medskick_close(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _visible(request, pk)
-    if not (item.receiver.can_edit(request.user) or item.sender.can_edit(request.user)):
-        raise PermissionDenied
-    return _act(request, item, item.close, _("The medskick was closed."))
+    item = access.medskick_for(request.user, pk, change=True)
+    return _act(
+        request,
+        item,
+        lambda: services.medskick_close(medskick=item, by=request.user),
+        _("The medskick was closed."),
+    )
 
 
-def _act(request: HttpRequest, item: Medskick, action, done: str) -> HttpResponse:
+def _act(
+    request: HttpRequest, item: Medskick, action: Callable[[], object], done: str
+) -> HttpResponse:
+    """Run one service; a medskick in the wrong status answers 409 on its page."""
     try:
         action()
     except ValidationError as error:

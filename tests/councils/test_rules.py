@@ -7,6 +7,12 @@ from django.core.exceptions import ValidationError
 
 from councils.choices import MedskickStatus, PriorityScope
 from councils.models import MeetingPlan, Membership, Priority
+from councils.services import (
+    agreement_terminate,
+    medskick_answer,
+    medskick_close,
+    medskick_receive,
+)
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import (
     AgreementFactory,
@@ -70,19 +76,18 @@ def test_medskick_goes_between_council_and_working_group_only():
 def test_medskick_runs_sent_received_answered_closed():
     item = MedskickFactory()
     handler = UserFactory()
-    item.receive(by=handler)
+    item = medskick_receive(medskick=item, by=handler)
     assert item.status == MedskickStatus.RECEIVED and item.handler == handler
-    item.answer_with(by=handler, text="Vi tar upp det.")
+    item = medskick_answer(medskick=item, by=handler, text="Vi tar upp det.")
     assert item.status == MedskickStatus.ANSWERED and item.answered_at
-    item.close()
+    item = medskick_close(medskick=item, by=handler)
     assert item.status == MedskickStatus.CLOSED and not item.is_open
 
 
 def test_closed_medskick_cannot_be_answered():
-    item = MedskickFactory()
-    item.close()
+    item = medskick_close(medskick=MedskickFactory(), by=UserFactory())
     with pytest.raises(ValidationError) as excinfo:
-        item.answer_with(by=UserFactory(), text="För sent")
+        medskick_answer(medskick=item, by=UserFactory(), text="För sent")
     assert "avslutad" in str(excinfo.value)
     item.refresh_from_db()
     assert item.answer == ""
@@ -91,12 +96,17 @@ def test_closed_medskick_cannot_be_answered():
 def test_termination_ends_the_agreement_for_all():
     party = MunicipalityFactory()
     agreement = AgreementFactory(parties=[party, MunicipalityFactory()])
-    agreement.terminate(party=party, on=datetime.date(2026, 6, 30), reason="Ny organisation")
+    by = UserFactory()
+    agreement_terminate(
+        agreement=agreement, party=party, on=datetime.date(2026, 6, 30), reason="Ny org", by=by
+    )
     agreement.refresh_from_db()
     assert not agreement.in_force
     assert agreement.terminated_by == party
     with pytest.raises(ValidationError):
-        agreement.terminate(party=party, on=datetime.date(2026, 7, 1), reason="Igen")
+        agreement_terminate(
+            agreement=agreement, party=party, on=datetime.date(2026, 7, 1), reason="Igen", by=by
+        )
 
 
 @pytest.mark.parametrize(
@@ -112,7 +122,7 @@ def test_termination_needs_a_party_a_later_date_and_a_reason(who, on, reason, fi
     agreement = AgreementFactory(parties=[party])
     by = party if who == "party" else MunicipalityFactory()
     with pytest.raises(ValidationError) as excinfo:
-        agreement.terminate(party=by, on=on, reason=reason)
+        agreement_terminate(agreement=agreement, party=by, on=on, reason=reason, by=UserFactory())
     assert field in excinfo.value.message_dict
     agreement.refresh_from_db()
     assert agreement.in_force

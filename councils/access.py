@@ -1,0 +1,105 @@
+"""The one door through which the councils views fetch what is scoped to the person.
+
+Each helper returns the object or raises: Http404 when it is out of the person's reach (a hidden
+object answers exactly like a missing one), PermissionDenied when the person sees it but may not
+make the change asked for. Lists come from the same QuerySet vocabulary (`visible_to`,
+`changeable_by`), so a list never shows what the object's own page would refuse.
+tests/councils/test_access_door.py fails when a councils view reaches a scoped model's manager.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Body, Medskick, MeetingPlan, Membership
+from .models.medskick import MedskickQuerySet
+from .models.memberships import MembershipQuerySet
+from .models.organisations import BodyQuerySet
+
+if TYPE_CHECKING:
+    from accounts.capabilities import AnyUser
+
+
+def _get(queryset, pk: object):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def body_for(user: AnyUser, pk: object, *, change: bool = False) -> Body:
+    """A body the person sees (404 otherwise); with change=True one they may edit (403)."""
+    body = _get(Body.objects.visible_to(user).select_related("municipality"), pk)
+    if change and not Body.objects.changeable_by(user).filter(pk=body.pk).exists():
+        raise PermissionDenied
+    return body
+
+
+def medskick_for(
+    user: AnyUser, pk: object, *, change: bool = False, receiving: bool = False
+) -> Medskick:
+    """A medskick the person sees (404 otherwise).
+
+    change=True: one either side's editor may change (close), else 403.
+    receiving=True: one the receiving body's editor may receive and answer, else 403.
+    """
+    item = _get(
+        Medskick.objects.visible_to(user).select_related(
+            "sender", "receiver", "sent_by", "handler"
+        ),
+        pk,
+    )
+    if receiving:
+        allowed = Medskick.objects.answerable_by(user)
+    elif change:
+        allowed = Medskick.objects.changeable_by(user)
+    else:
+        return item
+    if not allowed.filter(pk=item.pk).exists():
+        raise PermissionDenied
+    return item
+
+
+def bodies_visible_to(user: AnyUser) -> BodyQuerySet:
+    return Body.objects.visible_to(user)
+
+
+def bodies_with_member(user: AnyUser) -> BodyQuerySet:
+    """The bodies the person sits in today (a medskick's inbox and outbox)."""
+    return Body.objects.with_member(user)
+
+
+def bodies_changeable_by(user: AnyUser) -> BodyQuerySet:
+    return Body.objects.changeable_by(user)
+
+
+def medskick_visible_to(user: AnyUser) -> MedskickQuerySet:
+    return Medskick.objects.visible_to(user)
+
+
+def medskick_of_body(user: AnyUser, body: Body) -> MedskickQuerySet:
+    """A body's medskick as the person may see them: the body page lists no more."""
+    return Medskick.objects.visible_to(user).for_bodies(Body.objects.filter(pk=body.pk))
+
+
+def memberships_of_body(user: AnyUser, body: Body) -> MembershipQuerySet:
+    return Membership.objects.visible_to(user).filter(body=body)
+
+
+def meeting_plan_of_body(user: AnyUser, body: Body, year: int) -> MeetingPlan | None:
+    return MeetingPlan.objects.visible_to(user).filter(body=body, year=year).first()
+
+
+def can_change_body(user: AnyUser, body: Body) -> bool:
+    return Body.objects.changeable_by(user).filter(pk=body.pk).exists()
+
+
+def can_answer_medskick(user: AnyUser, item: Medskick) -> bool:
+    return Medskick.objects.answerable_by(user).filter(pk=item.pk).exists()
+
+
+def can_change_medskick(user: AnyUser, item: Medskick) -> bool:
+    return Medskick.objects.changeable_by(user).filter(pk=item.pk).exists()
