@@ -13,7 +13,11 @@ TEST_ENV := SECRET_KEY=test-only-secret-key \
 	DATABASE_URL=postgres://sutohamu:sutohamu@127.0.0.1:5432/sutohamu \
 	REDIS_URL=redis://127.0.0.1:6379/0
 
-.PHONY: run test lint messages dev clean bench
+# Test processes (pytest-xdist); each worker gets its own test database. `make test TEST_WORKERS=0`
+# runs in one process.
+TEST_WORKERS ?= auto
+
+.PHONY: run test lint messages dev clean bench mutants
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +41,11 @@ dev: $(BIN)/.installed
 test: $(BIN)/.installed
 	bash scripts/test-services.sh
 	$(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore .venv --ignore node_modules -v0
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+mutants: $(BIN)/.installed
+	bash scripts/test-services.sh
+	$(TEST_ENV) $(BIN)/python scripts/mutants.py $(MUTANTS_ARGS)
 
 bench: $(BIN)/.installed
 	bash scripts/test-services.sh
