@@ -166,6 +166,14 @@ def _is_skipped(node: ast.AST) -> bool:
             return True
         if isinstance(func, ast.Attribute) and name in LOGGING_NAMES:
             return True
+    # A message and its parameters: _("…%(n)s…") % {"n": …}
+    if (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Mod)
+        and isinstance(node.left, ast.Call)
+        and _is_skipped(node.left)
+    ):
+        return True
     if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
@@ -250,20 +258,37 @@ def _line_offsets(source: str) -> list[int]:
     return offsets
 
 
-def _same_tree(a: ast.AST, b: ast.AST) -> bool:
-    return ast.dump(a, include_attributes=False) == ast.dump(b, include_attributes=False)
+def _parents(tree: ast.AST) -> dict[int, tuple[ast.AST, str, int | None]]:
+    """Node id -> (parent, field, index in the field's list or None)."""
+    found: dict[int, tuple[ast.AST, str, int | None]] = {}
+    for parent in ast.walk(tree):
+        for field, value in ast.iter_fields(parent):
+            if isinstance(value, list):
+                for index, child in enumerate(value):
+                    if isinstance(child, ast.AST):
+                        found[id(child)] = (parent, field, index)
+            elif isinstance(value, ast.AST):
+                found[id(value)] = (parent, field, None)
+    return found
 
 
-def _replace_node(tree: ast.Module, target: ast.AST, replacement: ast.AST) -> ast.Module:
-    """A copy of the tree with `target` (found by identity) replaced."""
-
-    class Replacer(ast.NodeTransformer):
-        def visit(self, node: ast.AST) -> ast.AST:
-            if node is target:
-                return replacement
-            return self.generic_visit(node)
-
-    return Replacer().visit(copy.deepcopy(tree, {id(target): target}))
+def _dump_replaced(tree: ast.Module, where: tuple[ast.AST, str, int | None], new: ast.AST) -> str:
+    """The dump of the tree with one node swapped in place (and back)."""
+    parent, field, index = where
+    if index is None:
+        old = getattr(parent, field)
+        setattr(parent, field, new)
+        try:
+            return ast.dump(tree, include_attributes=False)
+        finally:
+            setattr(parent, field, old)
+    children = getattr(parent, field)
+    old = children[index]
+    children[index] = new
+    try:
+        return ast.dump(tree, include_attributes=False)
+    finally:
+        children[index] = old
 
 
 def _splice(source: str, offsets: list[int], node: ast.AST, text: str) -> str:
@@ -278,17 +303,18 @@ def generate_mutants(module: str, source: str) -> list[Mutant]:
     tree = ast.parse(source)
     docstrings = _docstring_nodes(tree)
     offsets = _line_offsets(source)
+    parents = _parents(tree)
     mutants: list[Mutant] = []
     for node in _walk(tree):
         if id(node) in docstrings or not hasattr(node, "lineno"):
             continue
         for description, replacement in _replacements(node):
-            expected = _replace_node(tree, node, replacement)
+            expected = _dump_replaced(tree, parents[id(node)], replacement)
             text = ast.unparse(replacement)
             for candidate in (text, f"({text})"):
                 mutated = _splice(source, offsets, node, candidate)
                 try:
-                    ok = _same_tree(ast.parse(mutated), expected)
+                    ok = ast.dump(ast.parse(mutated), include_attributes=False) == expected
                 except SyntaxError:
                     ok = False
                 if ok:
