@@ -1,5 +1,11 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -8,14 +14,47 @@ from sutohamu.admin import CapabilityAdmin
 from .capabilities import Capability
 from .models import RoleAssignment, User
 
+ERROR_OWN_ROLES = _("Nobody changes their own roles: ask another administrator.")
+
+
+def _own(request: HttpRequest, user_id: int | None) -> bool:
+    return user_id is not None and user_id == request.user.pk
+
 
 class RoleInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
     autocomplete_fields = ["organisation"]
 
-    def has_delete_permission(self, request, obj=None):
+    # On one's own person page the roles are shown, never changed (separation of duties).
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _own(request, getattr(obj, "pk", None)) and super().has_add_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _own(request, getattr(obj, "pk", None)) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    """Refuses a role for the person doing the change; the model refuses conflicting roles."""
+
+    by: Any = None
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "organisation", "start_date", "end_date"]
+
+    def clean_user(self) -> Any:
+        user = self.cleaned_data["user"]
+        if self.by is not None and user.pk == self.by.pk:
+            raise forms.ValidationError(ERROR_OWN_ROLES, code="own_roles")
+        return user
 
 
 @admin.register(User)
@@ -34,6 +73,18 @@ class UserAdmin(CapabilityAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(CapabilityAdmin, SimpleHistoryAdmin):
     capability = Capability.MANAGE_ACCOUNTS
+    form = RoleAssignmentForm
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.by = request.user
+        return form
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and _own(request, obj.user_id):
+            return False
+        return super().has_change_permission(request, obj)
+
     list_display = ["user", "role", "organisation", "start_date", "end_date"]
     list_filter = ["role", "organisation"]
     list_select_related = ["user", "organisation"]

@@ -1,9 +1,9 @@
 """The one place that says what each role may do.
 
 Views, templates and services ask this module; none of them looks at role names. A capability
-comes only from a role that is active today, so an ended role grants nothing. Per-object access
-(a case shared with another organisation) goes through django-guardian, wrapped here so that an
-object grant also needs an active role.
+comes only from a role that is active today, so an ended role grants nothing, on the day it ends,
+without any event. Per-object grants (django-guardian) are written through this module, but they
+never open anything on their own: the cases app checks the live condition in the same query.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
-from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, remove_perm
 
 from councils.choices import OrganisationKind
@@ -80,13 +80,23 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.AGERA: frozenset({C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS}),
     Role.COUNTY_BOARD: frozenset({C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS}),
     Role.STEERING_GROUP: frozenset({C.VIEW_COOPERATION, C.VIEW_STATUS_REPORTS}),
+    # A level-4/5 organisation joins as data: a person to receive its escalations.
+    Role.CONTACT_PERSON: frozenset({C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS}),
     Role.ADMINISTRATOR: frozenset({C.VIEW_COOPERATION, C.MANAGE_ACCOUNTS, C.MANAGE_REFERENCE_DATA}),
     Role.DATA_PROTECTION_OFFICER: frozenset({C.READ_ACCESS_LOG}),
 }
 
-# Capabilities that open the content of a case; the administrator and the data protection
-# officer must never hold one of these.
-CASE_CONTENT_CAPABILITIES: frozenset[Capability] = frozenset({C.WORK_CASES})
+# Capabilities that open the content of a case: in full, or the part an escalation shares.
+CASE_CONTENT_CAPABILITIES: frozenset[Capability] = frozenset({C.WORK_CASES, C.REVIEW_ESCALATIONS})
+
+# Separation of duties: whoever holds one of these roles never reads case content, whatever else
+# they hold (a conflicting role is refused when it is given, and ignored here if it exists anyway).
+SEPARATED_ROLES: frozenset[Role] = frozenset({Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER})
+
+
+def opens_case_content(role: str) -> bool:
+    return bool(ROLE_CAPABILITIES[Role(role)] & CASE_CONTENT_CAPABILITIES)
+
 
 # Where each role can be held; None means any organisation.
 ROLE_ORGANISATION_KINDS: dict[Role, frozenset[str] | None] = {
@@ -97,9 +107,22 @@ ROLE_ORGANISATION_KINDS: dict[Role, frozenset[str] | None] = {
     Role.AGERA: frozenset({OrganisationKind.CIVIL_SOCIETY}),
     Role.COUNTY_BOARD: frozenset({OrganisationKind.COUNTY_BOARD}),
     Role.STEERING_GROUP: frozenset({OrganisationKind.MUNICIPALITY, OrganisationKind.POLICE_AREA}),
+    # The Security Service is informed through the police part, never a receiver of its own.
+    Role.CONTACT_PERSON: frozenset(
+        {
+            OrganisationKind.COUNTY_POLICE,
+            OrganisationKind.POLICE_REGION,
+            OrganisationKind.NATIONAL_CENTRE,
+        }
+    ),
     Role.ADMINISTRATOR: None,
     Role.DATA_PROTECTION_OFFICER: None,
 }
+
+
+def roles_with(capability: Capability) -> list[str]:
+    """The roles that grant a capability, for queries over role assignments."""
+    return sorted(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
 
 
 def role_fits_organisation(role: str, organisation: Organisation) -> bool:
@@ -114,11 +137,7 @@ def active_roles(user: AnyUser) -> list[RoleAssignment]:
     today = timezone.localdate()
     cached = getattr(user, "_active_roles_cache", None)
     if cached is None or cached[0] != today:
-        from .models import RoleAssignment
-
-        roles = list(
-            RoleAssignment.objects.active(today).filter(user=user).select_related("organisation")
-        )
+        roles = list(user.roles.active(today).select_related("organisation"))
         user._active_roles_cache = (today, roles)  # type: ignore[union-attr]
         return roles
     return cached[1]
@@ -130,10 +149,20 @@ def forget_roles(user: AnyUser) -> None:
         del user._active_roles_cache  # type: ignore[union-attr]
 
 
+def _granted(roles: list[RoleAssignment]) -> list[tuple[RoleAssignment, frozenset[Capability]]]:
+    """Each active role with what it grants, case content removed under separation of duties."""
+    separated = any(Role(a.role) in SEPARATED_ROLES for a in roles)
+    out = []
+    for a in roles:
+        caps = ROLE_CAPABILITIES[Role(a.role)]
+        out.append((a, caps - CASE_CONTENT_CAPABILITIES if separated else caps))
+    return out
+
+
 def capabilities_of(user: AnyUser) -> frozenset[Capability]:
     caps: set[Capability] = set()
-    for assignment in active_roles(user):
-        caps |= ROLE_CAPABILITIES[Role(assignment.role)]
+    for _assignment, granted in _granted(active_roles(user)):
+        caps |= granted
     return frozenset(caps)
 
 
@@ -149,16 +178,14 @@ def has_capability(
 def organisation_ids_with(user: AnyUser, capability: Capability) -> frozenset[int]:
     """Ids of the organisations at which the user holds the capability today."""
     return frozenset(
-        a.organisation_id
-        for a in active_roles(user)
-        if capability in ROLE_CAPABILITIES[Role(a.role)]
+        a.organisation_id for a, caps in _granted(active_roles(user)) if capability in caps
     )
 
 
 def organisations_with(user: AnyUser, capability: Capability) -> list[Organisation]:
     seen: dict[int, Organisation] = {}
-    for a in active_roles(user):
-        if capability in ROLE_CAPABILITIES[Role(a.role)]:
+    for a, caps in _granted(active_roles(user)):
+        if capability in caps:
             seen.setdefault(a.organisation_id, a.organisation)
     return sorted(seen.values(), key=lambda o: o.name)
 
@@ -176,7 +203,6 @@ def capability_required(
     capability: Capability,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """View decorator: 403 unless an active role grants the capability (sign-in checked first)."""
-    from django.contrib.auth.decorators import login_required
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @login_required
@@ -190,7 +216,8 @@ def capability_required(
     return decorator
 
 
-# Per-object grants (django-guardian). The later case issues call these, never guardian itself.
+# Per-object grants (django-guardian). The cases app calls these, never guardian itself; a grant is
+# a record kept in step with its source, and every read also checks the live condition.
 
 
 def grant_object(user: User, permission: str, obj: models.Model) -> None:
@@ -199,17 +226,6 @@ def grant_object(user: User, permission: str, obj: models.Model) -> None:
 
 def revoke_object(user: User, permission: str, obj: models.Model) -> None:
     remove_perm(permission, user, obj)
-
-
-def has_object_grant(user: AnyUser, permission: str, obj: models.Model) -> bool:
-    """A guardian grant counts only while the person holds some active role.
-
-    Explicit user grants only: guardian's superuser shortcut must not open case content.
-    """
-    if not active_roles(user):
-        return False
-    codename = permission.split(".")[-1]
-    return codename in ObjectPermissionChecker(user).get_user_perms(obj)
 
 
 def _organisation_id(organisation: Organisation | int) -> int:

@@ -12,5 +12,6 @@ class Role(models.TextChoices):
     AGERA = "agera", _("Agera Värmland staff")
     COUNTY_BOARD = "lansstyrelsen", _("County administrative board staff")
     STEERING_GROUP = "styrgrupp", _("Steering group member")
+    CONTACT_PERSON = "kontaktperson", _("Contact person (receives escalations)")
     ADMINISTRATOR = "administrator", _("Administrator")
     DATA_PROTECTION_OFFICER = "dataskyddsombud", _("Data protection officer")

@@ -14,7 +14,13 @@ from simple_history.models import HistoricalRecords
 
 from sutohamu.dates import in_force, validate_date_order
 
+from .capabilities import SEPARATED_ROLES, opens_case_content, role_fits_organisation
 from .choices import Role
+
+ERROR_SEPARATION = _(
+    "The administrator and the data protection officer never read case content: this person "
+    "cannot hold that role at the same time as %(other)s."
+)
 
 
 class User(AbstractUser):
@@ -37,6 +43,18 @@ class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def active(self, on: datetime.date | None = None) -> RoleAssignmentQuerySet:
         """Roles in force on a day (today by default)."""
         return self.filter(in_force(on))
+
+    def not_ended(self, on: datetime.date | None = None) -> RoleAssignmentQuerySet:
+        """Roles in force on a day or starting later."""
+        day = on or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+    def overlapping(
+        self, start: datetime.date, end: datetime.date | None
+    ) -> RoleAssignmentQuerySet:
+        """Roles whose period shares at least one day with start..end (open-ended if None)."""
+        rows = self.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        return rows if end is None else rows.filter(start_date__lte=end)
 
 
 class RoleAssignment(models.Model):
@@ -73,13 +91,39 @@ class RoleAssignment(models.Model):
         return f"{self.user}: {self.get_role_display()}, {self.organisation}"
 
     def clean(self) -> None:
-        from .capabilities import role_fits_organisation
-
         validate_date_order(self.start_date, self.end_date, "end_date")
         if self.organisation_id and not role_fits_organisation(self.role, self.organisation):
             raise ValidationError(
-                {"organisation": _("This role cannot be held at that kind of organisation.")}
+                {
+                    "organisation": ValidationError(
+                        _("This role cannot be held at that kind of organisation."),
+                        code="wrong_organisation_kind",
+                    )
+                }
             )
+        self._check_separation_of_duties()
+
+    def _check_separation_of_duties(self) -> None:
+        """No one holds a role that reads case content beside an administrator's or DPO's."""
+        if not self.user_id or self.role not in Role.values or self.start_date is None:
+            return
+        separated = Role(self.role) in SEPARATED_ROLES
+        content = opens_case_content(self.role)
+        if not (separated or content):
+            return
+        others = (
+            RoleAssignment.objects.filter(user_id=self.user_id)
+            .exclude(pk=self.pk)
+            .overlapping(self.start_date, self.end_date)
+        )
+        for other in others:
+            if (separated and opens_case_content(other.role)) or (
+                content and Role(other.role) in SEPARATED_ROLES
+            ):
+                message = ERROR_SEPARATION % {"other": other.get_role_display().lower()}
+                raise ValidationError(
+                    {"role": ValidationError(message, code="separation_of_duties")}
+                )
 
     def is_active(self, on: datetime.date | None = None) -> bool:
         day = on or timezone.localdate()

@@ -12,4 +12,5 @@ urlpatterns = [
     ),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("notiser/<int:pk>/", views.open_notification, name="open_notification"),
+    path("rollbeviljanden/", views.role_grants, name="role_grants"),
 ]

@@ -1,13 +1,16 @@
-"""The start page."""
+"""The start page, notifications, and the DPO's list of role grants that open case content."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .capabilities import active_roles
+from .capabilities import Capability, active_roles, capability_required, opens_case_content
+from .choices import Role
+from .models import RoleAssignment
 from .panels import panels_for
 
 
@@ -32,3 +35,16 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(request.user.notifications, pk=pk)
     note.mark_read()
     return redirect(note.link or "home")
+
+
+@capability_required(Capability.READ_ACCESS_LOG)
+def role_grants(request: HttpRequest) -> HttpResponse:
+    """Every time a role that opens case content was given, changed or ended, and by whom."""
+    content_roles = [r for r in Role if opens_case_content(r)]
+    rows = (
+        RoleAssignment.history.filter(role__in=content_roles)
+        .select_related("history_user", "user", "organisation")
+        .order_by("-history_date", "-history_id")
+    )
+    page = Paginator(rows, 100).get_page(request.GET.get("sida"))
+    return render(request, "accounts/role_grants.html", {"page": page})

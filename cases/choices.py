@@ -48,6 +48,7 @@ class ReadKind(models.TextChoices):
     PDF = "pdf", _("PDF")
     EXPORT = "export", _("Export")
     SHARED = "shared", _("Shared part (escalation)")
+    EDIT = "edit", _("Edit form")
 
 
 class EscalationStatus(models.TextChoices):
@@ -65,3 +66,11 @@ class EscalationKind(models.TextChoices):
     AGERA = "agera", _("Agera Värmland (advice and measures)")
     POLICE = "police", _("Police, through the community police officer")
     REGIONAL = "regional", _("Regional or national level")
+
+
+# Statuses in which an escalation is with its receiver (and shares the case).
+OPEN_ESCALATION: tuple[str, ...] = (
+    EscalationStatus.NEW,
+    EscalationStatus.ACKNOWLEDGED,
+    EscalationStatus.ANSWERED,
+)

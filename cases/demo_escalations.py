@@ -57,7 +57,7 @@ def _nmr_path(case: Case, orgs: dict, users: dict) -> None:
     owner = case.owner or users["samordnare.sunne"]
     pupils = {s.pseudonym: s for s in case.subjects.all()}
 
-    torsby = service.escalate(
+    torsby = service.escalation_open(
         case=case,
         receiver=orgs["TOR"],
         by=owner,
@@ -67,9 +67,9 @@ def _nmr_path(case: Case, orgs: dict, users: dict) -> None:
         "arbetsgruppsmöte.",
         take_up_at_working_group=True,
     )
-    service.acknowledge(escalation=torsby, by=users["samordnare.torsby"])
+    service.escalation_acknowledge(escalation=torsby, by=users["samordnare.torsby"])
 
-    agera = service.escalate(
+    agera = service.escalation_open(
         case=case,
         receiver=orgs["AGERA"],
         by=owner,
@@ -77,7 +77,7 @@ def _nmr_path(case: Case, orgs: dict, users: dict) -> None:
         reason="Misstänkt rekrytering till en våldsbejakande rörelse på gymnasiet.",
         request="Råd och förslag på insatser för skolpersonal och familjer.",
     )
-    service.answer(
+    service.escalation_answer(
         escalation=agera,
         by=users["agera"],
         text="Vi föreslår personalutbildning och regelbunden ärendehandledning för elevhälsan, "
@@ -92,7 +92,7 @@ def _nmr_path(case: Case, orgs: dict, users: dict) -> None:
             accepted_as=Measure.objects.filter(case=case, kind=kind).first(),
         )
 
-    police = service.escalate(
+    police = service.escalation_open(
         case=case,
         receiver=orgs["LPO-NV"],
         by=owner,
@@ -100,18 +100,18 @@ def _nmr_path(case: Case, orgs: dict, users: dict) -> None:
         reason="Oroande uppgifter har kommit fram om kontakter med organisationen.",
         request="Polisen informeras; bedöm om Säkerhetspolisen behöver kännedom.",
     )
-    service.acknowledge(escalation=police, by=users["kommunpolis"])
-    service.record_security_service(
+    service.escalation_acknowledge(escalation=police, by=users["kommunpolis"])
+    service.escalation_record_security_service(
         escalation=police,
         by=users["kommunpolis"],
         on=timezone.localdate() - datetime.timedelta(days=20),
     )
-    service.answer(
+    service.escalation_answer(
         escalation=police,
         by=users["kommunpolis"],
         text="Uppgifterna bedöms som mindre allvarliga. Det lokala arbetet fortsätter.",
     )
-    service.close_part(
+    service.escalation_close(
         escalation=police, by=users["kommunpolis"], note="Avslutat: mindre allvarligt än befarat."
     )
 
@@ -138,7 +138,7 @@ def _open_items(orgs: dict, users: dict) -> None:
         )
         if case is None:
             continue
-        service.escalate(
+        service.escalation_open(
             case=case,
             receiver=orgs[receiver],
             by=users[by],
@@ -148,4 +148,4 @@ def _open_items(orgs: dict, users: dict) -> None:
         )
     first_open = Escalation.objects.open().filter(receiver=orgs["LST-S"]).first()
     if first_open:
-        service.acknowledge(escalation=first_open, by=users["lansstyrelsen"])
+        service.escalation_acknowledge(escalation=first_open, by=users["lansstyrelsen"])

@@ -1,8 +1,10 @@
-"""Escalation rules: open, acknowledge, answer, close, withdraw; grants follow open escalations.
+"""The write path of escalations: open, acknowledge, answer, close, withdraw, the police part.
 
-A case's guardian grants are recomputed from its open escalations after every change
-(`sync_case_grants`): opening one grants the receiver's people the shared part of the case,
-closing or withdrawing it takes that away, and history keeps both.
+A case's django-guardian grants are kept in step with its open escalations and the receivers'
+roles (`sync_case_grants`, after every change here and whenever a role is given or changed). A
+grant is a record, not a key: `Case.objects.shared_with` also checks, in the same query, that the
+escalation is open and that the person reviews at the receiver today, so a grant left behind by
+a role that ended by date opens nothing.
 """
 
 from __future__ import annotations
@@ -13,27 +15,34 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.capabilities import ROLE_CAPABILITIES, Capability, grant_object, revoke_object
+from accounts.capabilities import Capability, grant_object, revoke_object, roles_with
 from accounts.models import RoleAssignment, User
-from councils import handover
-from councils.handover import HandoverContext, HandoverStep
+from councils.choices import OrganisationKind
 from councils.models import Organisation
 
 from . import timeline
-from .choices import EscalationKind, EscalationStatus
+from .choices import OPEN_ESCALATION, EscalationKind, EscalationStatus
 from .models import Case, Escalation, Measure, ProposedMeasure, Subject
 from .models.escalations import kind_for
+from .rights import RECEIVER_RIGHTS
 from .services import case_url, notify
 
 E = EscalationStatus
 
 ERROR_TO_ITSELF = gettext_lazy("A case cannot be escalated to its own municipality.")
+ERROR_NO_RECEIVER = gettext_lazy(
+    "Nobody at %(receiver)s receives escalations yet. Ask the administrator to give someone "
+    "there a receiving role first."
+)
+ERROR_SECURITY_SERVICE = gettext_lazy(
+    "The Security Service is informed through the police: escalate to the community police "
+    "officer, who records that it was informed."
+)
 ERROR_ALREADY_OPEN = gettext_lazy(
     "There is already an open escalation of this case to %(receiver)s. Add to that one instead."
 )
@@ -41,30 +50,26 @@ ERROR_NOT_POLICE = gettext_lazy("Only an escalation to the police records the Se
 ERROR_FOREIGN_SUBJECT = gettext_lazy("A shared pseudonym must belong to this case.")
 ERROR_ALREADY_ACCEPTED = gettext_lazy("This proposal has already been accepted.")
 
-# The per-case rights each kind of receiver gets while the escalation is open.
-PERMISSIONS: dict[str, tuple[str, ...]] = {
-    EscalationKind.NEIGHBOUR: ("view_case", "add_case_measure", "add_case_note"),
-    EscalationKind.AGERA: ("view_case", "add_case_measure"),
-    EscalationKind.POLICE: ("view_case",),
-    EscalationKind.REGIONAL: ("view_case",),
-}
-REVIEWING_ROLES = [
-    r for r, caps in ROLE_CAPABILITIES.items() if Capability.REVIEW_ESCALATIONS in caps
-]
+REVIEWING_ROLES = roles_with(Capability.REVIEW_ESCALATIONS)
 
 
-def receiving_people(organisation_ids: Iterable[int]) -> dict[int, set[int]]:
-    """Organisation id -> ids of people who review its escalations today (one query)."""
+def receiving_people(
+    organisation_ids: Iterable[int], *, include_future: bool = False
+) -> dict[int, set[int]]:
+    """Organisation id -> ids of people who review its escalations today (one query).
+
+    With `include_future`, also those whose reviewing role starts later: their grant is written
+    now and opens the case on the role's first day, with no event needed then.
+    """
     people: dict[int, set[int]] = defaultdict(set)
-    for org_id, user_id in (
-        RoleAssignment.objects.active()
-        .filter(
-            organisation_id__in=list(organisation_ids),
-            role__in=REVIEWING_ROLES,
-            user__is_active=True,
-        )
-        .values_list("organisation_id", "user_id")
-    ):
+    roles = (
+        RoleAssignment.objects.not_ended() if include_future else RoleAssignment.objects.active()
+    )
+    for org_id, user_id in roles.filter(
+        organisation_id__in=list(organisation_ids),
+        role__in=REVIEWING_ROLES,
+        user__is_active=True,
+    ).values_list("organisation_id", "user_id"):
         people[org_id].add(user_id)
     return people
 
@@ -74,13 +79,13 @@ def sync_case_grants(case: Case, exclude: Iterable[User] = ()) -> None:
     from .models import CaseUserObjectPermission
 
     open_ones = list(case.escalations.open())
-    people = receiving_people({e.receiver_id for e in open_ones})
+    people = receiving_people({e.receiver_id for e in open_ones}, include_future=True)
     excluded = {u.pk for u in exclude}
     wanted = {
-        (user_id, perm)
+        (user_id, str(right))
         for e in open_ones
         for user_id in people[e.receiver_id] - excluded
-        for perm in PERMISSIONS[e.kind]
+        for right in RECEIVER_RIGHTS[e.kind]
     }
     current = set(
         CaseUserObjectPermission.objects.filter(content_object=case).values_list(
@@ -94,8 +99,16 @@ def sync_case_grants(case: Case, exclude: Iterable[User] = ()) -> None:
         revoke_object(users[user_id], f"cases.{perm}", case)
 
 
+def sync_grants_at(organisation_id: int) -> None:
+    """After a role at an organisation is given, changed or ended: its open escalations' grants."""
+    for case in Case.objects.filter(
+        escalations__receiver_id=organisation_id, escalations__status__in=OPEN_ESCALATION
+    ).distinct():
+        sync_case_grants(case)
+
+
 @transaction.atomic
-def escalate(
+def escalation_open(
     *,
     case: Case,
     receiver: Organisation,
@@ -106,12 +119,17 @@ def escalate(
     take_up_at_working_group: bool = False,
 ) -> Escalation:
     if receiver.pk == case.municipality_id:
-        raise ValidationError({"receiver": ERROR_TO_ITSELF})
+        raise _field_error("receiver", ERROR_TO_ITSELF, "to_itself")
+    if receiver.kind == OrganisationKind.SECURITY_SERVICE:
+        raise _field_error("receiver", ERROR_SECURITY_SERVICE, "security_service_via_police")
+    receivers = receiving_people([receiver.pk])[receiver.pk]
+    if not receivers:
+        raise _field_error("receiver", ERROR_NO_RECEIVER % {"receiver": receiver}, "no_receiver")
     if case.escalations.open().filter(receiver=receiver).exists():
-        raise ValidationError({"receiver": ERROR_ALREADY_OPEN % {"receiver": receiver}})
+        raise _field_error("receiver", ERROR_ALREADY_OPEN % {"receiver": receiver}, "already_open")
     subjects = list(subjects)
     if any(s.case_id != case.pk for s in subjects):
-        raise ValidationError({"subjects": ERROR_FOREIGN_SUBJECT})
+        raise _field_error("subjects", ERROR_FOREIGN_SUBJECT, "foreign_subject")
     escalation = Escalation(
         case=case,
         receiver=receiver,
@@ -122,15 +140,17 @@ def escalate(
         take_up_at_working_group=take_up_at_working_group
         and kind_for(receiver) == EscalationKind.NEIGHBOUR,
     )
-    escalation.full_clean(exclude=["case", "receiver", "created_by"])
+    escalation.full_clean()
+    escalation._history_user = by
     try:
         with transaction.atomic():
             escalation.save()
     except IntegrityError as error:  # a concurrent escalation to the same receiver
-        raise ValidationError({"receiver": ERROR_ALREADY_OPEN % {"receiver": receiver}}) from error
+        message = ERROR_ALREADY_OPEN % {"receiver": receiver}
+        raise _field_error("receiver", message, "already_open") from error
     escalation.shared_subjects.set(subjects)
     sync_case_grants(case)
-    for user_id in receiving_people([receiver.pk])[receiver.pk]:
+    for user_id in receivers:
         notify(
             User(pk=user_id),
             _("New escalation of case %(reference)s") % {"reference": case.reference},
@@ -139,18 +159,24 @@ def escalate(
     return escalation
 
 
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def escalation_url(escalation: Escalation) -> str:
     return reverse("cases:escalation", args=[escalation.pk])
 
 
 def _save(escalation: Escalation, by: User, fields: list[str]) -> Escalation:
+    """Validate the whole escalation, then write the changed fields with who did it."""
+    escalation.full_clean()
     escalation._history_user = by
     escalation.save(update_fields=fields)
     return escalation
 
 
 @transaction.atomic
-def acknowledge(*, escalation: Escalation, by: User) -> Escalation:
+def escalation_acknowledge(*, escalation: Escalation, by: User) -> Escalation:
     escalation.check_action("acknowledge")
     escalation.status, escalation.acknowledged_at = E.ACKNOWLEDGED, timezone.now()
     escalation.handler = escalation.handler or by
@@ -160,25 +186,23 @@ def acknowledge(*, escalation: Escalation, by: User) -> Escalation:
 
 
 @transaction.atomic
-def answer(
+def escalation_answer(
     *, escalation: Escalation, by: User, text: str, proposals: Iterable[dict] = ()
 ) -> Escalation:
     """The receiver's answer: advice, and measures it proposes for the owner to accept."""
     escalation.check_action("answer")
     if not text.strip():
-        raise ValidationError({"answer": _("Write an answer.")})
+        raise _field_error("answer", _("Write an answer."), "answer_required")
     now = timezone.now()
     escalation.answer = text.strip()
     escalation.status, escalation.answered_at = E.ANSWERED, now
     escalation.acknowledged_at = escalation.acknowledged_at or now
     escalation.handler = by
-    escalation.full_clean(
-        exclude=["case", "receiver", "created_by", "handler", "security_service_informed_by"]
-    )
     _save(escalation, by, ["answer", "status", "answered_at", "acknowledged_at", "handler"])
     for proposal in proposals:
         item = ProposedMeasure(escalation=escalation, **proposal)
-        item.full_clean(exclude=["escalation"])
+        item._history_user = by
+        item.full_clean()
         item.save()
     notify(
         escalation.case.owner or escalation.created_by,
@@ -190,21 +214,18 @@ def answer(
 
 
 @transaction.atomic
-def close_part(*, escalation: Escalation, by: User, note: str = "") -> Escalation:
+def escalation_close(*, escalation: Escalation, by: User, note: str = "") -> Escalation:
     """The receiver closes its part; the grant goes with it."""
     escalation.check_action("close")
     escalation.status, escalation.closed_at = E.CLOSED, timezone.now()
     escalation.closing_note = note.strip()
-    escalation.full_clean(
-        exclude=["case", "receiver", "created_by", "handler", "security_service_informed_by"]
-    )
     _save(escalation, by, ["status", "closed_at", "closing_note"])
     sync_case_grants(escalation.case)
     return escalation
 
 
 @transaction.atomic
-def withdraw(*, escalation: Escalation, by: User) -> Escalation:
+def escalation_withdraw(*, escalation: Escalation, by: User) -> Escalation:
     """The case owner takes the escalation back; the grant goes with it."""
     escalation.check_action("withdraw")
     escalation.status, escalation.closed_at = E.WITHDRAWN, timezone.now()
@@ -214,20 +235,22 @@ def withdraw(*, escalation: Escalation, by: User) -> Escalation:
 
 
 @transaction.atomic
-def record_security_service(*, escalation: Escalation, by: User, on: datetime.date) -> Escalation:
+def escalation_record_security_service(
+    *, escalation: Escalation, by: User, on: datetime.date
+) -> Escalation:
     """The kommunpolis records that the Security Service was informed: when and by whom only."""
     escalation.check_action("record_security_service")
     if escalation.kind != EscalationKind.POLICE:
-        raise ValidationError(ERROR_NOT_POLICE)
+        raise ValidationError(ERROR_NOT_POLICE, code="not_police")
     if on > timezone.localdate():
-        raise ValidationError({"on": _("The date cannot be in the future.")})
+        raise _field_error("on", _("The date cannot be in the future."), "future_date")
     escalation.security_service_informed_on = on
     escalation.security_service_informed_by = by
     return _save(escalation, by, ["security_service_informed_on", "security_service_informed_by"])
 
 
 @transaction.atomic
-def accept_proposal(*, proposal: ProposedMeasure, by: User) -> Measure:
+def proposal_accept(*, proposal: ProposedMeasure, by: User) -> Measure:
     """One action: the proposed measure becomes a planned measure of the case."""
     proposal = (
         ProposedMeasure.objects.select_for_update()
@@ -235,7 +258,7 @@ def accept_proposal(*, proposal: ProposedMeasure, by: User) -> Measure:
         .get(pk=proposal.pk)
     )
     if proposal.accepted_as_id:
-        raise ValidationError(ERROR_ALREADY_ACCEPTED)
+        raise ValidationError(ERROR_ALREADY_ACCEPTED, code="already_accepted")
     measure = Measure(
         case=proposal.escalation.case,
         kind=proposal.kind,
@@ -243,59 +266,12 @@ def accept_proposal(*, proposal: ProposedMeasure, by: User) -> Measure:
         responsible=proposal.responsible,
     )
     measure._history_user = by
+    measure.full_clean()
     measure.save()
     proposal.accepted_as = measure
     proposal._history_user = by
     proposal.save(update_fields=["accepted_as"])
     return measure
-
-
-# Hand-over: a receiver's queue follows the successor, and so do the grants.
-
-
-def _move_queue(ctx: HandoverContext) -> int:
-    items = list(
-        Escalation.objects.open()
-        .filter(handler=ctx.from_user, receiver=ctx.organisation)
-        .select_related("case")
-    )
-    for item in items:
-        item.handler = ctx.to_user
-        item._change_reason = ctx.reason
-        item.save(update_fields=["handler"])
-    cases = {
-        e.case
-        for e in Escalation.objects.open().filter(receiver=ctx.organisation).select_related("case")
-    }
-    for case in cases:
-        sync_case_grants(case, exclude=[ctx.from_user])
-    return len(items)
-
-
-def _queue_orphans() -> QuerySet[Escalation]:
-    reviewer = RoleAssignment.objects.active().filter(
-        user=OuterRef("handler"),
-        organisation=OuterRef("receiver"),
-        role__in=REVIEWING_ROLES,
-        user__is_active=True,
-    )
-    return (
-        Escalation.objects.open()
-        .filter(handler__isnull=False)
-        .annotate(ok=Exists(reviewer))
-        .filter(ok=False)
-        .select_related("case", "receiver", "handler")
-    )
-
-
-handover.register(
-    HandoverStep(
-        "escalations",
-        gettext_lazy("Escalations in the receiver's queue"),
-        _move_queue,
-        _queue_orphans,
-    )
-)
 
 
 # The case timeline: escalations and what became of them.
@@ -356,4 +332,5 @@ def _timeline_entries(case: Case) -> list[timeline.Entry]:
     return entries
 
 
-timeline.register("escalations", _timeline_entries)
+def register_timeline() -> None:
+    timeline.register("escalations", _timeline_entries)

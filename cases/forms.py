@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from accounts.capabilities import Capability, organisations_with
-from accounts.models import User
-from councils.choices import Area
+from accounts.capabilities import Capability, organisations_with, roles_with
+from accounts.models import RoleAssignment, User
+from councils.choices import Area, OrganisationKind
 from councils.forms import DateInput
 from councils.models import Organisation
 
@@ -221,10 +222,39 @@ class EscalationForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["receiver"].queryset = Organisation.objects.active().exclude(
-            kind="county_police"
+        # Only organisations with someone to receive it today; never the Security Service,
+        # which the police part informs. The service refuses the others with its own words.
+        receivers = RoleAssignment.objects.active().filter(
+            organisation=OuterRef("pk"),
+            role__in=roles_with(Capability.REVIEW_ESCALATIONS),
+            user__is_active=True,
         )
-        self.fields["subjects"].queryset = Subject.objects.filter(case=case)
+        self.fields["receiver"].queryset = (
+            Organisation.objects.active()
+            .exclude(kind=OrganisationKind.SECURITY_SERVICE)
+            .exclude(pk=case.municipality_id)
+            .filter(Exists(receivers))
+        )
+        self.fields["subjects"].queryset = case.subjects.all()
+
+
+class ReassignForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The municipality's coordinators today; the service checks again when it saves.
+        coordinators = RoleAssignment.objects.active().filter(
+            organisation_id=case.municipality_id, role__in=roles_with(Capability.WORK_CASES)
+        )
+        self.fields["owner"].queryset = (
+            User.objects.filter(is_active=True, pk__in=coordinators.values("user"))
+            .exclude(pk=case.owner_id)
+            .order_by("first_name", "last_name")
+        )
 
 
 class ProposalForm(forms.Form):

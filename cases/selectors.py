@@ -32,7 +32,7 @@ class Desk:
 def desk_for(user: User) -> Desk:
     """My open cases by state, cases awaiting my first action, measures due, consent expiring."""
     today = timezone.localdate()
-    mine = Case.objects.workable_by(user).filter(owner=user)
+    mine = Case.objects.changeable_by(user).filter(owner=user)
     counts = dict(
         mine.filter(status__in=OPEN_STATUSES)
         .values("status")
@@ -77,7 +77,7 @@ def desk_for(user: User) -> Desk:
 
 def desk_cases(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
     """The desk's case table: the person's workable cases, filtered."""
-    cases = Case.objects.workable_by(user).select_related("owner", "municipality")
+    cases = Case.objects.changeable_by(user).select_related("owner", "municipality")
     if filters.get("q"):
         cases = cases.filter(reference__icontains=filters["q"].strip())
     if filters.get("status"):
@@ -106,7 +106,7 @@ def flags_for(case: Case, consents: list[Consent] | None = None) -> dict[str, bo
 
 def open_case_counts(user: User) -> dict[str, Any]:
     """A one-query summary for the start page."""
-    mine = Case.objects.workable_by(user).filter(owner=user)
+    mine = Case.objects.changeable_by(user).filter(owner=user)
     return mine.aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         waiting=Count("pk", filter=Q(status=CaseStatus.REPORTED)),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<str:reference>/status/", case.transition, name="transition"),
     path("<str:reference>/anteckning/", case.add_note, name="add_note"),
     path("<str:reference>/pseudonym/", case.add_subject, name="add_subject"),
+    path("<str:reference>/agare/", case.reassign, name="reassign"),
     path("<str:reference>/tidslinje/", case.case_timeline, name="timeline"),
     path("<str:reference>/pdf/", case.pdf, name="pdf"),
     path("<str:reference>/eskalera/", escalations.escalate, name="escalate"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -10,11 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.capabilities import Capability, organisation_ids_with
 from councils.choices import Area
 from sutohamu.fields import GuardedCharField, GuardedTextField
 
-from ..choices import AgeBand, CaseStatus, Setting
+from ..choices import OPEN_ESCALATION, AgeBand, CaseStatus, Setting
 from ..lifecycle import OPEN_STATUSES
+from ..rights import CaseAccess, Right, kinds_granting
+
+if TYPE_CHECKING:
+    from accounts.capabilities import AnyUser
 
 # Violent extremism first, then crime, then ANDT: the order in which an owner is chosen.
 AREA_PRIORITY: tuple[str, ...] = (Area.VBE, Area.CRIME, Area.ANDT)
@@ -41,30 +48,45 @@ class CaseCounter(models.Model):
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
-    def visible_to(self, user: object) -> CaseQuerySet:
-        """Cases of the municipalities where the person works cases, and cases granted to them.
+    """Who may see and change which case; the only place that says so (see cases/access.py)."""
 
-        A grant (django-guardian, made by an escalation) counts only while the person holds an
-        active role; everyone else sees nothing, not even that a case exists.
+    def changeable_by(self, user: AnyUser) -> CaseQuerySet:
+        """Cases whose full content the person works and changes: their own municipality's."""
+        return self.filter(municipality_id__in=organisation_ids_with(user, Capability.WORK_CASES))
+
+    def shared_with(self, user: AnyUser, right: Right = Right.VIEW) -> CaseQuerySet:
+        """Cases an open escalation shares with the person, with `right`.
+
+        Computed from live facts in the same query: an escalation of the case is open, it went
+        to an organisation where the person holds a reviewing role today, and its kind carries
+        the right. The django-guardian grant is required as well, but it is never enough on its
+        own: a grant left behind by a closed escalation or an ended role opens nothing.
         """
-        from accounts.capabilities import Capability, active_roles, organisation_ids_with
-
-        if not active_roles(user):  # type: ignore[arg-type]
+        reviews = organisation_ids_with(user, Capability.REVIEW_ESCALATIONS)
+        if not reviews:
             return self.none()
-        own = organisation_ids_with(user, Capability.WORK_CASES)  # type: ignore[arg-type]
-        from .permissions import CaseUserObjectPermission
-
-        granted = CaseUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename="view_case"
+        live = self.model.objects.filter(
+            pk=OuterRef("pk"),
+            escalations__status__in=OPEN_ESCALATION,
+            escalations__receiver_id__in=reviews,
+            escalations__kind__in=kinds_granting(right),
         )
-        return self.filter(Q(municipality_id__in=own) | Exists(granted))
+        granted = self.model.objects.filter(
+            pk=OuterRef("pk"),
+            caseuserobjectpermission__user_id=user.pk,
+            caseuserobjectpermission__permission__codename=right.value,
+        )
+        return self.filter(Exists(live), Exists(granted))
 
-    def workable_by(self, user: object) -> CaseQuerySet:
-        """Cases whose full content the person works: their own municipality's."""
-        from accounts.capabilities import Capability, organisation_ids_with
+    def reachable_by(self, user: AnyUser, right: Right = Right.VIEW) -> CaseQuerySet:
+        """Own municipality's cases, and those an open escalation shares with `right`."""
+        own = organisation_ids_with(user, Capability.WORK_CASES)
+        shared = self.shared_with(user, right).values("pk")
+        return self.filter(Q(municipality_id__in=own) | Q(pk__in=shared))
 
-        own = organisation_ids_with(user, Capability.WORK_CASES)  # type: ignore[arg-type]
-        return self.filter(municipality_id__in=own)
+    def visible_to(self, user: AnyUser) -> CaseQuerySet:
+        """What a person may see; everyone else sees nothing, not even that a case exists."""
+        return self.reachable_by(user, Right.VIEW)
 
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -72,8 +94,8 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def in_area(self, area: str) -> CaseQuerySet:
         return self.filter(areas__contains=f",{area},")
 
-    def reported_by(self, user: object) -> CaseQuerySet:
-        return self.filter(reported_by=user)
+    def reported_by(self, user: AnyUser) -> CaseQuerySet:
+        return self.filter(reported_by_id=user.pk)
 
 
 class Case(models.Model):
@@ -117,6 +139,9 @@ class Case(models.Model):
     history = HistoricalRecords(excluded_fields=["version"])
 
     objects = CaseQuerySet.as_manager()
+
+    # Filled in by cases.access.case_for: what the person who fetched the case may do with it.
+    access: CaseAccess = CaseAccess(works=False, rights=frozenset())
 
     class Meta:
         verbose_name = _("case")

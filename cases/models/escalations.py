@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,15 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.capabilities import Capability, organisation_ids_with
 from councils.choices import OrganisationKind
 from sutohamu.fields import GuardedTextField
 
-from ..choices import EscalationKind, EscalationStatus, MeasureKind
+from ..choices import OPEN_ESCALATION, EscalationKind, EscalationStatus, MeasureKind
 from .case import Case, Subject
 from .measures import Measure
 
+if TYPE_CHECKING:
+    from accounts.capabilities import AnyUser
+
 E = EscalationStatus
-OPEN = (E.NEW, E.ACKNOWLEDGED, E.ANSWERED)
+OPEN = OPEN_ESCALATION
 
 # What each action may start from; one table, read by the service.
 ALLOWED_FROM: dict[str, frozenset[str]] = {
@@ -45,12 +51,25 @@ class EscalationQuerySet(models.QuerySet["Escalation"]):
     def open(self) -> EscalationQuerySet:
         return self.filter(status__in=OPEN)
 
-    def in_queue_of(self, user: object) -> EscalationQuerySet:
-        """Escalations to the organisations where the person reviews escalations."""
-        from accounts.capabilities import Capability, organisation_ids_with
+    def in_queue_of(self, user: AnyUser) -> EscalationQuerySet:
+        """The receiving side: escalations to organisations where the person reviews today."""
+        return self.filter(
+            receiver_id__in=organisation_ids_with(user, Capability.REVIEW_ESCALATIONS)
+        )
 
-        orgs = organisation_ids_with(user, Capability.REVIEW_ESCALATIONS)  # type: ignore[arg-type]
-        return self.filter(receiver_id__in=orgs)
+    def sent_for(self, user: AnyUser) -> EscalationQuerySet:
+        """The sending side: escalations of cases the person works."""
+        return self.filter(
+            case__municipality_id__in=organisation_ids_with(user, Capability.WORK_CASES)
+        )
+
+    def visible_to(self, user: AnyUser) -> EscalationQuerySet:
+        """Either side sees the escalation; what of the case it shows is the door's business."""
+        return self.in_queue_of(user) | self.sent_for(user)
+
+    def changeable_by(self, user: AnyUser) -> EscalationQuerySet:
+        """Each side changes its own part; the action decides which side (see cases/access.py)."""
+        return self.visible_to(user)
 
     def for_working_group(self) -> EscalationQuerySet:
         """Open escalations to a neighbour marked for the working group's next meeting."""
@@ -114,6 +133,11 @@ class Escalation(models.Model):
     history = HistoricalRecords(m2m_fields=[shared_subjects])
 
     objects = EscalationQuerySet.as_manager()
+
+    # Filled in by cases.access.escalation_for for the person who fetched it.
+    is_receiver: bool = False
+    is_sender: bool = False
+    shows_case: bool = False
 
     class Meta:
         verbose_name = _("escalation")

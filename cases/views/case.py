@@ -1,4 +1,4 @@
-"""The case page, its timeline and PDF (each read is logged), and changes to the case."""
+"""The case page, its timeline and PDF, and changes to the case: every case through the door."""
 
 from __future__ import annotations
 
@@ -11,68 +11,56 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.capabilities import Capability, has_capability
 from sutohamu.http import add_validation_error, render_form
 
+from ..access import case_for
 from ..choices import ReadKind
-from ..forms import CaseEditForm, NoteForm, SubjectForm, TransitionForm
+from ..forms import CaseEditForm, NoteForm, ReassignForm, SubjectForm, TransitionForm
 from ..models import Case
 from ..pdf import case_pdf
-from ..selectors import flags_for
-from ..services import StaleEdit, case_transition, case_update, record_read
+from ..rights import Right
+from ..services import (
+    StaleEdit,
+    SubjectData,
+    case_reassign,
+    case_transition,
+    case_update,
+    note_add,
+    subject_add,
+)
 from ..timeline import timeline
-from .access import case_to_add, case_to_read, case_to_work
-from .shared import shared_context
-
-
-def _page_context(request: HttpRequest, case: Case, **extra: object) -> dict:
-    can_work = has_capability(request.user, Capability.WORK_CASES, case.municipality_id)
-    consents = list(case.consents.select_related("subject").prefetch_related("organisations"))
-    return {
-        "case": case,
-        "can_work": can_work,
-        "subjects": case.subjects.select_related("residence"),
-        "measures": case.measures.select_related("responsible"),
-        "consents": consents,
-        "notes": case.notes.select_related("author"),
-        "escalations": case.escalations.select_related("receiver").order_by("-created_at"),
-        "flags": flags_for(case, consents),
-        "transition_form": extra.pop("transition_form", None) or TransitionForm(case=case),
-        "note_form": extra.pop("note_form", None) or NoteForm(),
-        **extra,
-    }
+from .shared import page_context, shared_context
 
 
 @login_required
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_to_read(request, reference)
-    if not has_capability(request.user, Capability.WORK_CASES, case.municipality_id):
-        record_read(request.user, case, ReadKind.SHARED)
+    case = case_for(request.user, reference, log=ReadKind.PAGE)
+    if not case.access.works:
         return render(request, "cases/shared.html", shared_context(request.user, case))
-    record_read(request.user, case, ReadKind.PAGE)
-    return render(request, "cases/detail.html", _page_context(request, case))
+    return render(request, "cases/detail.html", page_context(case))
 
 
 @login_required
 def case_timeline(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_to_work(request, reference)  # the whole history: not part of what is shared
-    record_read(request.user, case, ReadKind.TIMELINE)
+    # The whole history: not part of what an escalation shares.
+    case = case_for(request.user, reference, need=Right.WORK, log=ReadKind.TIMELINE)
     return render(request, "cases/timeline.html", {"case": case, "entries": timeline(case)})
 
 
 @login_required
 def pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_to_work(request, reference)
-    record_read(request.user, case, ReadKind.PDF)
+    case = case_for(request.user, reference, need=Right.WORK, log=ReadKind.PDF)
     response = HttpResponse(case_pdf(case), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}.pdf"'
     return response
 
 
-@login_required  # the case is fetched through workable_by: 404 for anyone else
+@login_required
 def edit(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_to_work(request, reference)
-    form = CaseEditForm(request.POST or None, instance=Case.objects.get(pk=case.pk))
+    # The form shows the title and description: reading them is logged like the page.
+    log = ReadKind.EDIT if request.method == "GET" else None
+    case = case_for(request.user, reference, need=Right.WORK, log=log)
+    form = CaseEditForm(request.POST or None, instance=case)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,9 +95,9 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-@login_required  # the case is fetched through workable_by: 404 for anyone else
+@login_required
 def transition(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_to_work(request, reference)
+    case = case_for(request.user, reference, need=Right.WORK)
     form = TransitionForm(request.POST, case=case)
     status = 400
     if form.is_valid():
@@ -129,35 +117,40 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("The status was changed."))
             return redirect("cases:detail", reference=case.reference)
-    context = _page_context(request, case, transition_form=form)
-    return render(request, "cases/detail.html", context, status=status)
+    return render(
+        request, "cases/detail.html", page_context(case, transition_form=form), status=status
+    )
 
 
 @require_POST
-@login_required  # the case is fetched through workable_by: 404 for anyone else
+@login_required
 def add_note(request: HttpRequest, reference: str) -> HttpResponse:
-    case, works = case_to_add(request, reference, "add_case_note")
-    form = NoteForm(request.POST, instance=case.notes.model(case=case, author=request.user))
+    case = case_for(request.user, reference, need=Right.ADD_NOTE)
+    form = NoteForm(request.POST)
     if form.is_valid():
-        form.save()
-        messages.success(request, _("The note was saved."))
-        return redirect("cases:detail", reference=case.reference)
-    if not works:
+        try:
+            note_add(case=case, text=form.cleaned_data["text"], by=request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The note was saved."))
+            return redirect("cases:detail", reference=case.reference)
+    if not case.access.works:
         context = shared_context(request.user, case, note_form=form)
         return render(request, "cases/shared.html", context, status=400)
-    context = _page_context(request, case, note_form=form)
-    return render(request, "cases/detail.html", context, status=400)
+    return render(request, "cases/detail.html", page_context(case, note_form=form), status=400)
 
 
-@login_required  # the case is fetched through workable_by: 404 for anyone else
+@login_required
 def add_subject(request: HttpRequest, reference: str) -> HttpResponse:
-    case = case_to_work(request, reference)
-    form = SubjectForm(request.POST or None, instance=case.subjects.model(case=case))
+    case = case_for(request.user, reference, need=Right.WORK)
+    form = SubjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if case.subjects.filter(pseudonym=form.cleaned_data["pseudonym"]).exists():
-            form.add_error("pseudonym", _("Each pseudonym can appear only once in a case."))
+        try:
+            subject_add(case=case, data=SubjectData(**form.cleaned_data), by=request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
         else:
-            form.save()
             messages.success(request, _("The pseudonym was added."))
             return redirect("cases:detail", reference=case.reference)
     return render_form(
@@ -166,6 +159,34 @@ def add_subject(request: HttpRequest, reference: str) -> HttpResponse:
         title=_("Add a pseudonym to %(reference)s") % {"reference": case.reference},
         intro=_("Never a name: a word and a letter or number, such as “Elev D”."),
         cancel_url=case_url(case),
+    )
+
+
+@login_required
+def reassign(request: HttpRequest, reference: str) -> HttpResponse:
+    """A coordinator gives the case to another coordinator of the municipality, with a reason."""
+    case = case_for(request.user, reference, need=Right.WORK)
+    form = ReassignForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_reassign(
+                case=case,
+                owner=form.cleaned_data["owner"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The case has a new owner."))
+            return redirect("cases:detail", reference=case.reference)
+    return render_form(
+        request,
+        form,
+        title=_("Change the owner of %(reference)s") % {"reference": case.reference},
+        intro=_("The new owner is notified; the reason is kept in the case's history."),
+        cancel_url=case_url(case),
+        submit_label=_("Change owner"),
     )
 
 

@@ -10,22 +10,16 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.capabilities import Capability, capability_required
-from accounts.models import User
 
-from ..choices import ReadKind
+from ..access import cases_for_export, owners_to_filter
 from ..forms import DeskFilterForm
-from ..models import Case
 from ..selectors import DESK_PAGE_SIZE, desk_cases, desk_for
-from ..services import record_reads
 
 EXPORT_LIMIT = 2000
 
 
 def _filters(request: HttpRequest) -> tuple[DeskFilterForm, dict]:
-    owners = User.objects.filter(
-        pk__in=Case.objects.workable_by(request.user).values("owner")
-    ).order_by("first_name", "last_name")
-    form = DeskFilterForm(request.GET or None, owners=owners)
+    form = DeskFilterForm(request.GET or None, owners=owners_to_filter(request.user))
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
@@ -49,8 +43,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     """The desk's filtered table as CSV; every exported case is logged as read."""
     _form, filters = _filters(request)
-    cases = list(desk_cases(request.user, filters)[:EXPORT_LIMIT])
-    record_reads(request.user, cases, ReadKind.EXPORT)
+    cases = cases_for_export(request.user, desk_cases(request.user, filters), EXPORT_LIMIT)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="arenden-{stamp}.csv"'

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.capabilities import Capability, capability_required
 from sutohamu.http import add_validation_error
 
+from ..access import can_work, cases_reported_by
 from ..forms import IntakeForm, SubjectFormSet
-from ..models import Case
 from ..services import SubjectData, case_report
 
 
@@ -40,7 +40,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 request,
                 _("The concern was reported as %(reference)s.") % {"reference": case.reference},
             )
-            if Case.objects.workable_by(request.user).filter(pk=case.pk).exists():
+            if can_work(request.user, case):
                 return redirect("cases:detail", reference=case.reference)
             return redirect("cases:my_reports")
     status = 400 if request.method == "POST" else 200
@@ -50,5 +50,5 @@ def report(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.FOLLOW_OWN_REPORTS)
 def my_reports(request: HttpRequest) -> HttpResponse:
     """Reference and status of what the person reported; nothing more."""
-    reports = Case.objects.reported_by(request.user).only("reference", "status", "reported_at")
+    reports = cases_reported_by(request.user).only("reference", "status", "reported_at")
     return render(request, "cases/my_reports.html", {"reports": reports})

@@ -10,8 +10,8 @@ from django.shortcuts import render
 
 from accounts.capabilities import Capability, capability_required
 
+from ..access import read_log_for
 from ..forms import ReadLogFilterForm
-from ..models import CaseRead
 
 PAGE_SIZE = 100
 
@@ -19,13 +19,7 @@ PAGE_SIZE = 100
 @capability_required(Capability.READ_ACCESS_LOG)
 def read_log(request: HttpRequest) -> HttpResponse:
     form = ReadLogFilterForm(request.GET or None)
-    reads = (
-        CaseRead.objects.select_related("user")
-        .only(
-            "at", "kind", "user__username", "user__first_name", "user__last_name", "case__reference"
-        )
-        .select_related("case")
-    )
+    reads = read_log_for(request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data["person"]:

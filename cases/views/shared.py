@@ -1,29 +1,48 @@
-"""What a receiver of an escalation sees of a case: the shared part, never more."""
+"""What the case pages show: the whole case to its municipality, the shared part to a receiver."""
 
 from __future__ import annotations
 
-from accounts.capabilities import Capability, has_object_grant, organisation_ids_with
+from typing import Any
+
 from accounts.models import User
 
-from ..forms import NoteForm
-from ..models import Case, Subject
+from ..access import escalations_shared_with, measures_of, subjects_shared_with
+from ..forms import NoteForm, TransitionForm
+from ..models import Case
+from ..rights import Right
+from ..selectors import flags_for
 
 
-def shared_context(user: User, case: Case, **extra: object) -> dict:
+def page_context(case: Case, **extra: Any) -> dict[str, Any]:
+    """The owning municipality's page: everything, read once per kind."""
+    consents = list(case.consents.select_related("subject").prefetch_related("organisations"))
+    return {
+        "case": case,
+        "can_work": case.access.works,
+        "subjects": case.subjects.select_related("residence"),
+        "measures": case.measures.select_related("responsible"),
+        "consents": consents,
+        "notes": case.notes.select_related("author"),
+        "escalations": case.escalations.select_related("receiver").order_by("-created_at"),
+        "flags": flags_for(case, consents),
+        "transition_form": extra.pop("transition_form", None) or TransitionForm(case=case),
+        "note_form": extra.pop("note_form", None) or NoteForm(),
+        **extra,
+    }
+
+
+def shared_context(user: User, case: Case, **extra: Any) -> dict[str, Any]:
     """The problem picture, the pseudonyms shared with the person's organisations, and the
     measures and notes they added themselves."""
-    own = organisation_ids_with(user, Capability.REVIEW_ESCALATIONS)
-    escalations = case.escalations.open().filter(receiver_id__in=own).select_related("receiver")
+    escalations = escalations_shared_with(user, case)
     return {
         "case": case,
         "escalations": escalations,
-        "subjects": Subject.objects.filter(escalations__in=escalations)
-        .distinct()
-        .select_related("residence"),
-        "measures": case.measures.filter(responsible_id__in=own).select_related("responsible"),
+        "subjects": subjects_shared_with(user, case),
+        "measures": measures_of(case, user).select_related("responsible"),
         "notes": case.notes.filter(author=user),
-        "can_add_measure": has_object_grant(user, "cases.add_case_measure", case),
-        "can_add_note": has_object_grant(user, "cases.add_case_note", case),
+        "can_add_measure": case.access.can(Right.ADD_MEASURE),
+        "can_add_note": case.access.can(Right.ADD_NOTE),
         "note_form": extra.pop("note_form", None) or NoteForm(),
         **extra,
     }

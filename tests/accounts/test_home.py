@@ -13,6 +13,7 @@ PANELS_BY_ROLE = {
     Role.COMMUNITY_POLICE: {"queue", "meetings"},
     Role.POLICE_AREA_CHIEF: {"queue", "reports"},
     Role.AGERA: {"queue"},
+    Role.CONTACT_PERSON: {"queue"},
     Role.COUNTY_BOARD: {"queue"},
     Role.STEERING_GROUP: {"reports"},
     Role.ADMINISTRATOR: {"accounts"},

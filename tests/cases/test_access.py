@@ -1,13 +1,12 @@
 """Role matrix: each demo account against each case view and export; grants through guardian."""
 
-import datetime
 import re
 
 import pytest
 from django.urls import reverse
 
-from accounts.capabilities import forget_roles, grant_object, revoke_object
-from accounts.models import RoleAssignment, User
+from accounts.capabilities import grant_object, revoke_object
+from accounts.models import User
 from cases.models import Case
 
 ACCOUNTS = [
@@ -113,30 +112,15 @@ def test_a_reference_that_does_not_exist_looks_the_same_as_one_out_of_reach(logi
 
 
 @pytest.mark.django_db
-def test_a_grant_opens_reading_and_disappears_with_the_grant(login):
+def test_a_stored_grant_alone_opens_nothing(login):
+    """The guardian row is a record; the live condition (an open escalation) must hold too."""
     case = nmr()
     reader = User.objects.get(username="lansstyrelsen")
     url = reverse("cases:detail", args=[case.reference])
     assert login("lansstyrelsen").get(url).status_code == 404
     grant_object(reader, "cases.view_case", case)
-    page = login("lansstyrelsen").get(url)
-    assert page.status_code == 200 and case.title in page.content.decode()
-    edit_url = reverse("cases:edit", args=[case.reference])
-    assert login("lansstyrelsen").get(edit_url).status_code == 404
-    revoke_object(reader, "cases.view_case", case)
     assert login("lansstyrelsen").get(url).status_code == 404
-
-
-@pytest.mark.django_db
-def test_a_grant_stops_counting_when_the_role_ends(login):
-    case = nmr()
-    agera = User.objects.get(username="agera")  # holds a grant through the demo escalation
-    assert login("agera").get(reverse("cases:detail", args=[case.reference])).status_code == 200
-    RoleAssignment.objects.filter(user=agera).update(
-        end_date=datetime.date.today() - datetime.timedelta(days=1)
-    )
-    forget_roles(agera)
-    assert login("agera").get(reverse("cases:detail", args=[case.reference])).status_code == 404
+    revoke_object(reader, "cases.view_case", case)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,192 @@
+"""The one door to case content.
+
+Every view, task and selector that needs a case, an escalation, a proposal or a part of a case
+fetches it here. Each helper returns the object or raises Http404 (out of reach: a page never
+confirms that a reference exists) or PermissionDenied (seen, but not this person's to change).
+Who may see and change what is said once, in the querysets (`Case.objects.reachable_by`,
+`Escalation.objects.visible_to`); the helper that opens case content writes the read log itself,
+so no view has to remember it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.capabilities import Capability, has_capability, organisation_ids_with
+from accounts.models import User
+
+from .choices import ReadKind
+from .models import Case, CaseRead, Consent, Escalation, Measure, ProposedMeasure, Subject
+from .rights import CaseAccess, Right
+
+if TYPE_CHECKING:
+    from accounts.capabilities import AnyUser
+
+Side = Literal["either", "receiver", "sender"]
+
+
+def access_to(user: AnyUser, case: Case) -> CaseAccess:
+    """Full work for the owning municipality; otherwise the rights open escalations carry."""
+    if has_capability(user, Capability.WORK_CASES, case.municipality_id):
+        return CaseAccess(works=True, rights=frozenset(Right))
+    rights = frozenset(
+        right
+        for right in (Right.VIEW, Right.ADD_MEASURE, Right.ADD_NOTE)
+        if Case.objects.shared_with(user, right).filter(pk=case.pk).exists()
+    )
+    return CaseAccess(works=False, rights=rights)
+
+
+def case_for(
+    user: AnyUser, reference: str, *, need: Right = Right.VIEW, log: ReadKind | None = None
+) -> Case:
+    """The case if the person holds `need` on it, with `case.access` filled in; else 404.
+
+    `log` names what is being read; a receiver's read of a case page is logged as the shared part.
+    """
+    case = get_object_or_404(
+        Case.objects.reachable_by(user, need).select_related("municipality", "owner"),
+        reference=reference,
+    )
+    case.access = access_to(user, case)
+    if log is not None:
+        kind = ReadKind.SHARED if log == ReadKind.PAGE and not case.access.works else log
+        log_read(user, case, kind)
+    return case
+
+
+def log_read(user: AnyUser, case: Case, kind: str) -> None:
+    """The read log: append only (the database refuses changes, see the cases migrations)."""
+    CaseRead.objects.create(user_id=user.pk, case=case, kind=kind)
+
+
+def can_work(user: AnyUser, case: Case) -> bool:
+    return has_capability(user, Capability.WORK_CASES, case.municipality_id)
+
+
+def cases_to_work(user: AnyUser) -> QuerySet[Case]:
+    """The person's own municipality's cases, for lists; listing is not reading (no log)."""
+    return Case.objects.changeable_by(user)
+
+
+def cases_reported_by(user: AnyUser) -> QuerySet[Case]:
+    """What the person reported: reference and status only, whoever owns it now."""
+    return Case.objects.reported_by(user)
+
+
+def cases_for_export(user: AnyUser, cases: QuerySet[Case], limit: int) -> list[Case]:
+    """Rows of an export of the person's own cases; each exported case is logged as read."""
+    rows = list(cases.filter(pk__in=Case.objects.changeable_by(user).values("pk"))[:limit])
+    CaseRead.objects.bulk_create(
+        [CaseRead(user_id=user.pk, case=c, kind=ReadKind.EXPORT) for c in rows]
+    )
+    return rows
+
+
+def owners_to_filter(user: AnyUser) -> QuerySet[User]:
+    """The people who own the person's workable cases (the desk's owner filter)."""
+    return User.objects.filter(pk__in=Case.objects.changeable_by(user).values("owner")).order_by(
+        "first_name", "last_name"
+    )
+
+
+# Parts of a case, always inside a case already fetched through case_for.
+
+
+def measures_of(case: Case, user: AnyUser) -> QuerySet[Measure]:
+    """All measures for the owning municipality; a receiver only those it is responsible for."""
+    if case.access.works:
+        return case.measures.all()
+    own = organisation_ids_with(user, Capability.REVIEW_ESCALATIONS)
+    return case.measures.filter(responsible_id__in=own)
+
+
+def measure_for(case: Case, user: AnyUser, pk: int) -> Measure:
+    return get_object_or_404(measures_of(case, user), pk=pk)
+
+
+def consent_for(case: Case, pk: int) -> Consent:
+    if not case.access.works:
+        raise PermissionDenied
+    return get_object_or_404(case.consents.all(), pk=pk)
+
+
+# Escalations: both sides see the escalation; only an open one shows the receiver the case.
+
+
+def escalation_for(
+    user: AnyUser, pk: int, *, side: Side = "either", log: bool = True
+) -> Escalation:
+    """An escalation in the person's queue or of a case they work; else 404.
+
+    `side` asks for the receiving or sending side (403 when the person is only the other side).
+    Once closed or withdrawn the receiver sees its own part only (`shows_case` is False), and
+    only a page that shows case content is logged as a read.
+    """
+    item = get_object_or_404(
+        Escalation.objects.visible_to(user).select_related(
+            "case", "case__municipality", "receiver", "handler", "created_by"
+        ),
+        pk=pk,
+    )
+    item.is_receiver = has_capability(user, Capability.REVIEW_ESCALATIONS, item.receiver_id)
+    item.is_sender = can_work(user, item.case)
+    if (side == "receiver" and not item.is_receiver) or (side == "sender" and not item.is_sender):
+        raise PermissionDenied
+    item.shows_case = item.is_sender or (
+        item.is_open
+        and item.is_receiver
+        and Case.objects.shared_with(user, Right.VIEW).filter(pk=item.case_id).exists()
+    )
+    if log and item.shows_case:
+        log_read(user, item.case, ReadKind.SHARED)
+    return item
+
+
+def queue_for(user: AnyUser, *, include_closed: bool) -> tuple[QuerySet[Escalation], dict]:
+    """The person's receiving queue and its counts by status (counted over the whole queue)."""
+    items = Escalation.objects.in_queue_of(user)
+    counts = dict(items.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    if not include_closed:
+        items = items.open()
+    return items.select_related("case", "receiver", "handler").order_by("created_at"), counts
+
+
+def escalations_shared_with(user: AnyUser, case: Case) -> QuerySet[Escalation]:
+    """The open escalations of a case to the person's receiving organisations."""
+    own = organisation_ids_with(user, Capability.REVIEW_ESCALATIONS)
+    return case.escalations.open().filter(receiver_id__in=own).select_related("receiver")
+
+
+def subjects_shared_with(user: AnyUser, case: Case) -> QuerySet[Subject]:
+    """The pseudonyms the open escalations to the person's organisations shared, never more."""
+    return (
+        case.subjects.filter(escalations__in=escalations_shared_with(user, case))
+        .distinct()
+        .select_related("residence")
+    )
+
+
+def proposal_for(user: AnyUser, pk: int) -> ProposedMeasure:
+    """A proposed measure, for the sending side to accept; else 404."""
+    return get_object_or_404(
+        ProposedMeasure.objects.filter(
+            escalation__in=Escalation.objects.sent_for(user)
+        ).select_related("escalation__case"),
+        pk=pk,
+    )
+
+
+# The read log is for the data protection officer only.
+
+
+def read_log_for(user: AnyUser) -> QuerySet[CaseRead]:
+    if not has_capability(user, Capability.READ_ACCESS_LOG):
+        raise PermissionDenied
+    return CaseRead.objects.select_related("user", "case").only(
+        "at", "kind", "user__username", "user__first_name", "user__last_name", "case__reference"
+    )

@@ -1,0 +1,132 @@
+"""Hand-over steps of the cases app: owned cases, escalations sent and the receiver's queue.
+
+Registered with councils.handover when the app is ready (see apps.py), so that a hand-over moves
+everything a person holds, and the orphans page finds what was left pointing at someone without
+the role it needs.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy
+
+from accounts.capabilities import ROLE_CAPABILITIES, Capability, roles_with
+from accounts.models import RoleAssignment
+from councils import handover
+from councils.handover import HandoverContext, HandoverStep
+
+from .escalation import REVIEWING_ROLES, sync_case_grants
+from .models import Case, Escalation
+
+WORKING_ROLES = roles_with(Capability.WORK_CASES)
+
+
+def _holds(roles: list[str], user_field: str, organisation_field: str) -> Exists:
+    """A role in force today, of one of `roles`, held by the row's person at the row's org."""
+    return Exists(
+        RoleAssignment.objects.active().filter(
+            user=OuterRef(user_field),
+            organisation=OuterRef(organisation_field),
+            role__in=roles,
+            user__is_active=True,
+        )
+    )
+
+
+def _works_cases(ctx: HandoverContext) -> bool:
+    return Capability.WORK_CASES in ROLE_CAPABILITIES[ctx.assignment.role]
+
+
+def _move_cases(ctx: HandoverContext) -> int:
+    """Open cases of the municipality owned by the person leaving go to the successor."""
+    if not _works_cases(ctx):
+        return 0
+    cases = list(Case.objects.open().filter(owner=ctx.from_user, municipality=ctx.organisation))
+    for case in cases:
+        case.owner = ctx.to_user
+        case.version += 1
+        case._change_reason = ctx.reason
+        case.save(update_fields=["owner", "version"])
+    return len(cases)
+
+
+def _case_orphans() -> QuerySet[Case]:
+    """Open cases whose owner no longer works cases in the case's municipality."""
+    return (
+        Case.objects.open()
+        .filter(owner__isnull=False)
+        .filter(~_holds(WORKING_ROLES, "owner", "municipality"))
+        .select_related("owner", "municipality")
+    )
+
+
+def _move_sent(ctx: HandoverContext) -> int:
+    """Open escalations the person sent: answers and notices now reach the successor."""
+    if not _works_cases(ctx):
+        return 0
+    items = list(
+        Escalation.objects.open().filter(
+            created_by=ctx.from_user, case__municipality=ctx.organisation
+        )
+    )
+    for item in items:
+        item.created_by = ctx.to_user
+        item._change_reason = ctx.reason
+        item.save(update_fields=["created_by"])
+    return len(items)
+
+
+def _sent_orphans() -> QuerySet[Escalation]:
+    return (
+        Escalation.objects.open()
+        .filter(~_holds(WORKING_ROLES, "created_by", "case__municipality"))
+        .select_related("case", "receiver", "created_by")
+    )
+
+
+def _move_queue(ctx: HandoverContext) -> int:
+    """The receiver's queue items the person handled follow the successor, and so do grants."""
+    items = list(
+        Escalation.objects.open()
+        .filter(handler=ctx.from_user, receiver=ctx.organisation)
+        .select_related("case")
+    )
+    for item in items:
+        item.handler = ctx.to_user
+        item._change_reason = ctx.reason
+        item.save(update_fields=["handler"])
+    cases = {
+        e.case
+        for e in Escalation.objects.open().filter(receiver=ctx.organisation).select_related("case")
+    }
+    for case in cases:
+        sync_case_grants(case, exclude=[ctx.from_user])
+    return len(items)
+
+
+def _queue_orphans() -> QuerySet[Escalation]:
+    return (
+        Escalation.objects.open()
+        .filter(handler__isnull=False)
+        .filter(~_holds(REVIEWING_ROLES, "handler", "receiver"))
+        .select_related("case", "receiver", "handler")
+    )
+
+
+def register() -> None:
+    handover.register(
+        HandoverStep("cases", gettext_lazy("Cases owned"), _move_cases, _case_orphans)
+    )
+    handover.register(
+        HandoverStep(
+            "escalations_sent", gettext_lazy("Escalations sent"), _move_sent, _sent_orphans
+        )
+    )
+    handover.register(
+        HandoverStep(
+            "escalations",
+            gettext_lazy("Escalations in the receiver's queue"),
+            _move_queue,
+            _queue_orphans,
+        )
+    )
