@@ -356,6 +356,8 @@ class Outcome:
     killed: bool
     seconds: float
     detail: str = ""
+    code: int | None = 0
+    failed: list[str] = dataclasses.field(default_factory=list)
 
 
 class Worker:
@@ -388,7 +390,7 @@ class Worker:
         started = time.monotonic()
         try:
             done = subprocess.run(
-                [self.python, "-m", "pytest", *PYTEST_ARGS, *tests],
+                [self.python, "-m", "pytest", *tests],
                 cwd=self.copy,
                 env=self.env,
                 capture_output=True,
@@ -397,18 +399,23 @@ class Worker:
             )
         except subprocess.TimeoutExpired:
             return None, time.monotonic() - started, "timeout"
-        tail = (done.stdout.strip().splitlines() or [""])[-1]
-        return done.returncode, time.monotonic() - started, tail
+        return done.returncode, time.monotonic() - started, done.stdout
 
     def run(self, module: str, source: str, tests: list[str], timeout: float) -> Outcome:
         path = self.copy / module
         original = path.read_text()
         path.write_text(source)
         try:
-            code, seconds, tail = self.pytest(tests, timeout)
+            code, seconds, output = self.pytest(tests, timeout)
         finally:
             path.write_text(original)
-        return Outcome(None, code != 0, seconds, tail)
+        failed = [
+            line.removeprefix("FAILED ").split(" - ")[0]
+            for line in output.splitlines()
+            if line.startswith("FAILED ")
+        ]
+        tail = (output.strip().splitlines() or [""])[-1]
+        return Outcome(None, code != 0, seconds, tail, code, failed)
 
 
 def tests_for(module: str, root: Path, whole_suite: bool) -> list[str]:
@@ -524,25 +531,37 @@ def main(argv: list[str] | None = None) -> int:
         planned = list(dict.fromkeys(m.module for m in plan))
         baseline_tasks = [(m, originals[m]) for m in planned]
 
-        def run_plain(worker: Worker, task: tuple[str, str]) -> Outcome:
-            module, source = task
-            return worker.run(module, source, tests_for(module, snapshot, args.all_tests), 1800)
+        deselected: dict[str, list[str]] = {}
 
-        baselines = _pool(workers, baseline_tasks, run_plain, every_worker=True)
+        def arguments(module: str, baseline: bool = False) -> list[str]:
+            tests = tests_for(module, snapshot, args.all_tests)
+            if baseline:  # every failure, not just the first
+                return [a for a in PYTEST_ARGS if a != "-x"] + ["-rf", *tests]
+            return [*PYTEST_ARGS, *tests, *(f"--deselect={t}" for t in deselected[module])]
+
+        def run_baseline(worker: Worker, task: tuple[str, str]) -> Outcome:
+            module, source = task
+            return worker.run(module, source, arguments(module, baseline=True), 1800)
+
+        baselines = _pool(workers, baseline_tasks, run_baseline, every_worker=True)
         timeouts: dict[str, float] = {}
         broken: set[str] = set()
         for (module, _), outcome in zip(baseline_tasks, baselines, strict=True):
-            if outcome.killed:
+            # Tests already failing without a mutant (work in progress elsewhere) cannot kill
+            # anything: deselect them and say so. Anything worse skips the module.
+            if outcome.code not in (0, 1) or (outcome.code == 1 and not outcome.failed):
                 print(f"baseline fails for {module} ({outcome.detail}); its mutants are skipped")
                 broken.add(module)
-            else:
-                seconds = max(timeouts.get(module, 0), outcome.seconds)
-                timeouts[module] = args.timeout or max(60.0, 3 * seconds)
+                continue
+            deselected[module] = outcome.failed
+            for test in outcome.failed:
+                print(f"baseline: {test} fails without a mutant; deselected for {module}")
+            timeouts[module] = args.timeout or max(60.0, 3 * outcome.seconds)
         if not args.no_canary and planned:
             module = next((m for m in planned if m not in broken), None)
             if module:
                 canary = 'raise RuntimeError("mutants canary")\n'
-                outcome = run_plain(workers[0], (module, canary))
+                outcome = workers[0].run(module, canary, arguments(module), timeouts[module])
                 if not outcome.killed:
                     print(f"error: the canary in {module} survived: the copy is not what runs")
                     return 2
@@ -551,8 +570,8 @@ def main(argv: list[str] | None = None) -> int:
         plan = [m for m in plan if m.module not in broken]
 
         def run_mutant(worker: Worker, mutant: Mutant) -> Outcome:
-            tests = tests_for(mutant.module, snapshot, args.all_tests)
-            outcome = worker.run(mutant.module, mutant.source, tests, timeouts[mutant.module])
+            module = mutant.module
+            outcome = worker.run(module, mutant.source, arguments(module), timeouts[module])
             outcome.mutant = mutant
             mark = "killed  " if outcome.killed else "SURVIVED"
             print(
