@@ -65,7 +65,7 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
         "tests/accounts/test_capabilities.py",
         "tests/accounts/test_capabilities_mutants.py",
     ),
-    "cases/lifecycle.py": ("tests/cases/test_lifecycle.py",),
+    "cases/lifecycle.py": ("tests/cases/test_lifecycle.py", "tests/cases/test_services_mutants.py"),
     "sutohamu/pii.py": ("tests/sutohamu/test_pii.py", "tests/sutohamu/test_pii_mutants.py"),
     "cases/services.py": (
         "tests/cases/test_intake.py",
