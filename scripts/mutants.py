@@ -76,6 +76,8 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
     "councils/services.py": (
         "tests/councils/test_services.py",
         "tests/councils/test_services_mutants.py",
+        "tests/councils/test_medskick_rules.py",
+        "tests/councils/test_write_path.py",
     ),
 }
 
