@@ -271,6 +271,7 @@ NO_FREE_TEXT: set[str] = {
     "login",
     "logout",
     "open_notification",
+    "role_grants",  # a read-only list
     "set_language",
     "councils:overview",
     "councils:body",
