@@ -1,10 +1,115 @@
+"""Shared fixtures, and the demo world seeded once per test database instead of once per test.
+
+`seed_demo` takes seconds; ~150 tests use the demo. So the demo is committed to the test
+database the first time a test asks for it (`demo`, or `login` which uses it) and stays there;
+each test still runs in its own transaction, rolled back afterwards, so the committed demo is
+what every demo test starts from. Tests that do not ask for the demo must see an empty database,
+as before. `_demo_state` keeps the two apart:
+
+- a test that asks for `demo` while the demo is not committed seeds it (and commits);
+- a database test that does not ask for it while the demo is committed flushes the database;
+- a transactional test (`transactional_db`, `live_server`, `django_db(transaction=True)`) is
+  flushed by Django afterwards, so after one the demo counts as gone and is seeded again when
+  next needed.
+
+`pytest_collection_modifyitems` orders the tests so that this happens as rarely as possible:
+tests without the demo first, then the demo tests, then transactional tests (the browser tests
+reuse the committed demo), so a run seeds about once per worker plus once per browser test after
+the first. Each pytest-xdist worker has its own test database and its own state.
+"""
+
+from __future__ import annotations
+
+import os
+
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Whether the demo is committed in this process's test database (one per xdist worker).
+_committed = {"demo": False}
+
+
+def _uses_demo(item: pytest.Item) -> bool:
+    return "demo" in getattr(item, "fixturenames", ())
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+def _run_order(item: pytest.Item) -> int:
+    if "test_run_command" in item.nodeid:
+        return 0  # minutes of pip install in a subprocess: start it first, beside the rest
+    if _is_transactional(item):
+        return 3 if _uses_demo(item) else 4
+    return 2 if _uses_demo(item) else 1
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # SUTOHAMU_TEST_ORDER=file keeps the file order: slower (more seeds and flushes), and a check
+    # that _demo_state keeps demo and empty-database tests apart whatever the order.
+    if os.environ.get("SUTOHAMU_TEST_ORDER") != "file":
+        items.sort(key=_run_order)  # stable: the order within each group stays the file order
+
+
+@pytest.fixture
+def _demo_state(request, django_db_setup, django_db_blocker):
+    """Commit the demo, or flush it, before the test's transaction begins (see the docstring)."""
+    wants_demo = _uses_demo(request.node)
+    with django_db_blocker.unblock():
+        if wants_demo and not _committed["demo"]:
+            # The hasher the tests use (see _fast_passwords), which autouse fixtures set too late.
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                call_command("seed_demo", verbosity=0)
+            _committed["demo"] = True
+        elif not wants_demo and _committed["demo"]:
+            call_command("flush", interactive=False, verbosity=0)
+            _committed["demo"] = False
+    yield
+    if _is_transactional(request.node):
+        _committed["demo"] = False  # TransactionTestCase flushed every table after the test
+
+
+@pytest.fixture
+def _django_db_helper(_demo_state, _django_db_helper):
+    """pytest-django's per-test database set-up, with `_demo_state` before it.
+
+    Overridden (and delegated to) only for the ordering: `_demo_state` must commit or flush
+    outside the test's transaction, and pytest-django's marker fixture opens that transaction
+    before any fixture of ours would otherwise run.
+    """
+    return _django_db_helper
+
+
+@pytest.fixture
+def demo(db):
+    """The demo world: every role has an account (see accounts/demo.py). Seeded once, shared."""
+
+
+@pytest.fixture
+def login(client, demo):
+    from accounts.models import User
+
+    def as_user(username: str | None):
+        client.logout()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        return client
+
+    return as_user
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Hashing strength is Django's concern, not ours; keep the suite quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)

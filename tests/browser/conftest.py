@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls that the tests make
 # around it are ordinary synchronous ones.
@@ -42,8 +41,8 @@ def page(browser):
 
 
 @pytest.fixture
-def demo_server(live_server, transactional_db):
-    call_command("seed_demo", verbosity=0)
+def demo_server(live_server, transactional_db, demo):
+    """The live server over the demo, committed so that its threads see it (tests/conftest.py)."""
     return live_server
 
 
