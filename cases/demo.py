@@ -266,17 +266,24 @@ def _varied_specs(orgs: dict[str, Organisation], users: dict[str, User], now):
             "measure_kind": rng.choice(MeasureKind.values),
             "measure_days": (rng.randint(10, 60), rng.randint(-5, 40)),
         }
-        reported = now - datetime.timedelta(days=days_ago)
-        specs.append((reported, lambda at, spec=spec: _varied_case(orgs, spec, at)))
-    return specs
+        specs.append((now - datetime.timedelta(days=days_ago), spec))
+    # A case's identity is (municipality, title, repeat), repeat counting from 0 oldest first
+    # among the specs that share municipality and title; never its date, which moves with the
+    # clock, so a re-run on a later day finds the cases it made before instead of adding more.
+    repeats: dict[tuple[str, str], int] = {}
+    for _reported, spec in sorted(specs, key=lambda item: item[0]):
+        key = (spec["code"], spec["title"])
+        spec["repeat"] = repeats.get(key, 0)
+        repeats[key] = spec["repeat"] + 1
+    return [
+        (reported, lambda at, spec=spec: _varied_case(orgs, spec, at)) for reported, spec in specs
+    ]
 
 
 def _varied_case(orgs: dict[str, Organisation], spec: dict, reported) -> None:
     municipality = orgs[spec["code"]]
-    date = timezone.localtime(reported).date()
-    if Case.objects.filter(
-        municipality=municipality, title=spec["title"], reported_at__date=date
-    ).exists():
+    # Already made (on whatever day) when more cases with this title exist than its repeat.
+    if Case.objects.filter(municipality=municipality, title=spec["title"]).count() > spec["repeat"]:
         return
     case = case_report(
         reporter=spec["reporter"],

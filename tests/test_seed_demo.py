@@ -1,6 +1,10 @@
-"""`seed_demo` loads the demo world and is idempotent."""
+"""`seed_demo` loads the demo world and is idempotent, also when re-run on a later day."""
+
+import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
@@ -36,6 +40,26 @@ def test_seed_demo_twice_gives_the_same_rows():
     call_command("seed_demo", verbosity=0)
     first = row_counts()
     call_command("seed_demo", verbosity=0)
+    assert row_counts() == first
+
+
+# A fixed first run, so that the later runs stay in the same year whatever today is: the meeting
+# plans, priorities and citizen promises are the current year's, and a new year adds its own.
+FIRST_RUN = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "later",
+    [datetime.timedelta(days=1), datetime.timedelta(days=31), datetime.timedelta(days=200)],
+    ids=["a day later", "a month later", "half a year later"],
+)
+def test_seed_demo_rerun_on_a_later_day_gives_the_same_rows(later):
+    with time_machine.travel(FIRST_RUN):
+        call_command("seed_demo", verbosity=0)
+    first = row_counts()
+    with time_machine.travel(FIRST_RUN + later):
+        call_command("seed_demo", verbosity=0)
     assert row_counts() == first
 
 
