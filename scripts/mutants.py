@@ -73,7 +73,10 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
         "tests/cases/test_lifecycle.py",
         "tests/cases/test_services_mutants.py",
     ),
-    "cases/escalation.py": ("tests/cases/test_escalations.py",),
+    "cases/escalation.py": (
+        "tests/cases/test_escalations.py",
+        "tests/cases/test_services_mutants.py",
+    ),
     "councils/services.py": (
         "tests/councils/test_services.py",
         "tests/councils/test_services_mutants.py",

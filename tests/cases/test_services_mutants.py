@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 
 from accounts.choices import Role
 from accounts.models import Notification
+from cases import escalation
 from cases.choices import CaseStatus as S
+from cases.choices import EscalationStatus as ES
 from cases.models import Case, Transition
 from cases.services import (
     StaleEdit,
@@ -245,3 +247,74 @@ def test_a_pseudonym_appears_once_per_case(coordinator):
         "Elev B",
     ]
     assert added.case == case
+
+
+# Escalations (cases/escalation.py): codes and what each step returns
+
+
+@pytest.fixture
+def neighbours(coordinator):
+    """A case owned in one municipality and a coordinator of a neighbouring one."""
+    user, town = coordinator
+    neighbour = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=MunicipalityFactory())
+    case = CaseFactory(municipality=town, owner=user)
+    return case, user, neighbour.organisation, neighbour.user
+
+
+def open_escalation(case, receiver, by, **kwargs):
+    values = {"reason": " Eleven bor där ", "request": " Råd om insatser "}
+    values.update(kwargs)
+    return escalation.escalation_open(case=case, receiver=receiver, by=by, **values)
+
+
+def test_an_escalation_opens_stripped_and_tells_the_receiver(neighbours):
+    case, owner, receiver, reviewer = neighbours
+    opened = open_escalation(case, receiver, owner)
+    assert (opened.reason, opened.request) == ("Eleven bor där", "Råd om insatser")
+    assert opened.status == ES.NEW
+    assert Notification.objects.filter(user=reviewer, text__contains=case.reference).exists()
+
+
+def test_an_escalation_to_the_cases_own_municipality_is_refused(neighbours):
+    case, owner, _receiver, _reviewer = neighbours
+    with pytest.raises(ValidationError) as excinfo:
+        open_escalation(case, case.municipality, owner)
+    assert codes(excinfo.value) == {"to_itself"}
+
+
+def test_a_second_open_escalation_to_the_same_receiver_is_refused(neighbours):
+    case, owner, receiver, _reviewer = neighbours
+    open_escalation(case, receiver, owner)
+    with pytest.raises(ValidationError) as excinfo:
+        open_escalation(case, receiver, owner)
+    assert codes(excinfo.value) == {"already_open"}
+
+
+def test_an_escalation_shares_only_the_cases_own_pseudonyms(neighbours):
+    case, owner, receiver, _reviewer = neighbours
+    foreign = SubjectFactory()
+    with pytest.raises(ValidationError) as excinfo:
+        open_escalation(case, receiver, owner, subjects=[foreign])
+    assert codes(excinfo.value) == {"foreign_subject"}
+
+
+def test_acknowledging_makes_the_receiver_the_handler_and_returns_the_escalation(neighbours):
+    case, owner, receiver, reviewer = neighbours
+    opened = open_escalation(case, receiver, owner)
+    acknowledged = escalation.escalation_acknowledge(escalation=opened, by=reviewer)
+    assert acknowledged.status == ES.ACKNOWLEDGED
+    assert acknowledged.handler == reviewer
+    assert acknowledged.acknowledged_at is not None
+
+
+def test_closing_and_withdrawing_return_the_escalation_in_its_new_status(neighbours):
+    case, owner, receiver, reviewer = neighbours
+    closed = escalation.escalation_close(
+        escalation=open_escalation(case, receiver, owner), by=reviewer, note=" Klart "
+    )
+    assert (closed.status, closed.closing_note) == (ES.CLOSED, "Klart")
+    withdrawn = escalation.escalation_withdraw(
+        escalation=open_escalation(case, receiver, owner), by=owner
+    )
+    assert withdrawn.status == ES.WITHDRAWN
+    assert withdrawn.closed_at is not None
