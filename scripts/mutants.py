@@ -468,7 +468,8 @@ def _pool(workers: list[Worker], tasks: list, handle, every_worker: bool = False
         for i, task in enumerate(tasks):
             dealt[i % len(workers)].append((i, task))
         for own in dealt:
-            own or own.append((-1, tasks[0]))
+            if not own:
+                own.append((-1, tasks[0]))
 
     def loop(worker: Worker, own: list[tuple[int, object]]) -> None:
         for i, task in own:
@@ -498,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     modules = list(RULE_MODULES)
     if args.module:
         unknown = set(args.module) - set(modules)
-        modules = [m for m in args.module]
+        modules = list(args.module)
         if unknown:
             print(f"note: not in RULE_MODULES, mutating anyway: {sorted(unknown)}")
     python = str(ROOT / ".venv" / "bin" / "python")
@@ -561,7 +562,8 @@ def main(argv: list[str] | None = None) -> int:
         for (module, _), outcome in zip(baseline_tasks, baselines, strict=True):
             # Tests already failing without a mutant (work in progress elsewhere) cannot kill
             # anything: deselect them and say so. Anything worse skips the module.
-            if outcome.code not in (0, 1) or (outcome.code == 1 and not outcome.failed):
+            unusable = outcome.code == 1 and (" passed" not in outcome.detail or not outcome.failed)
+            if outcome.code not in (0, 1) or unusable:
                 print(f"baseline fails for {module} ({outcome.detail}); its mutants are skipped")
                 broken.add(module)
                 continue
