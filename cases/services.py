@@ -22,6 +22,7 @@ from accounts.capabilities import Capability, has_capability
 from accounts.models import Notification, User
 from councils.models import Organisation
 from councils.services import assign_owner
+from sutohamu.pii import check_no_personal_data
 
 from . import lifecycle
 from .choices import CaseStatus
@@ -193,6 +194,10 @@ def case_reassign(*, case: Case, owner: User, by: User, reason: str) -> Case:
         raise ValidationError(
             {"reason": ValidationError(ERROR_REASON_FOR_OWNER, code="reason_required")}
         )
+    try:  # the reason is kept in the history, so it is guarded like every free text
+        check_no_personal_data(reason, str(_("Reason")))
+    except ValidationError as error:
+        raise ValidationError({"reason": error}) from error
     if owner.pk == case.owner_id:
         raise ValidationError({"owner": ValidationError(ERROR_SAME_OWNER, code="same_owner")})
     if not has_capability(owner, Capability.WORK_CASES, case.municipality_id):

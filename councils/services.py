@@ -35,6 +35,7 @@ ERROR_SUCCESSOR_LACKS_ROLE = gettext_lazy(
 )
 ERROR_SAME_PERSON = gettext_lazy("Choose another person than the one who leaves the role.")
 ERROR_ROLE_ENDED = gettext_lazy("This role has already ended.")
+ERROR_OWN_ROLES = gettext_lazy("Nobody hands over their own roles: ask another administrator.")
 
 ERROR_MEDSKICK_WRONG_STATUS = gettext_lazy(
     "This medskick has the status %(status)s and cannot be changed that way."
@@ -92,6 +93,8 @@ def handover_role(*, assignment: RoleAssignment, successor: User, performed_by: 
     today = timezone.localdate()
     if not assignment.is_active(today):
         raise ValidationError({"assignment": ERROR_ROLE_ENDED})
+    if performed_by.pk == assignment.user_id:
+        raise ValidationError({"assignment": ValidationError(ERROR_OWN_ROLES, code="own_roles")})
     if successor.pk == assignment.user_id:
         raise ValidationError({"successor": ERROR_SAME_PERSON})
     holds_role = RoleAssignment.objects.active(today).filter(

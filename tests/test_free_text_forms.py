@@ -437,9 +437,7 @@ def row_counts() -> dict[str, int]:
 
 # Refusals that fail today because of a bug in an app this test does not own; strict, so the
 # entry must go once the bug is fixed.
-KNOWN_BUGS = {
-    "cases:reassign": "the reason is saved unchecked (302, a history row written)",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 @pytest.mark.django_db

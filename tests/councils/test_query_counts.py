@@ -124,7 +124,7 @@ PAGES = {
     "body_detail": (build_body, 14),  # + body, members, plan, can_edit, history, medskick
     "action_plans": (build_action_plans, 10),  # + municipalities, plan lines with people
     "handovers": (build_handovers, 9),  # + hand-overs with people and roles
-    "orphans": (build_orphans, 12),  # + one query per hand-over step (four)
+    "orphans": (build_orphans, 14),  # + one query per hand-over step (six)
 }
 
 

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from accounts.capabilities import Capability, forget_roles, has_capability
 from accounts.choices import Role
 from accounts.models import RoleAssignment
+from cases.choices import CaseStatus
 from councils.choices import Area, MembershipKind
 from councils.models import ActionPlanAssignment, Handover, Membership
 from councils.services import assign_owner, find_orphans, handover_role
 from tests.accounts.factories import RoleAssignmentFactory, UserFactory, user_with_role
+from tests.cases.factories import CaseFactory
 from tests.councils.factories import (
     LocalCouncilFactory,
     MedskickFactory,
@@ -85,7 +87,17 @@ def leaving():
         municipality=town, area=Area.ANDT, coordinator=new, fallback=old.user
     )
     item = MedskickFactory(sender=group, receiver=council, handler=old.user)
-    return {"town": town, "old": old, "new": new, "council": council, "item": item}
+    cases = [CaseFactory(municipality=town, owner=old.user) for _ in range(2)]
+    closed = CaseFactory(municipality=town, owner=old.user, status=CaseStatus.CLOSED)
+    return {
+        "town": town,
+        "old": old,
+        "new": new,
+        "council": council,
+        "item": item,
+        "cases": cases,
+        "closed": closed,
+    }
 
 
 def test_hand_over_moves_everything_and_ends_the_role(leaving):
@@ -93,7 +105,19 @@ def test_hand_over_moves_everything_and_ends_the_role(leaving):
     old, new = leaving["old"], leaving["new"]
     done = handover_role(assignment=old, successor=new, performed_by=admin)
 
-    assert done.moved == {"memberships": 2, "action_plan": 2, "medskick": 1, "escalations": 0}
+    assert done.moved == {
+        "memberships": 2,
+        "action_plan": 2,
+        "medskick": 1,
+        "cases": 2,
+        "escalations_sent": 0,
+        "escalations": 0,
+    }
+    for case in leaving["cases"]:
+        case.refresh_from_db()
+        assert case.owner == new
+    leaving["closed"].refresh_from_db()
+    assert leaving["closed"].owner == old.user  # a closed case keeps who owned it
     assert Membership.objects.active().filter(user=old.user).count() == 0
     seats = Membership.objects.active().filter(user=new)
     assert seats.count() == 2
@@ -175,10 +199,13 @@ def test_orphan_finder_uses_one_query_per_kind(django_assert_max_num_queries):
             user=gone.user, organisation=town, body=LocalCouncilFactory(municipality=town)
         )
         ActionPlanAssignment.objects.create(municipality=town, area=Area.VBE, coordinator=gone.user)
-    # memberships, action-plan lines, medskick, escalation queues: one query each
-    with django_assert_max_num_queries(4):
+        CaseFactory(municipality=town, owner=gone.user)
+    # memberships, action-plan lines, medskick, cases, escalations sent, escalation queues:
+    # one query each
+    with django_assert_max_num_queries(6):
         groups = find_orphans()
-        assert sum(len(g.rows) for g in groups) == 20
+        assert sum(len(g.rows) for g in groups) == 30
+    assert len({g.key: g for g in groups}["cases"].rows) == 10
 
 
 def test_person_without_any_role_cannot_receive_a_hand_over(leaving):
