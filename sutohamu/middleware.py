@@ -1,11 +1,35 @@
-"""Swedish unless the person chose otherwise with the language switch."""
+"""The container health check, and Swedish unless the person chose another language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+HEALTH_PATH = "/healthz"
+
+
+class HealthCheckMiddleware:
+    """Answer the container health check before anything looks at the Host header.
+
+    docker-compose.yml probes `http://127.0.0.1:8000/healthz` from inside the container, and
+    127.0.0.1 is not among a deployment's ALLOWED_HOSTS, so host validation would answer 400.
+    First in MIDDLEWARE, this answers that one path with 200 and reads nothing: no Host, no
+    session, no database. Every other request goes on to the full stack.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == HEALTH_PATH and request.method in {"GET", "HEAD"}:
+            response = HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
