@@ -1,4 +1,4 @@
-"""Councils services at their edges: who counts as coordinator, owners, hand-over, orphans."""
+"""Councils services at their edges: owners, hand-over, orphans, the agreement's termination."""
 
 import datetime
 
@@ -8,9 +8,15 @@ from django.core.exceptions import ValidationError
 from accounts.choices import Role
 from councils.choices import Area, MembershipKind
 from councils.models import ActionPlanAssignment, Handover, Membership
-from councils.services import assign_owner, find_orphans, handover_role, is_coordinator_of
+from councils.services import (
+    agreement_terminate,
+    assign_owner,
+    find_orphans,
+    handover_role,
+)
 from tests.accounts.factories import RoleAssignmentFactory, UserFactory, user_with_role
 from tests.councils.factories import (
+    AgreementFactory,
     LocalCouncilFactory,
     MedskickFactory,
     MembershipFactory,
@@ -33,19 +39,6 @@ def admin():
 
 def orphans(key):
     return next(group.rows for group in find_orphans() if group.key == key)
-
-
-def test_only_an_active_coordinator_of_that_municipality_is_its_coordinator():
-    town, other = MunicipalityFactory(), MunicipalityFactory()
-    assert is_coordinator_of(coordinator_of(town).user, town) is True
-    assert is_coordinator_of(coordinator_of(other).user, town) is False
-    member = RoleAssignmentFactory(role=Role.COUNCIL_MEMBER, organisation=town).user
-    assert is_coordinator_of(member, town) is False
-    assert is_coordinator_of(coordinator_of(town, end_date=YESTERDAY).user, town) is False
-    inactive = coordinator_of(town).user
-    inactive.is_active = False
-    inactive.save()
-    assert is_coordinator_of(inactive, town) is False
 
 
 def test_a_deactivated_planned_coordinator_gives_the_case_to_the_fallback():
@@ -216,3 +209,57 @@ def test_an_open_medskick_handled_by_someone_without_a_role_is_an_orphan():
     rows = orphans("medskick")
     assert orphaned in rows
     assert handled not in rows and unhandled not in rows
+
+
+# The agreement's termination
+
+
+def terminate(agreement, party, **kwargs):
+    values = {"on": datetime.date(2026, 1, 1), "reason": " Budgetskäl ", "by": admin()}
+    values.update(kwargs)
+    return agreement_terminate(agreement=agreement, party=party, **values)
+
+
+def field_codes(error):
+    return {field: [e.code for e in errors] for field, errors in error.error_dict.items()}
+
+
+def test_a_party_terminates_the_agreement_for_everyone_with_a_stripped_reason():
+    agreement = AgreementFactory()
+    party = agreement.parties.first()
+    done = terminate(agreement, party)
+    agreement.refresh_from_db()
+    assert agreement.in_force is False
+    assert (done.terminated_by, done.termination_reason) == (party, "Budgetskäl")
+
+
+def test_a_termination_before_the_agreement_started_is_refused():
+    agreement = AgreementFactory(start_date=datetime.date(2024, 3, 1))
+    with pytest.raises(ValidationError) as excinfo:
+        terminate(agreement, agreement.parties.first(), on=datetime.date(2024, 2, 29))
+    assert field_codes(excinfo.value) == {"on": ["ends_before_start"]}
+    agreement.refresh_from_db()
+    assert agreement.in_force is True
+
+
+def test_a_termination_on_the_first_day_is_accepted():
+    agreement = AgreementFactory(start_date=datetime.date(2024, 3, 1))
+    assert terminate(agreement, agreement.parties.first(), on=datetime.date(2024, 3, 1)).pk
+
+
+def test_only_a_party_terminates_and_only_once():
+    agreement = AgreementFactory()
+    with pytest.raises(ValidationError) as excinfo:
+        terminate(agreement, MunicipalityFactory())
+    assert field_codes(excinfo.value) == {"party": ["not_a_party"]}
+    terminate(agreement, agreement.parties.first())
+    with pytest.raises(ValidationError) as excinfo:
+        terminate(agreement, agreement.parties.first())
+    assert excinfo.value.code == "already_terminated"
+
+
+def test_a_blank_termination_reason_is_refused():
+    agreement = AgreementFactory()
+    with pytest.raises(ValidationError) as excinfo:
+        terminate(agreement, agreement.parties.first(), reason="   ")
+    assert field_codes(excinfo.value) == {"reason": ["reason_missing"]}
