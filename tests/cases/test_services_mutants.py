@@ -1,5 +1,7 @@
 """Case services at their edges: error codes, versions, owners, notifications, stripped input."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -16,6 +18,7 @@ from cases.services import (
     case_report,
     case_transition,
     case_update,
+    case_url,
     measure_save,
     note_add,
     notify,
@@ -318,3 +321,22 @@ def test_closing_and_withdrawing_return_the_escalation_in_its_new_status(neighbo
     )
     assert withdrawn.status == ES.WITHDRAWN
     assert withdrawn.closed_at is not None
+
+
+def test_the_answer_is_announced_to_the_case_owner_not_whoever_escalated(neighbours):
+    case, owner, receiver, reviewer = neighbours
+    colleague = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=case.municipality).user
+    opened = open_escalation(case, receiver, colleague)
+    escalation.escalation_answer(escalation=opened, by=reviewer, text=" Kontakta fritids ")
+    told = Notification.objects.filter(link=case_url(case))  # the answer links to the case page
+    assert set(told.values_list("user", flat=True)) == {owner.pk}
+
+
+def test_only_a_police_escalation_records_the_security_service(neighbours):
+    case, owner, receiver, reviewer = neighbours
+    opened = open_escalation(case, receiver, owner)
+    with pytest.raises(ValidationError) as excinfo:
+        escalation.escalation_record_security_service(
+            escalation=opened, by=reviewer, on=datetime.date.today()
+        )
+    assert codes(excinfo.value) == {"not_police"}
