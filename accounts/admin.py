@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from sutohamu.admin import CapabilityAdmin
+from .admin_site import CapabilityAdmin
 
 from .capabilities import Capability
 from .models import RoleAssignment, User

@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from councils.choices import OrganisationKind
+from accounts.choices import OrganisationKind
 
 from .choices import Role
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest, HttpResponse
 
-    from councils.models import Organisation
+    from accounts.models import Organisation
 
     from .models import RoleAssignment, User
 

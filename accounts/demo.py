@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from councils.models import Organisation
+from accounts.models import Organisation
 from sutohamu.demo import DEMO_PASSWORD, upsert
 
 from .choices import Role
@@ -38,6 +38,14 @@ ACCOUNTS: list[tuple[str, str, str, str, Role, str]] = [
         "Kommunstyrelsens ordförande",
         Role.STEERING_GROUP,
         "SUN",
+    ),
+    (
+        "kontakt.polisregion",
+        "Karin",
+        "Vik",
+        "Kontaktperson för lokal samverkan",
+        Role.CONTACT_PERSON,
+        "PR-BERG",
     ),
     ("admin", "Tove", "Larsson", "Systemförvaltare", Role.ADMINISTRATOR, "SUN"),
     ("dso", "Erik", "Norling", "Dataskyddsombud", Role.DATA_PROTECTION_OFFICER, "SUN"),

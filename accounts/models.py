@@ -16,6 +16,7 @@ from sutohamu.dates import in_force, validate_date_order
 
 from .capabilities import SEPARATED_ROLES, opens_case_content, role_fits_organisation
 from .choices import Role
+from .organisations import Organisation
 
 ERROR_SEPARATION = _(
     "The administrator and the data protection officer never read case content: this person "
@@ -65,7 +66,7 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     organisation = models.ForeignKey(
-        "councils.Organisation",
+        Organisation,
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="role_assignments",
@@ -133,6 +134,15 @@ class RoleAssignment(models.Model):
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
+
+
+def is_coordinator_of(user: User, municipality: Organisation) -> bool:
+    """A coordinator's role at the municipality in force today (the action plan's rule)."""
+    return (
+        RoleAssignment.objects.active()
+        .filter(user=user, user__is_active=True, role=Role.COORDINATOR, organisation=municipality)
+        .exists()
+    )
 
 
 class Notification(models.Model):

@@ -8,21 +8,15 @@ class CasesConfig(AppConfig):
     verbose_name = _("Concern cases")
 
     def ready(self) -> None:
+        # Models are importable only once the registry is ready, hence the imports here.
         from accounts.models import RoleAssignment
 
         from . import escalation, handover
 
         handover.register()
+        escalation.register_timeline()
         # A role given, changed or ended at an organisation keeps the grants of its open
         # escalations in step (the grant is a record; reads also check the live condition).
         post_save.connect(
-            _role_saved, sender=RoleAssignment, dispatch_uid="cases.sync_grants_on_role"
+            escalation.role_saved, sender=RoleAssignment, dispatch_uid="cases.grants_on_role"
         )
-        escalation.register_timeline()
-
-
-def _role_saved(sender: type, instance: object, raw: bool = False, **kwargs: object) -> None:
-    from .escalation import sync_grants_at
-
-    if not raw:
-        sync_grants_at(instance.organisation_id)  # type: ignore[attr-defined]

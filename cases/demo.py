@@ -11,9 +11,8 @@ import random
 
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from councils.choices import Area
-from councils.models import Organisation
 
 from .choices import AgeBand, CaseStatus, MeasureKind, MeasureStatus, Setting
 from .models import Case, Consent, Measure

@@ -6,8 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from accounts.models import User
-from councils.models import Organisation
+from accounts.models import Organisation, User
 
 from . import escalation as service
 from .choices import CaseStatus, MeasureKind

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,13 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.capabilities import Capability, grant_object, revoke_object, roles_with
-from accounts.models import RoleAssignment, User
-from councils.choices import OrganisationKind
-from councils.models import Organisation
+from accounts.choices import OrganisationKind
+from accounts.models import Organisation, RoleAssignment, User
 
 from . import timeline
 from .choices import OPEN_ESCALATION, EscalationKind, EscalationStatus
-from .models import Case, Escalation, Measure, ProposedMeasure, Subject
+from .models import Case, CaseUserObjectPermission, Escalation, Measure, ProposedMeasure, Subject
 from .models.escalations import kind_for
 from .rights import RECEIVER_RIGHTS
 from .services import case_url, notify
@@ -76,8 +76,6 @@ def receiving_people(
 
 def sync_case_grants(case: Case, exclude: Iterable[User] = ()) -> None:
     """Make the case's grants exactly what its open escalations call for."""
-    from .models import CaseUserObjectPermission
-
     open_ones = list(case.escalations.open())
     people = receiving_people({e.receiver_id for e in open_ones}, include_future=True)
     excluded = {u.pk for u in exclude}
@@ -97,6 +95,12 @@ def sync_case_grants(case: Case, exclude: Iterable[User] = ()) -> None:
         grant_object(users[user_id], f"cases.{perm}", case)
     for user_id, perm in current - wanted:
         revoke_object(users[user_id], f"cases.{perm}", case)
+
+
+def role_saved(sender: type, instance: RoleAssignment, raw: bool = False, **kwargs: Any) -> None:
+    """post_save of a role: the grants at its organisation follow (not while loading fixtures)."""
+    if not raw:
+        sync_grants_at(instance.organisation_id)
 
 
 def sync_grants_at(organisation_id: int) -> None:

@@ -9,10 +9,10 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.capabilities import Capability, organisations_with, roles_with
-from accounts.models import RoleAssignment, User
-from councils.choices import Area, OrganisationKind
+from accounts.choices import OrganisationKind
+from accounts.models import Organisation, RoleAssignment, User
+from councils.choices import Area
 from councils.forms import DateInput
-from councils.models import Organisation
 
 from . import lifecycle
 from .choices import CaseStatus, MeasureKind

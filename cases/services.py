@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.capabilities import Capability, has_capability
-from accounts.models import Notification, User
-from councils.models import Organisation
+from accounts.models import Notification, Organisation, User
 from councils.services import assign_owner
 from sutohamu.pii import check_no_personal_data
 

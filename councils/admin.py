@@ -4,17 +4,10 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.capabilities import Capability
-from sutohamu.admin import CapabilityAdmin
+from accounts.models import Organisation
+from accounts.admin_site import CapabilityAdmin
 
-from .models import (
-    Agreement,
-    AgreementPoint,
-    Body,
-    MeetingPlan,
-    Membership,
-    Organisation,
-    Signatory,
-)
+from .models import Agreement, AgreementPoint, Body, MeetingPlan, Membership, Signatory
 
 
 @admin.register(Organisation)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from accounts.choices import Level, OrganisationKind
+from accounts.models import Organisation
 from sutohamu.demo import upsert
 
-from .choices import BodyKind, Level, OrganisationKind
-from .models import Body, Organisation
+from . import demo_cooperation
+from .choices import BodyKind
+from .models import Body
 
 K = OrganisationKind
 
@@ -68,6 +71,4 @@ def seed() -> None:
 
 def seed_cooperation() -> None:
     """Memberships, the agreement, plans, priorities, promises and medskick (after accounts)."""
-    from . import demo_cooperation
-
     demo_cooperation.seed()

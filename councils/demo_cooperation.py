@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from sutohamu.demo import upsert
 
 from .choices import ActivityStatus, Area, BodyKind, MedskickStatus, MembershipKind, Period
@@ -20,7 +20,6 @@ from .models import (
     Medskick,
     MeetingPlan,
     Membership,
-    Organisation,
     Priority,
     PromiseActivity,
     Signatory,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.capabilities import Capability, organisation_ids_with
 from accounts.choices import Role
-from accounts.models import RoleAssignment, User
+from accounts.models import Organisation, RoleAssignment, User
 
 from .choices import BodyKind, PriorityScope
 from .models import (
@@ -20,7 +20,6 @@ from .models import (
     Body,
     CitizenPromise,
     Medskick,
-    Organisation,
     Priority,
     PromiseActivity,
 )

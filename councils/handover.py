@@ -18,9 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from accounts.models import RoleAssignment, User
-
-    from .models import Organisation
+    from accounts.models import Organisation, RoleAssignment, User
 
 
 @dataclass(frozen=True)

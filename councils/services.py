@@ -14,20 +14,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.choices import Role
-from accounts.models import RoleAssignment, User
+from accounts.models import Organisation, RoleAssignment, User
 
 from . import handover
 from .choices import MedskickStatus
 from .handover import HandoverContext, HandoverStep
-from .models import (
-    ActionPlanAssignment,
-    Agreement,
-    Body,
-    Handover,
-    Medskick,
-    Membership,
-    Organisation,
-)
+from .models import ActionPlanAssignment, Agreement, Body, Handover, Medskick, Membership
 from .models.medskick import ALLOWED_FROM
 
 ERROR_SUCCESSOR_LACKS_ROLE = gettext_lazy(
@@ -51,14 +43,6 @@ ERROR_AGREEMENT_NO_REASON = gettext_lazy("Give the reason for the termination.")
 
 # The personal-data guard's code (sutohamu.pii); every guarded field raises it through full_clean.
 CODE_PERSONAL_DATA = "personal_data"
-
-
-def is_coordinator_of(user: User, municipality: Organisation) -> bool:
-    return (
-        RoleAssignment.objects.active()
-        .filter(user=user, user__is_active=True, role=Role.COORDINATOR, organisation=municipality)
-        .exists()
-    )
 
 
 def assign_owner(municipality: Organisation, area: str) -> User | None:

@@ -2,4 +2,4 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class SuToHaMuAdminConfig(AdminConfig):
-    default_site = "sutohamu.admin.SuToHaMuAdminSite"
+    default_site = "accounts.admin_site.SuToHaMuAdminSite"

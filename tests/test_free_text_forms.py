@@ -112,7 +112,7 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
         agreement,
         ("reason",),
         extra=lambda: {
-            "party": first_pk("councils.Organisation", code="TOR")(),
+            "party": first_pk("accounts.Organisation", code="TOR")(),
             "on": "2026-12-31",
         },
     ),
@@ -124,7 +124,7 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
             "year": 2026,
             "period": 0,
             "scope": "local",
-            "municipality": first_pk("councils.Organisation", code="SUN")(),
+            "municipality": first_pk("accounts.Organisation", code="SUN")(),
             "area": "vbe",
             "title": "Trygg skolväg",
             "outcome": "open",
@@ -210,7 +210,7 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
         ref(),
         ("reason", "request"),
         extra=lambda: {
-            "receiver": first_pk("councils.Organisation", code="HAG")(),
+            "receiver": first_pk("accounts.Organisation", code="HAG")(),
             "reason": "Behöver råd.",
             "request": "Vad gör ni?",
         },
@@ -219,7 +219,7 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
         "samordnare.sunne",
         ref(),
         ("description", "responsible_unit", "outcome"),
-        extra=lambda: {"responsible": first_pk("councils.Organisation", code="SUN")()},
+        extra=lambda: {"responsible": first_pk("accounts.Organisation", code="SUN")()},
     ),
     "cases:measure_edit": FreeTextForm(
         "samordnare.sunne",
@@ -232,7 +232,7 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
         ("scope",),
         extra=lambda: {
             "subject": first_pk("cases.Subject", case__reference=nmr())(),
-            "organisations": first_pk("councils.Organisation", code="SUN")(),
+            "organisations": first_pk("accounts.Organisation", code="SUN")(),
             "scope": "Skolans elevhälsa.",
             "given_on": datetime.date.today().isoformat(),
         },
@@ -250,7 +250,7 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
         extra=lambda: {
             "answer": "Vi hjälper till.",
             "proposals-0-kind": MEASURE_KIND,
-            "proposals-0-responsible": first_pk("councils.Organisation", code="AGERA")(),
+            "proposals-0-responsible": first_pk("accounts.Organisation", code="AGERA")(),
         },
     ),
     "cases:escalation_close": FreeTextForm(
@@ -330,7 +330,7 @@ NO_FREE_TEXT: set[str] = {
     *admin_names("axes_accessfailurelog", ADMIN_VIEWS),
     *admin_names("accounts_user", ADMIN_VIEWS + " simple_history"),
     *admin_names("accounts_roleassignment", ADMIN_VIEWS + " simple_history"),
-    *admin_names("councils_organisation", ADMIN_VIEWS + " simple_history"),
+    *admin_names("accounts_organisation", ADMIN_VIEWS + " simple_history"),
     *admin_names("councils_membership", ADMIN_VIEWS + " simple_history"),
     *admin_names("councils_meetingplan", ADMIN_VIEWS + " simple_history"),
 }

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.capabilities import capabilities_of
-from accounts.choices import Role
-from accounts.models import User
-from councils.choices import BodyKind, Level
-from councils.models import Body, Organisation
+from accounts.choices import Level, Role
+from accounts.models import Organisation, User
+from councils.choices import BodyKind
+from councils.models import Body
 
 DEMO_USERNAMES = {
     "samordnare.sunne",
@@ -26,6 +26,7 @@ DEMO_USERNAMES = {
     "agera",
     "lansstyrelsen",
     "styrgrupp.sunne",
+    "kontakt.polisregion",
     "admin",
     "dso",
 }

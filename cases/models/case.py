@@ -34,7 +34,7 @@ class CaseCounter(models.Model):
     number back: references have no gaps, and the row lock keeps concurrent intakes apart.
     """
 
-    municipality = models.ForeignKey("councils.Organisation", on_delete=models.PROTECT)
+    municipality = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
@@ -103,7 +103,7 @@ class Case(models.Model):
 
     reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
     municipality = models.ForeignKey(
-        "councils.Organisation",
+        "accounts.Organisation",
         verbose_name=_("municipality"),
         on_delete=models.PROTECT,
         related_name="cases",
@@ -204,7 +204,7 @@ class Subject(models.Model):
         _("age band"), max_length=8, choices=AgeBand.choices, blank=True, default=""
     )
     residence = models.ForeignKey(
-        "councils.Organisation",
+        "accounts.Organisation",
         verbose_name=_("municipality of residence"),
         on_delete=models.PROTECT,
         null=True,

@@ -23,7 +23,7 @@ class Consent(models.Model):
         Subject, verbose_name=_("pseudonym"), on_delete=models.PROTECT, related_name="consents"
     )
     organisations = models.ManyToManyField(
-        "councils.Organisation", verbose_name=_("organisations that may share"), related_name="+"
+        "accounts.Organisation", verbose_name=_("organisations that may share"), related_name="+"
     )
     scope = GuardedTextField(_("scope"), max_length=2000, help_text=_("What may be shared."))
     given_on = models.DateField(_("given on"))

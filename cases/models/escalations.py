@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.capabilities import Capability, organisation_ids_with
-from councils.choices import OrganisationKind
+from accounts.choices import OrganisationKind
 from sutohamu.fields import GuardedTextField
 
 from ..choices import OPEN_ESCALATION, EscalationKind, EscalationStatus, MeasureKind
@@ -81,7 +81,7 @@ class Escalation(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="escalations")
     receiver = models.ForeignKey(
-        "councils.Organisation",
+        "accounts.Organisation",
         verbose_name=_("to"),
         on_delete=models.PROTECT,
         related_name="escalations_received",
@@ -180,7 +180,7 @@ class ProposedMeasure(models.Model):
     kind = models.CharField(_("kind of measure"), max_length=24, choices=MeasureKind.choices)
     description = GuardedTextField(_("description"), max_length=2000, blank=True)
     responsible = models.ForeignKey(
-        "councils.Organisation",
+        "accounts.Organisation",
         verbose_name=_("responsible organisation"),
         on_delete=models.PROTECT,
         related_name="+",

@@ -21,7 +21,7 @@ class Measure(models.Model):
     kind = models.CharField(_("kind of measure"), max_length=24, choices=MeasureKind.choices)
     description = GuardedTextField(_("description"), blank=True, max_length=2000)
     responsible = models.ForeignKey(
-        "councils.Organisation",
+        "accounts.Organisation",
         verbose_name=_("responsible organisation"),
         on_delete=models.PROTECT,
         related_name="+",

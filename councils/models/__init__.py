@@ -4,7 +4,7 @@ from .action_plans import ActionPlanAssignment, Handover
 from .agreement import Agreement, AgreementPoint, Signatory
 from .medskick import Medskick
 from .memberships import MeetingPlan, Membership
-from .organisations import Body, Organisation
+from .organisations import Body
 from .priorities import CitizenPromise, Priority, PromiseActivity
 
 __all__ = [
@@ -17,7 +17,6 @@ __all__ = [
     "Medskick",
     "MeetingPlan",
     "Membership",
-    "Organisation",
     "Priority",
     "PromiseActivity",
     "Signatory",

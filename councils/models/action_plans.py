@@ -9,8 +9,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.capabilities import Capability, has_capability
+from accounts.models import Organisation, is_coordinator_of
+
 from ..choices import Area
-from .organisations import Organisation
+from ..handover import steps
 
 
 class ActionPlanAssignment(models.Model):
@@ -59,8 +62,6 @@ class ActionPlanAssignment(models.Model):
     @staticmethod
     def can_edit_for(user: object, municipality_id: int) -> bool:
         """The municipality's own coordinators keep its plan; the administrator may too."""
-        from accounts.capabilities import Capability, has_capability
-
         return has_capability(
             user,
             Capability.WORK_CASES,
@@ -68,8 +69,6 @@ class ActionPlanAssignment(models.Model):
         ) or has_capability(user, Capability.MANAGE_ACCOUNTS)  # type: ignore[arg-type]
 
     def clean(self) -> None:
-        from ..services import is_coordinator_of
-
         if self.municipality_id is None:
             return
         if self.coordinator_id and not is_coordinator_of(self.coordinator, self.municipality):
@@ -127,7 +126,5 @@ class Handover(models.Model):
 
     def moved_items(self) -> list[tuple[str, int]]:
         """What moved, under each step's readable label (keys of steps since removed kept)."""
-        from ..handover import steps
-
         labels = {step.key: str(step.label) for step in steps()}
         return [(labels.get(key, key), count) for key, count in self.moved.items()]

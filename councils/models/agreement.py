@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models import Organisation
 from sutohamu.fields import GuardedCharField, GuardedTextField
 
 from ..storage import private_storage
-from .organisations import Organisation
 
 
 class Agreement(models.Model):

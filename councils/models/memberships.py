@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.capabilities import Capability, has_capability
+from accounts.models import Organisation
 from sutohamu.dates import in_force, validate_date_order
 
 from ..choices import MembershipKind
-from .organisations import Body, Organisation
+from .organisations import Body
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -28,8 +30,6 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
     def changeable_by(self, user: object) -> MembershipQuerySet:
         """Only the administrator, who manages memberships (in the admin site), changes seats."""
-        from accounts.capabilities import Capability, has_capability
-
         if has_capability(user, Capability.MANAGE_ACCOUNTS):  # type: ignore[arg-type]
             return self.all()
         return self.none()

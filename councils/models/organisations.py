@@ -2,118 +2,60 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.capabilities import Capability, active_roles, has_capability
+from accounts.models import Organisation
+from sutohamu.dates import in_force
 from sutohamu.fields import GuardedTextField
 
 if TYPE_CHECKING:
+    from accounts.capabilities import AnyUser
+
     from .memberships import MeetingPlan
 
-from ..choices import BodyKind, Level, MembershipKind, OrganisationKind
+from accounts.choices import OrganisationKind
 
-municipality_code_validator = RegexValidator(
-    r"^\d{4}$", _("A municipality code has exactly four digits.")
-)
-
-
-class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def active(self) -> OrganisationQuerySet:
-        return self.filter(is_active=True)
-
-    def municipalities(self) -> OrganisationQuerySet:
-        return self.filter(kind=OrganisationKind.MUNICIPALITY)
-
-
-class Organisation(models.Model):
-    """A party at one of the five levels; new municipalities and partners are rows, not code."""
-
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    code = models.CharField(
-        _("short code"),
-        max_length=12,
-        unique=True,
-        help_text=_("Used in case references, e.g. SUN for Sunne."),
-        validators=[RegexValidator(r"^[A-Z0-9-]+$", _("Use capital letters, digits and hyphens."))],
-    )
-    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
-    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
-    municipality_code = models.CharField(
-        _("municipality code"),
-        max_length=4,
-        blank=True,
-        null=True,
-        unique=True,
-        validators=[municipality_code_validator],
-    )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("part of"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
-
-    objects = OrganisationQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-        ordering = ["level", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(kind=OrganisationKind.MUNICIPALITY)
-                | (Q(municipality_code__isnull=False) & Q(level=Level.MUNICIPALITY)),
-                name="municipality_has_code_and_level_1",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+from ..choices import BodyKind, MembershipKind
 
 
 class BodyQuerySet(models.QuerySet["Body"]):
-    def with_member(self, user: object) -> BodyQuerySet:
+    def with_member(self, user: AnyUser) -> BodyQuerySet:
         """Bodies in which the person holds a membership in force today."""
-        from .memberships import Membership
-
-        if not getattr(user, "is_authenticated", False):
+        if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            Exists(Membership.objects.active().filter(body=OuterRef("pk"), user=user))
+        return self.filter(Exists(self._seats_of(user)))
+
+    def _seats_of(self, user: AnyUser, **extra: Any) -> models.QuerySet[Body]:
+        """For Exists(): the outer body, if the person holds a seat in it in force today."""
+        return self.model.objects.filter(
+            in_force(prefix="memberships__"),
+            pk=OuterRef("pk"),
+            memberships__user_id=user.pk,
+            **{f"memberships__{k}": v for k, v in extra.items()},
         )
 
-    def visible_to(self, user: object) -> BodyQuerySet:
+    def visible_to(self, user: AnyUser) -> BodyQuerySet:
         """Members read their bodies; the administrator, who manages memberships, reads all."""
-        from accounts.capabilities import Capability, has_capability
-
-        if has_capability(user, Capability.MANAGE_ACCOUNTS):  # type: ignore[arg-type]
+        if has_capability(user, Capability.MANAGE_ACCOUNTS):
             return self.all()
         return self.with_member(user)
 
-    def changeable_by(self, user: object) -> BodyQuerySet:
+    def changeable_by(self, user: AnyUser) -> BodyQuerySet:
         """Chairs edit their bodies; so do members whose role allows editing own bodies."""
-        from accounts.capabilities import Capability, active_roles, has_capability
-
-        from .memberships import Membership
-
-        if not active_roles(user):  # type: ignore[arg-type]
+        if not active_roles(user):
             return self.none()
-        held = Membership.objects.active().filter(body=OuterRef("pk"), user=user)
-        if not has_capability(user, Capability.EDIT_OWN_BODIES):  # type: ignore[arg-type]
-            held = held.filter(kind=MembershipKind.CHAIR)
-        return self.filter(Exists(held))
+        if has_capability(user, Capability.EDIT_OWN_BODIES):
+            return self.filter(Exists(self._seats_of(user)))
+        return self.filter(Exists(self._seats_of(user, kind=MembershipKind.CHAIR)))
 
-    def editable_by(self, user: object) -> BodyQuerySet:
+    def editable_by(self, user: AnyUser) -> BodyQuerySet:
         """The bodies a person may change; the older name of `changeable_by`."""
         return self.changeable_by(user)
 
@@ -167,11 +109,9 @@ class Body(models.Model):
 
     def plan_meetings(self, *, year: int, count: int) -> MeetingPlan:
         """Set the year's number of planned meetings, within the body's range."""
-        from .memberships import MeetingPlan
-
         self.check_meeting_count(count)
-        plan, _created = MeetingPlan.objects.update_or_create(
-            body=self, year=year, defaults={"planned_meetings": count}
+        plan, _created = self.meeting_plans.update_or_create(
+            year=year, defaults={"planned_meetings": count}
         )
         return plan
 

@@ -8,10 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.capabilities import Capability, organisation_ids_with
+from accounts.models import Organisation
 from sutohamu.fields import GuardedCharField, GuardedTextField
 
 from ..choices import ActivityStatus, Area, BodyKind, Period, PriorityOutcome, PriorityScope
-from .organisations import Organisation
+from .organisations import Body
 
 
 class Priority(models.Model):
@@ -60,10 +62,6 @@ class Priority(models.Model):
 
     def can_edit(self, user: object) -> bool:
         """Local: the municipality's coordinators. Joint: those who edit the working group."""
-        from accounts.capabilities import Capability, organisation_ids_with
-
-        from .organisations import Body
-
         if self.scope == PriorityScope.LOCAL:
             own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)  # type: ignore[arg-type]
             return self.municipality_id in own
@@ -113,8 +111,6 @@ class CitizenPromise(models.Model):
 
     def can_edit(self, user: object) -> bool:
         """Made by police and municipality: the coordinators and the kommunpolis edit it."""
-        from accounts.capabilities import Capability, organisation_ids_with
-
         own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)  # type: ignore[arg-type]
         return self.municipality_id in own or self.police_area_id in own
 

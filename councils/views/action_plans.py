@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import Organisation
 from sutohamu.http import render_form
 
 from ..choices import Area
 from ..forms import ActionPlanAssignmentForm
-from ..models import ActionPlanAssignment, Organisation
+from ..models import ActionPlanAssignment
 from .access import member_required
 
 

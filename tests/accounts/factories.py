@@ -3,9 +3,8 @@ import datetime
 import factory
 
 from accounts.capabilities import ROLE_ORGANISATION_KINDS
-from accounts.choices import Role
+from accounts.choices import OrganisationKind, Role
 from accounts.models import RoleAssignment, User
-from councils.choices import OrganisationKind
 from tests.councils.factories import MunicipalityFactory, OrganisationFactory, PoliceAreaFactory
 
 

@@ -14,9 +14,8 @@ from accounts.capabilities import (
     has_capability,
     organisation_ids_with,
 )
-from accounts.choices import Role
+from accounts.choices import OrganisationKind, Role
 from accounts.models import RoleAssignment
-from councils.choices import OrganisationKind
 from tests.accounts.factories import RoleAssignmentFactory, UserFactory, user_with_role
 from tests.councils.factories import MunicipalityFactory, OrganisationFactory
 

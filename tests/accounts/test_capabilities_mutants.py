@@ -21,8 +21,7 @@ from accounts.capabilities import (
     require,
     role_fits_organisation,
 )
-from accounts.choices import Role
-from councils.choices import OrganisationKind
+from accounts.choices import OrganisationKind, Role
 from tests.accounts.factories import RoleAssignmentFactory, UserFactory, user_with_role
 from tests.councils.factories import MunicipalityFactory, OrganisationFactory, PoliceAreaFactory
 

@@ -12,12 +12,11 @@ from django.utils import translation
 
 from accounts.capabilities import forget_roles
 from accounts.choices import Role
-from accounts.models import RoleAssignment, User
+from accounts.models import Organisation, RoleAssignment, User
 from cases import escalation as service
 from cases.choices import CaseStatus, EscalationStatus
 from cases.models import Case, CaseRead, Escalation, Transition
 from cases.services import case_reassign
-from councils.models import Organisation
 from councils.services import find_orphans, handover_role
 from tests.accounts.factories import RoleAssignmentFactory
 

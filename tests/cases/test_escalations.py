@@ -10,12 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.choices import Role
-from accounts.models import RoleAssignment, User
+from accounts.models import Organisation, RoleAssignment, User
 from cases import escalation as service
 from cases.choices import EscalationStatus as S
 from cases.models import Case, CaseUserObjectPermission, Escalation, Measure, Note
 from cases.timeline import timeline
-from councils.models import Organisation
 from councils.services import find_orphans, handover_role
 from tests.accounts.factories import RoleAssignmentFactory
 from tests.cases.factories import CaseFactory, SubjectFactory

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.choices import Role
-from accounts.models import Notification
+from accounts.models import Notification, Organisation
 from cases.choices import CaseStatus
 from cases.models import Case, Transition
 from cases.services import SubjectData, case_report
 from councils.choices import Area
-from councils.models import ActionPlanAssignment, Organisation
+from councils.models import ActionPlanAssignment
 from tests.accounts.factories import RoleAssignmentFactory
 from tests.cases.test_pii_in_views import PNR
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import Organisation
 from cases.models import Case, Measure, Note
-from councils.models import Organisation
 from tests.sutohamu.test_pii import with_check_digit
 
 PNR = with_check_digit("850412238")

@@ -2,14 +2,15 @@ import datetime
 
 import factory
 
-from councils.choices import Area, BodyKind, Level, MembershipKind, OrganisationKind, PriorityScope
+from accounts.choices import Level, OrganisationKind
+from accounts.models import Organisation
+from councils.choices import Area, BodyKind, MembershipKind, PriorityScope
 from councils.models import (
     Agreement,
     Body,
     CitizenPromise,
     Medskick,
     Membership,
-    Organisation,
     Priority,
     PromiseActivity,
 )

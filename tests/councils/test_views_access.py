@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import Organisation
 from councils.choices import BodyKind
-from councils.models import Body, CitizenPromise, Medskick, Organisation, Priority
+from councils.models import Body, CitizenPromise, Medskick, Priority
 
 ALL = [
     "samordnare.sunne",

@@ -262,7 +262,7 @@ def test_joint_priority_needs_a_working_group_editor(login):
 
 
 def test_local_priority_for_another_municipality_is_refused(login):
-    from councils.models import Organisation
+    from accounts.models import Organisation
 
     response = login("samordnare.sunne").post(
         reverse("councils:priority_create"),

@@ -16,6 +16,9 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 from django.urls import reverse
 
+from accounts.models import Organisation, User
+from cases.models import Case, CaseCounter
+
 # page -> 95th-percentile target in milliseconds
 TARGETS_MS = {
     "desk": 400,
@@ -50,9 +53,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("All pages within their targets."))
 
     def _run(self, count: int, runs: int) -> dict[str, float]:
-        from accounts.models import User
-        from cases.models import Case
-
         call_command("seed_demo", verbosity=0)
         self._bulk_cases(count)
         client = Client()
@@ -98,9 +98,6 @@ class Command(BaseCommand):
         return results
 
     def _bulk_cases(self, count: int) -> None:
-        from cases.models import Case, CaseCounter
-        from councils.models import Organisation
-
         sunne = Organisation.objects.get(code="SUN")
         owner_id = Case.objects.filter(municipality=sunne).values_list("owner", flat=True)[0]
         reporter_id = Case.objects.values_list("reported_by", flat=True)[0]

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.capabilities import Capability, has_capability
+from .capabilities import Capability, has_capability
 
 
 class SuToHaMuAdminSite(admin.AdminSite):
