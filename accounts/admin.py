@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_site import CapabilityAdmin
-
 from .capabilities import Capability
 from .models import RoleAssignment, User
 

@@ -3,9 +3,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_site import CapabilityAdmin
 from accounts.capabilities import Capability
 from accounts.models import Organisation
-from accounts.admin_site import CapabilityAdmin
 
 from .models import Agreement, AgreementPoint, Body, MeetingPlan, Membership, Signatory
 
