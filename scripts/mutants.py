@@ -57,11 +57,17 @@ RULE_MODULES: tuple[str, ...] = (
     "cases/services.py",
     "cases/escalation.py",
     "councils/services.py",
+    "cases/access.py",
 )
 
 # The test files that exercise each module. Files that do not exist (yet) are skipped; a module
 # with none left falls back to the whole suite.
 MODULE_TESTS: dict[str, tuple[str, ...]] = {
+    "cases/access.py": (
+        "tests/cases/test_access_policy.py",
+        "tests/cases/test_access.py",
+        "tests/cases/test_rules_proven.py",
+    ),
     "accounts/capabilities.py": (
         "tests/accounts/test_capabilities.py",
         "tests/accounts/test_capabilities_mutants.py",

@@ -50,6 +50,7 @@ def test_coordinator_pages_meet_wcag_21_aa(page, sign_in, demo_server):
         f"/arenden/{reference}/tidslinje/",
         f"/arenden/{reference}/insatser/ny/",
         f"/arenden/{reference}/samtycken/nytt/",
+        f"/arenden/{reference}/agare/",
     ]:
         page.goto(demo_server.url + path)
         if violations := axe_violations(page):
@@ -63,6 +64,10 @@ def test_dpo_and_council_member_pages_meet_wcag_21_aa(page, sign_in, demo_server
     page.goto(demo_server.url + "/arenden/lasloggen/")
     if violations := axe_violations(page):
         found["read log"] = violations
+    page.click("text=Roller som ger tillgång till ärendeinnehåll")
+    assert "samordnare.sunne" in page.content()
+    if violations := axe_violations(page):
+        found["role grants"] = violations
     page.click("text=Logga ut")
     sign_in("rektor.sunne")
     for path in ["/", "/arenden/mina-anmalningar/", "/arenden/anmal/"]:
@@ -189,3 +194,20 @@ def test_acknowledging_an_escalation_in_the_browser(page, sign_in, demo_server):
     page.click("button:has-text('Kvittera')")
     page.wait_for_load_state()
     assert "Kvitterad" in page.inner_text("main")
+
+
+def test_a_closed_escalation_shows_the_police_only_their_part(page, sign_in, demo_server):
+    from cases.models import Escalation
+
+    item = Escalation.objects.get(
+        case__title="NMR lockar unga på gymnasiet", receiver__code="LPO-NV"
+    )
+    sign_in("kommunpolis")
+    page.goto(demo_server.url + "/arenden/inkorg/?alla=1")
+    assert item.case.reference in page.content()
+    assert "NMR lockar unga" not in page.content()
+    page.click(f"a[href='/arenden/eskalering/{item.pk}/']")
+    body = page.content()
+    assert "NMR lockar unga" not in body and "Elev A" not in body
+    assert "Uppgifterna bedöms som mindre allvarliga" in body  # its own answer
+    assert axe_violations(page) == []
