@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from .pii import check_no_personal_data
 
+if TYPE_CHECKING:
+    # What the mixin is mixed into, for the type checker; at runtime it stays a plain mixin.
+    _FieldBase = models.Field[Any, Any]
+else:
+    _FieldBase = object
 
-class _Guarded:
+
+class _Guarded(_FieldBase):
     def validate(self, value: Any, model_instance: models.Model | None) -> None:
-        super().validate(value, model_instance)  # type: ignore[misc]
+        super().validate(value, model_instance)
         if isinstance(value, str):
-            check_no_personal_data(value, str(self.verbose_name).capitalize())  # type: ignore[attr-defined]
+            check_no_personal_data(value, str(self.verbose_name).capitalize())
 
 
 class GuardedCharField(_Guarded, models.CharField):

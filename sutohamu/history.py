@@ -9,10 +9,31 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext as _
+from simple_history.utils import get_history_manager_for_model
+
+if TYPE_CHECKING:
+    # django-stubs' placeholder for AUTH_USER_MODEL (sutohamu imports no app, see http.py).
+    from django.contrib.auth.models import _User as User
+
+# The instance attributes django-simple-history reads when it writes the record of a save. They
+# are not fields, so no model declares them: the two setters below are the one place they are set.
+HISTORY_USER_ATTRIBUTE = "_history_user"
+CHANGE_REASON_ATTRIBUTE = "_change_reason"
+
+
+def set_history_user(obj: models.Model, user: User | None) -> None:
+    """Who makes the object's next save, for its history record (also outside a request)."""
+    setattr(obj, HISTORY_USER_ATTRIBUTE, user)
+
+
+def set_change_reason(obj: models.Model, reason: str | None) -> None:
+    """Why the object's next save is made, for its history record."""
+    setattr(obj, CHANGE_REASON_ATTRIBUTE, reason)
+
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -35,9 +56,9 @@ class LogEntry:
 
 def change_log(obj: models.Model, limit: int = 50) -> list[LogEntry]:
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
+        get_history_manager_for_model(obj)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit + 1]
     )
     model = type(obj)
     pending: list[tuple[LogEntry, models.Field, Any, Any]] = []
@@ -77,14 +98,17 @@ def _concrete_field(model: type[models.Model], name: str) -> models.Field | None
         found = model._meta.get_field(name)
     except Exception:
         return None
-    return None if found.many_to_many else found  # type: ignore[return-value]
+    # Only a model's own fields have values in its history (no reverse relations, no m2m).
+    return found if isinstance(found, models.Field) and not found.many_to_many else None
 
 
 def _related_names(pending: list[tuple[LogEntry, models.Field, Any, Any]]) -> dict:
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     for _entry, model_field, old, new in pending:
-        if model_field.is_relation:
-            wanted[model_field.related_model] |= {v for v in (old, new) if v is not None}
+        related = model_field.related_model
+        # A concrete relation's related_model is a model class once the app registry is ready.
+        if model_field.is_relation and isinstance(related, type):
+            wanted[related] |= {v for v in (old, new) if v is not None}
     return {
         (related, obj.pk): str(obj)
         for related, ids in wanted.items()
