@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -12,6 +12,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_site import CapabilityAdmin
 from .capabilities import Capability
 from .models import RoleAssignment, User
+
+if TYPE_CHECKING:
+    from .capabilities import AnyUser
 
 ERROR_OWN_ROLES = _("Nobody changes their own roles: ask another administrator.")
 
@@ -43,7 +46,7 @@ class RoleInline(admin.TabularInline):
 class RoleAssignmentForm(forms.ModelForm):
     """Refuses a role for the person doing the change; the model refuses conflicting roles."""
 
-    by: Any = None
+    by: AnyUser | None = None  # the person making the change, set by the admin's get_form
 
     class Meta:
         model = RoleAssignment
@@ -75,7 +78,10 @@ class RoleAssignmentAdmin(CapabilityAdmin, SimpleHistoryAdmin):
     form = RoleAssignmentForm
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        # ModelAdmin.get_form builds a subclass of self.form (modelform_factory(form=self.form)).
+        form = cast(
+            "type[RoleAssignmentForm]", super().get_form(request, obj, change=change, **kwargs)
+        )
         form.by = request.user
         return form
 

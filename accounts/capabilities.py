@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
     from .models import RoleAssignment, User
 
-    AnyUser = User | AnonymousUser
+    # Who a request may carry: a signed-in person or the anonymous visitor.
+    AnyUser: TypeAlias = User | AnonymousUser
 
 
 class Capability(enum.StrEnum):
@@ -138,7 +139,7 @@ def active_roles(user: AnyUser) -> list[RoleAssignment]:
     cached = getattr(user, "_active_roles_cache", None)
     if cached is None or cached[0] != today:
         roles = list(user.roles.active(today).select_related("organisation"))
-        user._active_roles_cache = (today, roles)  # type: ignore[union-attr]
+        user._active_roles_cache = (today, roles)
         return roles
     return cached[1]
 
@@ -146,7 +147,7 @@ def active_roles(user: AnyUser) -> list[RoleAssignment]:
 def forget_roles(user: AnyUser) -> None:
     """Drop the per-object cache after roles change within one request or test."""
     if hasattr(user, "_active_roles_cache"):
-        del user._active_roles_cache  # type: ignore[union-attr]
+        del user._active_roles_cache
 
 
 def _granted(roles: list[RoleAssignment]) -> list[tuple[RoleAssignment, frozenset[Capability]]]:

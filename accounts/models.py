@@ -30,6 +30,8 @@ class User(AbstractUser):
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     # The password hash and sign-in times are not history worth keeping.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Not a field: capabilities.active_roles keeps the day's roles here, once per object and day.
+    _active_roles_cache: tuple[datetime.date, list[RoleAssignment]]
 
     class Meta:
         verbose_name = _("person")

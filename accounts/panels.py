@@ -6,12 +6,16 @@ Later issues fill the panels; each is shown only to people whose roles grant its
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from .capabilities import Capability, capabilities_of
+
+if TYPE_CHECKING:
+    from .capabilities import AnyUser
 
 
 @dataclass(frozen=True)
@@ -92,9 +96,9 @@ PANELS: tuple[Panel, ...] = (
 )
 
 
-def panels_for(user: object) -> list[tuple[Panel, dict]]:
+def panels_for(user: AnyUser) -> list[tuple[Panel, dict]]:
     """The panels the person's roles open, each with its figures (one query per panel)."""
-    caps = capabilities_of(user)  # type: ignore[arg-type]
+    caps = capabilities_of(user)
     return [
         (p, import_string(p.summary)(user) if p.summary else {})
         for p in PANELS

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+
+from sutohamu.http import AuthenticatedHttpRequest
 
 from .capabilities import Capability, active_roles, capability_required, opens_case_content
 from .choices import Role
@@ -15,7 +17,7 @@ from .panels import panels_for
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each person lands on the panels their active roles open; no role, no panels."""
     return render(
         request,
@@ -30,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+def open_notification(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark the person's own notification read and go where it points."""
     note = get_object_or_404(request.user.notifications, pk=pk)
     note.mark_read()
@@ -38,7 +40,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.READ_ACCESS_LOG)
-def role_grants(request: HttpRequest) -> HttpResponse:
+def role_grants(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every time a role that opens case content was given, changed or ended, and by whom."""
     content_roles = [r for r in Role if opens_case_content(r)]
     rows = (
