@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.capabilities import Capability, organisation_ids_with
 from accounts.choices import Role
 from accounts.models import Organisation, RoleAssignment, User
+from sutohamu.forms import model_choice_field
 
 from .choices import BodyKind, PriorityScope
 from .models import (
@@ -54,10 +55,10 @@ class MedskickForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("instance", Medskick(sent_by=user))
         super().__init__(*args, **kwargs)
-        self.fields["sender"].queryset = Body.objects.changeable_by(user).filter(
+        model_choice_field(self, "sender").queryset = Body.objects.changeable_by(user).filter(
             kind__in=[BodyKind.LOCAL_COUNCIL, BodyKind.WORKING_GROUP]
         )
-        self.fields["receiver"].queryset = Body.objects.filter(
+        model_choice_field(self, "receiver").queryset = Body.objects.filter(
             kind__in=[BodyKind.LOCAL_COUNCIL, BodyKind.WORKING_GROUP]
         )
 
@@ -89,13 +90,13 @@ class PriorityForm(forms.ModelForm):
         self.joint_allowed = (
             Body.objects.changeable_by(user).filter(kind=BodyKind.WORKING_GROUP).exists()
         )
-        self.fields["municipality"].queryset = Organisation.objects.municipalities().filter(
-            pk__in=self.own
-        )
+        field = model_choice_field(self, "municipality")
+        field.queryset = Organisation.objects.municipalities().filter(pk__in=self.own)
         self.fields["year"].initial = timezone.localdate().year
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("scope") == PriorityScope.JOINT and not self.joint_allowed:
             self.add_error("scope", _("Only the working group's members decide joint priorities."))
         return data
@@ -109,10 +110,11 @@ class CitizenPromiseForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
-        self.fields["municipality"].queryset = Organisation.objects.municipalities().filter(
-            pk__in=own
+        field = model_choice_field(self, "municipality")
+        field.queryset = Organisation.objects.municipalities().filter(pk__in=own)
+        model_choice_field(self, "police_area").queryset = Organisation.objects.filter(
+            kind="police_area"
         )
-        self.fields["police_area"].queryset = Organisation.objects.filter(kind="police_area")
         self.fields["year"].initial = timezone.localdate().year
 
 
@@ -124,7 +126,7 @@ class PromiseActivityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Organisation.objects.active()
+        model_choice_field(self, "owner").queryset = Organisation.objects.active()
 
     def clean_due_date(self) -> datetime.date:
         due = self.cleaned_data["due_date"]
@@ -148,8 +150,8 @@ class ActionPlanAssignmentForm(forms.ModelForm):
                 role=Role.COORDINATOR, organisation=self.instance.municipality
             )
         ).distinct()
-        self.fields["coordinator"].queryset = coordinators
-        self.fields["fallback"].queryset = coordinators
+        model_choice_field(self, "coordinator").queryset = coordinators
+        model_choice_field(self, "fallback").queryset = coordinators
 
 
 class AgreementDocumentForm(forms.ModelForm):
@@ -171,7 +173,7 @@ class AgreementTerminationForm(forms.Form):
 
     def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = agreement.parties.all()
+        model_choice_field(self, "party").queryset = agreement.parties.all()
 
 
 class HandoverForm(forms.Form):
@@ -186,6 +188,5 @@ class HandoverForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # "Active" is decided today, not when the module was imported.
-        self.fields["assignment"].queryset = RoleAssignment.objects.active().select_related(
-            "user", "organisation"
-        )
+        field = model_choice_field(self, "assignment")
+        field.queryset = RoleAssignment.objects.active().select_related("user", "organisation")

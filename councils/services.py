@@ -15,6 +15,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.choices import Role
 from accounts.models import Organisation, RoleAssignment, User
+from sutohamu.history import set_change_reason, set_history_user
 
 from . import handover
 from .choices import MedskickStatus
@@ -98,7 +99,7 @@ def handover_role(*, assignment: RoleAssignment, successor: User, performed_by: 
     context = HandoverContext(assignment, assignment.user, successor, today)
     moved = {step.key: step.move(context) for step in handover.steps()}
     assignment.end_date = context.last_day
-    assignment._change_reason = context.reason
+    set_change_reason(assignment, context.reason)
     assignment.save(update_fields=["end_date"])
     return Handover.objects.create(
         role_assignment=assignment,
@@ -146,7 +147,7 @@ def _move_memberships(ctx: HandoverContext) -> int:
     count = 0
     for membership in held.select_related("body"):
         membership.end_date = ctx.last_day
-        membership._change_reason = ctx.reason
+        set_change_reason(membership, ctx.reason)
         membership.save(update_fields=["end_date"])
         if membership.body_id not in already:
             successor_seat = Membership(
@@ -156,7 +157,7 @@ def _move_memberships(ctx: HandoverContext) -> int:
                 kind=membership.kind,
                 start_date=ctx.today,
             )
-            successor_seat._change_reason = ctx.reason
+            set_change_reason(successor_seat, ctx.reason)
             successor_seat.save()
         count += 1
     return count
@@ -183,7 +184,7 @@ def _move_action_plan(ctx: HandoverContext) -> int:
             line.fallback = ctx.to_user
         if line.fallback_id == line.coordinator_id:
             line.fallback = None
-        line._change_reason = ctx.reason
+        set_change_reason(line, ctx.reason)
         line.save(update_fields=["coordinator", "fallback"])
         count += 1
     return count
@@ -213,7 +214,7 @@ def _move_medskick(ctx: HandoverContext) -> int:
     items = list(Medskick.objects.open().filter(handler=ctx.from_user).select_for_update())
     for item in items:
         item.handler = ctx.to_user
-        item._change_reason = ctx.reason
+        set_change_reason(item, ctx.reason)
         item.save(update_fields=["handler"])
     return len(items)
 
@@ -263,9 +264,9 @@ def _validated_save(
                 {rename.get(name, name): errors for name, errors in error.error_dict.items()}
             ) from error
         raise
-    obj._history_user = by  # type: ignore[attr-defined]
+    set_history_user(obj, by)
     if reason:
-        obj._change_reason = reason  # type: ignore[attr-defined]
+        set_change_reason(obj, reason)
     obj.save()
 
 

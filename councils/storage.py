@@ -12,13 +12,15 @@ class PrivateStorage(FileSystemStorage):
     """Reads PRIVATE_MEDIA_ROOT on every use, so a changed setting (a test's) takes effect."""
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
+    # No URL: FileSystemStorage.url() refuses a base_url of None ("not accessible via a URL"),
+    # which Django supports but django-stubs types as str.
     @property
     def base_url(self) -> None:  # type: ignore[override]
         return None

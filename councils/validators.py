@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.utils.translation import gettext as _
 
 
-def validate_pdf(upload: UploadedFile) -> None:
+def validate_pdf(upload: File) -> None:
     """Only real PDFs, and not too large: the signed agreement is a scanned document."""
     limit = settings.MAX_UPLOAD_BYTES
     if upload.size > limit:
@@ -19,5 +19,5 @@ def validate_pdf(upload: UploadedFile) -> None:
         )
     head = upload.read(5)
     upload.seek(0)
-    if not upload.name.lower().endswith(".pdf") or head != b"%PDF-":
+    if not (upload.name or "").lower().endswith(".pdf") or head != b"%PDF-":
         raise ValidationError(_("Only PDF files can be uploaded."), code="not_pdf")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +16,9 @@ from accounts.models import Organisation, is_coordinator_of
 
 from ..choices import Area
 from ..handover import steps
+
+if TYPE_CHECKING:
+    from accounts.capabilities import AnyUser
 
 
 class ActionPlanAssignment(models.Model):
@@ -60,13 +65,11 @@ class ActionPlanAssignment(models.Model):
         return f"{self.municipality}: {self.get_area_display()}"
 
     @staticmethod
-    def can_edit_for(user: object, municipality_id: int) -> bool:
+    def can_edit_for(user: AnyUser, municipality_id: int) -> bool:
         """The municipality's own coordinators keep its plan; the administrator may too."""
-        return has_capability(
-            user,
-            Capability.WORK_CASES,
-            municipality_id,  # type: ignore[arg-type]
-        ) or has_capability(user, Capability.MANAGE_ACCOUNTS)  # type: ignore[arg-type]
+        return has_capability(user, Capability.WORK_CASES, municipality_id) or has_capability(
+            user, Capability.MANAGE_ACCOUNTS
+        )
 
     def clean(self) -> None:
         if self.municipality_id is None:
@@ -80,7 +83,9 @@ class ActionPlanAssignment(models.Model):
                 raise ValidationError(
                     {"fallback": _("The fallback must be another person than the coordinator.")}
                 )
-            if not is_coordinator_of(self.fallback, self.municipality):
+            if self.fallback is not None and not is_coordinator_of(
+                self.fallback, self.municipality
+            ):
                 raise ValidationError(
                     {"fallback": _("The person is not an active coordinator of this municipality.")}
                 )

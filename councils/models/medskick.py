@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +16,9 @@ from sutohamu.fields import GuardedCharField, GuardedTextField
 
 from ..choices import Area, BodyKind, MedskickStatus
 from .organisations import Body
+
+if TYPE_CHECKING:
+    from accounts.capabilities import AnyUser
 
 S = MedskickStatus
 
@@ -33,18 +38,18 @@ class MedskickQuerySet(models.QuerySet["Medskick"]):
     def for_bodies(self, bodies: models.QuerySet[Body]) -> MedskickQuerySet:
         return self.filter(Q(sender__in=bodies) | Q(receiver__in=bodies))
 
-    def visible_to(self, user: object) -> MedskickQuerySet:
+    def visible_to(self, user: AnyUser) -> MedskickQuerySet:
         """Members of the sending or the receiving body see a medskick; nobody else.
 
         Not the administrator: he reads every body's page, but not what the bodies send.
         """
         return self.for_bodies(Body.objects.with_member(user))
 
-    def changeable_by(self, user: object) -> MedskickQuerySet:
+    def changeable_by(self, user: AnyUser) -> MedskickQuerySet:
         """Editors of the sending or the receiving body may change (close) a medskick."""
         return self.for_bodies(Body.objects.changeable_by(user))
 
-    def answerable_by(self, user: object) -> MedskickQuerySet:
+    def answerable_by(self, user: AnyUser) -> MedskickQuerySet:
         """Only the receiving side marks a medskick received and answers it."""
         return self.filter(receiver__in=Body.objects.changeable_by(user))
 

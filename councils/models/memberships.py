@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,18 +20,21 @@ from sutohamu.dates import in_force, validate_date_order
 from ..choices import MembershipKind
 from .organisations import Body
 
+if TYPE_CHECKING:
+    from accounts.capabilities import AnyUser
+
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self, on: datetime.date | None = None) -> MembershipQuerySet:
         return self.filter(in_force(on))
 
-    def visible_to(self, user: object) -> MembershipQuerySet:
+    def visible_to(self, user: AnyUser) -> MembershipQuerySet:
         """The seats of the bodies the person sees."""
         return self.filter(body__in=Body.objects.visible_to(user))
 
-    def changeable_by(self, user: object) -> MembershipQuerySet:
+    def changeable_by(self, user: AnyUser) -> MembershipQuerySet:
         """Only the administrator, who manages memberships (in the admin site), changes seats."""
-        if has_capability(user, Capability.MANAGE_ACCOUNTS):  # type: ignore[arg-type]
+        if has_capability(user, Capability.MANAGE_ACCOUNTS):
             return self.all()
         return self.none()
 
@@ -84,11 +88,11 @@ class Membership(models.Model):
 
 
 class MeetingPlanQuerySet(models.QuerySet["MeetingPlan"]):
-    def visible_to(self, user: object) -> MeetingPlanQuerySet:
+    def visible_to(self, user: AnyUser) -> MeetingPlanQuerySet:
         """A body's meeting plan is read by whoever sees the body."""
         return self.filter(body__in=Body.objects.visible_to(user))
 
-    def changeable_by(self, user: object) -> MeetingPlanQuerySet:
+    def changeable_by(self, user: AnyUser) -> MeetingPlanQuerySet:
         """Whoever changes the body sets its meeting plan."""
         return self.filter(body__in=Body.objects.changeable_by(user))
 

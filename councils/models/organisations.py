@@ -17,6 +17,7 @@ from sutohamu.fields import GuardedTextField
 
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
+    from accounts.models import User
 
     from .memberships import MeetingPlan
 
@@ -32,7 +33,7 @@ class BodyQuerySet(models.QuerySet["Body"]):
             return self.none()
         return self.filter(Exists(self._seats_of(user)))
 
-    def _seats_of(self, user: AnyUser, **extra: Any) -> models.QuerySet[Body]:
+    def _seats_of(self, user: User, **extra: Any) -> models.QuerySet[Body]:
         """For Exists(): the outer body, if the person holds a seat in it in force today."""
         return self.model.objects.filter(
             in_force(prefix="memberships__"),
@@ -49,7 +50,7 @@ class BodyQuerySet(models.QuerySet["Body"]):
 
     def changeable_by(self, user: AnyUser) -> BodyQuerySet:
         """Chairs edit their bodies; so do members whose role allows editing own bodies."""
-        if not active_roles(user):
+        if not user.is_authenticated or not active_roles(user):
             return self.none()
         if has_capability(user, Capability.EDIT_OWN_BODIES):
             return self.filter(Exists(self._seats_of(user)))
@@ -104,7 +105,7 @@ class Body(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def can_edit(self, user: object) -> bool:
+    def can_edit(self, user: AnyUser) -> bool:
         return Body.objects.changeable_by(user).filter(pk=self.pk).exists()
 
     def plan_meetings(self, *, year: int, count: int) -> MeetingPlan:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,9 @@ from sutohamu.fields import GuardedCharField, GuardedTextField
 
 from ..choices import ActivityStatus, Area, BodyKind, Period, PriorityOutcome, PriorityScope
 from .organisations import Body
+
+if TYPE_CHECKING:
+    from accounts.capabilities import AnyUser
 
 
 class Priority(models.Model):
@@ -60,10 +65,10 @@ class Priority(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def can_edit(self, user: object) -> bool:
+    def can_edit(self, user: AnyUser) -> bool:
         """Local: the municipality's coordinators. Joint: those who edit the working group."""
         if self.scope == PriorityScope.LOCAL:
-            own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)  # type: ignore[arg-type]
+            own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
             return self.municipality_id in own
         return Body.objects.editable_by(user).filter(kind=BodyKind.WORKING_GROUP).exists()
 
@@ -109,9 +114,9 @@ class CitizenPromise(models.Model):
     def __str__(self) -> str:
         return f"{self.municipality} {self.year}: {self.title}"
 
-    def can_edit(self, user: object) -> bool:
+    def can_edit(self, user: AnyUser) -> bool:
         """Made by police and municipality: the coordinators and the kommunpolis edit it."""
-        own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)  # type: ignore[arg-type]
+        own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
         return self.municipality_id in own or self.police_area_id in own
 
 

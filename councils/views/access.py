@@ -8,17 +8,19 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from accounts.capabilities import active_roles
 
 
-def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def member_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """Signed in and holding an active role: a member of the cooperation."""
 
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not active_roles(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)

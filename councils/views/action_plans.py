@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
-from sutohamu.http import render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form
 
 from ..choices import Area
 from ..forms import ActionPlanAssignmentForm
@@ -19,7 +19,7 @@ from .access import member_required
 
 
 @member_required
-def action_plan_list(request: HttpRequest) -> HttpResponse:
+def action_plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipalities = list(Organisation.objects.municipalities().active())
     lines = {
         (line.municipality_id, line.area): line
@@ -37,7 +37,9 @@ def action_plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def action_plan_edit(request: HttpRequest, municipality_pk: int, area: str) -> HttpResponse:
+def action_plan_edit(
+    request: AuthenticatedHttpRequest, municipality_pk: int, area: str
+) -> HttpResponse:
     municipality = get_object_or_404(Organisation.objects.municipalities(), pk=municipality_pk)
     if area not in Area.values:
         raise PermissionDenied

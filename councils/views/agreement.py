@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, capability_required, has_capability
 from sutohamu.history import change_log
-from sutohamu.http import add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
 
 from ..forms import AgreementDocumentForm, AgreementTerminationForm
 from ..models import Agreement
@@ -21,13 +21,13 @@ from .access import member_required
 
 
 @member_required
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     agreements = Agreement.objects.prefetch_related("parties")
     return render(request, "councils/agreement_list.html", {"agreements": agreements})
 
 
 @member_required
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(
         Agreement.objects.select_related("terminated_by").prefetch_related(
             "parties", "points", "signatories__organisation"
@@ -46,7 +46,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
+def agreement_document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """Served through this view only: the file lives outside the web root."""
     agreement = get_object_or_404(Agreement, pk=pk)
     if not agreement.document:
@@ -60,7 +60,7 @@ def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @capability_required(Capability.MANAGE_REFERENCE_DATA)
-def agreement_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk)
     form = AgreementDocumentForm(request.POST or None, request.FILES or None, instance=agreement)
     if request.method == "POST" and form.is_valid():
@@ -77,7 +77,7 @@ def agreement_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_REFERENCE_DATA)
-def agreement_terminate(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk)
     form = AgreementTerminationForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():

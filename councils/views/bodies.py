@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from sutohamu.dates import in_force
 from sutohamu.history import change_log
-from sutohamu.http import render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form
 
 from .. import access
 from ..choices import MembershipKind
@@ -23,7 +23,7 @@ from .access import member_required
 
 
 @member_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     bodies = (
         access.bodies_visible_to(request.user)
@@ -35,7 +35,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def body_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     body = access.body_for(request.user, pk)
     memberships = list(
         access.memberships_of_body(request.user, body)
@@ -62,7 +62,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def body_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     body = access.body_for(request.user, pk, change=True)
     form = BodyForm(request.POST or None, instance=body)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +75,7 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     body = access.body_for(request.user, pk, change=True)
     year = timezone.localdate().year
     current = access.meeting_plan_of_body(request.user, body, year)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, capability_required
-from sutohamu.http import add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
 
 from ..forms import HandoverForm
 from ..models import Handover
@@ -17,7 +17,7 @@ from ..services import find_orphans, handover_role
 
 
 @capability_required(Capability.MANAGE_ACCOUNTS)
-def handover_create(request: HttpRequest) -> HttpResponse:
+def handover_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = HandoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,7 +48,7 @@ def handover_create(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_ACCOUNTS)
-def handover_list(request: HttpRequest) -> HttpResponse:
+def handover_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     handovers = Handover.objects.select_related(
         "from_user", "to_user", "performed_by", "role_assignment__organisation"
     )[:200]
@@ -56,5 +56,5 @@ def handover_list(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.MANAGE_ACCOUNTS)
-def orphans(request: HttpRequest) -> HttpResponse:
+def orphans(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "councils/orphans.html", {"groups": find_orphans()})

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sutohamu.forms import model_choice_field
 from sutohamu.history import change_log
-from sutohamu.http import add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
 
 from .. import access, services
 from ..forms import MedskickAnswerForm, MedskickForm
@@ -22,7 +23,7 @@ from .access import member_required
 
 
 @member_required
-def medskick_list(request: HttpRequest) -> HttpResponse:
+def medskick_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = access.medskick_visible_to(request.user).select_related("sender", "receiver", "handler")
     show_closed = request.GET.get("stangda") == "1"
     if not show_closed:
@@ -43,9 +44,10 @@ def medskick_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def medskick_create(request: HttpRequest) -> HttpResponse:
+def medskick_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MedskickForm(request.POST or None, user=request.user)
-    if not form.fields["sender"].queryset.exists():
+    senders = model_choice_field(form, "sender").queryset
+    if senders is None or not senders.exists():
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -67,13 +69,13 @@ def medskick_create(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def medskick_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def medskick_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = access.medskick_for(request.user, pk)
     return render(request, "councils/medskick_detail.html", _detail_context(request, item))
 
 
 def _detail_context(
-    request: HttpRequest, item: Medskick, form: MedskickAnswerForm | None = None
+    request: AuthenticatedHttpRequest, item: Medskick, form: MedskickAnswerForm | None = None
 ) -> dict[str, Any]:
     can_answer = access.can_answer_medskick(request.user, item)
     return {
@@ -88,7 +90,7 @@ def _detail_context(
 
 @require_POST
 @member_required
-def medskick_receive(request: HttpRequest, pk: int) -> HttpResponse:
+def medskick_receive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = access.medskick_for(request.user, pk, receiving=True)
     return _act(
         request,
@@ -100,7 +102,7 @@ def medskick_receive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def medskick_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def medskick_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = access.medskick_for(request.user, pk, receiving=True)
     form = MedskickAnswerForm(request.POST)
     if form.is_valid():
@@ -120,7 +122,7 @@ def medskick_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def medskick_close(request: HttpRequest, pk: int) -> HttpResponse:
+def medskick_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = access.medskick_for(request.user, pk, change=True)
     return _act(
         request,
@@ -131,7 +133,7 @@ def medskick_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(
-    request: HttpRequest, item: Medskick, action: Callable[[], object], done: str
+    request: AuthenticatedHttpRequest, item: Medskick, action: Callable[[], object], done: str
 ) -> HttpResponse:
     """Run one service; a medskick in the wrong status answers 409 on its page."""
     try:

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, organisation_ids_with
+from sutohamu.forms import model_choice_field
 from sutohamu.history import change_log
-from sutohamu.http import render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form
 
 from ..forms import CitizenPromiseForm, PriorityForm, PromiseActivityForm
 from ..models import CitizenPromise, Priority, PromiseActivity
 from .access import member_required
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthenticatedHttpRequest) -> int:
     try:
         return int(request.GET.get("ar", ""))
     except ValueError:
@@ -27,7 +28,7 @@ def _year(request: HttpRequest) -> int:
 
 
 @member_required
-def priority_list(request: HttpRequest) -> HttpResponse:
+def priority_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year(request)
     priorities = Priority.objects.filter(year=year).select_related("municipality")
     return render(
@@ -42,7 +43,7 @@ def priority_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def priority_create(request: HttpRequest) -> HttpResponse:
+def priority_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not organisation_ids_with(request.user, Capability.EDIT_OWN_BODIES):
         raise PermissionDenied
     form = PriorityForm(request.POST or None, user=request.user)
@@ -58,7 +59,7 @@ def priority_create(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     priority = get_object_or_404(Priority, pk=pk)
     if not priority.can_edit(request.user):
         raise PermissionDenied
@@ -80,7 +81,7 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def promise_list(request: HttpRequest) -> HttpResponse:
+def promise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     promises = CitizenPromise.objects.select_related("municipality", "police_area")
     return render(
         request,
@@ -93,9 +94,10 @@ def promise_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def promise_create(request: HttpRequest) -> HttpResponse:
+def promise_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CitizenPromiseForm(request.POST or None, user=request.user)
-    if not form.fields["municipality"].queryset.exists():
+    municipalities = model_choice_field(form, "municipality").queryset
+    if municipalities is None or not municipalities.exists():
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         promise = form.save()
@@ -105,7 +107,7 @@ def promise_create(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def promise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise = get_object_or_404(
         CitizenPromise.objects.select_related("municipality", "police_area"), pk=pk
     )
@@ -121,7 +123,7 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _editable_promise(request: HttpRequest, pk: int) -> CitizenPromise:
+def _editable_promise(request: AuthenticatedHttpRequest, pk: int) -> CitizenPromise:
     promise = get_object_or_404(CitizenPromise, pk=pk)
     if not promise.can_edit(request.user):
         raise PermissionDenied
@@ -129,7 +131,7 @@ def _editable_promise(request: HttpRequest, pk: int) -> CitizenPromise:
 
 
 @member_required
-def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise = _editable_promise(request, pk)
     form = PromiseActivityForm(request.POST or None, instance=PromiseActivity(promise=promise))
     if request.method == "POST" and form.is_valid():
@@ -145,7 +147,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def activity_edit(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
+def activity_edit(request: AuthenticatedHttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     promise = _editable_promise(request, pk)
     activity = get_object_or_404(PromiseActivity, pk=activity_pk, promise=promise)
     form = PromiseActivityForm(request.POST or None, instance=activity)
