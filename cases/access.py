@@ -42,7 +42,7 @@ def access_to(user: AnyUser, case: Case) -> CaseAccess:
 
 
 def case_for(
-    user: AnyUser, reference: str, *, need: Right = Right.VIEW, log: ReadKind | None = None
+    user: User, reference: str, *, need: Right = Right.VIEW, log: ReadKind | None = None
 ) -> Case:
     """The case if the person holds `need` on it, with `case.access` filled in; else 404.
 
@@ -59,7 +59,7 @@ def case_for(
     return case
 
 
-def log_read(user: AnyUser, case: Case, kind: str) -> None:
+def log_read(user: User, case: Case, kind: str) -> None:
     """The read log: append only (the database refuses changes, see the cases migrations)."""
     CaseRead.objects.create(user_id=user.pk, case=case, kind=kind)
 
@@ -73,12 +73,12 @@ def cases_to_work(user: AnyUser) -> QuerySet[Case]:
     return Case.objects.changeable_by(user)
 
 
-def cases_reported_by(user: AnyUser) -> QuerySet[Case]:
+def cases_reported_by(user: User) -> QuerySet[Case]:
     """What the person reported: reference and status only, whoever owns it now."""
     return Case.objects.reported_by(user)
 
 
-def cases_for_export(user: AnyUser, cases: QuerySet[Case], limit: int) -> list[Case]:
+def cases_for_export(user: User, cases: QuerySet[Case], limit: int) -> list[Case]:
     """Rows of an export of the person's own cases; each exported case is logged as read."""
     rows = list(cases.filter(pk__in=Case.objects.changeable_by(user).values("pk"))[:limit])
     CaseRead.objects.bulk_create(
@@ -118,9 +118,7 @@ def consent_for(case: Case, pk: int) -> Consent:
 # Escalations: both sides see the escalation; only an open one shows the receiver the case.
 
 
-def escalation_for(
-    user: AnyUser, pk: int, *, side: Side = "either", log: bool = True
-) -> Escalation:
+def escalation_for(user: User, pk: int, *, side: Side = "either", log: bool = True) -> Escalation:
     """An escalation in the person's queue or of a case they work; else 404.
 
     `side` asks for the receiving or sending side (403 when the person is only the other side).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from typing import Any
 
 from django.utils import timezone
 
@@ -108,7 +109,7 @@ PICTURES = [
     ),
 ]
 
-STATUS_PATHS = {
+STATUS_PATHS: dict[str, list[CaseStatus]] = {
     CaseStatus.REPORTED: [],
     CaseStatus.ASSESSING: [CaseStatus.ASSESSING],
     CaseStatus.MEASURES: [CaseStatus.ASSESSING, CaseStatus.MEASURES],
@@ -248,7 +249,7 @@ def _varied_specs(orgs: dict[str, Organisation], users: dict[str, User], now):
         code = ["SUN", "TOR", "HAG", "MUN"][index % 4]
         area, setting, title, description = PICTURES[index % len(PICTURES)]
         days_ago = rng.randint(1, 10) if index < 4 else rng.randint(11, 640)
-        spec = {
+        spec: dict[str, Any] = {
             "code": code,
             "area": area,
             "setting": setting,

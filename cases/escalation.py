@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from accounts.capabilities import Capability, grant_object, revoke_object, roles_with
 from accounts.choices import OrganisationKind
 from accounts.models import Organisation, RoleAssignment, User
+from sutohamu.history import set_history_user
 
 from . import timeline
 from .choices import OPEN_ESCALATION, EscalationKind, EscalationStatus
@@ -31,6 +32,9 @@ from .models import Case, CaseUserObjectPermission, Escalation, Measure, Propose
 from .models.escalations import kind_for
 from .rights import RECEIVER_RIGHTS
 from .services import case_url, notify
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 E = EscalationStatus
 
@@ -145,7 +149,7 @@ def escalation_open(
         and kind_for(receiver) == EscalationKind.NEIGHBOUR,
     )
     escalation.full_clean()
-    escalation._history_user = by
+    set_history_user(escalation, by)
     try:
         with transaction.atomic():
             escalation.save()
@@ -163,7 +167,7 @@ def escalation_open(
     return escalation
 
 
-def _field_error(field: str, message: str, code: str) -> ValidationError:
+def _field_error(field: str, message: StrOrPromise, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
@@ -174,7 +178,7 @@ def escalation_url(escalation: Escalation) -> str:
 def _save(escalation: Escalation, by: User, fields: list[str]) -> Escalation:
     """Validate the whole escalation, then write the changed fields with who did it."""
     escalation.full_clean()
-    escalation._history_user = by
+    set_history_user(escalation, by)
     escalation.save(update_fields=fields)
     return escalation
 
@@ -205,7 +209,7 @@ def escalation_answer(
     _save(escalation, by, ["answer", "status", "answered_at", "acknowledged_at", "handler"])
     for proposal in proposals:
         item = ProposedMeasure(escalation=escalation, **proposal)
-        item._history_user = by
+        set_history_user(item, by)
         item.full_clean()
         item.save()
     notify(
@@ -269,11 +273,11 @@ def proposal_accept(*, proposal: ProposedMeasure, by: User) -> Measure:
         description=proposal.description,
         responsible=proposal.responsible,
     )
-    measure._history_user = by
+    set_history_user(measure, by)
     measure.full_clean()
     measure.save()
     proposal.accepted_as = measure
-    proposal._history_user = by
+    set_history_user(proposal, by)
     proposal.save(update_fields=["accepted_as"])
     return measure
 

@@ -13,6 +13,7 @@ from accounts.choices import OrganisationKind
 from accounts.models import Organisation, RoleAssignment, User
 from councils.choices import Area
 from councils.forms import DateInput
+from sutohamu.forms import choice_field, model_choice_field
 
 from . import lifecycle
 from .choices import CaseStatus, MeasureKind
@@ -43,9 +44,8 @@ class IntakeForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = [o.pk for o in organisations_with(user, Capability.REPORT_CONCERN)]
-        self.fields["municipality"].queryset = Organisation.objects.municipalities().filter(
-            pk__in=allowed
-        )
+        field = model_choice_field(self, "municipality")
+        field.queryset = Organisation.objects.municipalities().filter(pk__in=allowed)
         if len(allowed) == 1:
             self.fields["municipality"].initial = allowed[0]
         self.order_fields(["municipality", "areas", "setting", "title", "description"])
@@ -58,7 +58,7 @@ class SubjectForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["residence"].queryset = Organisation.objects.municipalities()
+        model_choice_field(self, "residence").queryset = Organisation.objects.municipalities()
         self.fields["pseudonym"].widget.attrs["placeholder"] = _("Elev A")
 
 
@@ -111,7 +111,7 @@ class TransitionForm(forms.Form):
         # The field accepts any status, so that a wrong one is refused by the life-cycle rule
         # with its own words; the widget offers only the moves allowed from here.
         allowed = lifecycle.allowed_from(case.status)
-        self.fields["to"].choices = CaseStatus.choices
+        choice_field(self, "to").choices = CaseStatus.choices
         self.fields["to"].widget.choices = [c for c in CaseStatus.choices if c[0] in allowed]
         self.initial.setdefault("version", case.version)
 
@@ -143,7 +143,7 @@ class MeasureForm(forms.ModelForm):
         organisations = Organisation.objects.active()
         if responsible_ids is not None:  # a receiver adds the measures it delivers itself
             organisations = organisations.filter(pk__in=responsible_ids)
-        self.fields["responsible"].queryset = organisations
+        model_choice_field(self, "responsible").queryset = organisations
 
 
 class ConsentForm(forms.ModelForm):
@@ -159,8 +159,8 @@ class ConsentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subject"].queryset = self.instance.case.subjects.all()
-        self.fields["organisations"].queryset = Organisation.objects.active()
+        model_choice_field(self, "subject").queryset = self.instance.case.subjects.all()
+        model_choice_field(self, "organisations").queryset = Organisation.objects.active()
 
 
 class NoteForm(forms.ModelForm):
@@ -184,7 +184,7 @@ class DeskFilterForm(forms.Form):
 
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
+        model_choice_field(self, "owner").queryset = owners
 
 
 class ReadLogFilterForm(forms.Form):
@@ -194,7 +194,8 @@ class ReadLogFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end date cannot be before the start date."))
@@ -229,13 +230,13 @@ class EscalationForm(forms.Form):
             role__in=roles_with(Capability.REVIEW_ESCALATIONS),
             user__is_active=True,
         )
-        self.fields["receiver"].queryset = (
+        model_choice_field(self, "receiver").queryset = (
             Organisation.objects.active()
             .exclude(kind=OrganisationKind.SECURITY_SERVICE)
             .exclude(pk=case.municipality_id)
             .filter(Exists(receivers))
         )
-        self.fields["subjects"].queryset = case.subjects.all()
+        model_choice_field(self, "subjects").queryset = case.subjects.all()
 
 
 class ReassignForm(forms.Form):
@@ -250,11 +251,10 @@ class ReassignForm(forms.Form):
         coordinators = RoleAssignment.objects.active().filter(
             organisation_id=case.municipality_id, role__in=roles_with(Capability.WORK_CASES)
         )
-        self.fields["owner"].queryset = (
-            User.objects.filter(is_active=True, pk__in=coordinators.values("user"))
-            .exclude(pk=case.owner_id)
-            .order_by("first_name", "last_name")
-        )
+        owners = User.objects.filter(is_active=True, pk__in=coordinators.values("user"))
+        if case.owner_id is not None:  # an ownerless case leaves every coordinator to choose
+            owners = owners.exclude(pk=case.owner_id)
+        model_choice_field(self, "owner").queryset = owners.order_by("first_name", "last_name")
 
 
 class ProposalForm(forms.Form):
@@ -267,7 +267,8 @@ class ProposalForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") and not data.get("responsible"):
             self.add_error("responsible", _("Say who would be responsible."))
         return data

@@ -11,9 +11,11 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy
 
 from accounts.capabilities import ROLE_CAPABILITIES, Capability, roles_with
+from accounts.choices import Role
 from accounts.models import RoleAssignment
 from councils import handover
 from councils.handover import HandoverContext, HandoverStep
+from sutohamu.history import set_change_reason
 
 from .escalation import REVIEWING_ROLES, sync_case_grants
 from .models import Case, Escalation
@@ -34,7 +36,7 @@ def _holds(roles: list[str], user_field: str, organisation_field: str) -> Exists
 
 
 def _works_cases(ctx: HandoverContext) -> bool:
-    return Capability.WORK_CASES in ROLE_CAPABILITIES[ctx.assignment.role]
+    return Capability.WORK_CASES in ROLE_CAPABILITIES[Role(ctx.assignment.role)]
 
 
 def _move_cases(ctx: HandoverContext) -> int:
@@ -45,7 +47,7 @@ def _move_cases(ctx: HandoverContext) -> int:
     for case in cases:
         case.owner = ctx.to_user
         case.version += 1
-        case._change_reason = ctx.reason
+        set_change_reason(case, ctx.reason)
         case.save(update_fields=["owner", "version"])
     return len(cases)
 
@@ -71,7 +73,7 @@ def _move_sent(ctx: HandoverContext) -> int:
     )
     for item in items:
         item.created_by = ctx.to_user
-        item._change_reason = ctx.reason
+        set_change_reason(item, ctx.reason)
         item.save(update_fields=["created_by"])
     return len(items)
 
@@ -93,7 +95,7 @@ def _move_queue(ctx: HandoverContext) -> int:
     )
     for item in items:
         item.handler = ctx.to_user
-        item._change_reason = ctx.reason
+        set_change_reason(item, ctx.reason)
         item.save(update_fields=["handler"])
     cases = {
         e.case

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -15,6 +15,9 @@ from .choices import CaseStatus, EscalationStatus, MeasureStatus
 from .lifecycle import OPEN_STATUSES
 from .models import Case, Consent, Escalation, Measure
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MEASURES_DUE_DAYS = 14
 CONSENT_WARNING_DAYS = 30
 DESK_PAGE_SIZE = 50
@@ -22,7 +25,7 @@ DESK_PAGE_SIZE = 50
 
 @dataclass
 class Desk:
-    counts: list[tuple[str, str, int]] = field(default_factory=list)
+    counts: list[tuple[str, StrOrPromise, int]] = field(default_factory=list)
     waiting: list[Case] = field(default_factory=list)
     measures_due: list[Measure] = field(default_factory=list)
     consents_expiring: list[Consent] = field(default_factory=list)

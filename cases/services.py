@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts.capabilities import Capability, has_capability
 from accounts.models import Notification, Organisation, User
 from councils.services import assign_owner
+from sutohamu.history import set_change_reason, set_history_user
 from sutohamu.pii import check_no_personal_data
 
 from . import lifecycle
@@ -133,7 +134,7 @@ def _locked(case: Case, version: int, by: User) -> Case:
     if current.version != version:
         raise StaleEdit(ERROR_STALE, code="stale")
     current.version += 1
-    current._history_user = by  # simple-history records who, also outside a request
+    set_history_user(current, by)  # simple-history records who, also outside a request
     return current
 
 
@@ -161,7 +162,7 @@ def case_transition(*, case: Case, to: str, by: User, reason: str = "", version:
     locked.status, locked.status_changed_at = to, timezone.now()
     if locked.owner_id is None and to == CaseStatus.ASSESSING:
         locked.owner = by  # whoever starts the assessment owns an ownerless case
-    locked._change_reason = reason or None
+    set_change_reason(locked, reason or None)
     locked.save()
     transition.at = locked.status_changed_at
     transition.save()
@@ -211,8 +212,8 @@ def case_reassign(*, case: Case, owner: User, by: User, reason: str) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     locked.owner = owner
     locked.version += 1
-    locked._history_user = by
-    locked._change_reason = reason
+    set_history_user(locked, by)
+    set_change_reason(locked, reason)
     locked.full_clean()
     locked.save()
     transaction.on_commit(
@@ -227,7 +228,7 @@ def case_reassign(*, case: Case, owner: User, by: User, reason: str) -> Case:
 
 def note_add(*, case: Case, text: str, by: User) -> Note:
     note = Note(case=case, text=text.strip(), author=by)
-    note._history_user = by
+    set_history_user(note, by)
     note.full_clean()
     note.save()
     return note
@@ -241,7 +242,7 @@ def measure_save(
         raise ValidationError(
             {"responsible": ValidationError(ERROR_NOT_RESPONSIBLE, code="not_responsible")}
         )
-    measure._history_user = by
+    set_history_user(measure, by)
     measure.full_clean()
     measure.save()
     return measure
@@ -249,7 +250,7 @@ def measure_save(
 
 def consent_save(*, consent: Consent, organisations: Iterable[Organisation], by: User) -> Consent:
     """Save a consent and the organisations it covers (for a pseudonym, never a name)."""
-    consent._history_user = by
+    set_history_user(consent, by)
     consent.full_clean()
     consent.save()
     consent.organisations.set(list(organisations))
@@ -262,7 +263,7 @@ def subject_add(*, case: Case, data: SubjectData, by: User) -> Subject:
             {"pseudonym": ValidationError(ERROR_DUPLICATE_PSEUDONYM, code="duplicate_pseudonym")}
         )
     subject = Subject(case=case, **data.__dict__)
-    subject._history_user = by
+    set_history_user(subject, by)
     subject.full_clean()
     subject.save()
     return subject

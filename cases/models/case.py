@@ -22,6 +22,7 @@ from ..rights import CaseAccess, Right, kinds_granting
 
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
+    from accounts.models import User
 
 # Violent extremism first, then crime, then ANDT: the order in which an owner is chosen.
 AREA_PRIORITY: tuple[str, ...] = (Area.VBE, Area.CRIME, Area.ANDT)
@@ -63,7 +64,8 @@ class CaseQuerySet(models.QuerySet["Case"]):
         own: a grant left behind by a closed escalation or an ended role opens nothing.
         """
         reviews = organisation_ids_with(user, Capability.REVIEW_ESCALATIONS)
-        if not reviews:
+        # An anonymous visitor holds no role, so has no reviews; the second test narrows the type.
+        if not reviews or not user.is_authenticated:
             return self.none()
         live = self.model.objects.filter(
             pk=OuterRef("pk"),
@@ -94,7 +96,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def in_area(self, area: str) -> CaseQuerySet:
         return self.filter(areas__contains=f",{area},")
 
-    def reported_by(self, user: AnyUser) -> CaseQuerySet:
+    def reported_by(self, user: User) -> CaseQuerySet:
         return self.filter(reported_by_id=user.pk)
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sutohamu.http import add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
 
 from ..access import case_for
 from ..choices import ReadKind
@@ -33,7 +33,7 @@ from .shared import page_context, shared_context
 
 
 @login_required
-def detail(request: HttpRequest, reference: str) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, log=ReadKind.PAGE)
     if not case.access.works:
         return render(request, "cases/shared.html", shared_context(request.user, case))
@@ -41,14 +41,14 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def case_timeline(request: HttpRequest, reference: str) -> HttpResponse:
+def case_timeline(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     # The whole history: not part of what an escalation shares.
     case = case_for(request.user, reference, need=Right.WORK, log=ReadKind.TIMELINE)
     return render(request, "cases/timeline.html", {"case": case, "entries": timeline(case)})
 
 
 @login_required
-def pdf(request: HttpRequest, reference: str) -> HttpResponse:
+def pdf(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, need=Right.WORK, log=ReadKind.PDF)
     response = HttpResponse(case_pdf(case), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.reference}.pdf"'
@@ -56,7 +56,7 @@ def pdf(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, reference: str) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     # The form shows the title and description: reading them is logged like the page.
     log = ReadKind.EDIT if request.method == "GET" else None
     case = case_for(request.user, reference, need=Right.WORK, log=log)
@@ -96,7 +96,7 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def transition(request: HttpRequest, reference: str) -> HttpResponse:
+def transition(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, need=Right.WORK)
     form = TransitionForm(request.POST, case=case)
     status = 400
@@ -124,7 +124,7 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def add_note(request: HttpRequest, reference: str) -> HttpResponse:
+def add_note(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, need=Right.ADD_NOTE)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -142,7 +142,7 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def add_subject(request: HttpRequest, reference: str) -> HttpResponse:
+def add_subject(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, need=Right.WORK)
     form = SubjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -163,7 +163,7 @@ def add_subject(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def reassign(request: HttpRequest, reference: str) -> HttpResponse:
+def reassign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """A coordinator gives the case to another coordinator of the municipality, with a reason."""
     case = case_for(request.user, reference, need=Right.WORK)
     form = ReassignForm(request.POST or None, case=case)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.capabilities import Capability, capability_required
+from sutohamu.http import AuthenticatedHttpRequest
 
 from ..access import cases_for_export, owners_to_filter
 from ..forms import DeskFilterForm
@@ -18,13 +19,13 @@ from ..selectors import DESK_PAGE_SIZE, desk_cases, desk_for
 EXPORT_LIMIT = 2000
 
 
-def _filters(request: HttpRequest) -> tuple[DeskFilterForm, dict]:
+def _filters(request: AuthenticatedHttpRequest) -> tuple[DeskFilterForm, dict]:
     form = DeskFilterForm(request.GET or None, owners=owners_to_filter(request.user))
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
 @capability_required(Capability.WORK_CASES)
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     page = Paginator(desk_cases(request.user, filters), DESK_PAGE_SIZE).get_page(
         request.GET.get("sida")
@@ -40,7 +41,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.WORK_CASES)
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The desk's filtered table as CSV; every exported case is logged as read."""
     _form, filters = _filters(request)
     cases = cases_for_export(request.user, desk_cases(request.user, filters), EXPORT_LIMIT)

@@ -8,13 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import Capability, capability_required, has_capability
-from sutohamu.http import add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
 
 from .. import escalation as service
 from ..access import case_for, escalation_for, proposal_for, queue_for
@@ -33,7 +33,7 @@ QUEUE_LIMIT = 500
 
 
 @login_required
-def escalate(request: HttpRequest, reference: str) -> HttpResponse:
+def escalate(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, need=Right.WORK)
     form = EscalationForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +66,7 @@ def escalate(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @capability_required(Capability.REVIEW_ESCALATIONS)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     show_all = request.GET.get("alla") == "1"
     items, counts = queue_for(request.user, include_closed=show_all)
     return render(
@@ -76,7 +76,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _context(request: HttpRequest, item: Escalation, **forms: Any) -> dict[str, Any]:
+def _context(request: AuthenticatedHttpRequest, item: Escalation, **forms: Any) -> dict[str, Any]:
     return {
         "item": item,
         "case": item.case,
@@ -98,13 +98,13 @@ def _context(request: HttpRequest, item: Escalation, **forms: Any) -> dict[str, 
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = escalation_for(request.user, pk)
     return render(request, "cases/escalation.html", _context(request, item))
 
 
 def _refused(
-    request: HttpRequest, item: Escalation, error: ValidationError, **forms: Any
+    request: AuthenticatedHttpRequest, item: Escalation, error: ValidationError, **forms: Any
 ) -> HttpResponse:
     context = _context(request, item, action_errors=error.messages, **forms)
     status = 409 if getattr(error, "code", "") == "wrong_status" else 400
@@ -113,7 +113,7 @@ def _refused(
 
 @require_POST
 @login_required
-def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = escalation_for(request.user, pk, side="receiver")
     try:
         service.escalation_acknowledge(escalation=item, by=request.user)
@@ -125,7 +125,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = escalation_for(request.user, pk, side="receiver")
     form = EscalationAnswerForm(request.POST)
     proposals = ProposalFormSet(request.POST, prefix="proposals")
@@ -148,7 +148,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = escalation_for(request.user, pk, side="receiver")
     form = EscalationCloseForm(request.POST)
     if form.is_valid():
@@ -167,7 +167,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def security_service(request: HttpRequest, pk: int) -> HttpResponse:
+def security_service(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = escalation_for(request.user, pk, side="receiver")
     if not has_capability(
         request.user, Capability.RECORD_SECURITY_SERVICE_NOTICE, item.receiver_id
@@ -190,7 +190,7 @@ def security_service(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = escalation_for(request.user, pk, side="sender")
     try:
         service.escalation_withdraw(escalation=item, by=request.user)
@@ -202,7 +202,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = proposal_for(request.user, pk)
     try:
         service.proposal_accept(proposal=proposal, by=request.user)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, capability_required
-from sutohamu.http import add_validation_error
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
 
 from ..access import can_work, cases_reported_by
 from ..forms import IntakeForm, SubjectFormSet
@@ -17,7 +17,7 @@ from ..services import SubjectData, case_report
 
 
 @capability_required(Capability.REPORT_CONCERN)
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None, user=request.user)
     subjects = SubjectFormSet(request.POST or None, prefix="subjects")
     if request.method == "POST" and form.is_valid() and subjects.is_valid():
@@ -48,7 +48,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.FOLLOW_OWN_REPORTS)
-def my_reports(request: HttpRequest) -> HttpResponse:
+def my_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reference and status of what the person reported; nothing more."""
     reports = cases_reported_by(request.user).only("reference", "status", "reported_at")
     return render(request, "cases/my_reports.html", {"reports": reports})

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.capabilities import Capability, capability_required
+from sutohamu.http import AuthenticatedHttpRequest
 
 from ..access import read_log_for
 from ..forms import ReadLogFilterForm
@@ -17,7 +18,7 @@ PAGE_SIZE = 100
 
 
 @capability_required(Capability.READ_ACCESS_LOG)
-def read_log(request: HttpRequest) -> HttpResponse:
+def read_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReadLogFilterForm(request.GET or None)
     reads = read_log_for(request.user)
     if form.is_valid():

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, organisation_ids_with
 from sutohamu.history import change_log
-from sutohamu.http import add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
 
 from ..access import case_for, consent_for, measure_for
 from ..forms import ConsentForm, MeasureForm
@@ -22,7 +22,9 @@ from ..services import consent_save, measure_save
 
 
 @login_required
-def measure_edit(request: HttpRequest, reference: str, pk: int | None = None) -> HttpResponse:
+def measure_edit(
+    request: AuthenticatedHttpRequest, reference: str, pk: int | None = None
+) -> HttpResponse:
     """The owning municipality edits every measure; a receiver with the right adds and edits
     the measures its own organisation is responsible for."""
     case = case_for(request.user, reference, need=Right.ADD_MEASURE)
@@ -53,7 +55,9 @@ def measure_edit(request: HttpRequest, reference: str, pk: int | None = None) ->
 
 
 @login_required
-def consent_edit(request: HttpRequest, reference: str, pk: int | None = None) -> HttpResponse:
+def consent_edit(
+    request: AuthenticatedHttpRequest, reference: str, pk: int | None = None
+) -> HttpResponse:
     case = case_for(request.user, reference, need=Right.WORK)
     consent = consent_for(case, pk) if pk else Consent(case=case)
     form = ConsentForm(request.POST or None, instance=consent)
