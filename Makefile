@@ -19,12 +19,18 @@ TEST_WORKERS ?= auto
 
 .PHONY: run test lint messages dev clean bench mutants
 
+# The app alone (for `make run`), or the app with the test and lint tools.
+$(BIN)/.installed-app: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
-	touch $@
+	touch $@ $(BIN)/.installed-app
 
-run: $(BIN)/.installed
+run: $(BIN)/.installed-app
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput -v0

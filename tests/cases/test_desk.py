@@ -75,7 +75,7 @@ def build(town, user, rows):
             ConsentFactory(case=case, expires_on=TODAY + datetime.timedelta(days=5))
 
 
-@pytest.mark.parametrize("rows", [5, 500])
+@pytest.mark.parametrize("rows", [5, 80])
 def test_desk_uses_a_constant_number_of_queries(
     client, coordinator, django_assert_max_num_queries, rows
 ):
@@ -95,7 +95,7 @@ def test_desk_uses_a_constant_number_of_queries(
     assert len(shown) >= min(rows, DESK_PAGE_SIZE)
 
 
-@pytest.mark.parametrize("rows", [5, 500])
+@pytest.mark.parametrize("rows", [5, 80])
 def test_start_page_with_cases_uses_a_constant_number_of_queries(
     client, coordinator, django_assert_max_num_queries, rows
 ):
@@ -108,7 +108,7 @@ def test_start_page_with_cases_uses_a_constant_number_of_queries(
     assert f"{rows} öppna ärenden" in body
 
 
-@pytest.mark.parametrize("rows", [5, 500])
+@pytest.mark.parametrize("rows", [5, 80])
 def test_export_uses_a_constant_number_of_queries(
     client, coordinator, django_assert_max_num_queries, rows
 ):
@@ -122,7 +122,7 @@ def test_export_uses_a_constant_number_of_queries(
     assert Case.objects.count() == rows
 
 
-@pytest.mark.parametrize("rows", [5, 500])
+@pytest.mark.parametrize("rows", [5, 80])
 def test_my_reports_uses_a_constant_number_of_queries(client, django_assert_max_num_queries, rows):
     from accounts.choices import Role
     from tests.accounts.factories import RoleAssignmentFactory
@@ -137,7 +137,7 @@ def test_my_reports_uses_a_constant_number_of_queries(client, django_assert_max_
     assert body.count(f"<td>{role.organisation.code}-") == rows
 
 
-@pytest.mark.parametrize("rows", [5, 500])
+@pytest.mark.parametrize("rows", [5, 80])
 def test_read_log_uses_a_constant_number_of_queries(client, django_assert_max_num_queries, rows):
     from accounts.choices import Role
     from cases.models import CaseRead
