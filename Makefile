@@ -19,10 +19,12 @@ TEST_WORKERS ?= auto
 
 .PHONY: run test lint messages dev clean bench mutants
 
-# The app alone (for `make run`), or the app with the test and lint tools.
+# The app's dependencies alone (for `make run`: it runs from this folder, so the project itself
+# need not be built and installed), or the project with the test and lint tools.
 $(BIN)/.installed-app: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > $(VENV)/app-requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -r $(VENV)/app-requirements.txt
 	touch $@
 
 $(BIN)/.installed: pyproject.toml
