@@ -8,9 +8,10 @@ PORT ?= 8000
 # The embedded demo: SQLite, no services, secure cookies off because it is served over http.
 DEMO_ENV := SECURE_COOKIES=false
 
-# The test services (scripts/test-services.sh starts them).
+# The test services (scripts/test-services.sh starts them). A test database is thrown away, so its
+# commits need not wait for the disk (synchronous_commit off, for these sessions only).
 TEST_ENV := SECRET_KEY=test-only-secret-key \
-	DATABASE_URL=postgres://sutohamu:sutohamu@127.0.0.1:5432/sutohamu \
+	DATABASE_URL="postgres://sutohamu:sutohamu@127.0.0.1:5432/sutohamu?options=-c%20synchronous_commit%3Doff" \
 	REDIS_URL=redis://127.0.0.1:6379/0
 
 # Test processes (pytest-xdist); each worker gets its own test database. `make test TEST_WORKERS=0`
