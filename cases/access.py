@@ -68,11 +68,6 @@ def can_work(user: AnyUser, case: Case) -> bool:
     return has_capability(user, Capability.WORK_CASES, case.municipality_id)
 
 
-def cases_to_work(user: AnyUser) -> QuerySet[Case]:
-    """The person's own municipality's cases, for lists; listing is not reading (no log)."""
-    return Case.objects.changeable_by(user)
-
-
 def cases_reported_by(user: User) -> QuerySet[Case]:
     """What the person reported: reference and status only, whoever owns it now."""
     return Case.objects.reported_by(user)

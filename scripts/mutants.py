@@ -67,6 +67,8 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
         "tests/cases/test_access_policy.py",
         "tests/cases/test_access.py",
         "tests/cases/test_rules_proven.py",
+        "tests/cases/test_intake.py",
+        "tests/cases/test_escalations.py",
     ),
     "accounts/capabilities.py": (
         "tests/accounts/test_capabilities.py",

@@ -315,3 +315,46 @@ def test_a_case_in_another_status_still_follows_the_same_door(login):
         == 200
     )
     assert login("agera").get(reverse("cases:detail", args=[case.reference])).status_code == 404
+
+
+# The door's helpers hold their rule themselves, whatever the view in front of them checks.
+
+
+def test_the_read_log_opens_only_for_the_data_protection_officer(demo):
+    from django.core.exceptions import PermissionDenied
+
+    from cases.access import read_log_for
+
+    assert read_log_for(User.objects.get(username="dso")).model is CaseRead
+    for username in ("admin", "samordnare.sunne"):
+        with pytest.raises(PermissionDenied):
+            read_log_for(User.objects.get(username=username))
+
+
+def test_a_receiver_reaches_no_consent_through_the_door(demo):
+    from django.core.exceptions import PermissionDenied
+
+    from cases.access import case_for, consent_for
+
+    case = nmr()
+    consent = case.consents.first()
+    assert consent is not None
+    owner = case_for(User.objects.get(username="samordnare.sunne"), case.reference)
+    assert consent_for(owner, consent.pk) == consent
+    shared = case_for(User.objects.get(username="agera"), case.reference)
+    with pytest.raises(PermissionDenied):
+        consent_for(shared, consent.pk)
+
+
+def test_only_the_sending_side_reaches_a_proposal(demo):
+    from django.http import Http404
+
+    from cases.access import proposal_for
+    from cases.models import ProposedMeasure
+
+    proposal = ProposedMeasure.objects.filter(escalation__case=nmr()).first()
+    assert proposal is not None
+    assert proposal_for(User.objects.get(username="samordnare.sunne"), proposal.pk) == proposal
+    for username in ("agera", "samordnare.torsby"):
+        with pytest.raises(Http404):
+            proposal_for(User.objects.get(username=username), proposal.pk)
