@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -136,6 +137,17 @@ class RoleAssignment(models.Model):
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
+
+
+def role_in_force(
+    user_field: str, organisation_field: str, roles: Iterable[str] | None = None
+) -> Exists:
+    """For a filter on other rows: the row's person holds a role today at the row's organisation
+    (one of `roles` if given), and the account is active."""
+    held = RoleAssignment.objects.active().filter(
+        user=OuterRef(user_field), organisation=OuterRef(organisation_field), user__is_active=True
+    )
+    return Exists(held if roles is None else held.filter(role__in=list(roles)))
 
 
 def is_coordinator_of(user: User, municipality: Organisation) -> bool:

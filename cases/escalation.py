@@ -80,25 +80,32 @@ def receiving_people(
 
 def sync_case_grants(case: Case, exclude: Iterable[User] = ()) -> None:
     """Make the case's grants exactly what its open escalations call for."""
-    open_ones = list(case.escalations.open())
+    sync_grants([case], exclude=exclude)
+
+
+def sync_grants(cases: Iterable[Case], exclude: Iterable[User] = ()) -> None:
+    """Make the cases' grants what their open escalations call for, in a fixed number of reads."""
+    by_pk = {case.pk: case for case in cases}
+    open_ones = list(Escalation.objects.open().filter(case_id__in=by_pk))
     people = receiving_people({e.receiver_id for e in open_ones}, include_future=True)
     excluded = {u.pk for u in exclude}
     wanted = {
-        (user_id, str(right))
+        (e.case_id, user_id, str(right))
         for e in open_ones
         for user_id in people[e.receiver_id] - excluded
         for right in RECEIVER_RIGHTS[e.kind]
     }
     current = set(
-        CaseUserObjectPermission.objects.filter(content_object=case).values_list(
-            "user_id", "permission__codename"
+        CaseUserObjectPermission.objects.filter(content_object_id__in=by_pk).values_list(
+            "content_object_id", "user_id", "permission__codename"
         )
     )
-    users = {u.pk: u for u in User.objects.filter(pk__in={u for u, _ in wanted | current})}
-    for user_id, perm in wanted - current:
-        grant_object(users[user_id], f"cases.{perm}", case)
-    for user_id, perm in current - wanted:
-        revoke_object(users[user_id], f"cases.{perm}", case)
+    changed = wanted ^ current
+    users = {u.pk: u for u in User.objects.filter(pk__in={u for _, u, _ in changed})}
+    for case_id, user_id, perm in wanted - current:
+        grant_object(users[user_id], f"cases.{perm}", by_pk[case_id])
+    for case_id, user_id, perm in current - wanted:
+        revoke_object(users[user_id], f"cases.{perm}", by_pk[case_id])
 
 
 def role_saved(sender: type, instance: RoleAssignment, raw: bool = False, **kwargs: Any) -> None:
@@ -109,10 +116,11 @@ def role_saved(sender: type, instance: RoleAssignment, raw: bool = False, **kwar
 
 def sync_grants_at(organisation_id: int) -> None:
     """After a role at an organisation is given, changed or ended: its open escalations' grants."""
-    for case in Case.objects.filter(
-        escalations__receiver_id=organisation_id, escalations__status__in=OPEN_ESCALATION
-    ).distinct():
-        sync_case_grants(case)
+    sync_grants(
+        Case.objects.filter(
+            escalations__receiver_id=organisation_id, escalations__status__in=OPEN_ESCALATION
+        ).distinct()
+    )
 
 
 @transaction.atomic
@@ -189,7 +197,6 @@ def escalation_acknowledge(*, escalation: Escalation, by: User) -> Escalation:
     escalation.status, escalation.acknowledged_at = E.ACKNOWLEDGED, timezone.now()
     escalation.handler = escalation.handler or by
     _save(escalation, by, ["status", "acknowledged_at", "handler"])
-    sync_case_grants(escalation.case)
     return escalation
 
 

@@ -7,32 +7,21 @@ the role it needs.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from accounts.capabilities import ROLE_CAPABILITIES, Capability, roles_with
 from accounts.choices import Role
-from accounts.models import RoleAssignment
+from accounts.models import role_in_force
 from councils import handover
 from councils.handover import HandoverContext, HandoverStep
 from sutohamu.history import set_change_reason
 
-from .escalation import REVIEWING_ROLES, sync_case_grants
+from .choices import OPEN_ESCALATION
+from .escalation import REVIEWING_ROLES, sync_grants
 from .models import Case, Escalation
 
 WORKING_ROLES = roles_with(Capability.WORK_CASES)
-
-
-def _holds(roles: list[str], user_field: str, organisation_field: str) -> Exists:
-    """A role in force today, of one of `roles`, held by the row's person at the row's org."""
-    return Exists(
-        RoleAssignment.objects.active().filter(
-            user=OuterRef(user_field),
-            organisation=OuterRef(organisation_field),
-            role__in=roles,
-            user__is_active=True,
-        )
-    )
 
 
 def _works_cases(ctx: HandoverContext) -> bool:
@@ -57,7 +46,7 @@ def _case_orphans() -> QuerySet[Case]:
     return (
         Case.objects.open()
         .filter(owner__isnull=False)
-        .filter(~_holds(WORKING_ROLES, "owner", "municipality"))
+        .filter(~role_in_force("owner", "municipality", WORKING_ROLES))
         .select_related("owner", "municipality")
     )
 
@@ -81,7 +70,7 @@ def _move_sent(ctx: HandoverContext) -> int:
 def _sent_orphans() -> QuerySet[Escalation]:
     return (
         Escalation.objects.open()
-        .filter(~_holds(WORKING_ROLES, "created_by", "case__municipality"))
+        .filter(~role_in_force("created_by", "case__municipality", WORKING_ROLES))
         .select_related("case", "receiver", "created_by")
     )
 
@@ -97,12 +86,12 @@ def _move_queue(ctx: HandoverContext) -> int:
         item.handler = ctx.to_user
         set_change_reason(item, ctx.reason)
         item.save(update_fields=["handler"])
-    cases = {
-        e.case
-        for e in Escalation.objects.open().filter(receiver=ctx.organisation).select_related("case")
-    }
-    for case in cases:
-        sync_case_grants(case, exclude=[ctx.from_user])
+    sync_grants(
+        Case.objects.filter(
+            escalations__receiver=ctx.organisation, escalations__status__in=OPEN_ESCALATION
+        ).distinct(),
+        exclude=[ctx.from_user],
+    )
     return len(items)
 
 
@@ -110,7 +99,7 @@ def _queue_orphans() -> QuerySet[Escalation]:
     return (
         Escalation.objects.open()
         .filter(handler__isnull=False)
-        .filter(~_holds(REVIEWING_ROLES, "handler", "receiver"))
+        .filter(~role_in_force("handler", "receiver", REVIEWING_ROLES))
         .select_related("case", "receiver", "handler")
     )
 

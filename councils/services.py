@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.choices import Role
-from accounts.models import Organisation, RoleAssignment, User
+from accounts.models import Organisation, RoleAssignment, User, role_in_force
 from sutohamu.history import set_change_reason, set_history_user
 
 from . import handover
@@ -125,16 +125,6 @@ def find_orphans() -> list[OrphanGroup]:
 # The councils app's own hand-over steps.
 
 
-def _role_at(organisation_field: str, role: str | None = None) -> Exists:
-    """An active role of the row's person at the row's organisation."""
-    roles = RoleAssignment.objects.active().filter(
-        user=OuterRef("user"), organisation=OuterRef(organisation_field), user__is_active=True
-    )
-    if role:
-        roles = roles.filter(role=role)
-    return Exists(roles)
-
-
 def _move_memberships(ctx: HandoverContext) -> int:
     held = Membership.objects.active(ctx.today).filter(
         user=ctx.from_user, organisation=ctx.organisation
@@ -166,7 +156,7 @@ def _move_memberships(ctx: HandoverContext) -> int:
 def _membership_orphans() -> models.QuerySet[Membership]:
     return (
         Membership.objects.active()
-        .annotate(ok=_role_at("organisation"))
+        .annotate(ok=role_in_force("user", "organisation"))
         .filter(ok=False)
         .select_related("user", "body", "organisation")
     )
