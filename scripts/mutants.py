@@ -235,9 +235,9 @@ def _replacements(node: ast.AST) -> Iterator[tuple[str, ast.AST]]:
             new.ops[i] = flipped()
             yield f"{OP_SYMBOLS[type(op)]} -> {OP_SYMBOLS[flipped]}", new
     elif isinstance(node, ast.BoolOp):
-        new = copy.deepcopy(node)
-        new.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
-        yield f"{OP_SYMBOLS[type(node.op)]} -> {OP_SYMBOLS[type(new.op)]}", new
+        swapped = copy.deepcopy(node)
+        swapped.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        yield f"{OP_SYMBOLS[type(node.op)]} -> {OP_SYMBOLS[type(swapped.op)]}", swapped
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
         yield "drop not", copy.deepcopy(node.operand)
     elif isinstance(node, ast.Constant) and isinstance(node.value, bool):
@@ -257,11 +257,10 @@ def _replacements(node: ast.AST) -> Iterator[tuple[str, ast.AST]]:
         yield "raise -> pass", ast.Pass()
     elif isinstance(node, ast.Set):
         for i in range(len(node.elts)):
-            new = copy.deepcopy(node)
-            removed = new.elts.pop(i)
-            if not new.elts:
-                new = ast.Call(ast.Name("set", ast.Load()), [], [])
-            yield f"remove {ast.unparse(removed)} from set", new
+            smaller = copy.deepcopy(node)
+            removed = smaller.elts.pop(i)
+            empty = ast.Call(ast.Name("set", ast.Load()), [], [])
+            yield f"remove {ast.unparse(removed)} from set", smaller if smaller.elts else empty
 
 
 def _line_offsets(source: str) -> list[int]:
@@ -305,8 +304,9 @@ def _dump_replaced(tree: ast.Module, where: tuple[ast.AST, str, int | None], new
         children[index] = old
 
 
-def _splice(source: str, offsets: list[int], node: ast.AST, text: str) -> str:
+def _splice(source: str, offsets: list[int], node: ast.expr | ast.stmt, text: str) -> str:
     data = source.encode()
+    assert node.end_lineno is not None and node.end_col_offset is not None
     start = offsets[node.lineno - 1] + node.col_offset
     end = offsets[node.end_lineno - 1] + node.end_col_offset
     return (data[:start] + text.encode() + data[end:]).decode()
@@ -320,7 +320,7 @@ def generate_mutants(module: str, source: str) -> list[Mutant]:
     parents = _parents(tree)
     mutants: list[Mutant] = []
     for node in _walk(tree):
-        if id(node) in docstrings or not hasattr(node, "lineno"):
+        if id(node) in docstrings or not isinstance(node, ast.expr | ast.stmt):
             continue
         for description, replacement in _replacements(node):
             expected = _dump_replaced(tree, parents[id(node)], replacement)
@@ -580,14 +580,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"baseline: {test} fails without a mutant; deselected for {module}")
             timeouts[module] = args.timeout or max(60.0, 3 * outcome.seconds)
         if not args.no_canary and planned:
-            module = next((m for m in planned if m not in broken), None)
-            if module:
+            first = next((m for m in planned if m not in broken), None)
+            if first:
                 canary = 'raise RuntimeError("mutants canary")\n'
-                outcome = workers[0].run(module, canary, arguments(module), timeouts[module])
+                outcome = workers[0].run(first, canary, arguments(first), timeouts[first])
                 if not outcome.killed:
-                    print(f"error: the canary in {module} survived: the copy is not what runs")
+                    print(f"error: the canary in {first} survived: the copy is not what runs")
                     return 2
-                print(f"canary in {module} killed: the copy's modules are the ones tested")
+                print(f"canary in {first} killed: the copy's modules are the ones tested")
 
         plan = [m for m in plan if m.module not in broken]
 
