@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "councils",
     "cases",
     "meetings",
+    "followup",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Report archive models: built by the status-report issue."""
