@@ -7,6 +7,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("samverkan/", include("councils.urls")),
     path("arenden/", include("cases.urls")),
+    path("moten/", include("meetings.urls")),
+    path("uppfoljning/", include("followup.urls")),
+    path("rapporter/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
