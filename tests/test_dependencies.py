@@ -1,7 +1,7 @@
 """Dependencies point one way: sutohamu's utilities < accounts (the foundation: organisations,
-people, roles, capabilities) < councils < cases < meetings < followup < reports. A module imports only its own layer
-and the layers below it, and no module defers an import of the project's code to dodge a cycle
-(AppConfig.ready() excepted: Django's app registry asks for that)."""
+people, roles, capabilities) < councils < cases < meetings < followup < reports. A module imports
+only its own layer and the layers below it, and no module defers an import of the project's code
+to dodge a cycle (AppConfig.ready() excepted: Django's app registry asks for that)."""
 
 import ast
 from pathlib import Path
