@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "councils",
     "cases",
     "meetings",
-    "followup",
+    "reminders",
     "reports",
 ]
 

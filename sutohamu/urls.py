@@ -8,7 +8,7 @@ urlpatterns = [
     path("samverkan/", include("councils.urls")),
     path("arenden/", include("cases.urls")),
     path("moten/", include("meetings.urls")),
-    path("uppfoljning/", include("followup.urls")),
+    path("paminnelser/", include("reminders.urls")),
     path("rapporter/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,5 +1,5 @@
 """Dependencies point one way: sutohamu's utilities < accounts (the foundation: organisations,
-people, roles, capabilities) < councils < cases < meetings < followup < reports. A module imports
+people, roles, capabilities) < councils < cases < meetings < reminders < reports. A module imports
 only its own layer and the layers below it, and no module defers an import of the project's code
 to dodge a cycle (AppConfig.ready() excepted: Django's app registry asks for that)."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["sutohamu", "accounts", "councils", "cases", "meetings", "followup", "reports"]
+LAYERS = ["sutohamu", "accounts", "councils", "cases", "meetings", "reminders", "reports"]
 # The project's wiring sits above every app: it names them all.
 WIRING = {"sutohamu/urls.py", "sutohamu/settings.py", "sutohamu/wsgi.py", "sutohamu/asgi.py"}
 

@@ -1,1 +1,0 @@
-"""Follow-up models: built by the follow-up issue."""

@@ -1,0 +1,1 @@
+"""Reminder bookkeeping: built by the follow-up issue."""
