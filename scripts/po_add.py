@@ -25,7 +25,10 @@ def manage(*args: str) -> None:
     env = dict(os.environ, DEBUG="true")
     env.pop("DATABASE_URL", None)
     subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
         stdout=subprocess.DEVNULL,
     )
 
@@ -53,8 +56,10 @@ def main(paths: list[str]) -> int:
         po.save()
         manage("compilemessages", *IGNORE)
     untranslated = [e.msgid for e in po.untranslated_entries()]
-    print(f"filled {len(wanted) - len(missing)}; not in sources: {len(missing)}; "
-          f"untranslated in catalogue: {len(untranslated)}; fuzzy: {len(po.fuzzy_entries())}")
+    print(
+        f"filled {len(wanted) - len(missing)}; not in sources: {len(missing)}; "
+        f"untranslated in catalogue: {len(untranslated)}; fuzzy: {len(po.fuzzy_entries())}"
+    )
     for msgid in missing:
         print("  not found:", msgid)
     return 0
