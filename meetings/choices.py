@@ -1,0 +1,45 @@
+"""Choice lists of meetings."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    AGENDA_SENT = "agenda_sent", _("Agenda sent")
+    HELD = "held", _("Held")
+    MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AttendanceKind(models.TextChoices):
+    MEMBER = "member", _("Member")
+    CO_OPTED = "co_opted", _("Co-opted")
+    GUEST = "guest", _("Guest")
+
+
+class Trend(models.TextChoices):
+    UP = "up", _("Rising")
+    SAME = "same", _("Unchanged")
+    DOWN = "down", _("Falling")
+
+
+TREND_VALUE: dict[str, int] = {Trend.UP: 1, Trend.SAME: 0, Trend.DOWN: -1}
+
+
+class ItemKind(models.TextChoices):
+    """Standing items are filled in when the agenda is created; `custom` ones are added."""
+
+    SITUATION = "situation", _("Situational picture")
+    REGIONAL = "regional", _("Regional item")
+    CASES = "cases", _("Cases due for review")
+    ESCALATIONS = "escalations", _("Escalations for the working group")
+    MEDSKICK = "medskick", _("Open medskick")
+    ACTION_ITEMS = "action_items", _("Open action items")
+    CUSTOM = "custom", _("Other item")
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
