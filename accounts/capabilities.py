@@ -45,6 +45,7 @@ class Capability(enum.StrEnum):
     REVIEW_ESCALATIONS = "review_escalations"  # the organisation's receiver queue
     RECORD_SECURITY_SERVICE_NOTICE = "record_security_service_notice"
     VIEW_STATUS_REPORTS = "view_status_reports"  # aggregated figures only
+    VIEW_VBE_STATUS_REPORTS = "view_vbe_status_reports"  # aggregated figures, VBE only
     MANAGE_ACCOUNTS = "manage_accounts"  # people, roles, memberships
     MANAGE_REFERENCE_DATA = "manage_reference_data"  # organisations, bodies
     READ_ACCESS_LOG = "read_access_log"  # who read which case; never case text
@@ -78,8 +79,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.POLICE_AREA_CHIEF: frozenset(
         {C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS, C.VIEW_STATUS_REPORTS}
     ),
-    Role.AGERA: frozenset({C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS}),
-    Role.COUNTY_BOARD: frozenset({C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS}),
+    Role.AGERA: frozenset({C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS, C.VIEW_VBE_STATUS_REPORTS}),
+    Role.COUNTY_BOARD: frozenset({C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS, C.VIEW_STATUS_REPORTS}),
     Role.STEERING_GROUP: frozenset({C.VIEW_COOPERATION, C.VIEW_STATUS_REPORTS}),
     # A level-4/5 organisation joins as data: a person to receive its escalations.
     Role.CONTACT_PERSON: frozenset({C.VIEW_COOPERATION, C.REVIEW_ESCALATIONS}),
