@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -18,6 +19,9 @@ from sutohamu.dates import in_force, validate_date_order
 from .capabilities import SEPARATED_ROLES, opens_case_content, role_fits_organisation
 from .choices import Role
 from .organisations import Organisation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ERROR_SEPARATION = _(
     "The administrator and the data protection officer never read case content: this person "
@@ -159,17 +163,42 @@ def is_coordinator_of(user: User, municipality: Organisation) -> bool:
     )
 
 
+# Notification kinds: key -> message with %(name)s placeholders (a lazy translation), filled by
+# each app through accounts.notifications.register_kind. The message is rendered when it is read,
+# in the reader's language; only the key and its parameters are stored.
+NOTIFICATION_KINDS: dict[str, StrOrPromise] = {}
+# Things a notification may point at: model label -> its reachability rule (accounts/notifications).
+NOTIFICATION_TARGETS: dict[str, str] = {}
+
+
+def notification_kind_choices() -> list[tuple[str, str]]:
+    return [(key, key) for key in sorted(NOTIFICATION_KINDS)]
+
+
+def notification_target_choices() -> list[tuple[str, str]]:
+    return [(label, label) for label in sorted(NOTIFICATION_TARGETS)]
+
+
 class Notification(models.Model):
     """A message to one person inside the app (a new case, an escalation, a reminder).
 
-    It carries a link and a short text, never case content: the text is shown in lists.
+    It carries a link, a kind and its parameters, never case content: it is shown in lists.
+    `text` keeps the message as rendered in the default language when it was made (for the admin
+    and old rows); pages render `kind` + `params` in the reader's language.
     """
 
     user = models.ForeignKey(
         User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="notifications"
     )
-    text = models.CharField(_("text"), max_length=200)
+    text = models.CharField(_("text"), max_length=200, blank=True)
     link = models.CharField(_("link"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=64, blank=True, choices=notification_kind_choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # What it is about (e.g. "cases.escalation", 12): shown only while the person can reach it.
+    target_type = models.CharField(
+        _("about"), max_length=64, blank=True, choices=notification_target_choices
+    )
+    target_id = models.PositiveBigIntegerField(_("about id"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -179,9 +208,21 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read")]
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def message(self) -> str:
+        """The message in the active language (the reader's), from its kind and parameters."""
+        template = NOTIFICATION_KINDS.get(self.kind)
+        if template is None:
+            return self.text
+        try:
+            return str(template) % self.params
+        except (KeyError, TypeError, ValueError):
+            return self.text
 
     def mark_read(self) -> None:
         if self.read_at is None:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import notification_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,17 @@ urlpatterns = [
         name="login",
     ),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("notiser/<int:pk>/", views.open_notification, name="open_notification"),
+    path("notiser/", notification_views.notification_list, name="notifications"),
+    path("notiser/<int:pk>/", notification_views.open_notification, name="open_notification"),
+    path(
+        "notiser/<int:pk>/last/",
+        notification_views.mark_notification_read,
+        name="mark_notification_read",
+    ),
+    path(
+        "notiser/alla-lasta/",
+        notification_views.mark_all_notifications_read,
+        name="mark_all_notifications_read",
+    ),
     path("rollbeviljanden/", views.role_grants, name="role_grants"),
 ]

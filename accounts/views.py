@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
 from sutohamu.http import AuthenticatedHttpRequest
 
+from . import notifications
 from .capabilities import Capability, active_roles, capability_required, opens_case_content
 from .choices import Role
 from .models import RoleAssignment
@@ -25,18 +25,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "roles": active_roles(request.user),
             "panels": panels_for(request.user),
-            "notifications": request.user.notifications.unread()[:10],
+            "notifications": notifications.visible_to(request.user, live=True).unread()[:10],
         },
     )
-
-
-@require_POST
-@login_required
-def open_notification(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Mark the person's own notification read and go where it points."""
-    note = get_object_or_404(request.user.notifications, pk=pk)
-    note.mark_read()
-    return redirect(note.link or "home")
 
 
 @capability_required(Capability.READ_ACCESS_LOG)

@@ -21,17 +21,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.capabilities import Capability, grant_object, revoke_object, roles_with
+from accounts.capabilities import (
+    Capability,
+    grant_object,
+    has_capability,
+    revoke_object,
+    roles_with,
+)
 from accounts.choices import OrganisationKind
 from accounts.models import Organisation, RoleAssignment, User
+from accounts.notifications import notify
 from sutohamu.history import set_history_user
 
 from . import timeline
 from .choices import OPEN_ESCALATION, EscalationKind, EscalationStatus
 from .models import Case, CaseUserObjectPermission, Escalation, Measure, ProposedMeasure, Subject
-from .models.escalations import kind_for
+from .models.escalations import ALLOWED_FROM, kind_for
 from .rights import RECEIVER_RIGHTS
-from .services import case_url, notify
+from .services import case_url
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -53,6 +60,7 @@ ERROR_ALREADY_OPEN = gettext_lazy(
 ERROR_NOT_POLICE = gettext_lazy("Only an escalation to the police records the Security Service.")
 ERROR_FOREIGN_SUBJECT = gettext_lazy("A shared pseudonym must belong to this case.")
 ERROR_ALREADY_ACCEPTED = gettext_lazy("This proposal has already been accepted.")
+ERROR_NO_RECEIVER_CHOSEN = gettext_lazy("Choose at least one receiver.")
 
 REVIEWING_ROLES = roles_with(Capability.REVIEW_ESCALATIONS)
 
@@ -168,11 +176,78 @@ def escalation_open(
     sync_case_grants(case)
     for user_id in receivers:
         notify(
-            User(pk=user_id),
-            _("New escalation of case %(reference)s") % {"reference": case.reference},
-            escalation_url(escalation),
+            user_id,
+            "cases.new_escalation",
+            params={"reference": case.reference},
+            link=escalation_url(escalation),
+            target=escalation,
         )
     return escalation
+
+
+@transaction.atomic
+def escalations_open(
+    *,
+    case: Case,
+    receivers: Iterable[tuple[Organisation, Iterable[Subject]]],
+    by: User,
+    reason: str,
+    request: str,
+    take_up_at_working_group: bool = False,
+) -> list[Escalation]:
+    """One escalation to several receivers, each with its own shared pseudonyms: all or none.
+
+    Each receiver goes through `escalation_open` and its rules; a refusal of any one rolls back
+    the others (and their notifications and grants), so a retry never meets "already open".
+    """
+    chosen = list(receivers)
+    if not chosen:
+        raise _field_error("receiver", ERROR_NO_RECEIVER_CHOSEN, "no_receiver_chosen")
+    return [
+        escalation_open(
+            case=case,
+            receiver=receiver,
+            by=by,
+            reason=reason,
+            request=request,
+            subjects=subjects,
+            take_up_at_working_group=take_up_at_working_group,
+        )
+        for receiver, subjects in chosen
+    ]
+
+
+# What each side is offered, per state. The service's table (ALLOWED_FROM) says what it accepts;
+# this one what a page offers as the next step: answering is offered once acknowledged, and not
+# again once answered. Every offer must be one the service accepts (tests check it).
+OFFERED_FROM: dict[str, frozenset[str]] = {
+    "acknowledge": frozenset({E.NEW}),
+    "answer": frozenset({E.ACKNOWLEDGED}),
+    "close": frozenset({E.ACKNOWLEDGED, E.ANSWERED}),
+    "record_security_service": ALLOWED_FROM["record_security_service"],
+    "withdraw": ALLOWED_FROM["withdraw"],
+}
+RECEIVER_ACTIONS = frozenset({"acknowledge", "answer", "close", "record_security_service"})
+SENDER_ACTIONS = frozenset({"withdraw"})
+
+
+def allowed_actions(escalation: Escalation, user: User) -> frozenset[str]:
+    """The actions the escalation's state offers this person (as filled in by escalation_for)."""
+    side = (RECEIVER_ACTIONS if escalation.is_receiver else frozenset()) | (
+        SENDER_ACTIONS if escalation.is_sender else frozenset()
+    )
+    actions = {
+        action
+        for action in side
+        if escalation.status in OFFERED_FROM[action] & ALLOWED_FROM[action]
+    }
+    if "record_security_service" in actions and not (
+        escalation.kind == EscalationKind.POLICE
+        and escalation.security_service_informed_on is None
+        and has_capability(user, Capability.RECORD_SECURITY_SERVICE_NOTICE, escalation.receiver_id)
+    ):
+        actions.discard("record_security_service")
+    return frozenset(actions)
 
 
 def _field_error(field: str, message: StrOrPromise, code: str) -> ValidationError:
@@ -221,9 +296,10 @@ def escalation_answer(
         item.save()
     notify(
         escalation.case.owner or escalation.created_by,
-        _("Escalation of %(reference)s answered by %(receiver)s")
-        % {"reference": escalation.case.reference, "receiver": escalation.receiver},
-        case_url(escalation.case),
+        "cases.escalation_answered",
+        params={"reference": escalation.case.reference, "receiver": escalation.receiver},
+        link=case_url(escalation.case),
+        target=escalation.case,
     )
     return escalation
 
@@ -265,8 +341,15 @@ def escalation_record_security_service(
 
 
 @transaction.atomic
-def proposal_accept(*, proposal: ProposedMeasure, by: User) -> Measure:
-    """One action: the proposed measure becomes a planned measure of the case."""
+def proposal_accept(
+    *,
+    proposal: ProposedMeasure,
+    by: User,
+    planned_start: datetime.date | None = None,
+    planned_end: datetime.date | None = None,
+) -> Measure:
+    """One action: the proposed measure becomes a planned measure of the case, with the planned
+    dates the owner gives (without them it shows as not scheduled)."""
     proposal = (
         ProposedMeasure.objects.select_for_update()
         .select_related("escalation__case")
@@ -279,6 +362,8 @@ def proposal_accept(*, proposal: ProposedMeasure, by: User) -> Measure:
         kind=proposal.kind,
         description=proposal.description,
         responsible=proposal.responsible,
+        planned_start=planned_start,
+        planned_end=planned_end,
     )
     set_history_user(measure, by)
     measure.full_clean()
@@ -292,8 +377,22 @@ def proposal_accept(*, proposal: ProposedMeasure, by: User) -> Measure:
 # The case timeline: escalations and what became of them.
 
 
+def _closers(case: Case) -> dict[int, User | None]:
+    """Who closed or withdrew each escalation of the case: its history knows (one query)."""
+    closers: dict[int, User | None] = {}
+    records = (
+        Escalation.history.filter(case_id=case.pk, status__in=[E.CLOSED, E.WITHDRAWN])
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+    for record in records:
+        closers.setdefault(record.id, record.history_user)
+    return closers
+
+
 def _timeline_entries(case: Case) -> list[timeline.Entry]:
     entries = []
+    closers: dict[int, User | None] | None = None
     for e in case.escalations.select_related(
         "receiver", "created_by", "handler", "security_service_informed_by"
     ):
@@ -324,12 +423,9 @@ def _timeline_entries(case: Case) -> list[timeline.Entry]:
                 )
             )
         if e.security_service_informed_on:
-            when = timezone.make_aware(
-                datetime.datetime.combine(e.security_service_informed_on, datetime.time(12))
-            )
             entries.append(
-                timeline.Entry(
-                    when,
+                timeline.Entry.on_day(
+                    e.security_service_informed_on,
                     e.security_service_informed_by,
                     _("Escalation"),
                     _("The Security Service was informed"),
@@ -341,8 +437,16 @@ def _timeline_entries(case: Case) -> list[timeline.Entry]:
                 if e.status == E.WITHDRAWN
                 else _("Escalation to %(receiver)s closed")
             )
+            if closers is None:
+                closers = _closers(case)
             entries.append(
-                timeline.Entry(e.closed_at, None, _("Escalation"), text % {"receiver": e.receiver})
+                timeline.Entry(
+                    e.closed_at,
+                    closers.get(e.pk)
+                    or (e.handler if e.status == E.CLOSED else e.created_by),
+                    _("Escalation"),
+                    text % {"receiver": e.receiver},
+                )
             )
     return entries
 

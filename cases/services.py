@@ -19,14 +19,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.capabilities import Capability, has_capability
-from accounts.models import Notification, Organisation, User
+from accounts.models import Organisation, User
+from accounts.notifications import notify, register_kind, register_target
 from councils.services import assign_owner
 from sutohamu.history import set_change_reason, set_history_user
 from sutohamu.pii import check_no_personal_data
 
 from . import lifecycle
 from .choices import CaseStatus
-from .models import Case, CaseCounter, Consent, Measure, Note, Subject, Transition
+from .models import (
+    Case,
+    CaseCounter,
+    Consent,
+    Escalation,
+    Measure,
+    Note,
+    Subject,
+    Transition,
+)
 
 ERROR_STALE = gettext_lazy(
     "Someone else changed this case while you were editing it. Your changes are kept below: "
@@ -41,6 +51,27 @@ ERROR_REASON_FOR_OWNER = gettext_lazy("Give a reason for the change of owner.")
 ERROR_DUPLICATE_PSEUDONYM = gettext_lazy("Each pseudonym can appear only once in a case.")
 ERROR_NOT_RESPONSIBLE = gettext_lazy(
     "You can only add measures that your own organisation is responsible for."
+)
+
+
+# Notifications about a case or an escalation: rendered in the reader's language, shown only while
+# the person can reach what they point at ("New for you" only while it is still open).
+register_kind("cases.new_case", gettext_lazy("New case %(reference)s is yours"))
+register_kind("cases.case_is_yours", gettext_lazy("Case %(reference)s is now yours"))
+register_kind("cases.new_escalation", gettext_lazy("New escalation of case %(reference)s"))
+register_kind(
+    "cases.escalation_answered",
+    gettext_lazy("Escalation of %(reference)s answered by %(receiver)s"),
+)
+register_target(
+    Case,
+    reachable=lambda user: Case.objects.visible_to(user),
+    live=lambda user: Case.objects.visible_to(user).open(),
+)
+register_target(
+    Escalation,
+    reachable=lambda user: Escalation.objects.visible_to(user),
+    live=lambda user: Escalation.objects.visible_to(user).open(),
 )
 
 
@@ -114,18 +145,16 @@ def case_report(
     if case.owner is not None:
         notify(
             case.owner,
-            _("New case %(reference)s is yours") % {"reference": case.reference},
-            case_url(case),
+            "cases.new_case",
+            params={"reference": case.reference},
+            link=case_url(case),
+            target=case,
         )
     return case
 
 
 def case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.reference])
-
-
-def notify(user: User, text: str, link: str = "") -> Notification:
-    return Notification.objects.create(user=user, text=text[:200], link=link)
 
 
 def _locked(case: Case, version: int, by: User) -> Case:
@@ -219,8 +248,10 @@ def case_reassign(*, case: Case, owner: User, by: User, reason: str) -> Case:
     transaction.on_commit(
         lambda: notify(
             owner,
-            _("Case %(reference)s is now yours") % {"reference": locked.reference},
-            case_url(locked),
+            "cases.case_is_yours",
+            params={"reference": locked.reference},
+            link=case_url(locked),
+            target=locked,
         )
     )
     return locked

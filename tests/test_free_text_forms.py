@@ -271,6 +271,9 @@ NO_FREE_TEXT: set[str] = {
     "login",
     "logout",
     "open_notification",
+    "notifications",  # a read-only list
+    "mark_notification_read",
+    "mark_all_notifications_read",
     "role_grants",  # a read-only list
     "set_language",
     "councils:overview",

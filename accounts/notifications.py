@@ -1,0 +1,142 @@
+"""In-app notifications: one function that sends them, one rule for which ones a person sees.
+
+A notification stores a kind and its parameters, not a finished sentence, so it is rendered in
+the reader's language when it is read. It may point at a thing (a case, an escalation, a meeting):
+it is shown only while the person can still reach that thing, so a closed escalation part or a
+case handed over to someone else leaves no notification that leads to a 404.
+
+Apps above the foundation register, in their `AppConfig.ready()`:
+- each kind: `register_kind("cases.new_case", gettext_lazy("New case %(reference)s is yours"))`;
+- each kind of target: `register_target(Case, reachable=lambda user: <queryset of what the
+  person can open>, live=lambda user: <what is still worth showing under "New for you">)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import override
+
+from .models import (
+    NOTIFICATION_KINDS,
+    NOTIFICATION_TARGETS,
+    Notification,
+    NotificationQuerySet,
+    User,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .capabilities import AnyUser
+
+# A rule: the person -> a queryset of the target model (only its primary keys are used).
+Reach = Callable[["AnyUser"], QuerySet[Any]]
+
+_reachable: dict[str, Reach] = {}
+_live: dict[str, Reach] = {}
+
+
+class UnknownNotification(ValueError):
+    """A kind or target that no app registered: a programming error, caught by tests."""
+
+
+def register_kind(key: str, message: StrOrPromise) -> None:
+    """A kind of notification and its message (a lazy translation with %(name)s parameters)."""
+    NOTIFICATION_KINDS[key] = message
+
+
+def register_target(
+    model: type[models.Model], *, reachable: Reach, live: Reach | None = None
+) -> None:
+    """What of `model` a person can still reach; `live` narrows it for "New for you"."""
+    label = model._meta.label_lower
+    NOTIFICATION_TARGETS[label] = label
+    _reachable[label] = reachable
+    _live[label] = live or reachable
+
+
+def build(
+    user: User | int,
+    kind: str,
+    *,
+    link: str = "",
+    params: Mapping[str, object] | None = None,
+    target: models.Model | None = None,
+) -> Notification:
+    """An unsaved notification (for bulk_create); `notify` saves one."""
+    if kind not in NOTIFICATION_KINDS:
+        raise UnknownNotification(f"Unregistered notification kind {kind!r}")
+    label = target._meta.label_lower if target is not None else ""
+    if label and label not in _reachable:
+        raise UnknownNotification(f"Unregistered notification target {label!r}")
+    values = {str(k): str(v) for k, v in (params or {}).items()}
+    with override(settings.LANGUAGE_CODE):
+        text = (str(NOTIFICATION_KINDS[kind]) % values)[:200]
+    note = Notification(
+        kind=kind,
+        params=values,
+        link=link[:200],
+        text=text,
+        target_type=label,
+        target_id=target.pk if target is not None else None,
+    )
+    if isinstance(user, int):
+        note.user_id = user
+    else:
+        note.user = user
+    return note
+
+
+def notify(
+    user: User | int,
+    kind: str,
+    *,
+    link: str = "",
+    params: Mapping[str, object] | None = None,
+    target: models.Model | None = None,
+) -> Notification:
+    """Tell one person something inside the app; rendered in their language when they read it.
+
+    Never put case text in `params`: a reference, a date, an organisation's name at most.
+    """
+    note = build(user, kind, link=link, params=params, target=target)
+    note.save()
+    return note
+
+
+def visible_to(user: AnyUser, *, live: bool = False) -> NotificationQuerySet:
+    """The person's notifications about nothing in particular or about what they can still reach.
+
+    One query, whatever the number of kinds of targets: each rule is a subquery.
+    """
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    rules = _live if live else _reachable
+    shown = Q(target_type="")
+    for label, rule in rules.items():
+        shown |= Q(target_type=label, target_id__in=rule(user).values("pk"))
+    return Notification.objects.filter(shown, user_id=user.pk)
+
+
+def can_reach(user: AnyUser, note: Notification) -> bool:
+    """Whether the notification still leads somewhere the person may open."""
+    return visible_to(user).filter(pk=note.pk).exists()
+
+
+def unread_count(user: AnyUser) -> int:
+    return visible_to(user).unread().count()
+
+
+def mark_all_read(user: AnyUser) -> int:
+    """Everything the person has, reachable or not, so nothing hidden pops up unread later."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
