@@ -5,18 +5,22 @@ from .consent import Consent
 from .escalations import Escalation, ProposedMeasure
 from .measures import Measure
 from .permissions import CaseUserObjectPermission
-from .reads import CaseRead
+from .reads import CaseRead, CaseReadSeal, ReadLogCheck
+from .retention import RetentionRecord
 
 __all__ = [
     "Case",
     "CaseCounter",
     "CaseRead",
+    "CaseReadSeal",
     "CaseUserObjectPermission",
     "Consent",
     "Escalation",
     "Measure",
     "Note",
     "ProposedMeasure",
+    "ReadLogCheck",
+    "RetentionRecord",
     "Subject",
     "Transition",
 ]

@@ -1,11 +1,26 @@
-"""The read log: every time a person opens a case page, timeline, PDF or export."""
+"""The read log: every time a person opens a case page, timeline, PDF or export.
+
+Tamper evidence: each read is sealed by a `CaseReadSeal` whose digest is SHA-256 over the
+previous seal's digest and the read's own fields, so changing, removing or inserting a row in
+the middle breaks the chain from that entry on (`verify_chain`). Seals are appended in a short
+transaction of their own right after the read commits, under a lock (an advisory lock on
+PostgreSQL): requests run in one transaction each (ATOMIC_REQUESTS), and taking the chain lock
+at the insert itself would hold it for the rest of the request, making every case page in the
+installation wait for the slowest one. A seal lost to a crash between the two commits is made
+by the next sweep (`seal_pending`, run by `verify_read_log` and the nightly task); the chain's
+order is the seal sequence, so a read sealed late simply comes later in it.
+"""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +29,19 @@ from ..choices import ReadKind
 
 class ReadLogIsAppendOnly(Exception):
     """Raised on any attempt to change or delete a read-log row."""
+
+
+GENESIS = bytes(32)
+# Any 64-bit number, the same in every installation: the key of the chain's advisory lock.
+CHAIN_LOCK_KEY = 0x5354484D_52454144  # "STHMREAD"
+VERIFY_BATCH = 5000
+
+
+class CaseReadQuerySet(models.QuerySet["CaseRead"]):
+    def bulk_create(self, objs: Iterable[CaseRead], *args: Any, **kwargs: Any) -> list[CaseRead]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        _seal_after_commit([read.pk for read in created if read.pk is not None])
+        return created
 
 
 class CaseRead(models.Model):
@@ -31,6 +59,8 @@ class CaseRead(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     kind = models.CharField(_("what"), max_length=16, choices=ReadKind.choices)
 
+    objects = CaseReadQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("case read")
         verbose_name_plural = _("case reads")
@@ -43,6 +73,219 @@ class CaseRead(models.Model):
         if self.pk is not None:
             raise ReadLogIsAppendOnly
         super().save(*args, **kwargs)
+        _seal_after_commit([self.pk])
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ReadLogIsAppendOnly
+
+
+class CaseReadSeal(models.Model):
+    """A read's place in the chain and its digest; append-only like the read itself."""
+
+    read = models.OneToOneField(
+        CaseRead, primary_key=True, on_delete=models.PROTECT, related_name="seal"
+    )
+    seq = models.PositiveBigIntegerField(unique=True)
+    digest = models.BinaryField(max_length=32)
+
+    class Meta:
+        verbose_name = _("read-log seal")
+        verbose_name_plural = _("read-log seals")
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {bytes(self.digest).hex()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ReadLogIsAppendOnly
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ReadLogIsAppendOnly
+
+
+class ChainProblem(models.TextChoices):
+    ALTERED = "altered", _("An entry was changed")
+    MISSING = "missing", _("An entry was removed")
+    GAP = "gap", _("The sequence has a gap")
+    CHECKPOINT = "checkpoint", _("The last checkpoint no longer matches")
+
+
+class ReadLogCheck(models.Model):
+    """One verification of the chain: the checkpoint the next incremental check starts from."""
+
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+    full = models.BooleanField(_("whole log"), default=True)
+    intact = models.BooleanField(_("intact"))
+    entries = models.PositiveBigIntegerField(_("entries checked"), default=0)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_digest = models.BinaryField(max_length=32, default=GENESIS)
+    broken_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    broken_read = models.PositiveBigIntegerField(_("first broken entry"), null=True, blank=True)
+    problem = models.CharField(
+        _("problem"), max_length=16, choices=ChainProblem.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("read-log check")
+        verbose_name_plural = _("read-log checks")
+        ordering = ["-checked_at", "-pk"]
+        get_latest_by = ["checked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.intact else self.problem}"
+
+
+# The chain.
+
+
+def canonical(read_id: int, user_id: int, case_id: int, at: datetime.datetime, kind: str) -> bytes:
+    """The read's fields as fixed bytes: UTC to the microsecond, so every backend agrees."""
+    utc = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return f"{read_id}|{user_id}|{case_id}|{utc}|{kind}".encode()
+
+
+def chain_digest(previous: bytes, fields: bytes) -> bytes:
+    return hashlib.sha256(previous + fields).digest()
+
+
+READ_FIELDS = ("pk", "user_id", "case_id", "at", "kind")
+
+
+def _seal_after_commit(read_ids: Sequence[int]) -> None:
+    if read_ids:
+        transaction.on_commit(lambda: seal(read_ids), robust=True)
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    # SQLite has one writer at a time; the unique seq refuses a fork in any case.
+
+
+def seal(read_ids: Iterable[int]) -> int:
+    """Append seals for these reads (those still without one), in id order; the count sealed."""
+    with transaction.atomic():
+        _lock_chain()
+        rows = list(
+            CaseRead.objects.filter(pk__in=list(read_ids), seal__isnull=True)
+            .order_by("pk")
+            .values_list(*READ_FIELDS)
+        )
+        if not rows:
+            return 0
+        last = CaseReadSeal.objects.order_by("-seq").values_list("seq", "digest").first()
+        seq, previous = (last[0], bytes(last[1])) if last else (0, GENESIS)
+        seals = []
+        for row in rows:
+            seq += 1
+            previous = chain_digest(previous, canonical(*row))
+            seals.append(CaseReadSeal(read_id=row[0], seq=seq, digest=previous))
+        CaseReadSeal.objects.bulk_create(seals)
+        return len(seals)
+
+
+def pending_reads() -> models.QuerySet[CaseRead]:
+    """Committed reads without a seal (a crash between the read and its seal)."""
+    return CaseRead.objects.filter(seal__isnull=True)
+
+
+def seal_pending(batch: int = VERIFY_BATCH) -> int:
+    total = 0
+    while ids := list(pending_reads().order_by("pk").values_list("pk", flat=True)[:batch]):
+        total += seal(ids)
+    return total
+
+
+@dataclass
+class ChainResult:
+    intact: bool
+    entries: int  # entries checked in this run
+    last_seq: int
+    last_digest: bytes
+    problem: str = ""
+    broken_seq: int | None = None
+    broken_read: int | None = None
+    complete: bool = True  # False when a bounded check stopped before the head
+
+
+def _seal_batches(after: int, limit: int | None) -> Iterator[list[tuple[int, int, bytes]]]:
+    done = 0
+    while limit is None or done < limit:
+        size = VERIFY_BATCH if limit is None else min(VERIFY_BATCH, limit - done)
+        batch = [
+            (seq, read_id, bytes(digest))
+            for seq, read_id, digest in CaseReadSeal.objects.filter(seq__gt=after)
+            .order_by("seq")
+            .values_list("seq", "read_id", "digest")[:size]
+        ]
+        if not batch:
+            return
+        yield batch
+        done += len(batch)
+        after = batch[-1][0]
+
+
+def verify_chain(
+    after_seq: int = 0, after_digest: bytes = GENESIS, limit: int | None = None
+) -> ChainResult:
+    """Recompute the chain from a trusted point (the start, or a checkpoint); stop at a break.
+
+    `limit` bounds the work (the officer's page); the command checks everything.
+    """
+    seq, previous, entries = after_seq, after_digest, 0
+    for batch in _seal_batches(after_seq, limit):
+        reads = {
+            row[0]: row
+            for row in CaseRead.objects.filter(pk__in=[r for _, r, _ in batch]).values_list(
+                *READ_FIELDS
+            )
+        }
+        for seal_seq, read_id, digest in batch:
+            problem = ""
+            if seal_seq != seq + 1:
+                problem = ChainProblem.GAP
+            elif read_id not in reads:
+                problem = ChainProblem.MISSING
+            elif chain_digest(previous, canonical(*reads[read_id])) != digest:
+                problem = ChainProblem.ALTERED
+            if problem:
+                return ChainResult(False, entries, seq, previous, problem, seal_seq, read_id)
+            seq, previous, entries = seal_seq, digest, entries + 1
+    complete = limit is None or not CaseReadSeal.objects.filter(seq__gt=seq).exists()
+    return ChainResult(True, entries, seq, previous, complete=complete)
+
+
+def verify_from_checkpoint(limit: int | None = None) -> tuple[ChainResult, ReadLogCheck | None]:
+    """Check only what came after the last intact checkpoint (whose own seal must still match)."""
+    checkpoint = ReadLogCheck.objects.filter(intact=True).order_by("-last_seq", "-pk").first()
+    if checkpoint is None or checkpoint.last_seq == 0:
+        return verify_chain(limit=limit), checkpoint
+    anchor = CaseReadSeal.objects.filter(seq=checkpoint.last_seq).first()
+    if anchor is None or bytes(anchor.digest) != bytes(checkpoint.last_digest):
+        result = ChainResult(
+            False,
+            0,
+            checkpoint.last_seq,
+            bytes(checkpoint.last_digest),
+            ChainProblem.CHECKPOINT,
+            checkpoint.last_seq,
+            anchor.read_id if anchor else None,
+        )
+        return result, checkpoint
+    return verify_chain(checkpoint.last_seq, bytes(checkpoint.last_digest), limit), checkpoint
+
+
+def record_check(result: ChainResult, *, full: bool) -> ReadLogCheck:
+    return ReadLogCheck.objects.create(
+        full=full,
+        intact=result.intact,
+        entries=result.entries,
+        last_seq=result.last_seq,
+        last_digest=result.last_digest,
+        broken_seq=result.broken_seq,
+        broken_read=result.broken_read,
+        problem=result.problem,
+    )
