@@ -1,1 +1,125 @@
-"""Report archive models: built by the status-report issue."""
+"""The archive of status reports: who asked for which report and when, and what was built.
+
+A report keeps its figures as canonical JSON (sorted keys, no spaces): building the same report
+twice gives the same bytes, and the page, the PDF and the CSV are all rendered from them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Scope(models.TextChoices):
+    ALL = "all", _("The whole cooperation")
+    VBE = "vbe", _("Violent extremism only")
+
+
+class PeriodKind(models.TextChoices):
+    HALF_YEAR = "half_year", _("Half-year")
+    YEAR = "year", _("Year")
+    CUSTOM = "custom", _("Custom period")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    BUILDING = "building", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class DownloadKind(models.TextChoices):
+    PAGE = "page", _("Report page")
+    PDF = "pdf", _("PDF")
+    CSV = "csv", _("CSV")
+
+
+class Report(models.Model):
+    """One status report: its period and scope, who asked, and (once built) its figures."""
+
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices)
+    period_kind = models.CharField(_("period"), max_length=16, choices=PeriodKind.choices)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Canonical JSON of the suppressed figures (see reports/figures.py); empty until built.
+    figures = models.TextField(_("figures"), blank=True, editable=False)
+    digest = models.CharField(_("SHA-256 of the figures"), max_length=64, blank=True)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    # A stable code, never a traceback: "disclosure" when the audit refused the figures.
+    error = models.CharField(_("error"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("status report")
+        verbose_name_plural = _("status reports")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="report_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="report_progress_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}–{self.end} ({self.scope})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ReportStatus.DONE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in {ReportStatus.QUEUED, ReportStatus.BUILDING}
+
+
+class DownloadIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete a row of the download log."""
+
+
+class ReportDownload(models.Model):
+    """One read of a report (page, PDF or CSV) by a person; written once and never changed."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="downloads"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("what"), max_length=8, choices=DownloadKind.choices)
+
+    class Meta:
+        verbose_name = _("report read")
+        verbose_name_plural = _("report reads")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.report_id} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise DownloadIsAppendOnly
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise DownloadIsAppendOnly

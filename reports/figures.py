@@ -1,0 +1,546 @@
+"""The report service: aggregated figures for a period and a scope, suppressed and audited.
+
+Reads aggregates only, never case text: each kind of unit (cases, escalations, measures, …) is
+read in one `values().annotate()` query grouped by every attribute a table uses (a "profile"),
+so the number of queries does not grow with the number of cases. The tables are then cut from
+the profiles in Python, the counts of each unit suppressed together (reports/suppression.py:
+every table over the same units is one linear system) and audited, and the result is a plain
+dict that `canonical()` turns into the same bytes every time.
+
+Medians and percentiles are computed in Python over one `values_list` query per measure.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import math
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.choices import OrganisationKind
+from accounts.organisations import Organisation
+from cases.choices import CaseStatus, EscalationKind, MeasureKind, MeasureStatus
+from cases.lifecycle import OPEN_STATUSES
+from cases.models import Case, Escalation, Measure, Transition
+from councils.choices import ActivityStatus, Area, PriorityOutcome
+from councils.models import Medskick, Priority, PromiseActivity
+
+from .models import PeriodKind, Scope
+from .suppression import Cell, audit, suppress, threshold
+
+FORMAT = 1
+TOTAL = "total"
+Progress = Callable[[int], None]
+
+# Statuses in the order of the life cycle (open ones only for "open by state").
+OPEN_ORDER = [s for s in CaseStatus.values if s in OPEN_STATUSES]
+AREA_ORDER = [Area.ANDT.value, Area.CRIME.value, Area.VBE.value]
+MONTH_DAYS = 30.4375
+
+
+# --- Periods ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: datetime.date
+    end: datetime.date  # inclusive
+
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """Aware datetimes [start, end + 1 day) in the local time zone."""
+        tz = timezone.get_current_timezone()
+        first = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
+        after = datetime.datetime.combine(
+            self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        )
+        return first, after
+
+    def previous(self) -> Period:
+        """The period of the same kind and length just before this one."""
+        if self.kind == PeriodKind.YEAR:
+            return year(self.start.year - 1)
+        if self.kind == PeriodKind.HALF_YEAR:
+            first = self.start.month == 1
+            return half_year(self.start.year - 1 if first else self.start.year, 2 if first else 1)
+        length = self.end - self.start
+        end = self.start - datetime.timedelta(days=1)
+        return Period(PeriodKind.CUSTOM, end - length, end)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+def half_year(y: int, half: int) -> Period:
+    if half == 1:
+        return Period(PeriodKind.HALF_YEAR, datetime.date(y, 1, 1), datetime.date(y, 6, 30))
+    return Period(PeriodKind.HALF_YEAR, datetime.date(y, 7, 1), datetime.date(y, 12, 31))
+
+
+def year(y: int) -> Period:
+    return Period(PeriodKind.YEAR, datetime.date(y, 1, 1), datetime.date(y, 12, 31))
+
+
+def last_half_years(today: datetime.date, count: int) -> list[Period]:
+    """The `count` last half-years that have ended by `today`, newest first."""
+    current = half_year(today.year, 1 if today.month <= 6 else 2)
+    out = [current.previous()]
+    while len(out) < count:
+        out.append(out[-1].previous())
+    return out
+
+
+# --- Small statistics --------------------------------------------------------------------------
+
+
+def median(values: Sequence[float]) -> float:
+    return float(statistics.median(values))
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least p per cent at or below it."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return float(ordered[rank - 1])
+
+
+def statistic(values: Sequence[float], fn: Callable[[Sequence[float]], float]) -> dict[str, Any]:
+    """A median, percentile or share over `values`; suppressed below the threshold."""
+    if len(values) < threshold():
+        return {"v": None, "s": "n"}
+    return {"v": round(fn(values), 1)}
+
+
+def share(flags: Sequence[bool]) -> dict[str, Any]:
+    """Per cent of True among `flags`, suppressed below the threshold."""
+    return statistic([1.0 if f else 0.0 for f in flags], lambda v: 100 * sum(v) / len(v))
+
+
+# --- Tables cut from profiles ------------------------------------------------------------------
+
+
+@dataclass
+class TableSpec:
+    """How to cut one table from a unit's profiles.
+
+    `keep` chooses the profiles counted; `columns` gives the columns a profile counts in (a case
+    in two areas counts in both, once in the total). `total_column` adds the row's total.
+    """
+
+    key: str
+    columns: list[str]
+    pick: Callable[[dict[str, Any]], Iterable[str]]
+    keep: Callable[[dict[str, Any]], bool] = lambda p: True
+    total_column: bool = True
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def cut_tables(
+    unit: str, profiles: list[dict[str, Any]], specs: list[TableSpec], rows: list[str]
+) -> list[dict[str, Any]]:
+    """Tables of counts over one unit's profiles, suppressed together and audited."""
+    cells: list[Cell] = []
+    layout: list[tuple[TableSpec, list[str]]] = []
+    for spec in specs:
+        columns = spec.columns + ([TOTAL] if spec.total_column else [])
+        layout.append((spec, columns))
+        members: dict[tuple[str, str], set[int]] = {
+            (r, c): set() for r in [*rows, TOTAL] for c in columns
+        }
+        for index, profile in enumerate(profiles):
+            if not spec.keep(profile) or profile["row"] not in rows:
+                continue
+            picked = [c for c in spec.pick(profile) if c in spec.columns]
+            targets = picked + ([TOTAL] if spec.total_column else [])
+            for col in targets:
+                members[(profile["row"], col)].add(index)
+                members[(TOTAL, col)].add(index)
+        for (r, c), idx in members.items():
+            value = sum(profiles[i]["n"] for i in idx)
+            cells.append(Cell(f"{spec.key}|{r}|{c}", value, frozenset(idx)))
+    status = suppress(cells)
+    audit(cells, status)
+    values = {c.key: c.value for c in cells}
+    tables = []
+    for spec, columns in layout:
+        grid = []
+        for r in [*rows, TOTAL]:
+            line = []
+            for c in columns:
+                key = f"{spec.key}|{r}|{c}"
+                mark = status.get(key)
+                line.append({"v": None, "s": mark[0]} if mark else {"v": values[key]})
+            grid.append(line)
+        tables.append(
+            {
+                "key": spec.key,
+                "unit": unit,
+                "protected": True,
+                "rows": [*rows, TOTAL],
+                "columns": columns,
+                "labels": spec.labels,
+                "cells": grid,
+            }
+        )
+    return tables
+
+
+def plain_table(
+    key: str, unit: str, rows: list[str], columns: list[str], counts: dict[tuple[str, str], int]
+) -> dict[str, Any]:
+    """A table of figures that count no person (meetings, medskick, priorities): not suppressed."""
+    return {
+        "key": key,
+        "unit": unit,
+        "protected": False,
+        "rows": rows,
+        "columns": columns,
+        "labels": {},
+        "cells": [[{"v": counts.get((r, c), 0)} for c in columns] for r in rows],
+    }
+
+
+# --- The report --------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    scope: str
+    period: Period
+    municipalities: list[Organisation]
+
+    @property
+    def rows(self) -> list[str]:
+        return [m.code for m in self.municipalities]
+
+    def case_filter(self, prefix: str = "") -> Q:
+        """Cases in scope (VBE only for Agera), owned by a municipality in the report."""
+        q = Q(**{f"{prefix}municipality__in": self.municipalities})
+        if self.scope == Scope.VBE:
+            q &= Q(**{f"{prefix}areas__contains": f",{Area.VBE},"})
+        return q
+
+    @property
+    def areas(self) -> list[str]:
+        return [Area.VBE.value] if self.scope == Scope.VBE else AREA_ORDER
+
+
+def areas_of(encoded: str) -> list[str]:
+    return [a for a in encoded.split(",") if a]
+
+
+def case_tables(ctx: Context) -> list[dict[str, Any]]:
+    first, after = ctx.period.bounds()
+    at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
+    in_period = Transition.objects.filter(case=OuterRef("pk"), at__gte=first, at__lt=after)
+    rows = (
+        Case.objects.filter(ctx.case_filter(), reported_at__lt=after)
+        .annotate(
+            row=F("municipality__code"),
+            state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("status")),
+            new=ExpressionWrapper(Q(reported_at__gte=first), output_field=BooleanField()),
+            closed=Exists(in_period.filter(to_status=CaseStatus.CLOSED)),
+            reopened=Exists(in_period.filter(from_status=CaseStatus.CLOSED)),
+        )
+        .values("row", "areas", "state", "new", "closed", "reopened")
+        .annotate(n=Count("pk"))
+        .order_by("row", "areas", "state", "new", "closed", "reopened")
+    )
+    profiles = list(rows)
+    is_open = lambda p: p["state"] in OPEN_STATUSES  # noqa: E731
+    specs = [
+        TableSpec("cases_new", ctx.areas, lambda p: areas_of(p["areas"]), keep=lambda p: p["new"]),
+        TableSpec(
+            "cases_flow",
+            ["new", "closed", "reopened"],
+            lambda p: [k for k in ("new", "closed", "reopened") if p[k]],
+            total_column=False,
+        ),
+        TableSpec("cases_open", OPEN_ORDER, lambda p: [p["state"]], keep=is_open),
+        TableSpec("cases_open_area", ctx.areas, lambda p: areas_of(p["areas"]), keep=is_open),
+    ]
+    return cut_tables("cases", profiles, specs, ctx.rows)
+
+
+def escalation_tables(ctx: Context) -> list[dict[str, Any]]:
+    first, after = ctx.period.bounds()
+    profiles = list(
+        Escalation.objects.filter(
+            ctx.case_filter("case__"), created_at__gte=first, created_at__lt=after
+        )
+        .annotate(row=F("case__municipality__code"))
+        .values("row", "kind")
+        .annotate(n=Count("pk"))
+        .order_by("row", "kind")
+    )
+    spec = TableSpec("escalations_kind", list(EscalationKind.values), lambda p: [p["kind"]])
+    return cut_tables("escalations", profiles, [spec], ctx.rows)
+
+
+def acknowledge_medians(ctx: Context) -> dict[str, Any]:
+    """Median days from escalation to acknowledgement, by receiver kind and by municipality."""
+    first, after = ctx.period.bounds()
+    rows = Escalation.objects.filter(
+        ctx.case_filter("case__"),
+        created_at__gte=first,
+        created_at__lt=after,
+        acknowledged_at__isnull=False,
+    ).values_list("kind", "case__municipality__code", "created_at", "acknowledged_at")
+    by_kind: dict[str, list[float]] = {k: [] for k in [*EscalationKind.values, TOTAL]}
+    by_row: dict[str, list[float]] = {r: [] for r in ctx.rows}
+    for kind, row, created, acknowledged in rows:
+        days = (acknowledged - created).total_seconds() / 86400
+        by_kind[kind].append(days)
+        by_kind[TOTAL].append(days)
+        if row in by_row:
+            by_row[row].append(days)
+    return {
+        "by_kind": {k: statistic(v, median) for k, v in by_kind.items()},
+        "by_municipality": {r: statistic(v, median) for r, v in by_row.items()},
+    }
+
+
+def measure_tables(ctx: Context) -> list[dict[str, Any]]:
+    """Measures under way at some time in the period (actual dates, else planned ones)."""
+    start = Coalesce("actual_start", "planned_start")
+    end = Coalesce("actual_end", "planned_end")
+    profiles = list(
+        Measure.objects.filter(ctx.case_filter("case__"))
+        .exclude(status=MeasureStatus.CANCELLED)
+        .annotate(row=F("case__municipality__code"), began=start, ended=end)
+        .filter(began__lte=ctx.period.end)
+        .filter(Q(ended__isnull=True) | Q(ended__gte=ctx.period.start))
+        .values("row", "kind", "responsible__code")
+        .annotate(n=Count("pk"))
+        .order_by("row", "kind", "responsible__code")
+    )
+    responsible = sorted({p["responsible__code"] for p in profiles})
+    names = dict(Organisation.objects.filter(code__in=responsible).values_list("code", "name"))
+    specs = [
+        TableSpec("measures_kind", list(MeasureKind.values), lambda p: [p["kind"]]),
+        TableSpec(
+            "measures_responsible",
+            responsible,
+            lambda p: [p["responsible__code"]],
+            labels={c: names.get(c, c) for c in responsible},
+        ),
+    ]
+    return cut_tables("measures", profiles, specs, ctx.rows)
+
+
+def medskick_table(ctx: Context) -> dict[str, Any]:
+    first, after = ctx.period.bounds()
+    items = Medskick.objects.all()
+    if ctx.scope == Scope.VBE:
+        items = items.filter(area=Area.VBE)
+    open_at_end = Q(sent_at__lt=after) & (Q(closed_at__isnull=True) | Q(closed_at__gte=after))
+    counts: dict[tuple[str, str], int] = {}
+    for row in (
+        items.values("area")
+        .annotate(
+            sent=Count("pk", filter=Q(sent_at__gte=first, sent_at__lt=after)),
+            answered=Count("pk", filter=Q(answered_at__gte=first, answered_at__lt=after)),
+            open=Count("pk", filter=open_at_end),
+        )
+        .order_by("area")
+    ):
+        for column in ("sent", "answered", "open"):
+            counts[(row["area"], column)] = row[column]
+            counts[(TOTAL, column)] = counts.get((TOTAL, column), 0) + row[column]
+    return plain_table(
+        "medskick", "medskick", [*ctx.areas, TOTAL], ["sent", "answered", "open"], counts
+    )
+
+
+def priority_table(ctx: Context) -> dict[str, Any]:
+    items = Priority.objects.filter(year__gte=ctx.period.start.year, year__lte=ctx.period.end.year)
+    if ctx.scope == Scope.VBE:
+        items = items.filter(area=Area.VBE)
+    counts: dict[tuple[str, str], int] = {}
+    for area, outcome, n in (
+        items.values("area", "outcome").annotate(n=Count("pk")).values_list("area", "outcome", "n")
+    ):
+        for r in (area, TOTAL):
+            counts[(r, outcome)] = counts.get((r, outcome), 0) + n
+    return plain_table(
+        "priorities", "priorities", [*ctx.areas, TOTAL], list(PriorityOutcome.values), counts
+    )
+
+
+def activity_table(ctx: Context) -> dict[str, Any]:
+    """Medborgarlöften activities due in the period, by municipality and status."""
+    counts: dict[tuple[str, str], int] = {}
+    for code, status, n in (
+        PromiseActivity.objects.filter(
+            promise__municipality__in=ctx.municipalities,
+            due_date__gte=ctx.period.start,
+            due_date__lte=ctx.period.end,
+        )
+        .values("promise__municipality__code", "status")
+        .annotate(n=Count("pk"))
+        .values_list("promise__municipality__code", "status", "n")
+    ):
+        for r in (code, TOTAL):
+            counts[(r, status)] = counts.get((r, status), 0) + n
+    return plain_table(
+        "activities", "activities", [*ctx.rows, TOTAL], list(ActivityStatus.values), counts
+    )
+
+
+# --- The two measures of success ---------------------------------------------------------------
+
+
+def start_fast(ctx: Context) -> dict[str, Any]:
+    """Days from reported to the first measure started and to the first escalation acknowledged,
+    over the cases reported in the period: median and 90th percentile, overall and per row."""
+    first, after = ctx.period.bounds()
+    rows = (
+        Case.objects.filter(ctx.case_filter(), reported_at__gte=first, reported_at__lt=after)
+        .annotate(
+            first_measure=Min("measures__actual_start"),
+            first_ack=Min("escalations__acknowledged_at"),
+        )
+        .values_list("municipality__code", "reported_at", "first_measure", "first_ack")
+    )
+    measure: dict[str, list[float]] = {r: [] for r in [*ctx.rows, TOTAL]}
+    ack: dict[str, list[float]] = {r: [] for r in [*ctx.rows, TOTAL]}
+    for code, reported, first_measure, first_ack in rows:
+        reported_day = timezone.localtime(reported).date()
+        for r in (code, TOTAL):
+            if first_measure is not None:
+                measure[r].append(float(max(0, (first_measure - reported_day).days)))
+            if first_ack is not None:
+                ack[r].append(max(0.0, (first_ack - reported).total_seconds() / 86400))
+    p90 = lambda v: percentile(v, 90)  # noqa: E731
+    return {
+        "to_measure": {
+            r: {"median": statistic(v, median), "p90": statistic(v, p90)}
+            for r, v in measure.items()
+        },
+        "to_acknowledged": {
+            r: {"median": statistic(v, median), "p90": statistic(v, p90)} for r, v in ack.items()
+        },
+    }
+
+
+def minimum_follow_up_days() -> float:
+    months = getattr(settings, "FOLLOW_UP_MINIMUM_MONTHS", 6)
+    return float(months) * MONTH_DAYS
+
+
+def last_long(ctx: Context) -> dict[str, Any]:
+    """Over the cases closed in the period: median months in follow-up (first entry to closing)
+    and the share that stayed at least the minimum follow-up period."""
+    first, after = ctx.period.bounds()
+    closing = Transition.objects.filter(
+        case=OuterRef("pk"), to_status=CaseStatus.CLOSED, at__gte=first, at__lt=after
+    ).order_by("-at", "-pk")
+    rows = (
+        Case.objects.filter(ctx.case_filter())
+        .annotate(closed_at=Subquery(closing.values("at")[:1]))
+        .filter(closed_at__isnull=False)
+        .annotate(
+            follow_up_from=Min(
+                "transitions__at", filter=Q(transitions__to_status=CaseStatus.FOLLOW_UP)
+            )
+        )
+        .values_list("municipality__code", "closed_at", "follow_up_from")
+    )
+    months: dict[str, list[float]] = {r: [] for r in [*ctx.rows, TOTAL]}
+    met: dict[str, list[bool]] = {r: [] for r in [*ctx.rows, TOTAL]}
+    minimum = minimum_follow_up_days()
+    for code, closed_at, follow_up_from in rows:
+        days = (closed_at - follow_up_from).total_seconds() / 86400 if follow_up_from else 0.0
+        for r in (code, TOTAL):
+            months[r].append(days / MONTH_DAYS)
+            met[r].append(days >= minimum)
+    return {
+        "months_in_follow_up": {r: statistic(v, median) for r, v in months.items()},
+        "met_minimum": {r: share(v) for r, v in met.items()},
+        # Filled in when the follow-up plans (cases/models/followup.py) exist.
+        "kept_cadence": {r: {"v": None, "s": "u"} for r in [*ctx.rows, TOTAL]},
+    }
+
+
+def success_measures(ctx: Context) -> dict[str, Any]:
+    """Snabb start and Långsiktighet for the period and the four before it (oldest first)."""
+    periods = [ctx.period]
+    for _i in range(4):
+        periods.append(periods[-1].previous())
+    trend = []
+    for period in reversed(periods):
+        sub = Context(ctx.scope, period, ctx.municipalities)
+        trend.append(
+            {"period": period.as_dict(), "start_fast": start_fast(sub), "last_long": last_long(sub)}
+        )
+    return {"trend": trend, "current": trend[-1]}
+
+
+# --- Putting it together -----------------------------------------------------------------------
+
+
+def municipalities() -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY, is_active=True).order_by(
+            "name"
+        )
+    )
+
+
+def build(scope: str, period: Period, progress: Progress | None = None) -> dict[str, Any]:
+    """Every figure of one report, suppressed and audited (raises DisclosureError if unsafe)."""
+    step = progress or (lambda _p: None)
+    munis = municipalities()
+    ctx = Context(scope, period, munis)
+    tables: list[dict[str, Any]] = []
+    tables += case_tables(ctx)
+    step(25)
+    tables += escalation_tables(ctx)
+    tables += measure_tables(ctx)
+    step(45)
+    tables.append(medskick_table(ctx))
+    tables.append(priority_table(ctx))
+    if scope == Scope.ALL:
+        tables.append(activity_table(ctx))
+    step(55)
+    medians = acknowledge_medians(ctx)
+    measures = success_measures(ctx)
+    step(75)
+    return {
+        "format": FORMAT,
+        "scope": scope,
+        "period": period.as_dict(),
+        "threshold": threshold(),
+        "municipalities": [{"code": m.code, "name": m.name} for m in munis],
+        "tables": tables,
+        "acknowledge_median_days": medians,
+        "measures": measures,
+    }
+
+
+def canonical(figures: dict[str, Any]) -> str:
+    """The one serialisation: sorted keys, no spaces, ASCII; the same figures, the same bytes."""
+    return json.dumps(figures, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
