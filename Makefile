@@ -56,9 +56,12 @@ mutants: $(BIN)/.installed
 	bash scripts/test-services.sh
 	$(TEST_ENV) $(BIN)/python scripts/mutants.py $(MUTANTS_ARGS)
 
+# The benchmark (bench/run.py): generated data, the production stack, ratios to the floor.
+# `make bench BENCH_ARGS="--scales nation"` adds the national scale; `--fresh` regenerates.
 bench: $(BIN)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev,bench]"
 	bash scripts/test-services.sh
-	$(TEST_ENV) $(BIN)/python manage.py benchmark --cases $(or $(CASES),5000)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # mypy's Django plugin loads the settings, which want a key whenever DATABASE_URL is set.
 lint: $(BIN)/.installed

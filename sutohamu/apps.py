@@ -1,4 +1,12 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+
+
+class SuToHaMuConfig(AppConfig):
+    """The project's shared utilities as an app: no models; its template tags are found."""
+
+    name = "sutohamu"
+    verbose_name = "SuToHaMu"
 
 
 class SuToHaMuAdminConfig(AdminConfig):

@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "sutohamu.apps.SuToHaMuAdminConfig",
+    "sutohamu.apps.SuToHaMuConfig",  # shared utilities: template tags, checks (no models)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "meetings",
     "reminders",
     "reports",
+    "bench",  # the benchmark's generator command and floor views (no models)
 ]
 
 MIDDLEWARE = [
@@ -189,3 +191,6 @@ LOGGING = {
 # Uploads (the signed agreement): PDF only, at most this size.
 MAX_UPLOAD_BYTES: int = env.int("MAX_UPLOAD_MB", default=10) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Benchmark (the benchmark issue): its floor views, mounted only when measuring. ---
+BENCH_VIEWS: bool = env.bool("BENCH_VIEWS", default=False)

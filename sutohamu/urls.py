@@ -1,5 +1,6 @@
 """Top-level URL map."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,3 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_VIEWS:  # the benchmark's floors; never in production
+    urlpatterns.append(path("_bench/", include("bench.urls")))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["sutohamu", "accounts", "councils", "cases", "meetings", "reminders", "reports"]
+LAYERS = ["sutohamu", "accounts", "councils", "cases", "meetings", "reminders", "reports", "bench"]
 # The project's wiring sits above every app: it names them all.
 WIRING = {"sutohamu/urls.py", "sutohamu/settings.py", "sutohamu/wsgi.py", "sutohamu/asgi.py"}
 

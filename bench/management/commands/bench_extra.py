@@ -1,0 +1,42 @@
+"""Measurements that are not page loads: PDFs, the reminder sweep. Printed as JSON.
+
+Apps add theirs to `MEASURES` (name -> function returning a dict of figures).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from weasyprint import HTML
+
+MEASURES: dict[str, Callable[[], dict[str, Any]]] = {}
+
+PLAIN_PAGE = "<h1>Sida {n}</h1>" + "<p>Lorem ipsum dolor sit amet, consectetur.</p>" * 60
+
+
+def plain_pdf_seconds(pages: int = 10) -> float:
+    """WeasyPrint rendering a plain document of about ten pages: the PDF floor."""
+    html = "".join(
+        f'<section style="page-break-after: always">{PLAIN_PAGE.format(n=n)}</section>'
+        for n in range(pages)
+    )
+    started = time.perf_counter()
+    HTML(string=html).write_pdf()
+    return time.perf_counter() - started
+
+
+class Command(BaseCommand):
+    help = "Print the benchmark's non-page measurements as JSON."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        plain_pdf_seconds(1)  # fonts loaded once, for both sides
+        out: dict[str, Any] = {"plain_pdf_seconds": round(plain_pdf_seconds(), 2)}
+        for name, measure in MEASURES.items():
+            out.update({f"{name}_{k}": v for k, v in measure().items()})
+        if "report_pdf_seconds" in out:
+            out["pdf_ratio"] = round(out["report_pdf_seconds"] / out["plain_pdf_seconds"], 2)
+        self.stdout.write(json.dumps(out))
