@@ -18,6 +18,7 @@ SEEDERS: list[str] = [
     "councils.demo.seed_cooperation",
     "cases.demo.seed",
     "cases.demo_escalations.seed",
+    "meetings.demo.seed",
 ]
 
 DEMO_PASSWORD = "demo"

@@ -1,0 +1,208 @@
+"""The one door of meetings: who sees and changes which meeting, and what of a case an agenda shows.
+
+A meeting is seen by whoever sees its body, changed by the body's editors; the agenda is prepared
+by the host municipality's people (the agenda owner). An agenda's case lines show a reference and
+an anonymised one-line summary built from codes (municipality, areas, setting, status), never the
+problem picture, description or pseudonyms, and only for a case the person may see; the others
+are a count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.capabilities import Capability, active_roles, has_capability
+from accounts.models import Organisation
+from cases.choices import CaseStatus
+from cases.models import Case, Escalation
+from councils.choices import BodyKind, MembershipKind
+from councils.models import Body, Medskick, Membership
+
+from .models import ActionItem, AgendaItem, AgendaRotation, Decision, Meeting
+from .schedule import rotation_order
+
+if TYPE_CHECKING:
+    from accounts.capabilities import AnyUser
+
+# A case is due for review at a meeting while work on it goes on.
+REVIEW_STATUSES = (CaseStatus.MEASURES, CaseStatus.FOLLOW_UP)
+
+
+def _get(queryset: QuerySet[Any], pk: object) -> Any:
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
+    return Meeting.objects.visible_to(user).select_related("body", "host")
+
+
+def meeting_for(user: AnyUser, pk: object, *, change: bool = False) -> Meeting:
+    """A meeting the person sees (404), with change=True one of a body they edit (403)."""
+    meeting: Meeting = _get(meetings_visible_to(user).select_related("body__municipality"), pk)
+    if change and not can_change(user, meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def can_change(user: AnyUser, meeting: Meeting) -> bool:
+    """The body's editors move, cancel, record attendance and write the minutes."""
+    return Body.objects.changeable_by(user).filter(pk=meeting.body_id).exists()
+
+
+def can_prepare(user: AnyUser, meeting: Meeting) -> bool:
+    """The agenda owner: the host's people who prepare meetings (a body's editors if no host)."""
+    if not can_change(user, meeting):
+        return False
+    if meeting.host_id is None:
+        return True
+    return has_capability(user, Capability.PREPARE_MEETINGS, meeting.host_id)
+
+
+def prepare_for(user: AnyUser, pk: object) -> Meeting:
+    meeting = meeting_for(user, pk)
+    if not can_prepare(user, meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def item_for(meeting: Meeting, pk: object) -> AgendaItem:
+    item: AgendaItem = _get(meeting.items.all(), pk)
+    item.meeting = meeting
+    return item
+
+
+def bodies_visible_to(user: AnyUser) -> QuerySet[Body]:
+    return Body.objects.visible_to(user)
+
+
+def bodies_changeable_by(user: AnyUser) -> QuerySet[Body]:
+    return Body.objects.changeable_by(user)
+
+
+def body_for(user: AnyUser, pk: object, *, change: bool = False) -> Body:
+    qs = Body.objects.changeable_by(user) if change else Body.objects.visible_to(user)
+    body: Body = _get(qs.select_related("municipality"), pk)
+    return body
+
+
+def decisions_visible_to(user: AnyUser) -> QuerySet[Decision]:
+    return Decision.objects.visible_to(user).select_related("meeting__body")
+
+
+def action_items_visible_to(user: AnyUser) -> QuerySet[ActionItem]:
+    return ActionItem.objects.visible_to(user).select_related("owner", "meeting__body")
+
+
+def action_item_for(user: AnyUser, pk: object) -> ActionItem:
+    """An action item of a body the person edits, or their own (403 if only seen)."""
+    item: ActionItem = _get(action_items_visible_to(user), pk)
+    if (
+        item.owner_id != getattr(user, "pk", None)
+        and not Body.objects.changeable_by(user).filter(pk=item.meeting.body_id).exists()
+    ):
+        raise PermissionDenied
+    return item
+
+
+def reporting_organisations(user: AnyUser, choices: list[Organisation]) -> list[Organisation]:
+    """Of the organisations expected to bring a lägesbild, those the person speaks for."""
+    own = {a.organisation_id for a in active_roles(user)}
+    return [o for o in choices if o.pk in own]
+
+
+def picture_organisations_for(user: AnyUser) -> QuerySet[Organisation]:
+    """Whose lägesbild history the person may read: the working group's reporters, for members."""
+    groups = Body.objects.with_member(user).filter(kind=BodyKind.WORKING_GROUP)
+    rotating = AgendaRotation.objects.filter(body__in=groups).values("municipality")
+    partners = Membership.objects.filter(body__in=groups, kind=MembershipKind.CO_OPTED)
+    return Organisation.objects.filter(
+        Q(pk__in=rotating) | Q(pk__in=partners.values("organisation"))
+    ).order_by("kind", "name")
+
+
+# What an agenda shows of cases, escalations and medskick.
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    reference: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Lines:
+    lines: list[Any]
+    hidden: int
+
+
+def _municipality_ids(meeting: Meeting) -> list[int]:
+    if meeting.body.kind == BodyKind.LOCAL_COUNCIL:
+        return [meeting.body.municipality_id] if meeting.body.municipality_id else []
+    if meeting.body.kind == BodyKind.WORKING_GROUP:
+        return rotation_order(meeting.body)
+    return []
+
+
+def summary_of(case: Case) -> str:
+    """An anonymised one-line summary, from codes only: never the case's own words."""
+    parts = [case.municipality.name, ", ".join(case.area_labels)]
+    parts += [str(case.get_setting_display()), str(case.get_status_display())]
+    return " · ".join(p for p in parts if p)
+
+
+def case_lines(user: AnyUser, meeting: Meeting) -> Lines:
+    """Cases due for review: reference and summary for those the person sees, else a count."""
+    due = Case.objects.filter(
+        municipality_id__in=_municipality_ids(meeting), status__in=REVIEW_STATUSES
+    )
+    seen = list(
+        due.filter(pk__in=Case.objects.visible_to(user).values("pk"))
+        .select_related("municipality")
+        .only("reference", "areas", "setting", "status", "municipality__name")
+        .order_by("reference")
+    )
+    total = due.count()
+    return Lines([CaseLine(c.reference, summary_of(c)) for c in seen], total - len(seen))
+
+
+def escalation_lines(user: AnyUser, meeting: Meeting) -> Lines:
+    """Escalations marked for the working group: case reference and receiver, else a count."""
+    if meeting.body.kind != BodyKind.WORKING_GROUP:
+        return Lines([], 0)
+    marked = Escalation.objects.for_working_group()
+    seen = list(
+        marked.filter(pk__in=Escalation.objects.visible_to(user).values("pk"))
+        .select_related("case", "receiver")
+        .only("kind", "status", "case__reference", "receiver__name", "created_at")
+        .order_by("created_at")
+    )
+    return Lines(seen, marked.count() - len(seen))
+
+
+def medskick_lines(user: AnyUser, meeting: Meeting) -> Lines:
+    """Open medskick to or from the body: title for members of either side, else a count."""
+    open_items = Medskick.objects.open().for_bodies(Body.objects.filter(pk=meeting.body_id))
+    seen = list(
+        open_items.filter(pk__in=Medskick.objects.visible_to(user).values("pk"))
+        .select_related("sender", "receiver")
+        .order_by("sent_at")
+    )
+    return Lines(seen, open_items.count() - len(seen))
+
+
+def open_action_items(meeting: Meeting) -> list[ActionItem]:
+    """Open action items from the body's earlier meetings."""
+    return list(
+        ActionItem.objects.open()
+        .filter(meeting__body_id=meeting.body_id, meeting__starts_at__lt=meeting.starts_at)
+        .select_related("owner", "meeting")
+        .order_by("due_date", "pk")
+    )

@@ -1,0 +1,86 @@
+"""The lägesbild history: rows per meeting and a small server-side chart per area (pygal SVG).
+
+The chart is an image (<img>) beside a text alternative and the data table, so it needs no
+script and no inline style on the page; pygal's own script tag is removed from the SVG.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pygal
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Organisation
+
+from .choices import TREND_VALUE
+from .models import SituationReport
+
+AREAS: list[tuple[str, object]] = [
+    ("andt", gettext_lazy("ANDT")),
+    ("crime", gettext_lazy("Crime prevention")),
+    ("vbe", gettext_lazy("Violent extremism")),
+]
+
+_SCRIPT = re.compile(rb"<script.*?</script>", re.S)
+
+
+@dataclass(frozen=True)
+class Row:
+    report: SituationReport
+
+    @property
+    def day(self):  # type: ignore[no-untyped-def]
+        return self.report.meeting.day
+
+    def trend(self, area: str) -> str:
+        return str(getattr(self.report, f"trend_{area}"))
+
+    def label(self, area: str) -> str:
+        return str(getattr(self.report, f"get_trend_{area}_display")())
+
+    @property
+    def trends(self) -> list[tuple[str, str]]:
+        return [(area, self.label(area)) for area, _label in AREAS]
+
+
+def history_rows(organisation: Organisation, *, limit: int) -> list[Row]:
+    """The organisation's last `limit` pictures, oldest first."""
+    reports = list(
+        SituationReport.objects.filter(organisation=organisation)
+        .select_related("meeting", "submitted_by")
+        .order_by("-meeting__starts_at")[:limit]
+    )
+    return [Row(r) for r in reversed(reports)]
+
+
+def describe(rows: list[Row], area: str) -> str:
+    """The chart's text alternative: the trend at each meeting, in words."""
+    if not rows:
+        return _("No pictures yet.")
+    return "; ".join(f"{r.day:%Y-%m-%d}: {r.label(area)}" for r in rows)
+
+
+def trend_chart(organisation: Organisation, area: str, rows: list[Row]) -> bytes:
+    label = str(dict(AREAS)[area])
+    chart = pygal.Line(
+        js=[],
+        width=420,
+        height=180,
+        range=(-1, 1),
+        show_legend=False,
+        title=f"{organisation.name}: {label}",
+        y_labels=[-1, 0, 1],
+        show_minor_x_labels=True,
+        x_label_rotation=30,
+        print_values=False,
+    )
+    chart.y_labels_major = [-1, 0, 1]
+    chart.value_formatter = lambda v: {1: _("Rising"), 0: _("Unchanged"), -1: _("Falling")}.get(
+        v, ""
+    )
+    chart.x_labels = [f"{r.day:%Y-%m-%d}" for r in rows]
+    chart.add(label, [TREND_VALUE.get(r.trend(area), 0) for r in rows])
+    return _SCRIPT.sub(b"", chart.render())

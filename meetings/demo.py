@@ -1,0 +1,154 @@
+"""Demo meetings: last year's and this year's schedules of every body, the past meetings held with
+minutes, decisions and action items, lägesbilder for the working group's last four meetings, and
+the next working-group meeting with its agenda (the NMR case's review line, the Torsby escalation).
+
+Everything is fictitious and relative to today; seeding again adds nothing that exists.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from councils.choices import BodyKind
+from councils.models import Body, MeetingPlan
+from sutohamu.demo import upsert
+
+from . import services
+from .choices import MeetingStatus, Trend
+from .models import AgendaRotation, Meeting
+from .schedule import generate_year
+
+ROTATION = ["SUN", "TOR", "HAG", "MUN"]
+PLANS = {"SUN": 4, "TOR": 3, "HAG": 2, "MUN": 4}
+TRENDS = [Trend.UP, Trend.SAME, Trend.DOWN, Trend.SAME, Trend.SAME, Trend.UP, Trend.DOWN]
+DECISIONS = [
+    "Arbetsgruppen ställer sig bakom den gemensamma lägesbilden och delar den med styrgruppen.",
+    "Samordnarna tar fram ett gemensamt underlag om trygghet i skolmiljön till nästa möte.",
+    "Utbildningsdagen om våldsbejakande extremism genomförs tillsammans med Agera Värmland.",
+    "Medborgarlöftenas aktiviteter följs upp kvartalsvis i arbetsgruppen.",
+]
+ACTIONS = [
+    "Sammanställa kommunernas lägesbilder inför styrgruppen",
+    "Boka lokal och handledare för utbildningsdagen",
+    "Skicka ut enkät om trygghet till skolorna",
+]
+NOTES = "Punkten gicks igenom. Inga personuppgifter eller ärendeuppgifter antecknas här."
+
+
+def seed() -> None:
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=[*ROTATION, "LST-S"])}
+    wg = Body.objects.get(kind=BodyKind.WORKING_GROUP)
+    for position, code in enumerate(ROTATION, start=1):
+        upsert(AgendaRotation, {"body": wg, "municipality": orgs[code]}, {"position": position})
+    today = timezone.localdate()
+    bodies = list(Body.objects.select_related("municipality"))
+    for body in bodies:
+        _plan(body, today.year - 1)
+        for year in (today.year - 1, today.year):
+            generate_year(body=body, year=year, by=None)
+        _places(body)
+    secretary = {b.pk: _secretary(b) for b in bodies}
+    now = timezone.now()
+    past_wg = list(
+        Meeting.objects.filter(body=wg, ends_at__lt=now).not_cancelled().order_by("-starts_at")[:4]
+    )
+    for meeting in Meeting.objects.filter(ends_at__lt=now).select_related("body", "host"):
+        if meeting.status in (MeetingStatus.MINUTES_APPROVED, MeetingStatus.CANCELLED):
+            continue
+        _hold(meeting, secretary[meeting.body_id], pictures=meeting in past_wg)
+    coming = Meeting.objects.filter(body=wg, starts_at__gte=now).order_by("starts_at").first()
+    if coming is not None:
+        owner = _host_coordinator(coming) or secretary[wg.pk]
+        services.agenda_create(meeting=coming, by=owner)
+        sunne = User.objects.get(username="samordnare.sunne")
+        if not coming.situation_reports.exists():
+            _picture(coming, orgs["SUN"], sunne, 2)
+
+
+def _plan(body: Body, year: int) -> None:
+    this_year = body.meeting_plans.order_by("-year").first()
+    count = this_year.planned_meetings if this_year else body.min_meetings_per_year
+    upsert(MeetingPlan, {"body": body, "year": year}, {"planned_meetings": count})
+
+
+def _places(body: Body) -> None:
+    for meeting in Meeting.objects.filter(body=body, place="").select_related("host"):
+        where = meeting.host or body.municipality
+        place = f"Kommunhuset, {where.name}" if where else "Kommunhuset, Sunne kommun"
+        Meeting.objects.filter(pk=meeting.pk).update(place=place)
+
+
+def _secretary(body: Body) -> User:
+    """Someone who may write the body's minutes (its first editor)."""
+    member = Body.objects.filter(pk=body.pk)
+    for seat in body.memberships.select_related("user").order_by("kind", "pk"):
+        if member.changeable_by(seat.user).exists():
+            return seat.user
+    return User.objects.get(username="kommunpolis")
+
+
+def _host_coordinator(meeting: Meeting) -> User | None:
+    seat = (
+        meeting.body.memberships.filter(organisation=meeting.host)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return seat.user if seat else None
+
+
+def _picture(meeting: Meeting, org: Organisation, by: User, index: int) -> None:
+    services.situation_report_submit(
+        meeting=meeting,
+        organisation=org,
+        data={
+            "trend_andt": TRENDS[index % len(TRENDS)],
+            "trend_crime": TRENDS[(index + 2) % len(TRENDS)],
+            "trend_vbe": TRENDS[(index + 4) % len(TRENDS)],
+            "risk_factors": "Fler unga rör sig ute sent på helgerna; propaganda på skolor.",
+            "protective_factors": "Aktiva fritidsgårdar och god samverkan med skolan.",
+            "text": f"Lägesbild från {org.name}: i stort sett oförändrat läge sedan förra mötet.",
+        },
+        by=by,
+    )
+
+
+def _hold(meeting: Meeting, secretary: User, *, pictures: bool) -> None:
+    """A past meeting held: agenda, pictures, attendance, notes, decisions, actions, approval."""
+    items = services.agenda_create(meeting=meeting, by=secretary)
+    if pictures:
+        for index, org in enumerate(services.expected_reporters(meeting)):
+            reporter = _reporter(meeting, org)
+            if reporter is not None:
+                _picture(meeting, org, reporter, index + meeting.starts_at.month)
+    seats = services.seats_of(meeting)
+    present = [s.user_id for i, s in enumerate(seats) if i != meeting.starts_at.month % 5]
+    services.attendance_record(meeting=meeting, present=present, guests=[], by=secretary)
+    services.minutes_save(meeting=meeting, notes={i.pk: NOTES for i in items[:3]}, by=secretary)
+    month = meeting.starts_at.month
+    decision = services.decision_add(
+        meeting=meeting, text=DECISIONS[month % len(DECISIONS)], item=items[0], by=secretary
+    )
+    if meeting.body.kind != BodyKind.STEERING_GROUP and seats:
+        owner = seats[month % len(seats)].user
+        item = services.action_item_add(
+            meeting=meeting,
+            title=ACTIONS[month % len(ACTIONS)],
+            owner=owner,
+            due_date=meeting.day + datetime.timedelta(days=45),
+            decision=decision,
+            by=secretary,
+        )
+        if item.due_date < timezone.localdate() - datetime.timedelta(days=30):
+            services.action_item_set_status(item=item, status="done", by=secretary)
+    services.minutes_approve(meeting=meeting, by=secretary)
+
+
+def _reporter(meeting: Meeting, org: Organisation) -> User | None:
+    seat = (
+        meeting.body.memberships.filter(organisation=org).select_related("user").order_by("pk").first()
+    )
+    return seat.user if seat else None

@@ -1,0 +1,30 @@
+"""The agenda (kallelse) and the minutes (protokoll) as PDF (WeasyPrint, Debian's DejaVu fonts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+
+
+def _render(template: str, context: dict[str, Any]) -> bytes:
+    html = render_to_string(template, {**context, "printed": timezone.localtime()})
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def agenda_pdf(context: dict[str, Any]) -> bytes:
+    return _render("meetings/pdf/agenda.html", context)
+
+
+def minutes_pdf(context: dict[str, Any]) -> bytes:
+    return _render("meetings/pdf/minutes.html", context)
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

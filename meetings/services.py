@@ -1,0 +1,499 @@
+"""The one write path of meetings: every change validates the whole object and records who.
+
+Errors are ValidationErrors with stable codes the tests assert: `quota`, `end_before_start`,
+`locked` (the agenda or minutes are approved), `not_approved`, `reason_required`,
+`out_of_range`, `cancelled`, `not_expected`, `not_a_working_group`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+from councils.choices import BodyKind, MembershipKind
+from councils.models import Body, Membership
+from sutohamu.dates import in_force
+from sutohamu.history import set_change_reason, set_history_user
+
+from .choices import ActionStatus, AttendanceKind, ItemKind, MeetingStatus
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Decision,
+    DecisionCounter,
+    Meeting,
+    MinutesVersion,
+    SituationReport,
+)
+from .notify import notify_agenda_sent
+from .schedule import allowed_count, rotation_order
+
+ERROR_LOCKED = _("The minutes are approved and locked. Record a correction with a reason instead.")
+ERROR_CANCELLED = _("The meeting is cancelled.")
+
+
+def _save(obj: Any, by: User | None, reason: str | None = None) -> None:
+    obj.full_clean()
+    set_history_user(obj, by)
+    if reason:
+        set_change_reason(obj, reason)
+    obj.save()
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.is_locked:
+        raise ValidationError(ERROR_LOCKED, code="locked")
+    if meeting.is_cancelled:
+        raise ValidationError(ERROR_CANCELLED, code="cancelled")
+
+
+def decision_prefix(body: Body) -> str:
+    """SUTOHAMU for the working group, STYRGRUPP, and the municipality's code for a council."""
+    if body.kind == BodyKind.WORKING_GROUP:
+        return "SUTOHAMU"
+    if body.kind == BodyKind.STEERING_GROUP:
+        return "STYRGRUPP"
+    return f"{body.municipality.code}-RAD" if body.municipality else f"ORGAN{body.pk}"
+
+
+# The schedule
+
+
+def meeting_create(
+    *,
+    body: Body,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    place: str,
+    by: User,
+) -> Meeting:
+    """One more meeting, within the body's yearly plan; a rotating body's next owner hosts it."""
+    year = timezone.localtime(starts_at).year
+    held = Meeting.objects.filter(body=body).in_year(year).not_cancelled().count()
+    allowed = allowed_count(body, year)
+    if held >= allowed:
+        raise ValidationError(
+            _("%(body)s already has its %(allowed)s meetings in %(year)s.")
+            % {"body": body.name, "allowed": allowed, "year": year},
+            code="quota",
+        )
+    meeting = Meeting(body=body, starts_at=starts_at, ends_at=ends_at, place=place)
+    if body.kind == BodyKind.LOCAL_COUNCIL:
+        meeting.host = body.municipality
+    else:
+        order = rotation_order(body)
+        last = (
+            Meeting.objects.filter(body=body, starts_at__lt=starts_at, host__isnull=False)
+            .order_by("-starts_at")
+            .values_list("host_id", flat=True)
+            .first()
+        )
+        if order:
+            meeting.host_id = (
+                order[(order.index(last) + 1) % len(order)] if last in order else order[0]
+            )
+    _save(meeting, by)
+    return meeting
+
+
+def meeting_move(
+    *,
+    meeting: Meeting,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    place: str,
+    by: User,
+) -> Meeting:
+    """Move a meeting (or change its place); its host and the others' stay as they are."""
+    _check_open(meeting)
+    meeting.starts_at, meeting.ends_at, meeting.place = starts_at, ends_at, place
+    _save(meeting, by)
+    return meeting
+
+
+def meeting_cancel(*, meeting: Meeting, reason: str, by: User) -> Meeting:
+    _check_open(meeting)
+    if meeting.status == MeetingStatus.HELD:
+        raise ValidationError(_("A meeting that was held cannot be cancelled."), code="held")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason.")}, code="reason_required")
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason = reason.strip()
+    _save(meeting, by, reason)
+    return meeting
+
+
+# Attendance
+
+
+def seats_of(meeting: Meeting) -> list[Membership]:
+    """The body's seats in force on the day of the meeting."""
+    return list(
+        Membership.objects.filter(in_force(meeting.day), body_id=meeting.body_id)
+        .select_related("user", "organisation")
+        .order_by("kind", "user__first_name", "user__last_name")
+    )
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    meeting: Meeting,
+    present: Iterable[int],
+    guests: Iterable[Organisation],
+    by: User,
+) -> None:
+    """Members present or absent, co-opted members present, guests by organisation."""
+    _check_open(meeting)
+    present_ids = set(present)
+    meeting.attendance.all().delete()
+    rows = []
+    for seat in seats_of(meeting):
+        co_opted = seat.kind == MembershipKind.CO_OPTED
+        if co_opted and seat.user_id not in present_ids:
+            continue
+        rows.append(
+            Attendance(
+                meeting=meeting,
+                user=seat.user,
+                organisation=seat.organisation,
+                kind=AttendanceKind.CO_OPTED if co_opted else AttendanceKind.MEMBER,
+                present=seat.user_id in present_ids,
+            )
+        )
+    rows += [Attendance(meeting=meeting, organisation=o, kind=AttendanceKind.GUEST) for o in guests]
+    Attendance.objects.bulk_create(rows)
+    _mark_held(meeting, by)
+
+
+def _mark_held(meeting: Meeting, by: User) -> None:
+    before = meeting.status in (MeetingStatus.PLANNED, MeetingStatus.AGENDA_SENT)
+    if before and meeting.starts_at <= timezone.now():
+        meeting.status = MeetingStatus.HELD
+        _save(meeting, by)
+
+
+# Lägesbild
+
+
+def expected_reporters(meeting: Meeting) -> list[Organisation]:
+    """Who brings a lägesbild: the rotation's municipalities, then the co-opted partners."""
+    if meeting.body.kind != BodyKind.WORKING_GROUP:
+        return []
+    order = rotation_order(meeting.body)
+    municipalities = {o.pk: o for o in Organisation.objects.filter(pk__in=order)}
+    partners = Organisation.objects.filter(
+        pk__in=Membership.objects.filter(
+            in_force(meeting.day), body_id=meeting.body_id, kind=MembershipKind.CO_OPTED
+        ).values("organisation")
+    ).order_by("name")
+    return [municipalities[pk] for pk in order if pk in municipalities] + list(partners)
+
+
+def situation_report_submit(
+    *, meeting: Meeting, organisation: Organisation, data: dict[str, Any], by: User
+) -> SituationReport:
+    """Submit or update an organisation's picture for a working-group meeting."""
+    if meeting.body.kind != BodyKind.WORKING_GROUP:
+        raise ValidationError(
+            _("Situational pictures belong to the working group's meetings."),
+            code="not_a_working_group",
+        )
+    _check_open(meeting)
+    if organisation not in expected_reporters(meeting):
+        raise ValidationError(
+            _("%(org)s does not bring a situational picture to this meeting.")
+            % {"org": organisation.name},
+            code="not_expected",
+        )
+    report = SituationReport.objects.filter(meeting=meeting, organisation=organisation).first()
+    if report is None:
+        report = SituationReport(meeting=meeting, organisation=organisation, submitted_by=by)
+    fields = (
+        "trend_andt",
+        "trend_crime",
+        "trend_vbe",
+        "risk_factors",
+        "protective_factors",
+        "text",
+    )
+    for name in fields:
+        setattr(report, name, data.get(name, ""))
+    report.submitted_by = by
+    report.submitted_at = timezone.now()
+    _save(report, by)
+    return report
+
+
+# The agenda
+
+
+def _standing_items(meeting: Meeting) -> list[tuple[str, str, Organisation | None]]:
+    items: list[tuple[str, str, Organisation | None]] = []
+    if meeting.body.kind == BodyKind.WORKING_GROUP:
+        for org in expected_reporters(meeting):
+            if org.kind == "municipality":
+                items.append(
+                    (ItemKind.SITUATION, str(_("Situational picture: %s")) % org.name, org)
+                )
+        for org in expected_reporters(meeting):
+            if org.kind == "civil_society":
+                items.append(
+                    (
+                        ItemKind.REGIONAL,
+                        str(_("Regional picture, violent extremism: %s")) % org.name,
+                        org,
+                    )
+                )
+            elif org.kind == "county_board":
+                items.append((ItemKind.REGIONAL, str(_("ANDT: %s")) % org.name, org))
+                items.append((ItemKind.REGIONAL, str(_("Crime prevention: %s")) % org.name, org))
+    if meeting.body.kind != BodyKind.STEERING_GROUP:
+        items.append((ItemKind.CASES, str(_("Cases due for review")), None))
+    if meeting.body.kind == BodyKind.WORKING_GROUP:
+        items.append((ItemKind.ESCALATIONS, str(_("Escalations for the working group")), None))
+    if meeting.body.kind != BodyKind.STEERING_GROUP:
+        items.append((ItemKind.MEDSKICK, str(_("Open medskick")), None))
+    items.append((ItemKind.ACTION_ITEMS, str(_("Open action items")), None))
+    return items
+
+
+@transaction.atomic
+def agenda_create(*, meeting: Meeting, by: User) -> list[AgendaItem]:
+    """The agenda with its standing items; an agenda that exists is left as it is."""
+    _check_open(meeting)
+    if meeting.items.exists():
+        return list(meeting.items.all())
+    created = []
+    for position, (kind, title, org) in enumerate(_standing_items(meeting), start=1):
+        item = AgendaItem(
+            meeting=meeting, position=position, kind=kind, title=title, organisation=org
+        )
+        _save(item, by)
+        created.append(item)
+    return created
+
+
+def item_add(*, meeting: Meeting, title: str, text: str, by: User) -> AgendaItem:
+    _check_open(meeting)
+    last = meeting.items.aggregate(m=Max("position"))["m"] or 0
+    item = AgendaItem(meeting=meeting, position=last + 1, title=title, text=text)
+    _save(item, by)
+    return item
+
+
+@transaction.atomic
+def item_move(*, item: AgendaItem, to: int, by: User) -> None:
+    """Put an item at position `to` (1 = first); the others close up around it."""
+    meeting = item.meeting
+    _check_open(meeting)
+    items = list(meeting.items.select_for_update().order_by("position", "pk"))
+    if not 1 <= to <= len(items):
+        raise ValidationError(
+            _("Choose a position from 1 to %(n)s.") % {"n": len(items)}, code="out_of_range"
+        )
+    items = [i for i in items if i.pk != item.pk]
+    items.insert(to - 1, item)
+    for position, each in enumerate(items, start=1):
+        if each.position != position:
+            each.position = position
+            set_history_user(each, by)
+            each.save(update_fields=["position"])
+
+
+@transaction.atomic
+def item_remove(*, item: AgendaItem, by: User) -> None:
+    meeting = item.meeting
+    _check_open(meeting)
+    if item.decisions.exists():
+        raise ValidationError(_("An item with decisions cannot be removed."), code="has_decisions")
+    set_history_user(item, by)
+    item.delete()
+    for position, each in enumerate(meeting.items.order_by("position", "pk"), start=1):
+        if each.position != position:
+            each.position = position
+            each.save(update_fields=["position"])
+
+
+def agenda_send(*, meeting: Meeting, by: User) -> int:
+    """Send the agenda: the status moves on and every member gets a notification."""
+    _check_open(meeting)
+    if not meeting.items.exists():
+        raise ValidationError(_("The agenda has no items yet."), code="empty_agenda")
+    if meeting.status == MeetingStatus.PLANNED:
+        meeting.status = MeetingStatus.AGENDA_SENT
+    meeting.agenda_sent_at = timezone.now()
+    _save(meeting, by)
+    people = [seat.user for seat in seats_of(meeting) if seat.user_id != by.pk]
+    return notify_agenda_sent(meeting, people)
+
+
+# Minutes
+
+
+@transaction.atomic
+def minutes_save(*, meeting: Meeting, notes: dict[int, str], by: User) -> None:
+    """Notes per agenda item; refused once the minutes are approved."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_open(meeting)
+    _apply_notes(meeting, notes, by)
+    _mark_held(meeting, by)
+
+
+def _apply_notes(meeting: Meeting, notes: dict[int, str], by: User, reason: str = "") -> None:
+    for item in meeting.items.all():
+        if item.pk in notes and notes[item.pk] != item.notes:
+            item.notes = notes[item.pk]
+            _save(item, by, reason)
+
+
+def _next_decision_number(meeting: Meeting) -> tuple[int, int]:
+    """The next number of the body's year, under a row lock (no gaps, no duplicates)."""
+    year = meeting.year
+    DecisionCounter.objects.get_or_create(body_id=meeting.body_id, year=year)
+    counter = DecisionCounter.objects.select_for_update().get(body_id=meeting.body_id, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return year, counter.last_number
+
+
+@transaction.atomic
+def decision_add(
+    *, meeting: Meeting, text: str, by: User, item: AgendaItem | None = None
+) -> Decision:
+    _check_open(meeting)
+    decision = Decision(meeting=meeting, item=item, text=text)
+    decision.full_clean(exclude=["year", "number", "reference"])
+    decision.year, decision.number = _next_decision_number(meeting)
+    decision.reference = f"{decision_prefix(meeting.body)}-{decision.year}-{decision.number:03d}"
+    set_history_user(decision, by)
+    decision.save()
+    return decision
+
+
+def action_item_add(
+    *,
+    meeting: Meeting,
+    title: str,
+    owner: User,
+    due_date: datetime.date,
+    by: User,
+    decision: Decision | None = None,
+) -> ActionItem:
+    _check_open(meeting)
+    item = ActionItem(
+        meeting=meeting, title=title, owner=owner, due_date=due_date, decision=decision
+    )
+    _save(item, by)
+    return item
+
+
+def action_item_set_status(*, item: ActionItem, status: str, by: User) -> ActionItem:
+    """Following an action up is not editing the minutes: allowed after approval too."""
+    if status not in ActionStatus.values:
+        raise ValidationError(_("Choose a status from the list."), code="invalid_status")
+    item.status = status
+    _save(item, by)
+    return item
+
+
+def minutes_content(meeting: Meeting) -> dict[str, Any]:
+    """What a recorded version keeps: attendance, item notes, decisions and action items."""
+    return {
+        "attendance": [
+            {
+                "who": str(a.user or ""),
+                "organisation": a.organisation.name,
+                "kind": a.kind,
+                "present": a.present,
+            }
+            for a in meeting.attendance.select_related("user", "organisation")
+        ],
+        "items": [
+            {"position": i.position, "title": i.title, "notes": i.notes}
+            for i in meeting.items.order_by("position")
+        ],
+        "decisions": [
+            {"reference": d.reference, "text": d.text} for d in meeting.decisions.order_by("number")
+        ],
+        "action_items": [
+            {"title": a.title, "owner": str(a.owner), "due_date": a.due_date.isoformat()}
+            for a in meeting.action_items.select_related("owner").order_by("pk")
+        ],
+    }
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, by: User) -> MinutesVersion:
+    """Approve and lock the minutes: version 1 is recorded."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_open(meeting)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(
+            _("Minutes can be approved only after the meeting has started."), code="not_held"
+        )
+    meeting.status = MeetingStatus.MINUTES_APPROVED
+    meeting.approved_at = timezone.now()
+    meeting.approved_by = by
+    _save(meeting, by)
+    return MinutesVersion.objects.create(
+        meeting=meeting, number=1, content=minutes_content(meeting), created_by=by
+    )
+
+
+@transaction.atomic
+def minutes_correct(
+    *,
+    meeting: Meeting,
+    notes: dict[int, str],
+    decisions: dict[int, str],
+    reason: str,
+    by: User,
+) -> MinutesVersion:
+    """A correction of approved minutes: a new recorded version with its reason."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.is_locked:
+        raise ValidationError(
+            _("The minutes are not approved yet; edit them directly."), code="not_approved"
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("A correction needs a reason.")}, code="reason_required")
+    version = MinutesVersion(
+        meeting=meeting,
+        number=(meeting.versions.aggregate(m=Max("number"))["m"] or 0) + 1,
+        reason=reason.strip(),
+        created_by=by,
+    )
+    version.full_clean(exclude=["content"])
+    _apply_notes(meeting, notes, by, reason)
+    for decision in meeting.decisions.all():
+        if decision.pk in decisions and decisions[decision.pk] != decision.text:
+            decision.text = decisions[decision.pk]
+            _save(decision, by, reason)
+    version.content = minutes_content(meeting)
+    version.save()
+    return version
+
+
+# Calendar feed
+
+
+@transaction.atomic
+def feed_create(*, user: User) -> CalendarFeed:
+    """A new private address; the old one stops working."""
+    CalendarFeed.objects.active().filter(user=user).update(revoked_at=timezone.now())
+    return CalendarFeed.objects.create(user=user)
+
+
+def feed_revoke(*, user: User) -> int:
+    return CalendarFeed.objects.active().filter(user=user).update(revoked_at=timezone.now())

@@ -1,0 +1,64 @@
+"""What the meetings views share: the detail page's context and the refusal page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from sutohamu.http import AuthenticatedHttpRequest
+
+from .. import access
+from ..models import Meeting, SituationReport
+from ..services import expected_reporters, seats_of
+
+# Codes that mean "changed meanwhile or locked": 409 Conflict; every other refusal is 400.
+CONFLICT_CODES = frozenset({"locked", "cancelled", "not_approved"})
+
+
+def refused(
+    request: AuthenticatedHttpRequest, error: ValidationError, meeting: Meeting | None = None
+) -> HttpResponse:
+    """A clear message and a way back; nothing saved was lost."""
+    codes = {e.code for e in error.error_list} if hasattr(error, "error_list") else set()
+    if hasattr(error, "error_dict"):
+        codes = {e.code for errors in error.error_dict.values() for e in errors}
+    status = 409 if codes & CONFLICT_CODES else 400
+    return render(
+        request,
+        "meetings/refused.html",
+        {"messages_list": error.messages, "meeting": meeting},
+        status=status,
+    )
+
+
+def pictures_of(meeting: Meeting) -> list[tuple[Any, SituationReport | None]]:
+    """Each expected organisation with its lägesbild for the meeting, or None."""
+    reports = {
+        r.organisation_id: r
+        for r in SituationReport.objects.filter(meeting=meeting).select_related("submitted_by")
+    }
+    return [(org, reports.get(org.pk)) for org in expected_reporters(meeting)]
+
+
+def meeting_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict[str, Any]:
+    user = request.user
+    items = list(meeting.items.select_related("organisation").order_by("position", "pk"))
+    return {
+        "meeting": meeting,
+        "items": items,
+        "case_lines": access.case_lines(user, meeting),
+        "escalation_lines": access.escalation_lines(user, meeting),
+        "medskick_lines": access.medskick_lines(user, meeting),
+        "earlier_actions": access.open_action_items(meeting),
+        "pictures": pictures_of(meeting),
+        "attendance": list(meeting.attendance.select_related("user", "organisation")),
+        "seats": seats_of(meeting),
+        "decisions": list(meeting.decisions.select_related("item").order_by("number")),
+        "actions": list(meeting.action_items.select_related("owner", "decision")),
+        "versions": list(meeting.versions.select_related("created_by")),
+        "can_prepare": access.can_prepare(user, meeting),
+        "can_change": access.can_change(user, meeting),
+    }

@@ -1,0 +1,232 @@
+"""Minutes (protokoll): notes per item, numbered decisions, action items, approval, corrections."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from councils.views.access import member_required
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+
+from .. import access, services
+from ..choices import ActionStatus
+from ..forms import ActionItemForm, ActionStatusForm, DecisionForm, DecisionSearchForm, NotesForm
+from ..models import Meeting
+from ..pdf import minutes_pdf, pdf_response
+from .common import meeting_context, refused
+
+
+def _owners(meeting: Meeting):  # type: ignore[no-untyped-def]
+    seats = [s.user_id for s in services.seats_of(meeting)]
+    return User.objects.filter(pk__in=seats).order_by("first_name", "last_name")
+
+
+def _minutes_page(
+    request: AuthenticatedHttpRequest,
+    meeting: Meeting,
+    notes: NotesForm | None = None,
+    decision: DecisionForm | None = None,
+    action: ActionItemForm | None = None,
+) -> HttpResponse:
+    items = list(meeting.items.order_by("position", "pk"))
+    context = meeting_context(request, meeting)
+    context.update(
+        notes_form=notes or NotesForm(items=items),
+        decision_form=decision or DecisionForm(items=meeting.items.all()),
+        action_form=action
+        or ActionItemForm(owners=_owners(meeting), decisions=meeting.decisions.all()),
+    )
+    refused_form = any(f is not None and f.is_bound and f.errors for f in (notes, decision, action))
+    return render(request, "meetings/minutes.html", context, status=400 if refused_form else 200)
+
+
+@member_required
+def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.meeting_for(request.user, pk, change=True)
+    if request.method != "POST":
+        return _minutes_page(request, meeting)
+    if meeting.is_locked:
+        return refused(request, ValidationError(services.ERROR_LOCKED, code="locked"), meeting)
+    form = NotesForm(request.POST, items=list(meeting.items.order_by("position", "pk")))
+    if form.is_valid():
+        try:
+            services.minutes_save(meeting=meeting, notes=form.values("note"), by=request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The minutes were saved."))
+            return redirect("meetings:minutes", pk=meeting.pk)
+    return _minutes_page(request, meeting, notes=form)
+
+
+@require_POST
+@member_required
+def decision_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.meeting_for(request.user, pk, change=True)
+    if meeting.is_locked:
+        return refused(request, ValidationError(services.ERROR_LOCKED, code="locked"), meeting)
+    form = DecisionForm(request.POST, items=meeting.items.all())
+    if form.is_valid():
+        try:
+            decision = services.decision_add(
+                meeting=meeting,
+                text=form.cleaned_data["text"],
+                item=form.cleaned_data["item"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Decision %(ref)s was recorded.") % {"ref": decision})
+            return redirect("meetings:minutes", pk=meeting.pk)
+    return _minutes_page(request, meeting, decision=form)
+
+
+@require_POST
+@member_required
+def action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.meeting_for(request.user, pk, change=True)
+    if meeting.is_locked:
+        return refused(request, ValidationError(services.ERROR_LOCKED, code="locked"), meeting)
+    form = ActionItemForm(request.POST, owners=_owners(meeting), decisions=meeting.decisions.all())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_item_add(
+                meeting=meeting,
+                title=data["title"],
+                owner=data["owner"],
+                due_date=data["due_date"],
+                decision=data["decision"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The action item was added."))
+            return redirect("meetings:minutes", pk=meeting.pk)
+    return _minutes_page(request, meeting, action=form)
+
+
+@require_POST
+@member_required
+def minutes_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.meeting_for(request.user, pk, change=True)
+    try:
+        services.minutes_approve(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        return refused(request, error, meeting)
+    messages.success(request, _("The minutes were approved and are now locked."))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@member_required
+def minutes_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.meeting_for(request.user, pk, change=True)
+    if not meeting.is_locked:
+        return refused(
+            request,
+            ValidationError(
+                _("The minutes are not approved yet; edit them directly."), code="not_approved"
+            ),
+            meeting,
+        )
+    items = list(meeting.items.order_by("position", "pk"))
+    decisions = list(meeting.decisions.order_by("number"))
+    form = NotesForm(request.POST or None, items=items, decisions=decisions, reason=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.minutes_correct(
+                meeting=meeting,
+                notes=form.values("note"),
+                decisions=form.values("decision"),
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(
+                request, _("Version %(n)s of the minutes was recorded.") % {"n": version.number}
+            )
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render_form(
+        request,
+        form,
+        title=_("Correct approved minutes"),
+        intro=_("A correction is recorded as a new version with its reason; the earlier stays."),
+        submit_label=_("Record the correction"),
+        cancel_url=reverse("meetings:detail", args=[meeting.pk]),
+    )
+
+
+@member_required
+def minutes_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.meeting_for(request.user, pk)
+    return pdf_response(
+        minutes_pdf(meeting_context(request, meeting)), f"protokoll-{meeting.pk}.pdf"
+    )
+
+
+@member_required
+def decision_register(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = DecisionSearchForm(request.GET or None, bodies=access.bodies_visible_to(request.user))
+    decisions = access.decisions_visible_to(request.user)
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["q"]:
+                decisions = decisions.filter(
+                    Q(reference__icontains=data["q"]) | Q(text__icontains=data["q"])
+                )
+            if data["body"]:
+                decisions = decisions.filter(meeting__body=data["body"])
+            if data["year"]:
+                decisions = decisions.filter(year=data["year"])
+        else:
+            decisions = decisions.none()
+            status = 400
+    page = Paginator(decisions.order_by("-year", "-number"), 50).get_page(request.GET.get("sida"))
+    return render(request, "meetings/decisions.html", {"form": form, "page": page}, status=status)
+
+
+@member_required
+def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    items = access.action_items_visible_to(request.user)
+    mine = request.GET.get("mina") == "1"
+    if mine:
+        items = items.filter(owner_id=request.user.pk)
+    show_all = request.GET.get("alla") == "1"
+    if not show_all:
+        items = items.open()
+    return render(
+        request,
+        "meetings/actions.html",
+        {
+            "items": list(items.order_by("due_date", "pk")[:200]),
+            "mine": mine,
+            "show_all": show_all,
+            "statuses": ActionStatus.choices,
+        },
+    )
+
+
+@require_POST
+@member_required
+def action_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item = access.action_item_for(request.user, pk)
+    form = ActionStatusForm(request.POST)
+    if not form.is_valid():
+        return refused(request, ValidationError(_("Choose a status from the list.")))
+    services.action_item_set_status(item=item, status=form.cleaned_data["status"], by=request.user)
+    messages.success(request, _("The action item's status was saved."))
+    return redirect("meetings:actions")
