@@ -76,6 +76,9 @@ PANELS: tuple[Panel, ...] = (
         Capability.VIEW_STATUS_REPORTS,
         _("Status reports"),
         _("No status reports are available yet."),
+        link="reports:archive",
+        link_text=_("Open the status reports"),
+        summary="reports.panels.summary",
     ),
     Panel(
         "accounts",

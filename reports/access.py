@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from accounts.capabilities import Capability, capabilities_of
 from accounts.models import User
 
-from .models import DownloadKind, Report, ReportDownload, Scope
+from .models import DownloadKind, Report, ReportDownload, ReportStatus, Scope
 
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
@@ -55,3 +55,10 @@ def report_reads_for(user: AnyUser) -> QuerySet[ReportDownload]:
     if Capability.READ_ACCESS_LOG not in capabilities_of(user):
         return ReportDownload.objects.none()
     return ReportDownload.objects.select_related("user", "report")
+
+
+def report_to_build(pk: int) -> Report | None:
+    """For the worker, which acts for no person: the report if it still waits to be built."""
+    return Report.objects.filter(
+        pk=pk, status__in=[ReportStatus.QUEUED, ReportStatus.BUILDING]
+    ).first()

@@ -41,8 +41,10 @@ from accounts.organisations import Organisation
 from cases.choices import CaseStatus, EscalationKind, MeasureKind, MeasureStatus
 from cases.lifecycle import OPEN_STATUSES
 from cases.models import Case, Escalation, Measure, Transition
-from councils.choices import ActivityStatus, Area, PriorityOutcome
+from councils.choices import ActivityStatus, Area, BodyKind, PriorityOutcome
 from councils.models import Medskick, Priority, PromiseActivity
+from meetings.choices import MeetingStatus
+from meetings.models import Meeting, SituationReport
 
 from .models import PeriodKind, Scope
 from .suppression import Cell, audit, suppress, threshold
@@ -406,6 +408,55 @@ def activity_table(ctx: Context) -> dict[str, Any]:
     )
 
 
+HELD = (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
+
+
+def meeting_tables(ctx: Context) -> list[dict[str, Any]]:
+    """Meetings held against planned per body, and lägesbilder submitted against expected.
+
+    Planned: every meeting scheduled in the period (a cancelled one was planned too). Expected:
+    a lägesbild from each municipality, and from each partner that brought one in the period,
+    for every working-group meeting held in the period.
+    """
+    first, after = ctx.period.bounds()
+    in_period = Meeting.objects.filter(starts_at__gte=first, starts_at__lt=after)
+    rows = list(
+        in_period.values("body__name", "body__kind")
+        .annotate(planned=Count("pk"), held=Count("pk", filter=Q(status__in=HELD)))
+        .order_by("body__kind", "body__name")
+    )
+    bodies = [r["body__name"] for r in rows]
+    counts: dict[tuple[str, str], int] = {}
+    for r in rows:
+        for column in ("held", "planned"):
+            counts[(r["body__name"], column)] = r[column]
+            counts[(TOTAL, column)] = counts.get((TOTAL, column), 0) + r[column]
+    meetings = plain_table("meetings", "meetings", [*bodies, TOTAL], ["held", "planned"], counts)
+    meetings["labels"] = {b: b for b in bodies}
+    held_wg = in_period.filter(body__kind=BodyKind.WORKING_GROUP, status__in=HELD)
+    expected = held_wg.count()
+    submitted = dict(
+        SituationReport.objects.filter(meeting__in=held_wg)
+        .values("organisation__code")
+        .annotate(n=Count("pk"))
+        .values_list("organisation__code", "n")
+    )
+    names = dict(Organisation.objects.filter(code__in=submitted).values_list("code", "name"))
+    partners = sorted(c for c in submitted if c not in ctx.rows)
+    reporters = [*ctx.rows, *partners]
+    pictures: dict[tuple[str, str], int] = {}
+    for code in reporters:
+        pictures[(code, "submitted")] = submitted.get(code, 0)
+        pictures[(code, "expected")] = expected
+    pictures[(TOTAL, "submitted")] = sum(submitted.get(c, 0) for c in reporters)
+    pictures[(TOTAL, "expected")] = expected * len(reporters)
+    table = plain_table(
+        "pictures", "meetings", [*reporters, TOTAL], ["submitted", "expected"], pictures
+    )
+    table["labels"] = {c: names[c] for c in partners}
+    return [meetings, table]
+
+
 # --- The two measures of success ---------------------------------------------------------------
 
 
@@ -521,6 +572,7 @@ def build(scope: str, period: Period, progress: Progress | None = None) -> dict[
     tables.append(priority_table(ctx))
     if scope == Scope.ALL:
         tables.append(activity_table(ctx))
+        tables += meeting_tables(ctx)
     step(55)
     medians = acknowledge_medians(ctx)
     measures = success_measures(ctx)

@@ -1,7 +1,15 @@
-"""URLs of the reports app (its issue fills them)."""
+"""URLs of the status reports (mounted at /rapporter/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.archive, name="archive"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/status/", views.progress, name="progress"),
+    path("<int:pk>/rapport.pdf", views.pdf, name="pdf"),
+    path("<int:pk>/rapport.csv", views.csv, name="csv"),
+]

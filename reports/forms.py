@@ -1,0 +1,75 @@
+"""The order form of a status report: a half-year, a year or a custom period, and a scope."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import figures
+from .models import PeriodKind, Scope
+
+
+def _years() -> list[tuple[int, int]]:
+    this = timezone.localdate().year
+    return [(y, y) for y in range(this, this - 6, -1)]
+
+
+class ReportOrderForm(forms.Form):
+    scope = forms.ChoiceField(label=_("Scope"), choices=Scope.choices)
+    period_kind = forms.ChoiceField(
+        label=_("Period"), choices=PeriodKind.choices, initial=PeriodKind.HALF_YEAR
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_years, required=False)
+    half = forms.TypedChoiceField(
+        label=_("Half-year"),
+        coerce=int,
+        choices=[(1, _("January–June")), (2, _("July–December"))],
+        required=False,
+    )
+    start = forms.DateField(
+        label=_("From (custom period)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label=_("To (custom period)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, scopes: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Scope.choices)
+        self.fields["scope"].choices = [(s, labels[s]) for s in scopes]
+        if len(scopes) == 1:
+            self.fields["scope"].initial = scopes[0]
+        last = figures.last_half_years(timezone.localdate(), 1)[0]
+        self.fields["year"].initial = last.start.year
+        self.fields["half"].initial = 1 if last.start.month == 1 else 2
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind = data.get("period_kind")
+        if kind in {PeriodKind.HALF_YEAR, PeriodKind.YEAR} and not data.get("year"):
+            self.add_error("year", _("Choose a year."))
+        if kind == PeriodKind.HALF_YEAR and not data.get("half"):
+            self.add_error("half", _("Choose a half-year."))
+        if kind == PeriodKind.CUSTOM:
+            for name in ("start", "end"):
+                if not data.get(name):
+                    self.add_error(name, _("A custom period needs a first and a last day."))
+        return data
+
+    def period(self) -> figures.Period:
+        data = self.cleaned_data
+        if data["period_kind"] == PeriodKind.YEAR:
+            return figures.year(data["year"])
+        if data["period_kind"] == PeriodKind.HALF_YEAR:
+            return figures.half_year(data["year"], data["half"])
+        start: datetime.date = data["start"]
+        end: datetime.date = data["end"]
+        return figures.Period(PeriodKind.CUSTOM, start, end)

@@ -1,0 +1,120 @@
+"""A report as PDF (WeasyPrint) and as CSV, both from the stored, suppressed figures.
+
+The PDF's metadata is fixed (title, dates from the report, identifier from the figures' digest),
+so a report built again gives the same document; the CSV holds exactly the published cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+
+from .charts import charts_for
+from .present import Shown, period_label
+
+if TYPE_CHECKING:
+    from .models import Report
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def shown_for(report: Report) -> Shown:
+    return Shown(json.loads(report.figures))
+
+
+def context_for(report: Report, shown: Shown) -> dict[str, Any]:
+    figures = shown.figures
+    return {
+        "report": report,
+        "shown": shown,
+        "period": period_label(figures["period"]),
+        "tables": shown.tables,
+        "sections": shown.sections(),
+        "measures": shown.measure_rows(),
+        "trend": shown.trend(),
+        "acknowledge": shown.acknowledge_rows(),
+        "charts": charts_for(shown),
+        "limit": shown.limit,
+        "below": shown.limit - 1,
+    }
+
+
+def report_pdf(report: Report) -> bytes:
+    shown = shown_for(report)
+    created = timezone.localtime(report.requested_at).replace(microsecond=0).isoformat()
+    html = render_to_string(
+        "reports/pdf/report.html", {**context_for(report, shown), "created": created}
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        pdf_identifier=report.digest[:32].encode() or None, pdf_tags=True
+    )
+
+
+def report_csv(report: Report) -> str:
+    """One line per published figure: table, row, column, the figure as shown on the page."""
+    shown = shown_for(report)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("table"),
+            _("table title"),
+            _("row"),
+            _("row name"),
+            _("column"),
+            _("column name"),
+            _("figure"),
+        ]
+    )
+    for table in shown.tables:
+        for row in table.rows:
+            for (column, label), cell in zip(table.columns, row.cells, strict=True):
+                writer.writerow(
+                    [
+                        neutralise(x)
+                        for x in (table.key, table.title, row.key, row.label, column, label, cell)
+                    ]
+                )
+    for row_key, row_name in [*shown.municipalities, ("total", _("Total"))]:
+        for group, label, value in shown.measure_rows(row_key):
+            writer.writerow(
+                [neutralise(x) for x in (group, label, row_key, row_name, "", "", value)]
+            )
+    for label, value in shown.acknowledge_rows():
+        writer.writerow(
+            [
+                neutralise(x)
+                for x in (
+                    "acknowledge_median_days",
+                    _("Median days to acknowledge an escalation"),
+                    "",
+                    label,
+                    "",
+                    "",
+                    value,
+                )
+            ]
+        )
+    trend = shown.trend()
+    for group, name, texts, _values in trend["series"]:
+        for period, text in zip(trend["labels"], texts, strict=True):
+            writer.writerow(
+                [
+                    neutralise(x)
+                    for x in (f"trend_{group}", name, "total", _("Total"), "", period, text)
+                ]
+            )
+    return out.getvalue()

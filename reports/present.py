@@ -1,0 +1,267 @@
+"""The stored figures as people read them: labels in the reader's language, suppression marks.
+
+The page, the PDF and the CSV all read the figures through here, so they show exactly the same
+suppressed figures. The figures themselves stay language-free (codes only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.choices import CaseStatus, EscalationKind, MeasureKind
+from councils.choices import ActivityStatus, Area, PriorityOutcome
+
+from .figures import TOTAL
+
+SECONDARY_MARK = "×"
+UNAVAILABLE_MARK = ".."
+
+TABLE_TITLES: dict[str, Promise] = {
+    "cases_new": gettext_lazy("New cases by area"),
+    "cases_flow": gettext_lazy("Cases reported, closed and reopened"),
+    "cases_open": gettext_lazy("Open cases at the end of the period, by state"),
+    "cases_open_area": gettext_lazy("Open cases at the end of the period, by area"),
+    "escalations_kind": gettext_lazy("Escalations by receiver"),
+    "measures_kind": gettext_lazy("Measures under way, by kind"),
+    "measures_responsible": gettext_lazy("Measures under way, by responsible organisation"),
+    "follow_up": gettext_lazy("Long-term follow-up"),
+    "closures": gettext_lazy("Closures before the minimum follow-up period"),
+    "meetings": gettext_lazy("Meetings held against planned"),
+    "pictures": gettext_lazy("Lägesbilder submitted against expected"),
+    "medskick": gettext_lazy("Medskick"),
+    "priorities": gettext_lazy("Priorities by status"),
+    "activities": gettext_lazy("Citizen promise activities by status"),
+}
+
+UNIT_LABELS: dict[str, Promise] = {
+    "cases": gettext_lazy("cases"),
+    "escalations": gettext_lazy("escalations"),
+    "measures": gettext_lazy("measures"),
+    "contacts": gettext_lazy("contacts"),
+    "meetings": gettext_lazy("meetings"),
+    "medskick": gettext_lazy("medskick"),
+    "priorities": gettext_lazy("priorities"),
+    "activities": gettext_lazy("activities"),
+}
+
+
+def _choices(*lists: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for choices in lists:
+        out.update(dict(choices.choices))
+    return out
+
+
+COLUMN_LABELS: dict[str, Any] = {
+    **_choices(Area, CaseStatus, EscalationKind, MeasureKind, PriorityOutcome, ActivityStatus),
+    "new": gettext_lazy("Reported"),
+    "closed": gettext_lazy("Closed"),
+    "reopened": gettext_lazy("Reopened"),
+    "sent": gettext_lazy("Sent"),
+    "answered": gettext_lazy("Answered"),
+    "open": gettext_lazy("Open at the end"),
+    "in_follow_up": gettext_lazy("In follow-up"),
+    "contacts_held": gettext_lazy("Contacts held"),
+    "contacts_planned": gettext_lazy("Contacts planned"),
+    "with_decision": gettext_lazy("With a decision"),
+    "without_decision": gettext_lazy("Without a decision"),
+    "held": gettext_lazy("Held"),
+    "planned": gettext_lazy("Planned"),
+    "submitted": gettext_lazy("Submitted"),
+    "expected": gettext_lazy("Expected"),
+    TOTAL: gettext_lazy("Total"),
+}
+# Area codes double as column keys; in a table the short name reads better.
+SHORT_AREA = {
+    Area.ANDT.value: gettext_lazy("ANDT"),
+    Area.CRIME.value: gettext_lazy("Crime prevention"),
+    Area.VBE.value: gettext_lazy("Violent extremism"),
+}
+
+
+def shown(cell: dict[str, Any], limit: int) -> str:
+    """A cell as published: the figure, "<5" (primary), the secondary mark or "n<5" (statistic)."""
+    mark = cell.get("s")
+    if mark is None:
+        value = cell["v"]
+        return f"{value:.1f}".replace(".", ",") if isinstance(value, float) else str(value)
+    if mark == "p":
+        return f"<{limit}"
+    if mark == "s":
+        return SECONDARY_MARK
+    if mark == "n":
+        return f"n<{limit}"
+    return UNAVAILABLE_MARK
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    cells: list[str]
+    is_total: bool
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    unit: str
+    protected: bool
+    columns: list[tuple[str, str]]
+    rows: list[Row]
+    raw: dict[str, Any]
+
+    def row(self, key: str) -> Row | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+
+class Shown:
+    """A report's figures, labelled, for templates, the PDF, the CSV and the charts."""
+
+    def __init__(self, figures: dict[str, Any]) -> None:
+        self.figures = figures
+        self.limit = int(figures["threshold"])
+        self.municipalities = [(m["code"], m["name"]) for m in figures["municipalities"]]
+        self.names = dict(self.municipalities)
+        self.tables = [self._table(t) for t in figures["tables"]]
+
+    def label(self, key: str, table: dict[str, Any] | None = None) -> str:
+        if table and key in table.get("labels", {}):
+            return str(table["labels"][key])
+        if key in self.names:
+            return self.names[key]
+        if key in SHORT_AREA:
+            return str(SHORT_AREA[key])
+        return str(COLUMN_LABELS.get(key, key))
+
+    def _table(self, t: dict[str, Any]) -> Table:
+        rows = [
+            Row(r, self.label(r, t), [shown(c, self.limit) for c in line], r == TOTAL)
+            for r, line in zip(t["rows"], t["cells"], strict=True)
+        ]
+        return Table(
+            key=t["key"],
+            title=str(TABLE_TITLES.get(t["key"], t["key"])),
+            unit=str(UNIT_LABELS.get(t["unit"], t["unit"])),
+            protected=bool(t["protected"]),
+            columns=[(c, self.label(c, t)) for c in t["columns"]],
+            rows=rows,
+            raw=t,
+        )
+
+    def table(self, key: str) -> Table | None:
+        return next((t for t in self.tables if t.key == key), None)
+
+    def sections(self) -> list[dict[str, Any]]:
+        """One section per municipality: its row of every table that has municipality rows."""
+        out = []
+        for code, name in self.municipalities:
+            parts = [(t, r) for t in self.tables if (r := t.row(code)) is not None]
+            out.append(
+                {"code": code, "name": name, "parts": parts, "measures": self.measure_rows(code)}
+            )
+        return out
+
+    # The two measures of success.
+
+    def measure_rows(self, row: str = TOTAL) -> list[tuple[str, str, str]]:
+        """(measure, label, published value) for one row of the current period."""
+        current = self.figures["measures"]["current"]
+        sf, ll = current["start_fast"], current["last_long"]
+        lim = self.limit
+        return [
+            (
+                "start_fast",
+                _("Days to the first measure started, median"),
+                shown(sf["to_measure"][row]["median"], lim),
+            ),
+            (
+                "start_fast",
+                _("Days to the first measure started, 90th percentile"),
+                shown(sf["to_measure"][row]["p90"], lim),
+            ),
+            (
+                "start_fast",
+                _("Days to the first escalation acknowledged, median"),
+                shown(sf["to_acknowledged"][row]["median"], lim),
+            ),
+            (
+                "start_fast",
+                _("Days to the first escalation acknowledged, 90th percentile"),
+                shown(sf["to_acknowledged"][row]["p90"], lim),
+            ),
+            (
+                "last_long",
+                _("Months in follow-up, median"),
+                shown(ll["months_in_follow_up"][row], lim),
+            ),
+            (
+                "last_long",
+                _("Closed cases that met the minimum follow-up period, per cent"),
+                shown(ll["met_minimum"][row], lim),
+            ),
+            (
+                "last_long",
+                _("Cases whose follow-up kept its cadence, per cent"),
+                shown(ll["kept_cadence"][row], lim),
+            ),
+        ]
+
+    def trend(self) -> dict[str, Any]:
+        """The five periods, oldest first, with each measure's published values and numbers."""
+        periods = self.figures["measures"]["trend"]
+        labels = [period_label(p["period"]) for p in periods]
+        series: list[tuple[str, str, list[dict[str, Any]]]] = [
+            (
+                "start_fast",
+                _("Days to the first measure started, median"),
+                [p["start_fast"]["to_measure"][TOTAL]["median"] for p in periods],
+            ),
+            (
+                "start_fast",
+                _("Days to the first escalation acknowledged, median"),
+                [p["start_fast"]["to_acknowledged"][TOTAL]["median"] for p in periods],
+            ),
+            (
+                "last_long",
+                _("Months in follow-up, median"),
+                [p["last_long"]["months_in_follow_up"][TOTAL] for p in periods],
+            ),
+            (
+                "last_long",
+                _("Closed cases that met the minimum follow-up period, per cent"),
+                [p["last_long"]["met_minimum"][TOTAL] for p in periods],
+            ),
+            (
+                "last_long",
+                _("Cases whose follow-up kept its cadence, per cent"),
+                [p["last_long"]["kept_cadence"][TOTAL] for p in periods],
+            ),
+        ]
+        return {
+            "labels": labels,
+            "series": [
+                (group, name, [shown(c, self.limit) for c in cells], [c["v"] for c in cells])
+                for group, name, cells in series
+            ],
+        }
+
+    def acknowledge_rows(self) -> list[tuple[str, str]]:
+        data = self.figures["acknowledge_median_days"]["by_kind"]
+        return [(self.label(k), shown(v, self.limit)) for k, v in data.items()]
+
+
+def period_label(period: dict[str, str]) -> str:
+    start, end = period["start"], period["end"]
+    if period["kind"] == "half_year":
+        half = 1 if start[5:7] == "01" else 2
+        return _("%(year)s, half-year %(half)s") % {"year": start[:4], "half": half}
+    if period["kind"] == "year":
+        return start[:4]
+    return f"{start} – {end}"

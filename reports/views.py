@@ -1,0 +1,113 @@
+"""Status report pages: the archive with the order form, a report, its PDF and CSV.
+
+Thin views: the door (reports/access.py) says who sees what, the service asks and builds, the
+worker builds. Every read of a finished report is logged (page, PDF, CSV).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
+
+from .access import log_download, report_for, reports_for, scopes_for
+from .forms import ReportOrderForm
+from .models import DownloadKind
+from .output import context_for, report_csv, shown_for
+from .services import report_request
+from .tasks import build_report
+
+ARCHIVE_SIZE = 50
+
+
+def reports_required(view: Any) -> Any:
+    """Sign-in first, then 403 unless a role reads status reports."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not scopes_for(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@reports_required
+@require_http_methods(["GET", "POST"])
+def archive(request: AuthenticatedHttpRequest) -> HttpResponse:
+    scopes = scopes_for(request.user)
+    form = ReportOrderForm(request.POST or None, scopes=scopes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                report = report_request(
+                    by=request.user, scope=form.cleaned_data["scope"], period=form.period()
+                )
+                transaction.on_commit(lambda: build_report.delay(report.pk))
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            return redirect("reports:detail", pk=report.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    items = reports_for(request.user)[:ARCHIVE_SIZE]
+    return render(request, "reports/archive.html", {"form": form, "items": items}, status=status)
+
+
+@reports_required
+@require_GET
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = report_for(request.user, pk)
+    if not report.is_done:
+        return render(request, "reports/building.html", {"report": report})
+    log_download(request.user, report, DownloadKind.PAGE)
+    return render(request, "reports/detail.html", context_for(report, shown_for(report)))
+
+
+@reports_required
+@require_GET
+def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment htmx polls; once the report is ready it asks for a full reload."""
+    report = report_for(request.user, pk)
+    response = render(request, "reports/includes/progress.html", {"report": report})
+    if not report.is_pending and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@reports_required
+@require_GET
+def pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = report_for(request.user, pk)
+    if not report.is_done or not report.pdf:
+        return render(request, "reports/building.html", {"report": report}, status=409)
+    log_download(request.user, report, DownloadKind.PDF)
+    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report)}.pdf"'
+    return response
+
+
+@reports_required
+@require_GET
+def csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = report_for(request.user, pk)
+    if not report.is_done:
+        return render(request, "reports/building.html", {"report": report}, status=409)
+    log_download(request.user, report, DownloadKind.CSV)
+    # A byte-order mark, so that a spreadsheet reads å, ä and ö.
+    response = HttpResponse("\ufeff" + report_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report)}.csv"'
+    return response
+
+
+def _filename(report: Any) -> str:
+    return f"{_('status-report')}-{report.start:%Y%m%d}-{report.end:%Y%m%d}-{report.scope}"
