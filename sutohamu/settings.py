@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,10 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "django_htmx",
     "accounts",
     "councils",
@@ -58,8 +63,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sign-in and OTP: whoever must use two factors and has not yet goes to enrol/verify.
+    "accounts.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "sutohamu.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last: it turns a lockout raised during authentication into the lockout page.
@@ -90,6 +100,19 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded demo under concurrent use: readers never block the writer (WAL), a writer
+    # waits for the lock instead of failing (busy timeout), and a transaction takes the write
+    # lock when it begins (IMMEDIATE), so it cannot deadlock upgrading a read lock halfway.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000"
+            ),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -123,13 +146,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
-# django-axes: lock an account name after repeated failures.
+# django-axes: lock an account name at one address after repeated failures. The pair, not the
+# name alone, so that nobody can lock a known colleague out from elsewhere; and not the address
+# alone, since a municipality's staff share one NAT address. An address on its own is throttled
+# by sutohamu.lockout at a much higher count of failures (AXES_ADDRESS_FAILURE_LIMIT).
 AXES_FAILURE_LIMIT: int = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME: float = env.float("AXES_COOLOFF_HOURS", default=0.5)
-# Lock the account name, not the address: a municipality's staff share one NAT address, and one
-# person's typos must not lock out the whole town hall. Hence W006 is silenced on purpose.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "sutohamu.lockout.AddressThrottlingHandler"
+AXES_ADDRESS_FAILURE_LIMIT: int = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_CLIENT_IP_CALLABLE = "sutohamu.lockout.client_ip"
+# How many reverse proxies in front append to X-Forwarded-For (0: the peer address is the client).
+TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
+SILENCED_SYSTEM_CHECKS: list[str] = []
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -176,17 +205,71 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
 
+# Every log line carries its time in UTC (ISO 8601 with a Z), whatever TIME_ZONE says. A refusal
+# (403) is one line, who and what with case references masked, without a traceback
+# (sutohamu.logs.RefusalFilter); tracebacks stay for real errors (5xx).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through the same handler and format
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "utc": {
+            "()": "sutohamu.logs.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "filters": {"refusals": {"()": "sutohamu.logs.RefusalFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.request": {"filters": ["refusals"]},
+        "django.security.csrf": {"filters": ["refusals"]},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Security (issue 14): HTTPS, response headers, two-factor sign-in. ---
+# Served over HTTPS unless SECURE_COOKIES=false (the plain-http embedded demo): then also no
+# redirect to https and no HSTS. Each can be set on its own; `check --deploy` has no warnings
+# with the defaults.
+SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS: int = env.int(
+    "SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD: bool = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (and strips it from clients).
+if env.bool("TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script or style anywhere (htmx's indicator style is switched off in base.html); the
+# QR code of two-factor enrolment is an image data URI.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Sent by sutohamu.middleware.PermissionsPolicyMiddleware: no device feature is ever needed.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+# Two factors (TOTP app, or a one-time backup code) for every role that reaches case content or
+# the access log (accounts/twofactor.py). Only the embedded demo may switch it off: `check
+# --deploy` fails when it is off with DEBUG off (sutohamu/checks.py).
+TWO_FACTOR_REQUIRED: bool = env.bool("TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "SuToHaMu"
 
 # Uploads (the signed agreement): PDF only, at most this size.
 MAX_UPLOAD_BYTES: int = env.int("MAX_UPLOAD_MB", default=10) * 1_000_000
@@ -194,3 +277,53 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Benchmark (the benchmark issue): its floor views, mounted only when measuring. ---
 BENCH_VIEWS: bool = env.bool("BENCH_VIEWS", default=False)
+
+# --- Retention and the read-log chain (issue 14, audit). ---
+# How long after closure a case keeps its free text, pseudonyms, consents and notes
+# (cases/retention.py).
+RETENTION_MONTHS: int = env.int("RETENTION_MONTHS", default=24)
+# Merged into the schedule whoever defines it first: retention nightly, then the read log's chain
+# checked in full (its result is the checkpoint the officer's page continues from).
+vars().setdefault("CELERY_BEAT_SCHEDULE", {}).update(
+    {
+        "retention": {"task": "cases.tasks.apply_retention", "schedule": 24 * 3600.0},
+        "read-log-chain": {"task": "cases.tasks.verify_read_log", "schedule": 24 * 3600.0},
+    }
+)
+
+# --- Follow-up and reminders (issue 12: cases/followup.py, reminders/). ---
+# The commitment planned when a case leaves assessment, in months (the owner may change it).
+FOLLOWUP_COMMITMENT_MONTHS: int = env.int("FOLLOWUP_COMMITMENT_MONTHS", default=12)
+# A case in follow-up closes earlier only on a working-group decision.
+FOLLOWUP_MINIMUM_MONTHS: int = env.int("FOLLOWUP_MINIMUM_MONTHS", default=6)
+# The default cadence: every 2 weeks for 2 months, monthly for 4 months, then quarterly.
+FOLLOWUP_CADENCE: list[dict] = [
+    {"every": 2, "unit": "weeks", "months": 2},
+    {"every": 1, "unit": "months", "months": 4},
+    {"every": 3, "unit": "months", "months": None},
+]
+# The daily sweep: reminders this many days before a contact is due; overdue this long also
+# tells the municipality's other coordinators; escalations unacknowledged after so many working
+# days; consents expiring within so many days; rows per batch.
+REMINDER_DUE_DAYS: int = 3
+REMINDER_OVERDUE_ESCALATE_DAYS: int = 7
+REMINDER_ESCALATION_WORKING_DAYS: int = 5
+REMINDER_CONSENT_DAYS: int = 30
+REMINDER_BATCH_SIZE: int = env.int("REMINDER_BATCH_SIZE", default=500)
+# Links in reminder e-mails are made absolute with this address.
+from celery.schedules import crontab  # noqa: E402 - kept with the block that uses it
+
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
+vars().setdefault("CELERY_BEAT_SCHEDULE", {}).update(
+    {
+        # The sweep runs every morning; the digest goes out after it.
+        "reminders-sweep": {
+            "task": "reminders.tasks.sweep",
+            "schedule": crontab(hour=6, minute=0),
+        },
+        "reminders-digest": {
+            "task": "reminders.tasks.send_digests",
+            "schedule": crontab(hour=6, minute=30),
+        },
+    }
+)

@@ -3,6 +3,7 @@
 from .case import Case, CaseCounter, Note, Subject, Transition
 from .consent import Consent
 from .escalations import Escalation, ProposedMeasure
+from .followup import Commitment, Contact, EarlyClosure, FollowUpPlan, PlanChange
 from .measures import Measure
 from .permissions import CaseUserObjectPermission
 from .reads import CaseRead, CaseReadSeal, ReadLogCheck
@@ -14,10 +15,15 @@ __all__ = [
     "CaseRead",
     "CaseReadSeal",
     "CaseUserObjectPermission",
+    "Commitment",
     "Consent",
+    "Contact",
+    "EarlyClosure",
     "Escalation",
+    "FollowUpPlan",
     "Measure",
     "Note",
+    "PlanChange",
     "ProposedMeasure",
     "ReadLogCheck",
     "RetentionRecord",
