@@ -60,8 +60,11 @@ def _progress(pk: int, percent: int) -> None:
     Report.objects.filter(pk=pk).update(progress=percent)
 
 
-def report_build(report: Report) -> Report:
-    """Compute, audit and store the figures and the PDF; a refused audit publishes nothing."""
+def report_build(report: Report, *, with_pdf: bool = True) -> Report:
+    """Compute, audit and store the figures and the PDF; a refused audit publishes nothing.
+
+    Without `with_pdf` (the demo) the PDF is drawn from the figures when it is downloaded.
+    """
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.BUILDING, progress=5)
     period = figures.Period(report.period_kind, report.start, report.end)
     try:
@@ -76,7 +79,7 @@ def report_build(report: Report) -> Report:
     report.figures = figures.canonical(data)
     report.digest = figures.digest(report.figures)
     _progress(report.pk, 80)
-    report.pdf = report_pdf(report)
+    report.pdf = report_pdf(report) if with_pdf else None
     report.status, report.progress, report.error = ReportStatus.DONE, 100, ""
     report.finished_at = timezone.now()
     with transaction.atomic():

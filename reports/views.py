@@ -22,7 +22,7 @@ from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
 from .access import log_download, report_for, reports_for, scopes_for
 from .forms import ReportOrderForm
 from .models import DownloadKind
-from .output import context_for, report_csv, shown_for
+from .output import context_for, report_csv, report_pdf, shown_for
 from .services import report_request
 from .tasks import build_report
 
@@ -88,10 +88,11 @@ def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = report_for(request.user, pk)
-    if not report.is_done or not report.pdf:
+    if not report.is_done:
         return render(request, "reports/building.html", {"report": report}, status=409)
     log_download(request.user, report, DownloadKind.PDF)
-    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    body = bytes(report.pdf) if report.pdf else report_pdf(report)
+    response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(report)}.pdf"'
     return response
 
