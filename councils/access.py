@@ -9,15 +9,17 @@ tests/councils/test_access_door.py fails when a councils view reaches a scoped m
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Body, Medskick, MeetingPlan, Membership
+from .models import Body, Medskick, MeetingPlan, Membership, Priority
 from .models.medskick import MedskickQuerySet
 from .models.memberships import MembershipQuerySet
 from .models.organisations import BodyQuerySet
+from .models.priorities import editing_rule
 
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
@@ -103,3 +105,9 @@ def can_answer_medskick(user: AnyUser, item: Medskick) -> bool:
 
 def can_change_medskick(user: AnyUser, item: Medskick) -> bool:
     return Medskick.objects.changeable_by(user).filter(pk=item.pk).exists()
+
+
+def priority_rows(user: AnyUser, priorities: Iterable[Priority]) -> list[tuple[Priority, bool]]:
+    """Each priority with whether the person may open it: only those titles become links."""
+    can_open = editing_rule(user)
+    return [(p, can_open(p)) for p in priorities]

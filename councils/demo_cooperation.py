@@ -279,7 +279,13 @@ def _priorities(orgs: dict[str, Organisation], year: int) -> None:
                 "municipality": orgs[code] if code else None,
                 "area": area,
                 "description": description,
-                "decision_reference": f"Styrgruppen {year}-02-12 § 4",
+                # A joint priority rests on the working group's decision (see Priority.clean).
+                "decision_reference": (
+                    f"SuToHaMu-gruppen {year}-01-15 § 3"
+                    if scope == Scope.JOINT
+                    else f"Styrgruppen {year}-02-12 § 4"
+                ),
+                "decision_date": datetime.date(year, 1, 15) if scope == Scope.JOINT else None,
             },
         )
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.capabilities import Capability, organisation_ids_with
 from accounts.choices import Role
 from accounts.models import Organisation, RoleAssignment, User
-from sutohamu.forms import model_choice_field
+from sutohamu.forms import EMPTY_CHOICE, TidyChoicesMixin, model_choice_field
 
 from .choices import BodyKind, PriorityScope
 from .models import (
@@ -24,6 +24,7 @@ from .models import (
     Priority,
     PromiseActivity,
 )
+from .models.medskick import ROUTES, receivers_for
 from .validators import validate_pdf
 
 
@@ -45,7 +46,7 @@ class MeetingPlanForm(forms.Form):
     planned_meetings = forms.IntegerField(label=_("Planned meetings"), min_value=0, max_value=24)
 
 
-class MedskickForm(forms.ModelForm):
+class MedskickForm(TidyChoicesMixin, forms.ModelForm):
     """Send a medskick from one of the bodies the person edits."""
 
     class Meta:
@@ -55,19 +56,34 @@ class MedskickForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("instance", Medskick(sent_by=user))
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "sender").queryset = Body.objects.changeable_by(user).filter(
-            kind__in=[BodyKind.LOCAL_COUNCIL, BodyKind.WORKING_GROUP]
+        sender_field = model_choice_field(self, "sender")
+        senders = list(Body.objects.changeable_by(user).filter(kind__in=list(ROUTES)))
+        sender_field.queryset = Body.objects.filter(pk__in=[s.pk for s in senders])
+        # "To" offers only what the model's route table lets one of these senders reach,
+        # grouped by sender when there are several (Medskick.clean applies the same table).
+        groups = [(sender, list(receivers_for(sender))) for sender in senders]
+        receiver_field = model_choice_field(self, "receiver")
+        receiver_field.queryset = Body.objects.filter(
+            pk__in={r.pk for _sender, receivers in groups for r in receivers}
         )
-        model_choice_field(self, "receiver").queryset = Body.objects.filter(
-            kind__in=[BodyKind.LOCAL_COUNCIL, BodyKind.WORKING_GROUP]
-        )
+        if len(groups) == 1:
+            receiver_field.choices = [("", EMPTY_CHOICE)] + [(r.pk, r.name) for r in groups[0][1]]
+            sender_field.empty_label = None
+        elif groups:
+            receiver_field.choices = [("", EMPTY_CHOICE)] + [
+                (
+                    _("From %(sender)s") % {"sender": sender.name},
+                    [(r.pk, r.name) for r in receivers],
+                )
+                for sender, receivers in groups
+            ]
 
 
 class MedskickAnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea, max_length=4000)
 
 
-class PriorityForm(forms.ModelForm):
+class PriorityForm(TidyChoicesMixin, forms.ModelForm):
     """Local priorities for the person's own municipality; joint ones for working-group editors."""
 
     class Meta:
@@ -81,8 +97,10 @@ class PriorityForm(forms.ModelForm):
             "title",
             "description",
             "decision_reference",
+            "decision_date",
             "outcome",
         ]
+        widgets = {"scope": forms.RadioSelect, "decision_date": DateInput()}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,7 +120,7 @@ class PriorityForm(forms.ModelForm):
         return data
 
 
-class CitizenPromiseForm(forms.ModelForm):
+class CitizenPromiseForm(TidyChoicesMixin, forms.ModelForm):
     class Meta:
         model = CitizenPromise
         fields = ["municipality", "police_area", "year", "title", "text"]
@@ -118,7 +136,7 @@ class CitizenPromiseForm(forms.ModelForm):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class PromiseActivityForm(forms.ModelForm):
+class PromiseActivityForm(TidyChoicesMixin, forms.ModelForm):
     class Meta:
         model = PromiseActivity
         fields = ["title", "owner", "due_date", "status", "follow_up"]
@@ -138,7 +156,7 @@ class PromiseActivityForm(forms.ModelForm):
         return due
 
 
-class ActionPlanAssignmentForm(forms.ModelForm):
+class ActionPlanAssignmentForm(TidyChoicesMixin, forms.ModelForm):
     class Meta:
         model = ActionPlanAssignment
         fields = ["coordinator", "fallback"]
@@ -166,7 +184,7 @@ class AgreementDocumentForm(forms.ModelForm):
         self.fields["document"].widget = forms.FileInput(attrs={"accept": "application/pdf"})
 
 
-class AgreementTerminationForm(forms.Form):
+class AgreementTerminationForm(TidyChoicesMixin, forms.Form):
     party = forms.ModelChoiceField(label=_("Terminated by"), queryset=Organisation.objects.none())
     on = forms.DateField(label=_("Ends on"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
@@ -176,7 +194,7 @@ class AgreementTerminationForm(forms.Form):
         model_choice_field(self, "party").queryset = agreement.parties.all()
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(TidyChoicesMixin, forms.Form):
     assignment = forms.ModelChoiceField(
         label=_("Role that is left"),
         queryset=RoleAssignment.objects.active().select_related("user", "organisation"),

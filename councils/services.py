@@ -20,7 +20,15 @@ from sutohamu.history import set_change_reason, set_history_user
 from . import handover
 from .choices import MedskickStatus
 from .handover import HandoverContext, HandoverStep
-from .models import ActionPlanAssignment, Agreement, Body, Handover, Medskick, Membership
+from .models import (
+    ActionPlanAssignment,
+    Agreement,
+    Body,
+    Handover,
+    Medskick,
+    Membership,
+    Priority,
+)
 from .models.medskick import ALLOWED_FROM
 
 ERROR_SUCCESSOR_LACKS_ROLE = gettext_lazy(
@@ -41,6 +49,10 @@ ERROR_AGREEMENT_ENDS_BEFORE_START = gettext_lazy(
     "The agreement cannot end before it started (%(date)s)."
 )
 ERROR_AGREEMENT_NO_REASON = gettext_lazy("Give the reason for the termination.")
+ERROR_PRIORITY_NOT_ALLOWED = gettext_lazy(
+    "Local priorities are kept by the municipality's coordinators, joint ones by the working "
+    "group's members."
+)
 
 # The personal-data guard's code (sutohamu.pii); every guarded field raises it through full_clean.
 CODE_PERSONAL_DATA = "personal_data"
@@ -354,3 +366,22 @@ def agreement_terminate(
         rename={"termination_reason": "reason", "terminated_on": "on", "terminated_by": "party"},
     )
     return locked
+
+
+@transaction.atomic
+def priority_save(*, priority: Priority, by: User) -> Priority:
+    """Create or change a priority; a joint one needs the working group's decision.
+
+    The decision rule lives in Priority.clean (reference, date, and the decision looked up once
+    the meetings app registers its look-up), so full_clean here applies it on every road.
+    """
+    if not priority.can_edit(by):
+        raise ValidationError(
+            {"scope": ValidationError(ERROR_PRIORITY_NOT_ALLOWED, code="not_allowed")}
+        )
+    if priority.pk is not None:
+        stored = Priority.objects.select_for_update().get(pk=priority.pk)
+        if not stored.can_edit(by):
+            raise ValidationError(ERROR_PRIORITY_NOT_ALLOWED, code="not_allowed")
+    _validated_save(priority, by=by)
+    return priority

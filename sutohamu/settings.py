@@ -327,3 +327,6 @@ vars().setdefault("CELERY_BEAT_SCHEDULE", {}).update(
         },
     }
 )
+
+# --- UI (issue 11, point 24): files served at the site's root, such as /favicon.ico. ---
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"

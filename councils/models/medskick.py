@@ -31,6 +31,21 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
 }
 
 
+# Who sends a medskick to whom: one table, read by Medskick.clean and by the form's "To" list.
+ROUTES: dict[str, str] = {
+    BodyKind.LOCAL_COUNCIL: BodyKind.WORKING_GROUP,
+    BodyKind.WORKING_GROUP: BodyKind.LOCAL_COUNCIL,
+}
+
+
+def receivers_for(sender: Body) -> models.QuerySet[Body]:
+    """The bodies this sender may send a medskick to (never itself)."""
+    kind = ROUTES.get(sender.kind)
+    if kind is None:
+        return Body.objects.none()
+    return Body.objects.filter(kind=kind).exclude(pk=sender.pk)
+
+
 class MedskickQuerySet(models.QuerySet["Medskick"]):
     def open(self) -> MedskickQuerySet:
         return self.exclude(status=S.CLOSED)
@@ -109,8 +124,7 @@ class Medskick(models.Model):
             return
         if self.sender_id == self.receiver_id:
             raise ValidationError({"receiver": _("A body cannot send a medskick to itself.")})
-        kinds = {self.sender.kind, self.receiver.kind}
-        if kinds != {BodyKind.LOCAL_COUNCIL, BodyKind.WORKING_GROUP}:
+        if ROUTES.get(self.sender.kind) != self.receiver.kind:
             raise ValidationError(
                 {
                     "receiver": _(

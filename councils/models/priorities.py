@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.capabilities import Capability, organisation_ids_with
 from accounts.models import Organisation
+from sutohamu import decisions
 from sutohamu.fields import GuardedCharField, GuardedTextField
 
 from ..choices import ActivityStatus, Area, BodyKind, Period, PriorityOutcome, PriorityScope
@@ -19,6 +21,42 @@ from .organisations import Body
 
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
+
+
+ERROR_JOINT_NEEDS_DECISION = _(
+    "A joint priority needs the working group's decision: give the decision's reference."
+)
+ERROR_JOINT_NEEDS_DECISION_DATE = _("Give the date of the working group's decision.")
+ERROR_DECISION_NOT_FOUND = _("No decision with the reference %(reference)s was found.")
+
+
+def _editing_rights(user: AnyUser) -> tuple[set[int], bool]:
+    """The one rule of who keeps priorities: (municipalities whose local ones, joint ones?)."""
+    own = set(organisation_ids_with(user, Capability.EDIT_OWN_BODIES))
+    joint = Body.objects.changeable_by(user).filter(kind=BodyKind.WORKING_GROUP).exists()
+    return own, joint
+
+
+def editing_rule(user: AnyUser) -> Callable[[Priority], bool]:
+    """Priority.can_edit for many rows at once, with the person's rights read once."""
+    own, joint = _editing_rights(user)
+
+    def can_edit(priority: Priority) -> bool:
+        if priority.scope == PriorityScope.LOCAL:
+            return priority.municipality_id in own
+        return joint
+
+    return can_edit
+
+
+class PriorityQuerySet(models.QuerySet["Priority"]):
+    def changeable_by(self, user: AnyUser) -> PriorityQuerySet:
+        """The priorities the person may open for editing (the rule of Priority.can_edit)."""
+        own, joint = _editing_rights(user)
+        allowed = Q(scope=PriorityScope.LOCAL, municipality_id__in=own)
+        if joint:
+            allowed |= Q(scope=PriorityScope.JOINT)
+        return self.filter(allowed)
 
 
 class Priority(models.Model):
@@ -41,7 +79,13 @@ class Priority(models.Model):
     area = models.CharField(_("area"), max_length=16, choices=Area.choices)
     title = GuardedCharField(_("title"), max_length=200)
     description = GuardedTextField(_("description"), blank=True, max_length=4000)
-    decision_reference = GuardedCharField(_("decision reference"), max_length=120, blank=True)
+    decision_reference = GuardedCharField(
+        _("decision reference"),
+        max_length=120,
+        blank=True,
+        help_text=_("A joint priority needs the working group's decision, e.g. SUTOHAMU-2026-014."),
+    )
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
     outcome = models.CharField(
         _("status at period end"),
         max_length=16,
@@ -49,6 +93,8 @@ class Priority(models.Model):
         default=PriorityOutcome.OPEN,
     )
     history = HistoricalRecords()
+
+    objects = PriorityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("priority")
@@ -67,10 +113,7 @@ class Priority(models.Model):
 
     def can_edit(self, user: AnyUser) -> bool:
         """Local: the municipality's coordinators. Joint: those who edit the working group."""
-        if self.scope == PriorityScope.LOCAL:
-            own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
-            return self.municipality_id in own
-        return Body.objects.editable_by(user).filter(kind=BodyKind.WORKING_GROUP).exists()
+        return editing_rule(user)(self)
 
     def clean(self) -> None:
         if self.scope == PriorityScope.LOCAL and self.municipality_id is None:
@@ -78,6 +121,44 @@ class Priority(models.Model):
         if self.scope == PriorityScope.JOINT and self.municipality_id is not None:
             raise ValidationError(
                 {"municipality": _("A joint priority belongs to no single municipality.")}
+            )
+        if self.scope == PriorityScope.JOINT:
+            self._check_decision()
+
+    def _check_decision(self) -> None:
+        """A joint priority rests on the working group's decision: its reference and date.
+
+        Once the meetings app registers its look-up the reference must name a recorded decision,
+        whose date is taken over; until then the reference text and the date are required.
+        """
+        reference = (self.decision_reference or "").strip()
+        if not reference:
+            raise ValidationError(
+                {
+                    "decision_reference": ValidationError(
+                        ERROR_JOINT_NEEDS_DECISION, code="joint_needs_decision"
+                    )
+                }
+            )
+        if decisions.can_verify():
+            info = decisions.find(reference)
+            if info is None:
+                raise ValidationError(
+                    {
+                        "decision_reference": ValidationError(
+                            ERROR_DECISION_NOT_FOUND % {"reference": reference},
+                            code="decision_not_found",
+                        )
+                    }
+                )
+            self.decision_reference, self.decision_date = info.reference, info.date
+        elif self.decision_date is None:
+            raise ValidationError(
+                {
+                    "decision_date": ValidationError(
+                        ERROR_JOINT_NEEDS_DECISION_DATE, code="joint_needs_decision_date"
+                    )
+                }
             )
 
 

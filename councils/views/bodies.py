@@ -25,13 +25,24 @@ from .access import member_required
 @member_required
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    bodies = (
+    visible = list(
         access.bodies_visible_to(request.user)
         .select_related("municipality")
         .annotate(member_count=Count("memberships", filter=in_force(today, prefix="memberships__")))
     )
+    # "My bodies" are those the person sits in; the administrator, who sees every body to
+    # manage its memberships, gets them under a heading of their own.
+    own = set(access.bodies_with_member(request.user).values_list("pk", flat=True))
     agreement = Agreement.objects.filter(terminated_on__isnull=True).first()
-    return render(request, "councils/overview.html", {"bodies": bodies, "agreement": agreement})
+    return render(
+        request,
+        "councils/overview.html",
+        {
+            "bodies": [b for b in visible if b.pk in own],
+            "other_bodies": [b for b in visible if b.pk not in own],
+            "agreement": agreement,
+        },
+    )
 
 
 @member_required

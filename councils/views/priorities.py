@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from accounts.capabilities import Capability, organisation_ids_with
 from sutohamu.forms import model_choice_field
 from sutohamu.history import change_log
-from sutohamu.http import AuthenticatedHttpRequest, render_form
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
 
+from .. import access, services
 from ..forms import CitizenPromiseForm, PriorityForm, PromiseActivityForm
 from ..models import CitizenPromise, Priority, PromiseActivity
 from .access import member_required
@@ -35,7 +36,7 @@ def priority_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "councils/priority_list.html",
         {
-            "priorities": priorities,
+            "rows": access.priority_rows(request.user, priorities),
             "year": year,
             "can_add": bool(organisation_ids_with(request.user, Capability.EDIT_OWN_BODIES)),
         },
@@ -50,9 +51,8 @@ def priority_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not form.instance.can_edit(request.user):
             raise PermissionDenied
-        form.save()
-        messages.success(request, _("The priority was saved."))
-        return redirect(f"{reverse('councils:priorities')}?ar={form.instance.year}")
+        if _saved(request, form):
+            return redirect(f"{reverse('councils:priorities')}?ar={form.instance.year}")
     return render_form(
         request, form, title=_("New priority"), cancel_url=reverse("councils:priorities")
     )
@@ -67,9 +67,8 @@ def priority_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not form.instance.can_edit(request.user):
             raise PermissionDenied
-        form.save()
-        messages.success(request, _("The priority was saved."))
-        return redirect(f"{reverse('councils:priorities')}?ar={priority.year}")
+        if _saved(request, form):
+            return redirect(f"{reverse('councils:priorities')}?ar={priority.year}")
     return render_form(
         request,
         form,
@@ -78,6 +77,17 @@ def priority_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         change_log=change_log(priority),
         template="councils/priority_form.html",
     )
+
+
+def _saved(request: AuthenticatedHttpRequest, form: PriorityForm) -> bool:
+    """Save through the service; its refusal lands on the form (answered with 400)."""
+    try:
+        services.priority_save(priority=form.instance, by=request.user)
+    except ValidationError as error:
+        add_validation_error(form, error)
+        return False
+    messages.success(request, _("The priority was saved."))
+    return True
 
 
 @member_required

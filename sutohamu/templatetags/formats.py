@@ -26,11 +26,14 @@ def _local(value: datetime.date | datetime.datetime) -> datetime.date | datetime
 
 
 @register.filter
-def table_date(value: datetime.date | datetime.datetime | None) -> str:
+def table_date(value: datetime.date | datetime.datetime | None, part: str = "") -> str:
+    """ISO date; a moment also gets its local time unless `part` is "day"."""
     if not value:
         return EMPTY
     value = _local(value)
     if isinstance(value, datetime.datetime):
+        if part == "day":
+            return value.date().isoformat()
         return value.strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
 

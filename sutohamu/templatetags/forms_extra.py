@@ -1,0 +1,17 @@
+"""`{% tidy_choices form %}`: the project's choice-list rule for a form rendered by a template."""
+
+from __future__ import annotations
+
+from django import forms, template
+
+from sutohamu.forms import tidy_choices as _tidy
+
+register = template.Library()
+
+
+@register.simple_tag
+def tidy_choices(form: forms.BaseForm) -> str:
+    """Applied by templates/includes/form.html, so every form rendered there follows it."""
+    if isinstance(form, forms.BaseForm):
+        _tidy(form)
+    return ""
