@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, desk, escalations, intake, readlog, work
+from .views import audit, case, desk, escalations, intake, readlog, work
 
 app_name = "cases"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("anmal/", intake.report, name="report"),
     path("mina-anmalningar/", intake.my_reports, name="my_reports"),
     path("lasloggen/", readlog.read_log, name="read_log"),
+    path("lasloggen/arende/", audit.case_audit_page, name="case_audit"),
+    path("lasloggen/arende/pdf/", audit.case_audit_download, name="case_audit_pdf"),
     path("inkorg/", escalations.queue, name="queue"),
     path("eskalering/<int:pk>/", escalations.detail, name="escalation"),
     path("eskalering/<int:pk>/kvittera/", escalations.acknowledge, name="escalation_acknowledge"),

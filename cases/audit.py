@@ -1,0 +1,257 @@
+"""The data protection officer's door: the secrecy log of one case, and the read log's chain.
+
+Only a person with the read-access-log capability gets anything here; anyone else gets 404, as
+for a case out of reach. What comes out is who read or changed what and when: the case's
+reference, the kind of record and the names of the fields changed, never a value of the case's
+content.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import get_history_model_for_model
+from weasyprint import HTML
+
+from accounts.capabilities import Capability, has_capability
+from accounts.models import User
+
+from .choices import CaseStatus
+from .models import Case, CaseRead, ReadLogCheck, RetentionRecord, Transition
+from .models.reads import ChainProblem, ChainResult, verify_from_checkpoint
+from .retention import parts
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+    from accounts.capabilities import AnyUser
+
+# The officer's page checks at most this many entries past the last checkpoint; the nightly task
+# (or `manage.py verify_read_log`) checks the whole log and moves the checkpoint forward.
+PAGE_CHECK_LIMIT = 20_000
+# A read gets its seal right after it commits; one older than this without a seal is reported.
+SEAL_GRACE = datetime.timedelta(minutes=10)
+
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+def require_auditor(user: AnyUser) -> None:
+    if not has_capability(user, Capability.READ_ACCESS_LOG):
+        raise Http404
+
+
+@dataclass
+class AuditEntry:
+    when: datetime.datetime
+    who: User | None
+    kind: str  # "read" or "change"
+    what: _StrOrPromise
+    action: _StrOrPromise
+    fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CaseAudit:
+    case: Case
+    start: datetime.date | None
+    end: datetime.date | None
+    entries: list[AuditEntry]
+
+    @property
+    def reads(self) -> list[AuditEntry]:
+        return [e for e in self.entries if e.kind == "read"]
+
+    @property
+    def changes(self) -> list[AuditEntry]:
+        return [e for e in self.entries if e.kind == "change"]
+
+
+def _bounds(
+    start: datetime.date | None, end: datetime.date | None
+) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    tz = timezone.get_current_timezone()
+    low = datetime.datetime.combine(start, datetime.time.min, tz) if start else None
+    high = (
+        datetime.datetime.combine(end, datetime.time.min, tz) + datetime.timedelta(days=1)
+        if end
+        else None
+    )
+    return low, high
+
+
+def _in_period(rows: QuerySet, name: str, low: Any, high: Any) -> QuerySet:
+    if low is not None:
+        rows = rows.filter(**{f"{name}__gte": low})
+    if high is not None:
+        rows = rows.filter(**{f"{name}__lt": high})
+    return rows
+
+
+def _changed_fields(model: type[models.Model], record: Any, previous: Any) -> list[str]:
+    """The labels of the fields a history record changed (labels only, never values)."""
+    if previous is None:
+        return []
+    names = []
+    for delta in record.diff_against(previous).changes:
+        try:
+            names.append(str(model._meta.get_field(delta.field).verbose_name))
+        except FieldDoesNotExist:  # a field removed since: name it as stored
+            names.append(delta.field)
+    return names
+
+
+def _history_entries(case: Case, low: Any, high: Any) -> list[AuditEntry]:
+    entries = []
+    for part in parts():
+        try:
+            history = get_history_model_for_model(part.model)
+        except NotHistoricalModelError:
+            continue
+        key = "id" if part.model is Case else part.case_path
+        # Up to the end of the period, so that the first change in it has its predecessor.
+        rows = _in_period(
+            history._default_manager.filter(**{key: case.pk}), "history_date", None, high
+        )
+        rows = rows.select_related("history_user").order_by(
+            part.model._meta.pk.attname, "history_date", "history_id"
+        )
+        previous: dict[Any, Any] = {}
+        for record in rows:
+            object_id = getattr(record, part.model._meta.pk.attname)
+            before = previous.get(object_id)
+            previous[object_id] = record
+            if low is not None and record.history_date < low:
+                continue
+            changed = (
+                _changed_fields(part.model, record, before) if record.history_type == "~" else []
+            )
+            entries.append(
+                AuditEntry(
+                    when=record.history_date,
+                    who=record.history_user,
+                    kind="change",
+                    what=part.model._meta.verbose_name,
+                    action=ACTIONS.get(record.history_type, record.history_type),
+                    fields=changed,
+                )
+            )
+    return entries
+
+
+def case_audit(
+    user: AnyUser,
+    reference: str,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> CaseAudit:
+    """Every read and change of the case in the period (dates inclusive), oldest first."""
+    require_auditor(user)
+    case = get_object_or_404(Case.objects.only("pk", "reference"), reference=reference)
+    low, high = _bounds(start, end)
+    entries = [
+        AuditEntry(r.at, r.user, "read", _("read"), r.get_kind_display())
+        for r in _in_period(
+            CaseRead.objects.filter(case=case).select_related("user"), "at", low, high
+        ).order_by("at", "pk")
+    ]
+    statuses = dict(CaseStatus.choices)
+    for t in _in_period(
+        Transition.objects.filter(case=case).select_related("by"), "at", low, high
+    ).order_by("at", "pk"):
+        entries.append(
+            AuditEntry(
+                t.at,
+                t.by,
+                "change",
+                Transition._meta.verbose_name,
+                _("%(from)s → %(to)s")
+                % {"from": statuses.get(t.from_status, "–"), "to": statuses.get(t.to_status)},
+            )
+        )
+    entries += _history_entries(case, low, high)
+    for record in _in_period(
+        RetentionRecord.objects.filter(case=case).select_related("by"), "reduced_at", low, high
+    ):
+        entries.append(
+            AuditEntry(
+                record.reduced_at,
+                record.by,
+                "change",
+                RetentionRecord._meta.verbose_name,
+                _("reduced to aggregate fields"),
+            )
+        )
+    entries.sort(key=lambda e: e.when)
+    return CaseAudit(case, start, end, entries)
+
+
+# The read log's chain, as the officer's page shows it.
+
+
+@dataclass
+class ChainStatus:
+    intact: bool
+    result: ChainResult
+    last_full: ReadLogCheck | None
+    unsealed: int
+    broken_read: CaseRead | None = None
+
+    @property
+    def problem_label(self) -> _StrOrPromise:
+        return ChainProblem(self.result.problem).label if self.result.problem else ""
+
+
+def chain_status(user: AnyUser) -> ChainStatus:
+    """Intact? The last full check, plus a bounded check of what came after the last checkpoint.
+
+    A broken full check stays broken on the page until the log is repaired; reads older than
+    the grace period without a seal are counted (only those since the last full check, which
+    sealed everything before it, so the count reads a bounded part of the log).
+    """
+    require_auditor(user)
+    last_full = ReadLogCheck.objects.filter(full=True).order_by("-checked_at", "-pk").first()
+    result, _checkpoint = verify_from_checkpoint(limit=PAGE_CHECK_LIMIT)
+    if last_full is not None and not last_full.intact and result.intact:
+        result = ChainResult(
+            False,
+            0,
+            last_full.last_seq,
+            bytes(last_full.last_digest),
+            last_full.problem,
+            last_full.broken_seq,
+            last_full.broken_read,
+        )
+    since = timezone.now() - SEAL_GRACE
+    unsealed = CaseRead.objects.filter(seal__isnull=True, at__lt=since)
+    if last_full is not None:
+        unsealed = unsealed.filter(at__gte=last_full.checked_at - datetime.timedelta(hours=1))
+    broken = None
+    if result.broken_read is not None:
+        broken = (
+            CaseRead.objects.filter(pk=result.broken_read)
+            .select_related("user", "case")
+            .only("at", "kind", "user__username", "case__reference")
+            .first()
+        )
+    return ChainStatus(result.intact, result, last_full, unsealed.count(), broken)
+
+
+def case_audit_pdf(audit: CaseAudit, printed_by: User) -> bytes:
+    """The secrecy log as PDF: the reference and the log, nothing of the case's content."""
+    html = render_to_string(
+        "cases/pdf/audit.html",
+        {"audit": audit, "printed": timezone.localtime(), "printed_by": printed_by},
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,0 +1,221 @@
+"""Retention (gallring): closed cases older than RETENTION_MONTHS keep only their aggregate fields.
+
+What stays: the reference, municipality, areas, setting, status, dates, owner and reporter,
+status changes (without their reasons), measures (kind, responsible organisation, status and
+dates) and escalations (receiver, kind, status and dates), so reports still count the case. What
+goes: every free-text field of the case and its parts, emptied (a required one gets `REDACTED`)
+in the rows and in their history rows, and the pseudonyms, consents and notes with their whole
+history. Each reduced case gets a `RetentionRecord` with the counts, never the content.
+
+The parts are found from the models, not listed by hand: every model of this app that points at
+a case (or at something that does) and has guarded free-text fields is emptied, so a part added
+later is covered; `DELETED` names the parts removed outright. An upper app with case content
+registers its own part with `register`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.models import HistoricalChanges
+from simple_history.utils import get_history_model_for_model
+
+from accounts.models import User
+from sutohamu.fields import GuardedCharField, GuardedTextField
+
+from .choices import CaseStatus
+from .models import Case, Consent, Note, RetentionRecord, Subject, Transition
+
+# What a required free-text field holds once reduced (stored data, in the data's language).
+REDACTED = "[gallrat]"
+DELETED: tuple[type[models.Model], ...] = (Consent, Note, Subject)  # consents first: PROTECT
+
+# Upper apps: a label and a function from the reduced cases to their rows to delete.
+_registered: list[tuple[str, Callable[[QuerySet[Case]], QuerySet]]] = []
+
+
+def register(label: str, rows: Callable[[QuerySet[Case]], QuerySet]) -> None:
+    """An upper app's case content to delete at retention (called from its AppConfig.ready)."""
+    _registered.append((label, rows))
+
+
+def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same day `months` earlier (the month's last day if shorter)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+
+
+def cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    return months_before(now or timezone.now(), settings.RETENTION_MONTHS)
+
+
+def due_cases(now: datetime.datetime | None = None) -> QuerySet[Case]:
+    """Closed before the cut-off and not reduced yet."""
+    return Case.objects.filter(
+        status=CaseStatus.CLOSED,
+        status_changed_at__lt=cutoff(now),
+        retention__isnull=True,
+    ).order_by("status_changed_at", "pk")
+
+
+@dataclass
+class Part:
+    """A model under a case: how to reach the case, and its free-text fields."""
+
+    model: type[models.Model]
+    case_path: str
+    free_text: list[models.Field] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+
+def _free_text(model: type[models.Model]) -> list[models.Field]:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, (GuardedCharField, GuardedTextField)) and not f.primary_key
+    ]
+
+
+def _path_to_case(model: type[models.Model], depth: int = 2) -> str | None:
+    """`case`, or `escalation__case`: the first foreign-key path from the model to a case."""
+    for f in model._meta.concrete_fields:
+        if not isinstance(f, models.ForeignKey):
+            continue
+        target = f.related_model
+        if target is Case:
+            return f.name
+        if depth > 1 and isinstance(target, type) and target._meta.app_label == "cases":
+            rest = _path_to_case(target, depth - 1)
+            if rest is not None:
+                return f"{f.name}__{rest}"
+    return None
+
+
+def parts() -> list[Part]:
+    """Every model of the cases app under a case (history models and read logs aside)."""
+    found = [Part(Case, "pk", _free_text(Case))]
+    for model in apps.get_app_config("cases").get_models():
+        if issubclass(model, HistoricalChanges) or model._meta.auto_created or model is Case:
+            continue
+        path = _path_to_case(model)
+        if path is None:
+            continue
+        found.append(Part(model, path, _free_text(model)))
+    return found
+
+
+def _history(model: type[models.Model]) -> type[models.Model] | None:
+    try:
+        return get_history_model_for_model(model)
+    except NotHistoricalModelError:
+        return None
+
+
+def _emptied(part: Part) -> dict[str, str]:
+    return {f.attname: ("" if f.blank else REDACTED) for f in part.free_text}
+
+
+def _history_rows(part: Part, case_ids: list[int]) -> QuerySet | None:
+    """The history rows of the part's rows: history models keep the foreign keys as they were."""
+    history = _history(part.model)
+    if history is None:
+        return None
+    key = "id" if part.model is Case else part.case_path
+    return history._default_manager.filter(**{f"{key}__in": case_ids})
+
+
+def reduce(cases: QuerySet[Case], *, by: User | None = None) -> dict[str, int]:
+    """Reduce these cases now; the totals per kind of row. Call inside a transaction."""
+    case_ids = list(cases.values_list("pk", flat=True))
+    per_case: dict[int, dict[str, int]] = {pk: {} for pk in case_ids}
+    totals: dict[str, int] = {}
+
+    def count(key: str, rows: QuerySet, case_key: str) -> None:
+        for case_id, n in rows.values_list(case_key).annotate(n=models.Count("pk")).order_by():
+            if n:
+                per_case[case_id][key] = per_case[case_id].get(key, 0) + n
+                totals[key] = totals.get(key, 0) + n
+
+    all_parts = parts()
+    deleted = [p for model in DELETED for p in all_parts if p.model is model]
+    for part in deleted:
+        rows = part.model._default_manager.filter(**{f"{part.case_path}__in": case_ids})
+        count(f"{part.label}.deleted", rows, part.case_path)
+        rows.delete()
+    for part in deleted:
+        history_rows = _history_rows(part, case_ids)
+        if history_rows is not None:
+            count(f"{part.label}.history_deleted", history_rows, part.case_path)
+            history_rows.delete()
+
+    for part in all_parts:
+        if part in deleted or not part.free_text:
+            continue
+        rows = part.model._default_manager.filter(**{f"{part.case_path}__in": case_ids})
+        count(f"{part.label}.emptied", rows, "pk" if part.model is Case else part.case_path)
+        values: dict[str, object] = dict(_emptied(part))
+        if part.model is Case:
+            values["version"] = F("version") + 1  # an edit form still open gets 409
+        if part.model is Transition:
+            rows.exclude(reason="").update(reason="")  # the only change its trigger allows
+        else:
+            rows.update(**values)
+        history_rows = _history_rows(part, case_ids)
+        if history_rows is not None:
+            key = "id" if part.model is Case else part.case_path
+            count(f"{part.label}.history_emptied", history_rows, key)
+            history_rows.update(**_emptied(part), history_change_reason=None)
+
+    for label, rows_of in _registered:
+        rows = rows_of(Case.objects.filter(pk__in=case_ids))
+        totals[f"{label}.deleted"] = totals.get(f"{label}.deleted", 0) + rows.count()
+        rows.delete()
+
+    closed = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "status_changed_at"))
+    RetentionRecord.objects.bulk_create(
+        RetentionRecord(
+            case_id=pk,
+            closed_at=closed[pk],
+            months=settings.RETENTION_MONTHS,
+            counts=per_case[pk],
+            by=by,
+        )
+        for pk in case_ids
+    )
+    totals["cases"] = len(case_ids)
+    return totals
+
+
+@dataclass
+class RetentionRun:
+    references: list[str]
+    totals: dict[str, int]
+    dry_run: bool
+
+
+def apply_retention(
+    *, dry_run: bool = False, by: User | None = None, now: datetime.datetime | None = None
+) -> RetentionRun:
+    """Reduce every case due; a dry run does the same work and rolls it back (exact counts)."""
+    with transaction.atomic():
+        due = due_cases(now).select_for_update(of=("self",))
+        references = list(due.values_list("reference", flat=True))
+        totals = reduce(Case.objects.filter(reference__in=references), by=by)
+        if dry_run:
+            transaction.set_rollback(True)
+    return RetentionRun(references, totals, dry_run)

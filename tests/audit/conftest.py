@@ -1,0 +1,1 @@
+from tests.councils.conftest import demo, login  # noqa: F401 - shared fixtures

@@ -1,0 +1,105 @@
+"""Backup and restore round trip on PostgreSQL: every table and a case's history come back."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from cases.models import Case
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+SCRIPTS = Path(settings.BASE_DIR) / "scripts"
+
+
+def _url(name: str) -> str:
+    db = settings.DATABASES["default"]
+    return (
+        f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{name}"
+    )
+
+
+def _counts(cursor) -> dict[str, int]:
+    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+    tables = [row[0] for row in cursor.fetchall()]
+    counts = {}
+    for table in tables:
+        cursor.execute(f'SELECT count(*) FROM "{table}"')
+        counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+HISTORY = (
+    "SELECT history_id, history_date, history_type, status, title, history_user_id "
+    "FROM cases_historicalcase WHERE id = %s ORDER BY history_id"
+)
+
+
+def _run(script: str, *args: str, url: str, media: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url, "PRIVATE_MEDIA_ROOT": str(media)}
+    return subprocess.run(
+        ["bash", str(SCRIPTS / script), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def empty_database():
+    name = f"restore_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_url("postgres"), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        with psycopg.connect(_url("postgres"), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_backup_and_restore_round_trip(demo, empty_database, tmp_path):
+    case = Case.objects.get(title="NMR lockar unga på gymnasiet")
+    media = tmp_path / "private"
+    (media / "agreements").mkdir(parents=True)
+    (media / "agreements" / "signed.pdf").write_bytes(b"%PDF-1.4 signed")
+    with connection.cursor() as cursor:
+        source_counts = _counts(cursor)
+        cursor.execute(HISTORY, [case.pk])
+        source_history = cursor.fetchall()
+    assert source_counts["cases_case"] > 40 and len(source_history) > 1
+
+    made = _run(
+        "backup.sh",
+        str(tmp_path / "backups"),
+        url=_url(connection.settings_dict["NAME"]),
+        media=media,
+    )
+    assert made.returncode == 0, made.stderr
+    backup = made.stdout.strip().splitlines()[-1]
+    assert {p.name for p in Path(backup).iterdir()} == {
+        "database.dump",
+        "documents.tar.gz",
+        "SHA256SUMS",
+    }
+
+    restored_media = tmp_path / "restored"
+    done = _run("restore.sh", backup, url=_url(empty_database), media=restored_media)
+    assert done.returncode == 0, done.stderr
+    with psycopg.connect(_url(empty_database)) as restored, restored.cursor() as cursor:
+        assert _counts(cursor) == source_counts
+        cursor.execute(HISTORY, [case.pk])
+        assert cursor.fetchall() == source_history
+    assert (restored_media / "agreements" / "signed.pdf").read_bytes() == b"%PDF-1.4 signed"
+
+    # A second restore into the now filled database is refused, and changes nothing.
+    again = _run("restore.sh", backup, url=_url(empty_database), media=tmp_path / "other")
+    assert again.returncode == 3 and "not empty" in again.stderr
