@@ -222,8 +222,9 @@ def run_scale(scale: str, args: argparse.Namespace) -> dict[str, Any]:
     database = f"bench_{scale}"
     started = time.perf_counter()
     generated: dict[str, Any] = {"reused": True}
-    if not database_ready(database, args.fresh):
-        manage(database, "migrate", "--noinput", "-v0")
+    ready = database_ready(database, args.fresh)
+    manage(database, "migrate", "--noinput", "-v0")
+    if not ready:
         generated = json.loads(
             manage(database, "bench_generate", "--scale", scale, "--seed", str(args.seed))
             .strip()
