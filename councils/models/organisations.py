@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.capabilities import Capability, active_roles, has_capability
 from accounts.models import Organisation
 from sutohamu.dates import in_force
-from sutohamu.fields import GuardedTextField
+from sutohamu.fields import GuardedCharField, GuardedTextField
 
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
@@ -65,7 +65,7 @@ class Body(models.Model):
     """A group that meets: a local council, the working group or the steering group."""
 
     kind = models.CharField(_("kind"), max_length=32, choices=BodyKind.choices)
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = GuardedCharField(_("name"), max_length=120, unique=True)
     municipality = models.ForeignKey(
         Organisation,
         verbose_name=_("municipality"),

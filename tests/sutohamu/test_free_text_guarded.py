@@ -21,7 +21,6 @@ EXEMPT = {
     "accounts.Organisation.name": "reference data kept by the administrator",
     "accounts.Organisation.code": "a short code",
     "accounts.Organisation.municipality_code": "four digits, validated",
-    "councils.Body.name": "reference data kept by the administrator",
     "councils.Agreement.document": "a file",
     "cases.Case.reference": "made by the system",
     "cases.Case.areas": "codes from a fixed list",

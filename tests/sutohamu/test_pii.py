@@ -40,7 +40,7 @@ FLAGGED = [
 
 PASSES = [
     "Elev A och Elev B har setts med propaganda.",
-    f"Felaktig kontrollsiffra: {BAD_CHECK}",  # Luhn fails: an ordinary number
+    f"Felaktig kontrollsiffra: {BAD_CHECK}",  # no separator and Luhn fails: an ordinary number
     "Ordernummer 1234567890",  # month 34: not a date
     "Ärende SUN-2026-0007 följs upp",
     "Möte 2026-05-01 kl. 13.00 i rum 204",
@@ -65,7 +65,7 @@ def test_ordinary_text_and_numbers_pass(text):
 
 def test_the_message_is_swedish_and_names_the_field_and_the_reason():
     with pytest.raises(ValidationError) as excinfo:
-        check_no_personal_data(f"Eleven {PNR}", "Beskrivning")
+        check_no_personal_data(f"Eleven {PNR}", "Beskrivning", "case")
     message = excinfo.value.messages[0]
     assert message.startswith("”Beskrivning” verkar innehålla ett personnummer")
     assert "pseudonym" in message

@@ -78,12 +78,22 @@ def test_months_outside_the_year_pass(month):
     ],
 )
 def test_day_bounds_decide_the_kind(day, kind):
-    assert find_personal_data(number(f"8504{day}")) == kind
+    assert find_personal_data(number(f"8501{day}")) == kind
 
 
 @pytest.mark.parametrize("day", ["00", "32", "60", "92"])
 def test_days_outside_both_ranges_pass(day):
-    assert find_personal_data(number(f"8504{day}")) is None
+    assert find_personal_data(number(f"8501{day}")) is None
+
+
+@pytest.mark.parametrize("yymmdd", ["850431", "850230", "850491"])
+def test_days_the_month_does_not_have_pass(yymmdd):
+    assert find_personal_data(number(yymmdd)) is None
+
+
+def test_29_february_of_a_leap_year_is_found():
+    assert find_personal_data(f"20{number('080229')}") == "personnummer"
+    assert find_personal_data(f"19{number('810229')}") is None  # 1981 had no 29 February
 
 
 def test_a_later_number_is_found_after_an_ordinary_one():
