@@ -47,6 +47,10 @@ SEAL_GRACE = datetime.timedelta(minutes=10)
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
+def _label(model: type[models.Model]) -> _StrOrPromise:
+    return model._meta.verbose_name or model.__name__
+
+
 def require_auditor(user: AnyUser) -> None:
     if not has_capability(user, Capability.READ_ACCESS_LOG):
         raise Http404
@@ -106,9 +110,11 @@ def _changed_fields(model: type[models.Model], record: Any, previous: Any) -> li
     names = []
     for delta in record.diff_against(previous).changes:
         try:
-            names.append(str(model._meta.get_field(delta.field).verbose_name))
+            found = model._meta.get_field(delta.field)
         except FieldDoesNotExist:  # a field removed since: name it as stored
             names.append(delta.field)
+            continue
+        names.append(str(getattr(found, "verbose_name", delta.field)))
     return names
 
 
@@ -142,7 +148,7 @@ def _history_entries(case: Case, low: Any, high: Any) -> list[AuditEntry]:
                     when=record.history_date,
                     who=record.history_user,
                     kind="change",
-                    what=part.model._meta.verbose_name,
+                    what=_label(part.model),
                     action=ACTIONS.get(record.history_type, record.history_type),
                     fields=changed,
                 )
@@ -175,7 +181,7 @@ def case_audit(
                 t.at,
                 t.by,
                 "change",
-                Transition._meta.verbose_name,
+                _label(Transition),
                 _("%(from)s → %(to)s")
                 % {"from": statuses.get(t.from_status, "–"), "to": statuses.get(t.to_status)},
             )
@@ -189,7 +195,7 @@ def case_audit(
                 record.reduced_at,
                 record.by,
                 "change",
-                RetentionRecord._meta.verbose_name,
+                _label(RetentionRecord),
                 _("reduced to aggregate fields"),
             )
         )

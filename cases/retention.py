@@ -3,7 +3,8 @@
 What stays: the reference, municipality, areas, setting, status, dates, owner and reporter,
 status changes (without their reasons), measures (kind, responsible organisation, status and
 dates) and escalations (receiver, kind, status and dates), so reports still count the case. What
-goes: every free-text field of the case and its parts, emptied (a required one gets `REDACTED`)
+goes: every free-text field of the case and its parts is replaced by `REDACTED` (an empty one
+stays empty)
 in the rows and in their history rows, and the pseudonyms, consents and notes with their whole
 history. Each reduced case gets a `RetentionRecord` with the counts, never the content.
 
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
 from django.utils import timezone
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.models import HistoricalChanges
@@ -126,8 +127,16 @@ def _history(model: type[models.Model]) -> type[models.Model] | None:
         return None
 
 
-def _emptied(part: Part) -> dict[str, str]:
-    return {f.attname: ("" if f.blank else REDACTED) for f in part.free_text}
+def _emptied(part: Part) -> dict[str, models.Expression]:
+    """Text becomes REDACTED, empty stays empty: required fields and constraints hold."""
+    return {
+        f.attname: models.Case(
+            models.When(**{f.attname: ""}, then=Value("")),
+            default=Value(REDACTED),
+            output_field=f,
+        )
+        for f in part.free_text
+    }
 
 
 def _history_rows(part: Part, case_ids: list[int]) -> QuerySet | None:

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             )
             return
         read = (
-            CaseRead.objects.filter(pk=result.broken_read)
+            CaseRead.objects.filter(pk=result.broken_read or 0)
             .values_list("at", "user__username", "case__reference", "kind")
             .first()
         )
