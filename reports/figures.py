@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
@@ -40,7 +39,8 @@ from accounts.choices import OrganisationKind
 from accounts.organisations import Organisation
 from cases.choices import CaseStatus, EscalationKind, MeasureKind, MeasureStatus
 from cases.lifecycle import OPEN_STATUSES
-from cases.models import Case, Escalation, Measure, Transition
+from cases.models import Case, Contact, EarlyClosure, Escalation, FollowUpPlan, Measure, Transition
+from cases.models.followup import minimum_end, planned_contacts
 from councils.choices import ActivityStatus, Area, BodyKind, PriorityOutcome
 from councils.models import Medskick, Priority, PromiseActivity
 from meetings.choices import MeetingStatus
@@ -250,22 +250,120 @@ def areas_of(encoded: str) -> list[str]:
     return [a for a in encoded.split(",") if a]
 
 
+@dataclass(frozen=True)
+class Closure:
+    """A case closed in the period. `planned_from`: its follow-up plan's start (the minimum
+    period applies only with a plan); `followed_from`: that, else its first move into
+    follow-up, else None (closed without follow-up)."""
+
+    pk: int
+    row: str
+    closed_on: datetime.date
+    planned_from: datetime.date | None
+    followed_from: datetime.date | None
+    decision: bool
+
+    @property
+    def early(self) -> bool:
+        """Closed before the minimum follow-up period (the rule of cases/services.py)."""
+        return self.planned_from is not None and self.closed_on < minimum_end(self.planned_from)
+
+    @property
+    def met_minimum(self) -> bool:
+        start = self.followed_from
+        return start is not None and self.closed_on >= minimum_end(start)
+
+    @property
+    def months(self) -> float:
+        start = self.followed_from
+        return max(0, (self.closed_on - start).days) / MONTH_DAYS if start else 0.0
+
+
+def closures(ctx: Context) -> list[Closure]:
+    """The cases closed in the period, in one query."""
+    first, after = ctx.period.bounds()
+    closing = Transition.objects.filter(
+        case=OuterRef("pk"), to_status=CaseStatus.CLOSED, at__gte=first, at__lt=after
+    ).order_by("-at", "-pk")
+    rows = (
+        Case.objects.filter(ctx.case_filter())
+        .annotate(closed_at=Subquery(closing.values("at")[:1]))
+        .filter(closed_at__isnull=False)
+        .annotate(
+            entered=Min("transitions__at", filter=Q(transitions__to_status=CaseStatus.FOLLOW_UP)),
+            decision=Exists(EarlyClosure.objects.filter(case=OuterRef("pk"))),
+        )
+        .values_list(
+            "pk",
+            "municipality__code",
+            "closed_at",
+            "followup_plan__started_on",
+            "entered",
+            "decision",
+        )
+        .order_by("pk")
+    )
+    out = []
+    for pk, row, closed_at, planned_from, entered, decision in rows:
+        entered_on = timezone.localtime(entered).date() if entered else None
+        out.append(
+            Closure(
+                pk,
+                row,
+                timezone.localtime(closed_at).date(),
+                planned_from,
+                planned_from or entered_on,
+                bool(decision),
+            )
+        )
+    return out
+
+
 def case_tables(ctx: Context) -> list[dict[str, Any]]:
     first, after = ctx.period.bounds()
+    closed = closures(ctx)
+    early_with = [c.pk for c in closed if c.early and c.decision]
+    early_without = [c.pk for c in closed if c.early and not c.decision]
     at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
     in_period = Transition.objects.filter(case=OuterRef("pk"), at__gte=first, at__lt=after)
+    flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
     rows = (
         Case.objects.filter(ctx.case_filter(), reported_at__lt=after)
         .annotate(
             row=F("municipality__code"),
             state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("status")),
-            new=ExpressionWrapper(Q(reported_at__gte=first), output_field=BooleanField()),
+            new=flag(Q(reported_at__gte=first)),
             closed=Exists(in_period.filter(to_status=CaseStatus.CLOSED)),
             reopened=Exists(in_period.filter(from_status=CaseStatus.CLOSED)),
+            planned=Exists(
+                FollowUpPlan.objects.filter(case=OuterRef("pk"), started_on__lte=ctx.period.end)
+            ),
+            early_with=flag(Q(pk__in=early_with)),
+            early_without=flag(Q(pk__in=early_without)),
         )
-        .values("row", "areas", "state", "new", "closed", "reopened")
+        .values(
+            "row",
+            "areas",
+            "state",
+            "new",
+            "closed",
+            "reopened",
+            "planned",
+            "early_with",
+            "early_without",
+        )
         .annotate(n=Count("pk"))
-        .order_by("row", "areas", "state", "new", "closed", "reopened")
+        .order_by(
+            "row",
+            "areas",
+            "state",
+            "new",
+            "closed",
+            "reopened",
+            "planned",
+            "early_with",
+            "early_without",
+        )
     )
     profiles = list(rows)
     is_open = lambda p: p["state"] in OPEN_STATUSES  # noqa: E731
@@ -279,8 +377,95 @@ def case_tables(ctx: Context) -> list[dict[str, Any]]:
         ),
         TableSpec("cases_open", OPEN_ORDER, lambda p: [p["state"]], keep=is_open),
         TableSpec("cases_open_area", ctx.areas, lambda p: areas_of(p["areas"]), keep=is_open),
+        TableSpec(
+            "closures",
+            ["with_decision", "without_decision"],
+            lambda p: ["with_decision"] if p["early_with"] else ["without_decision"],
+            keep=lambda p: p["early_with"] or p["early_without"],
+        ),
     ]
     return cut_tables("cases", profiles, specs, ctx.rows)
+
+
+def followed(
+    ctx: Context,
+) -> list[tuple[int, str, datetime.date, list[dict[str, Any]], datetime.date]]:
+    """Cases followed up in the period: a plan started by its end, and in follow-up at the end
+    or closed during it. (case id, row, follow-up start, cadence, last day followed in the
+    period: its end, or the closing day); one query."""
+    first, after = ctx.period.bounds()
+    at_end = Transition.objects.filter(case=OuterRef("case"), at__lt=after).order_by("-at", "-pk")
+    closed_in = Transition.objects.filter(
+        case=OuterRef("case"), to_status=CaseStatus.CLOSED, at__gte=first, at__lt=after
+    )
+    rows = (
+        FollowUpPlan.objects.filter(ctx.case_filter("case__"), started_on__lte=ctx.period.end)
+        .annotate(
+            state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("case__status")),
+            closed_at=Subquery(closed_in.order_by("-at", "-pk").values("at")[:1]),
+        )
+        .filter(Q(state=CaseStatus.FOLLOW_UP) | Q(closed_at__isnull=False))
+        .values_list("case_id", "case__municipality__code", "started_on", "cadence", "closed_at")
+        .order_by("case_id")
+    )
+    return [
+        (pk, row, start, cadence, timezone.localtime(closed).date() if closed else ctx.period.end)
+        for pk, row, start, cadence, closed in rows
+    ]
+
+
+def contact_table(ctx: Context) -> dict[str, Any]:
+    """Contacts held in the period against those the cadences planned in it, per municipality.
+
+    Held contacts and planned contacts are two different kinds of unit: each column is
+    suppressed on its own (no sum links them).
+    """
+    held_profiles = list(
+        Contact.objects.filter(
+            ctx.case_filter("case__"), on__gte=ctx.period.start, on__lte=ctx.period.end
+        )
+        .annotate(row=F("case__municipality__code"))
+        .values("row")
+        .annotate(n=Count("pk"))
+        .order_by("row")
+    )
+    planned: dict[str, int] = {}
+    for _pk, row, started_on, cadence, last in followed(ctx):
+        days = planned_contacts(cadence, started_on, months=_months_until(started_on, last))
+        count = sum(1 for d in days if ctx.period.start <= d <= last)
+        planned[row] = planned.get(row, 0) + count
+    planned_profiles = [{"row": r, "n": n} for r, n in sorted(planned.items()) if n]
+    one = lambda key: [TableSpec(key, [key], lambda p: [key], total_column=False)]  # noqa: E731
+    held = cut_tables("contacts", held_profiles, one("held"), ctx.rows)[0]
+    plan = cut_tables("contacts", planned_profiles, one("planned"), ctx.rows)[0]
+    held["key"] = "contacts"
+    held["columns"] = ["held", "planned"]
+    held["cells"] = [a + b for a, b in zip(held["cells"], plan["cells"], strict=True)]
+    return held
+
+
+def _months_until(start: datetime.date, end: datetime.date) -> int:
+    return max(0, (end.year - start.year) * 12 + end.month - start.month + 1)
+
+
+def kept_cadence(ctx: Context) -> dict[str, list[bool]]:
+    """Per row: for each case followed up in the period, whether the contacts held from the
+    start of its follow-up to the period's end are at least as many as its cadence planned."""
+    cases = followed(ctx)
+    held = dict(
+        Contact.objects.filter(case_id__in=[c[0] for c in cases], on__lte=ctx.period.end)
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values_list("case_id", "n")
+    )
+    out: dict[str, list[bool]] = {r: [] for r in [*ctx.rows, TOTAL]}
+    for pk, row, started_on, cadence, last in cases:
+        days = planned_contacts(cadence, started_on, months=_months_until(started_on, last))
+        due = sum(1 for d in days if d <= last)
+        for r in (row, TOTAL):
+            if r in out:
+                out[r].append(held.get(pk, 0) >= due)
+    return out
 
 
 def escalation_tables(ctx: Context) -> list[dict[str, Any]]:
@@ -493,42 +678,22 @@ def start_fast(ctx: Context) -> dict[str, Any]:
     }
 
 
-def minimum_follow_up_days() -> float:
-    months = getattr(settings, "FOLLOW_UP_MINIMUM_MONTHS", 6)
-    return float(months) * MONTH_DAYS
-
-
 def last_long(ctx: Context) -> dict[str, Any]:
-    """Over the cases closed in the period: median months in follow-up (first entry to closing)
-    and the share that stayed at least the minimum follow-up period."""
-    first, after = ctx.period.bounds()
-    closing = Transition.objects.filter(
-        case=OuterRef("pk"), to_status=CaseStatus.CLOSED, at__gte=first, at__lt=after
-    ).order_by("-at", "-pk")
-    rows = (
-        Case.objects.filter(ctx.case_filter())
-        .annotate(closed_at=Subquery(closing.values("at")[:1]))
-        .filter(closed_at__isnull=False)
-        .annotate(
-            follow_up_from=Min(
-                "transitions__at", filter=Q(transitions__to_status=CaseStatus.FOLLOW_UP)
-            )
-        )
-        .values_list("municipality__code", "closed_at", "follow_up_from")
-    )
+    """Over the cases closed in the period: median months in follow-up (start to closing) and
+    the share that stayed the minimum follow-up period; over the cases followed up in the
+    period: the share whose contacts kept their cadence."""
     months: dict[str, list[float]] = {r: [] for r in [*ctx.rows, TOTAL]}
     met: dict[str, list[bool]] = {r: [] for r in [*ctx.rows, TOTAL]}
-    minimum = minimum_follow_up_days()
-    for code, closed_at, follow_up_from in rows:
-        days = (closed_at - follow_up_from).total_seconds() / 86400 if follow_up_from else 0.0
-        for r in (code, TOTAL):
-            months[r].append(days / MONTH_DAYS)
-            met[r].append(days >= minimum)
+    for closure in closures(ctx):
+        for r in (closure.row, TOTAL):
+            if r in months:
+                months[r].append(closure.months)
+                met[r].append(closure.met_minimum)
+    kept = kept_cadence(ctx)
     return {
         "months_in_follow_up": {r: statistic(v, median) for r, v in months.items()},
         "met_minimum": {r: share(v) for r, v in met.items()},
-        # Filled in when the follow-up plans (cases/models/followup.py) exist.
-        "kept_cadence": {r: {"v": None, "s": "u"} for r in [*ctx.rows, TOTAL]},
+        "kept_cadence": {r: share(v) for r, v in kept.items()},
     }
 
 
@@ -564,6 +729,7 @@ def build(scope: str, period: Period, progress: Progress | None = None) -> dict[
     ctx = Context(scope, period, munis)
     tables: list[dict[str, Any]] = []
     tables += case_tables(ctx)
+    tables.append(contact_table(ctx))
     step(25)
     tables += escalation_tables(ctx)
     tables += measure_tables(ctx)

@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.choices import OrganisationKind
 from cases.choices import CaseStatus, EscalationKind, MeasureKind, MeasureStatus
-from cases.models import Escalation, Measure, Transition
+from cases.models import Contact, EarlyClosure, Escalation, FollowUpPlan, Measure, Transition
 from reports import figures
 from reports.models import Scope
 from tests.accounts.factories import UserFactory
@@ -291,3 +291,67 @@ def test_query_count_does_not_grow_with_the_cases(world):
             status="acknowledged",
         )
     assert count() == before
+
+
+def test_follow_up_figures_by_hand(world, settings):
+    """Three followed-up cases (default cadence: every 2 weeks for 2 months, then monthly):
+
+    - c6 (KB) plan from 10 Jan, closed 1 Apr with the working group's early-closure decision:
+      planned 24 Jan, 7 Feb, 21 Feb, 7 Mar, 21 Mar (5); 3 contacts held.
+    - c7 (KA) plan from 1 Feb, closed 1 Jun without a decision: planned 15 Feb, 1 Mar, 15 Mar,
+      29 Mar, 12 Apr, 12 May (6); 6 held, so it kept its cadence.
+    - c8 (KA) plan from 1 Mar, still followed up: planned 15 Mar, 29 Mar, 12 Apr, 26 Apr,
+      10 May, 10 Jun (6); 2 held.
+    """
+    settings.REPORT_SUPPRESSION_THRESHOLD = 1
+    by, ka, kb = world["by"], world["ka"], world["kb"]
+
+    def followed_case(muni, reported, start, closed=None):
+        steps = [
+            ("", S.REPORTED, None),
+            (S.REPORTED, S.ASSESSING, reported + datetime.timedelta(days=1)),
+            (S.ASSESSING, S.MEASURES, reported + datetime.timedelta(days=2)),
+            (S.MEASURES, S.FOLLOW_UP, at(start.year, start.month, start.day)),
+        ]
+        if closed:
+            steps.append((S.FOLLOW_UP, S.CLOSED, at(closed.year, closed.month, closed.day)))
+        c = case(muni, ",andt,", reported, steps, by)
+        FollowUpPlan.objects.create(case=c, started_on=start, next_contact_on=start)
+        return c
+
+    d = datetime.date
+    c6 = followed_case(kb, at(2024, 12, 1), d(2025, 1, 10), d(2025, 4, 1))
+    c7 = followed_case(ka, at(2024, 12, 15), d(2025, 2, 1), d(2025, 6, 1))
+    c8 = followed_case(ka, at(2024, 11, 1), d(2025, 3, 1))
+    EarlyClosure.objects.create(
+        case=c6,
+        reason="Arbetsgruppen beslutade.",
+        decided_on=d(2025, 3, 30),
+        decision_reference="AG 2025:3",
+        recorded_by=by,
+    )
+    held = {
+        c6: [d(2025, 1, 24), d(2025, 2, 7), d(2025, 3, 1)],
+        c7: [
+            d(2025, 2, 15),
+            d(2025, 3, 1),
+            d(2025, 3, 15),
+            d(2025, 3, 29),
+            d(2025, 4, 12),
+            d(2025, 5, 12),
+        ],
+        c8: [d(2025, 3, 15), d(2025, 4, 12)],
+    }
+    for c, days in held.items():
+        for day in days:
+            Contact.objects.create(case=c, on=day, kind="call", who="Samordnare", recorded_by=by)
+    data = figures.build(Scope.ALL, H1)
+    # with a decision, without, total (closures before the minimum period)
+    assert grid(data, "closures") == {"KA": [0, 1, 1], "KB": [1, 0, 1], "total": [1, 1, 2]}
+    # held, planned
+    assert grid(data, "contacts") == {"KA": [8, 12], "KB": [3, 5], "total": [11, 17]}
+    last_long = data["measures"]["current"]["last_long"]
+    assert last_long["kept_cadence"] == {"KA": {"v": 50.0}, "KB": {"v": 0.0}, "total": {"v": 33.3}}
+    # Closed in the period: c2 (6.4 months, met), c3 (no follow-up), c6 (2.7), c7 (3.9).
+    assert last_long["met_minimum"]["total"] == {"v": 25.0}
+    assert last_long["months_in_follow_up"]["total"] == {"v": 3.3}

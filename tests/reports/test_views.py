@@ -1,0 +1,208 @@
+"""Status report pages on the demo: who sees what, ordering and building, the PDF and the CSV
+(parsed), the read log, and no case text anywhere in what is downloaded."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from cases.models import Case, Subject
+from reports import figures
+from reports.models import DownloadKind, Report, ReportDownload, ReportStatus
+from reports.output import neutralise
+from reports.panels import summary
+from reports.present import Shown
+from sutohamu.celery import app as celery_app
+
+
+@pytest.fixture
+def eager():
+    """Tasks run in the request's process here; the real worker has its own (slow) test."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+def demo_report() -> Report:
+    return Report.objects.filter(status=ReportStatus.DONE, scope="all").order_by("-start").first()
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("styrgrupp.sunne", 200),
+        ("samordnare.torsby", 200),
+        ("lpo.chef", 200),
+        ("lansstyrelsen", 200),
+        ("agera", 200),
+        ("admin", 403),
+        ("dso", 403),
+        ("rektor.sunne", 403),
+        ("kommunpolis", 403),
+    ],
+)
+def test_who_reads_status_reports(login, username, status):
+    assert login(username).get(reverse("reports:archive")).status_code == status
+
+
+def test_agera_sees_violent_extremism_only(login):
+    client = login("agera")
+    page = client.get(reverse("reports:archive")).content.decode()
+    assert 'value="vbe"' in page and 'value="all"' not in page
+    assert client.get(reverse("reports:detail", args=[demo_report().pk])).status_code == 404
+    assert client.get(reverse("reports:pdf", args=[demo_report().pk])).status_code == 404
+    refused = client.post(
+        reverse("reports:archive"), {"scope": "all", "period_kind": "year", "year": 2025}
+    )
+    assert refused.status_code == 400
+    assert not Report.objects.filter(requested_by__username="agera").exists()
+
+
+def test_demo_holds_the_last_two_half_years(demo):
+    done = Report.objects.filter(status=ReportStatus.DONE, scope="all").order_by("start")
+    periods = [figures.Period(r.period_kind, r.start, r.end) for r in done]
+    assert periods[-2:] == list(reversed(figures.last_half_years(timezone.localdate(), 2)))
+    latest = summary(done[0].requested_by)["latest"]
+    assert {r.pk for r in latest} >= {r.pk for r in done}
+
+
+def test_order_build_show_and_download(login, eager, django_capture_on_commit_callbacks):
+    client = login("styrgrupp.sunne")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:archive"), {"scope": "all", "period_kind": "year", "year": 2025}
+        )
+    report = Report.objects.get(requested_by__username="styrgrupp.sunne", period_kind="year")
+    assert response.status_code == 302 and response.url == reverse(
+        "reports:detail", args=[report.pk]
+    )
+    assert report.status == ReportStatus.DONE and report.progress == 100 and report.pdf
+    assert json.loads(report.figures)["period"] == figures.year(2025).as_dict()
+    assert report.digest == figures.digest(report.figures)
+    page = client.get(response.url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<script" not in html.split("<main", 1)[1]
+    assert html.count('src="data:image/svg+xml;base64,') == 4
+    assert "Snabb start" in html and "Långsiktighet" in html
+    pdf = client.get(reverse("reports:pdf", args=[report.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    client.get(reverse("reports:csv", args=[report.pk]))
+    kinds = sorted(ReportDownload.objects.filter(report=report).values_list("kind", flat=True))
+    assert kinds == sorted([DownloadKind.PAGE, DownloadKind.PDF, DownloadKind.CSV])
+
+
+def test_progress_fragment_polls_then_asks_for_a_reload(login, demo):
+    client = login("styrgrupp.sunne")
+    waiting = Report.objects.create(
+        scope="all",
+        period_kind="year",
+        start="2025-01-01",
+        end="2025-12-31",
+        requested_by=demo_report().requested_by,
+        progress=40,
+    )
+    fragment = client.get(reverse("reports:progress", args=[waiting.pk]), HTTP_HX_REQUEST="true")
+    assert "hx-get" in fragment.content.decode() and "HX-Refresh" not in fragment
+    page = client.get(reverse("reports:detail", args=[waiting.pk]))
+    assert page.status_code == 200 and "40" in page.content.decode()
+    assert 'href="{}"'.format(reverse("reports:detail", args=[waiting.pk])) in page.content.decode()
+    assert client.get(reverse("reports:pdf", args=[waiting.pk])).status_code == 409
+    done = client.get(reverse("reports:progress", args=[demo_report().pk]), HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+
+
+def test_custom_period_refused_with_the_input_kept(login):
+    client = login("styrgrupp.sunne")
+    before = Report.objects.count()
+    response = client.post(
+        reverse("reports:archive"),
+        {"scope": "all", "period_kind": "custom", "start": "2025-06-01", "end": "2025-01-01"},
+    )
+    assert response.status_code == 400
+    assert Report.objects.count() == before
+    assert 'value="2025-06-01"' in response.content.decode()
+    assert (
+        client.post(
+            reverse("reports:archive"),
+            {"scope": "all", "period_kind": "custom", "start": "2019-01-01", "end": "2025-01-01"},
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            reverse("reports:archive"), {"scope": "all", "period_kind": "custom", "start": "x"}
+        ).status_code
+        == 400
+    )
+
+
+def _case_texts() -> list[str]:
+    texts = set()
+    for title, description, discovery in Case.objects.values_list(
+        "title", "description", "discovery"
+    ):
+        texts.update({title, description[:40], discovery[:40]} - {""})
+    texts.update(Subject.objects.values_list("pseudonym", flat=True))
+    return sorted(texts)
+
+
+def test_pdf_sections_figures_and_no_case_text(login):
+    report = demo_report()
+    client = login("styrgrupp.sunne")
+    pdf = PdfReader(io.BytesIO(client.get(reverse("reports:pdf", args=[report.pk])).content))
+    pages = [p.extract_text() for p in pdf.pages]
+    text = "\n".join(pages)
+    shown = Shown(json.loads(report.figures))
+    # Cover, then numbered pages "n / N".
+    assert "Sunne, Torsby, Hagfors" in pages[0]
+    assert f"2 / {len(pages)}" in pages[1]
+    assert f"{len(pages)} / {len(pages)}" in pages[-1]
+    # One section per municipality, each starting a page with its name, holding its row.
+    for code, name in shown.municipalities:
+        others = [n for _c, n in shown.municipalities if n != name]
+        page = next(p for p in pages if name in p and not any(n in p for n in others))
+        row = shown.table("cases_open").row(code)
+        assert re.search(r"\s+".join(re.escape(c) for c in row.cells), page)
+    # The method note and the figures' digest close the report.
+    assert report.digest in pages[-1]
+    total = shown.table("cases_new").row("total")
+    assert re.search(r"\s+".join(re.escape(c) for c in total.cells), text)
+    for secret in _case_texts():
+        assert secret not in text, secret
+
+
+def test_csv_holds_exactly_the_published_figures(login):
+    report = demo_report()
+    response = login("styrgrupp.sunne").get(reverse("reports:csv", args=[report.pk]))
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+    shown = Shown(json.loads(report.figures))
+    published = {(r[0], r[2], r[4]): r[6] for r in rows[1:] if r[4]}
+    for table in shown.tables:
+        for row in table.rows:
+            for (column, _label), cell in zip(table.columns, row.cells, strict=True):
+                assert published.pop((table.key, row.key, column)) == cell
+    assert not published
+    small = {c for r in rows[1:] for c in [r[6]] if c.isdigit() and 0 < int(c) < 5}
+    # Figures that count no person (meetings, medskick, …) are the only small ones shown.
+    unprotected = {t.key for t in shown.tables if not t.protected}
+    assert all(r[0] in unprotected for r in rows[1:] if r[6] in small)
+    for secret in _case_texts():
+        assert secret not in body, secret
+    assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
+
+
+def test_neutralise_formula_cells():
+    assert neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert neutralise("-5") == "'-5" and neutralise("@x") == "'@x" and neutralise("+1") == "'+1"
+    assert neutralise("<5") == "<5"
