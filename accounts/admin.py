@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_site import CapabilityAdmin
 from .capabilities import Capability
 from .models import RoleAssignment, User
+from .twofactor import reset_two_factor_action
 
 if TYPE_CHECKING:
     from .capabilities import AnyUser
@@ -63,6 +64,7 @@ class RoleAssignmentForm(forms.ModelForm):
 class UserAdmin(CapabilityAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
     capability = Capability.MANAGE_ACCOUNTS
     inlines = [RoleInline]
+    actions = [reset_two_factor_action]
     list_display = ["username", "first_name", "last_name", "job_title", "is_active"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import notification_views, views
+from . import notification_views, twofactor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,4 +24,9 @@ urlpatterns = [
         name="mark_all_notifications_read",
     ),
     path("rollbeviljanden/", views.role_grants, name="role_grants"),
+    path("tvafaktor/", twofactor_views.overview, name="twofactor"),
+    path("tvafaktor/verifiera/", twofactor_views.verify, name="twofactor_verify"),
+    path("tvafaktor/aktivera/", twofactor_views.enrol, name="twofactor_enrol"),
+    path("tvafaktor/reservkoder/", twofactor_views.backup_codes, name="twofactor_backup_codes"),
+    path("tvafaktor/aterstallningar/", twofactor_views.resets, name="twofactor_resets"),
 ]

@@ -11,3 +11,7 @@ class SuToHaMuConfig(AppConfig):
 
 class SuToHaMuAdminConfig(AdminConfig):
     default_site = "accounts.admin_site.SuToHaMuAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from . import checks  # noqa: F401 - registers the project's deploy checks

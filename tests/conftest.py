@@ -155,6 +155,19 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_one_factor():
+    """Tests talk plain http and sign in with force_login: no https redirect, no second factor.
+
+    Session-wide, so that the live server's middleware is built with it too; the tests of
+    tests/security_settings switch each back on where they test it.
+    """
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, SECURE_HSTS_SECONDS=0, TWO_FACTOR_REQUIRED=False
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _plain_static(settings):
     """Tests render templates without running collectstatic first."""

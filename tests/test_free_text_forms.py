@@ -275,6 +275,11 @@ NO_FREE_TEXT: set[str] = {
     "mark_notification_read",
     "mark_all_notifications_read",
     "role_grants",  # a read-only list
+    "twofactor",  # two-factor status
+    "twofactor_verify",  # a one-time code
+    "twofactor_enrol",  # a one-time code
+    "twofactor_backup_codes",  # no input
+    "twofactor_resets",  # a read-only list
     "set_language",
     "councils:overview",
     "councils:body",
