@@ -23,7 +23,15 @@ from cases.models import Case, Escalation
 from councils.choices import BodyKind, MembershipKind
 from councils.models import Body, Medskick, Membership
 
-from .models import ActionItem, AgendaItem, AgendaRotation, Decision, Meeting
+from .models import (
+    ActionItem,
+    ActionItemQuerySet,
+    AgendaItem,
+    AgendaRotation,
+    Decision,
+    Meeting,
+    MeetingQuerySet,
+)
 from .schedule import rotation_order
 
 if TYPE_CHECKING:
@@ -40,7 +48,7 @@ def _get(queryset: QuerySet[Any], pk: object) -> Any:
         raise Http404 from None
 
 
-def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
+def meetings_visible_to(user: AnyUser) -> MeetingQuerySet:
     return Meeting.objects.visible_to(user).select_related("body", "host")
 
 
@@ -97,7 +105,7 @@ def decisions_visible_to(user: AnyUser) -> QuerySet[Decision]:
     return Decision.objects.visible_to(user).select_related("meeting__body")
 
 
-def action_items_visible_to(user: AnyUser) -> QuerySet[ActionItem]:
+def action_items_visible_to(user: AnyUser) -> ActionItemQuerySet:
     return ActionItem.objects.visible_to(user).select_related("owner", "meeting__body")
 
 

@@ -6,6 +6,7 @@ script and no inline style on the page; pygal's own script tag is removed from t
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ class Row:
     report: SituationReport
 
     @property
-    def day(self):  # type: ignore[no-untyped-def]
+    def day(self) -> datetime.date:
         return self.report.meeting.day
 
     def trend(self, area: str) -> str:
@@ -54,6 +55,26 @@ def history_rows(organisation: Organisation, *, limit: int) -> list[Row]:
         .order_by("-meeting__starts_at")[:limit]
     )
     return [Row(r) for r in reversed(reports)]
+
+
+def latest_rows(organisations: list[Organisation], *, meetings: int) -> dict[int, list[Row]]:
+    """Each organisation's pictures at the working group's last `meetings` meetings with any
+    (two reads, whatever the number of organisations)."""
+    recent = list(
+        SituationReport.objects.filter(organisation__in=organisations)
+        .order_by("-meeting__starts_at")
+        .values_list("meeting_id", flat=True)
+        .distinct()[: meetings * 3]
+    )
+    rows: dict[int, list[Row]] = {o.pk: [] for o in organisations}
+    reports = (
+        SituationReport.objects.filter(organisation__in=organisations, meeting_id__in=recent)
+        .select_related("meeting")
+        .order_by("meeting__starts_at")
+    )
+    for report in reports:
+        rows[report.organisation_id].append(Row(report))
+    return {pk: found[-meetings:] for pk, found in rows.items()}
 
 
 def describe(rows: list[Row], area: str) -> str:

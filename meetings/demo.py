@@ -1,4 +1,4 @@
-"""Demo meetings: last year's and this year's schedules of every body, the past meetings held with
+"""Demo meetings: last, this and next year's schedules of every body, the past meetings held with
 minutes, decisions and action items, lägesbilder for the working group's last four meetings, and
 the next working-group meeting with its agenda (the NMR case's review line, the Torsby escalation).
 
@@ -47,7 +47,8 @@ def seed() -> None:
     bodies = list(Body.objects.select_related("municipality"))
     for body in bodies:
         _plan(body, today.year - 1)
-        for year in (today.year - 1, today.year):
+        _plan(body, today.year + 1)
+        for year in (today.year - 1, today.year, today.year + 1):
             generate_year(body=body, year=year, by=None)
         _places(body)
     secretary = {b.pk: _secretary(b) for b in bodies}
@@ -59,13 +60,14 @@ def seed() -> None:
         if meeting.status in (MeetingStatus.MINUTES_APPROVED, MeetingStatus.CANCELLED):
             continue
         _hold(meeting, secretary[meeting.body_id], pictures=meeting in past_wg)
+    for body in bodies:  # each body's next meeting has its agenda
+        coming = Meeting.objects.filter(body=body, starts_at__gte=now).order_by("starts_at").first()
+        if coming is not None:
+            owner = _host_coordinator(coming) or secretary[body.pk]
+            services.agenda_create(meeting=coming, by=owner)
     coming = Meeting.objects.filter(body=wg, starts_at__gte=now).order_by("starts_at").first()
-    if coming is not None:
-        owner = _host_coordinator(coming) or secretary[wg.pk]
-        services.agenda_create(meeting=coming, by=owner)
-        sunne = User.objects.get(username="samordnare.sunne")
-        if not coming.situation_reports.exists():
-            _picture(coming, orgs["SUN"], sunne, 2)
+    if coming is not None and not coming.situation_reports.exists():
+        _picture(coming, orgs["SUN"], User.objects.get(username="samordnare.sunne"), 2)
 
 
 def _plan(body: Body, year: int) -> None:
@@ -149,6 +151,9 @@ def _hold(meeting: Meeting, secretary: User, *, pictures: bool) -> None:
 
 def _reporter(meeting: Meeting, org: Organisation) -> User | None:
     seat = (
-        meeting.body.memberships.filter(organisation=org).select_related("user").order_by("pk").first()
+        meeting.body.memberships.filter(organisation=org)
+        .select_related("user")
+        .order_by("pk")
+        .first()
     )
     return seat.user if seat else None

@@ -161,7 +161,8 @@ class SituationReportForm(GuardedFormMixin, forms.Form):
 
 
 class NotesForm(GuardedFormMixin, forms.Form):
-    """One notes field per agenda item (note_<pk>), plus a reason when correcting."""
+    """One notes field per agenda item (note_<position>), decisions (decision_<number>) when
+    correcting, and then a reason; names that stay the same for the same minutes."""
 
     def __init__(
         self,
@@ -172,9 +173,9 @@ class NotesForm(GuardedFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        names = []
+        self.keys: dict[str, int] = {}
         for item in items:
-            name = f"note_{item.pk}"
+            name = f"note_{item.position}"
             self.fields[name] = forms.CharField(
                 label=f"{item.position}. {item.title}",
                 max_length=4000,
@@ -182,25 +183,28 @@ class NotesForm(GuardedFormMixin, forms.Form):
                 initial=item.notes,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
-            names.append(name)
+            self.keys[name] = item.pk
         for decision in decisions or []:
-            name = f"decision_{decision.pk}"
+            name = f"decision_{decision.number}"
             self.fields[name] = forms.CharField(
-                label=decision.reference, max_length=2000, initial=decision.text
+                label=decision.reference,
+                max_length=2000,
+                initial=decision.text,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
-            names.append(name)
+            self.keys[name] = decision.pk
         if reason:
             self.fields["reason"] = forms.CharField(
                 label=_("Reason for the correction"), max_length=1000
             )
-            names.append("reason")
-        self.guarded = tuple(names)
+        self.guarded = tuple(self.fields)
 
     def values(self, prefix: str) -> dict[int, str]:
+        """The submitted texts by the primary key of their item or decision."""
         return {
-            int(name.split("_", 1)[1]): value
+            self.keys[name]: value
             for name, value in self.cleaned_data.items()
-            if name.startswith(prefix + "_")
+            if name.startswith(prefix + "_") and name in self.keys
         }
 
 

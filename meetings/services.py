@@ -126,7 +126,9 @@ def meeting_cancel(*, meeting: Meeting, reason: str, by: User) -> Meeting:
     if meeting.status == MeetingStatus.HELD:
         raise ValidationError(_("A meeting that was held cannot be cancelled."), code="held")
     if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason.")}, code="reason_required")
+        raise ValidationError(
+            {"reason": ValidationError(_("Give a reason."), code="reason_required")}
+        )
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason.strip()
     _save(meeting, by, reason)
@@ -467,7 +469,9 @@ def minutes_correct(
             _("The minutes are not approved yet; edit them directly."), code="not_approved"
         )
     if not reason.strip():
-        raise ValidationError({"reason": _("A correction needs a reason.")}, code="reason_required")
+        raise ValidationError(
+            {"reason": ValidationError(_("A correction needs a reason."), code="reason_required")}
+        )
     version = MinutesVersion(
         meeting=meeting,
         number=(meeting.versions.aggregate(m=Max("number"))["m"] or 0) + 1,

@@ -53,6 +53,12 @@ def pk(model: str, **filters: Any) -> Callable[[], dict[str, Any]]:
     return lambda: {"pk": first_pk(model, **filters)()}
 
 
+# Sunne's council's next meeting: the demo made its agenda.
+sunne_meeting = pk(
+    "meetings.Meeting", body__municipality__code="SUN", status="planned", items__isnull=False
+)
+
+
 def sunne_council() -> dict[str, Any]:
     return {"pk": first_pk("councils.Body", kind="local_council", municipality__code="SUN")()}
 
@@ -256,6 +262,45 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
     "cases:escalation_close": FreeTextForm(
         "agera", open_escalation_to_agera, ("note",), page="cases:escalation"
     ),
+    # meetings: Sunne's council's next meeting (agenda made by the demo), the working group's
+    # next meeting (lägesbild) and an approved one (corrections)
+    "meetings:create": FreeTextForm(
+        "samordnare.sunne",
+        dict,
+        ("place",),
+        extra=lambda: {"day": "2030-03-05", "start": "13:00", "end": "15:00"},
+    ),
+    "meetings:edit": FreeTextForm("samordnare.sunne", sunne_meeting, ("place",)),
+    "meetings:cancel": FreeTextForm("samordnare.sunne", sunne_meeting, ("reason",)),
+    "meetings:item_add": FreeTextForm(
+        "samordnare.sunne",
+        sunne_meeting,
+        ("title", "text"),
+        page="meetings:detail",
+        extra=lambda: {"title": "Punkt"},
+    ),
+    "meetings:minutes": FreeTextForm("samordnare.sunne", sunne_meeting, ("note_1",)),
+    "meetings:decision_add": FreeTextForm(
+        "samordnare.sunne", sunne_meeting, ("text",), page="meetings:minutes"
+    ),
+    "meetings:action_add": FreeTextForm(
+        "samordnare.sunne",
+        sunne_meeting,
+        ("title",),
+        page="meetings:minutes",
+        extra=lambda: {"title": "Göra", "due_date": "2030-01-01"},
+    ),
+    "meetings:minutes_correct": FreeTextForm(
+        "samordnare.sunne",
+        pk("meetings.Meeting", body__kind="working_group", status="minutes_approved"),
+        ("note_1", "reason"),
+    ),
+    "meetings:picture_submit": FreeTextForm(
+        "samordnare.sunne",
+        pk("meetings.Meeting", body__kind="working_group", status="planned", items__isnull=False),
+        ("risk_factors", "protective_factors", "text"),
+        extra=lambda: {"trend_andt": "up", "trend_crime": "same", "trend_vbe": "down"},
+    ),
 }
 
 
@@ -313,6 +358,27 @@ NO_FREE_TEXT: set[str] = {
     "cases:detail",
     "cases:timeline",
     "cases:pdf",
+    "meetings:list",
+    "meetings:detail",
+    "meetings:schedule",
+    "meetings:attendance",
+    "meetings:agenda_create",
+    "meetings:item_move",
+    "meetings:item_remove",
+    "meetings:agenda_send",
+    "meetings:agenda_pdf",
+    "meetings:minutes_approve",
+    "meetings:minutes_pdf",
+    "meetings:pictures",
+    "meetings:picture_history",
+    "meetings:picture_chart",
+    "meetings:decisions",
+    "meetings:actions",
+    "meetings:action_status",
+    "meetings:feed",
+    "meetings:feed_new",
+    "meetings:feed_revoke",
+    "meetings:feed_ics",
     # The admin site: people, roles, organisations and reference data without free text.
     "admin:index",
     "admin:login",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from ..pdf import minutes_pdf, pdf_response
 from .common import meeting_context, refused
 
 
-def _owners(meeting: Meeting):  # type: ignore[no-untyped-def]
+def _owners(meeting: Meeting) -> QuerySet[User]:
     seats = [s.user_id for s in services.seats_of(meeting)]
     return User.objects.filter(pk__in=seats).order_by("first_name", "last_name")
 

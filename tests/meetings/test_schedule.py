@@ -24,9 +24,10 @@ pytestmark = pytest.mark.django_db
 
 def hosts(body, year: int) -> list[int]:
     return list(
-        Meeting.objects.filter(body=body).in_year(year).order_by("starts_at").values_list(
-            "host_id", flat=True
-        )
+        Meeting.objects.filter(body=body)
+        .in_year(year)
+        .order_by("starts_at")
+        .values_list("host_id", flat=True)
     )
 
 
@@ -36,7 +37,9 @@ def test_monthly_without_july_rotating_and_continuing_into_the_next_year():
     created = generate_year(body=body, year=2025, by=None)
     assert len(created) == 11
     assert 7 not in {m.day.month for m in created}
-    assert all(m.starts_at.hour == 12 or timezone.localtime(m.starts_at).hour == 13 for m in created)
+    assert all(
+        m.starts_at.hour == 12 or timezone.localtime(m.starts_at).hour == 13 for m in created
+    )
     assert hosts(body, 2025) == [ids[i % 4] for i in range(11)]  # Sunne, Torsby, Hagfors, ...
     generate_year(body=body, year=2026, by=None)
     # 2025 ended with the third municipality: 2026 starts with the fourth.
@@ -98,7 +101,11 @@ def test_local_council_follows_its_plan_and_quota_is_refused():
     start = datetime.datetime(2025, 12, 1, 15, tzinfo=timezone.get_current_timezone())
     with pytest.raises(ValidationError) as refused:
         services.meeting_create(
-            body=council, starts_at=start, ends_at=start + datetime.timedelta(hours=2), place="", by=user
+            body=council,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            place="",
+            by=user,
         )
     assert refused.value.code == "quota"
 
@@ -118,6 +125,10 @@ def test_a_meeting_cannot_end_before_it_starts():
     start = datetime.datetime(2025, 3, 4, 13, tzinfo=timezone.get_current_timezone())
     with pytest.raises(ValidationError) as refused:
         services.meeting_create(
-            body=body, starts_at=start, ends_at=start - datetime.timedelta(hours=1), place="", by=user
+            body=body,
+            starts_at=start,
+            ends_at=start - datetime.timedelta(hours=1),
+            place="",
+            by=user,
         )
     assert "ends_at" in refused.value.message_dict

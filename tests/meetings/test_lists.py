@@ -1,0 +1,35 @@
+"""Meeting lists, the decisions register and the action items read in a fixed number of queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("meetings:list"),
+        reverse("meetings:list") + f"?ar={timezone.localdate().year - 1}",
+        reverse("meetings:list") + "?ar=2000",
+        reverse("meetings:decisions"),
+        reverse("meetings:decisions") + "?q=SUTOHAMU",
+        reverse("meetings:actions") + "?alla=1",
+        reverse("meetings:pictures"),
+    ],
+)
+def test_lists_read_in_a_fixed_number_of_queries(login, url, django_assert_max_num_queries):
+    client = login("samordnare.sunne")
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
+
+
+def test_bad_list_input_is_a_clear_400(login):
+    client = login("samordnare.sunne")
+    response = client.get(reverse("meetings:list") + "?ar=abc")
+    assert response.status_code == 400
+    assert "Välj ett år" in response.content.decode()
+    assert client.get(reverse("meetings:decisions") + "?year=abc").status_code == 400
