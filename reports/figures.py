@@ -186,7 +186,7 @@ def cut_tables(
     for spec, columns in layout:
         grid = []
         for r in [*rows, TOTAL]:
-            line = []
+            line: list[dict[str, Any]] = []
             for c in columns:
                 key = f"{spec.key}|{r}|{c}"
                 mark = status.get(key)
@@ -495,6 +495,8 @@ def acknowledge_medians(ctx: Context) -> dict[str, Any]:
     by_kind: dict[str, list[float]] = {k: [] for k in [*EscalationKind.values, TOTAL]}
     by_row: dict[str, list[float]] = {r: [] for r in ctx.rows}
     for kind, row, created, acknowledged in rows:
+        if acknowledged is None:
+            continue
         days = (acknowledged - created).total_seconds() / 86400
         by_kind[kind].append(days)
         by_kind[TOTAL].append(days)

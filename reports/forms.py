@@ -44,7 +44,9 @@ class ReportOrderForm(forms.Form):
     def __init__(self, *args: Any, scopes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Scope.choices)
-        self.fields["scope"].choices = [(s, labels[s]) for s in scopes]
+        scope = self.fields["scope"]
+        assert isinstance(scope, forms.ChoiceField)
+        scope.choices = [(s, labels[s]) for s in scopes]
         if len(scopes) == 1:
             self.fields["scope"].initial = scopes[0]
         last = figures.last_half_years(timezone.localdate(), 1)[0]
@@ -52,7 +54,7 @@ class ReportOrderForm(forms.Form):
         self.fields["half"].initial = 1 if last.start.month == 1 else 2
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("period_kind")
         if kind in {PeriodKind.HALF_YEAR, PeriodKind.YEAR} and not data.get("year"):
             self.add_error("year", _("Choose a year."))

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
@@ -111,4 +110,4 @@ def csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _filename(report: Any) -> str:
-    return f"{_('status-report')}-{report.start:%Y%m%d}-{report.end:%Y%m%d}-{report.scope}"
+    return f"lagesrapport-{report.start:%Y%m%d}-{report.end:%Y%m%d}-{report.scope}"
