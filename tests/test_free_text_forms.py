@@ -379,6 +379,11 @@ NO_FREE_TEXT: set[str] = {
     "meetings:feed_new",
     "meetings:feed_revoke",
     "meetings:feed_ics",
+    "reports:archive",  # the order form: a scope, a period, dates
+    "reports:detail",
+    "reports:progress",
+    "reports:pdf",
+    "reports:csv",
     # The admin site: people, roles, organisations and reference data without free text.
     "admin:index",
     "admin:login",
