@@ -349,6 +349,8 @@ NO_FREE_TEXT: set[str] = {
     "cases:export",
     "cases:my_reports",
     "cases:read_log",
+    "cases:case_audit",
+    "cases:case_audit_pdf",
     "cases:queue",
     "cases:escalation",
     "cases:escalation_acknowledge",
