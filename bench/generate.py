@@ -167,7 +167,7 @@ def _status_for(age_days: int, rng: random.Random) -> str:
 def _cases(context: Context) -> None:
     rng, scale, anchor = context.rng, context.scale, context.anchor
     weights = [3 if m.code == BUSY_MUNICIPALITY else 1 for m in context.municipalities]
-    fallback = User.objects.order_by("pk").values_list("pk", flat=True).first()
+    fallback = User.objects.order_by("pk").values_list("pk", flat=True)[0]
     numbers: dict[tuple[int, int], int] = defaultdict(int)
     for municipality_id, year, last in CaseCounter.objects.values_list(
         "municipality_id", "year", "last_number"
@@ -213,9 +213,9 @@ def _cases(context: Context) -> None:
         )
     transitions, measures, subjects = [], [], []
     kinds = MeasureKind.values
-    for case, steps in plans:
+    for case, path in plans:
         previous = ""
-        for status, at in steps:
+        for status, at in path:
             transitions.append(
                 Transition(
                     case_id=case.pk,
@@ -228,8 +228,8 @@ def _cases(context: Context) -> None:
             previous = status
         if rng.random() < 0.6:
             subjects.append(Subject(case_id=case.pk, pseudonym="Elev A"))
-        if len(steps) >= 3:
-            started = steps[2][1].date()
+        if len(path) >= 3:
+            started = path[2][1].date()
             for _ in range(rng.randrange(1, 4)):
                 planned_end = started + datetime.timedelta(days=rng.randrange(14, 180))
                 done = case.status == CaseStatus.CLOSED or planned_end < anchor

@@ -44,8 +44,12 @@ def followup(context: Context) -> None:
         )
     )
     commitments = [
-        Commitment(case_id=case_id, months=rng.choice([6, 12, 18, 24]), team_roles="elevhälsa, "
-                   "mentor", planned_by_id=owner)
+        Commitment(
+            case_id=case_id,
+            months=rng.choice([6, 12, 18, 24]),
+            team_roles="elevhälsa, mentor",
+            planned_by_id=owner,
+        )
         for case_id, owner in owners.items()
         if case_id in followed or rng.random() < 0.5
     ]
@@ -69,8 +73,13 @@ def followup(context: Context) -> None:
             if on > until:
                 break
             contacts.append(
-                Contact(case_id=case_id, on=on, kind=rng.choice(kinds), who="samordnare, "
-                        "elevhälsan", recorded_by_id=owners[case_id])
+                Contact(
+                    case_id=case_id,
+                    on=on,
+                    kind=rng.choice(kinds),
+                    who="samordnare, elevhälsan",
+                    recorded_by_id=owners[case_id],
+                )
             )
             by_case[case_id] += 1
             last = on

@@ -13,6 +13,7 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 import urllib.request  # noqa: E402
@@ -72,10 +73,8 @@ def warm_up(host: str, windows: list[dict[str, Any]], cookies: dict[str, str]) -
             request = urllib.request.Request(host + path)
             if user:
                 request.add_header("Cookie", f"sessionid={cookies[user]}")
-            try:
+            with contextlib.suppress(OSError):  # a failing page shows in its window's errors
                 urllib.request.urlopen(request, timeout=60).read()
-            except OSError:
-                pass
 
 
 def main(plan_path: str) -> int:

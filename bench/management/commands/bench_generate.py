@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from bench import generate_followup  # noqa: F401 - registers its part of the data
+from bench import generate_followup, generate_meetings  # noqa: F401 - register their parts
 from bench.generate import generate, summary
 from bench.scales import SCALES
 from cases.models import Case

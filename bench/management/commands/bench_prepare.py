@@ -15,11 +15,16 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management.base import BaseCommand
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from cases.models import Case
+from councils.choices import BodyKind
+from councils.models import Body
+from meetings.models import Meeting
+from reports.models import Report, ReportStatus
 
 DESK_PAGE_SIZE = 25
 BUSY = "samordnare.sunne"
@@ -86,6 +91,7 @@ def pages() -> list[tuple[str, str, str]]:
             BUSY,
         ),
     ]
+    found += _meeting_and_report_pages()
     for username in START_PAGE_USERS:
         found.append((f"start page ({username})", reverse("home"), username))
     for source in PAGE_SOURCES:
@@ -93,6 +99,26 @@ def pages() -> list[tuple[str, str, str]]:
             found += source()
         except (NoReverseMatch, LookupError):
             continue
+    return found
+
+
+def _meeting_and_report_pages() -> list[tuple[str, str, str]]:
+    found = [("meetings list", reverse("meetings:list"), BUSY)]
+    working_group = Body.objects.get(kind=BodyKind.WORKING_GROUP)
+    coming = (
+        Meeting.objects.filter(body=working_group, starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    if coming is not None:
+        found.append(
+            ("agenda (next working group)", reverse("meetings:detail", args=[coming.pk]), BUSY)
+        )
+    report = Report.objects.filter(status=ReportStatus.DONE).order_by("-end").first()
+    if report is not None:
+        found.append(
+            ("report page", reverse("reports:detail", args=[report.pk]), "styrgrupp.sunne")
+        )
     return found
 
 
