@@ -59,6 +59,16 @@ sunne_meeting = pk(
 )
 
 
+def sunne_case(status: str) -> Callable[[], dict[str, Any]]:
+    def get() -> dict[str, Any]:
+        from cases.models import Case
+
+        case = Case.objects.filter(municipality__code="SUN", status=status).order_by("pk").first()
+        return {"reference": case.reference}
+
+    return get
+
+
 def sunne_council() -> dict[str, Any]:
     return {"pk": first_pk("councils.Body", kind="local_council", municipality__code="SUN")()}
 
@@ -205,6 +215,19 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
         page="cases:detail",
         extra=lambda: {"to": "follow_up"},
     ),
+    # follow-up (issue 12): a Sunne case in follow-up, and a closed one
+    "cases:commitment": FreeTextForm(
+        "samordnare.sunne", ref(), ("team_roles", "reason"), extra=lambda: {"months": 12}
+    ),
+    "cases:cadence": FreeTextForm("samordnare.sunne", sunne_case("follow_up"), ("reason",)),
+    "cases:contact_add": FreeTextForm(
+        "samordnare.sunne",
+        sunne_case("follow_up"),
+        ("who", "note"),
+        extra=lambda: {"who": "samordnare", "kind": "call"},
+    ),
+    "cases:close": FreeTextForm("samordnare.sunne", ref(), ("reason",)),
+    "cases:reopen": FreeTextForm("samordnare.sunne", sunne_case("closed"), ("reason",)),
     "cases:reassign": FreeTextForm(
         "samordnare.sunne",
         ref(),
@@ -382,6 +405,7 @@ NO_FREE_TEXT: set[str] = {
     "meetings:feed_revoke",
     "meetings:feed_ics",
     "reports:archive",  # the order form: a scope, a period, dates
+    "reports:reads",
     "reports:detail",
     "reports:progress",
     "reports:pdf",
@@ -414,6 +438,7 @@ NO_FREE_TEXT: set[str] = {
     *admin_names("accounts_organisation", ADMIN_VIEWS + " simple_history"),
     *admin_names("councils_membership", ADMIN_VIEWS + " simple_history"),
     *admin_names("councils_meetingplan", ADMIN_VIEWS + " simple_history"),
+    *admin_names("meetings_agendarotation", ADMIN_VIEWS),
 }
 
 

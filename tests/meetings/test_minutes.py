@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from accounts.models import User
 from cases.models import Case, Subject
 from meetings import services
+from sutohamu import decisions
 
 from .conftest import last_approved_working_group_meeting
 
@@ -81,3 +82,12 @@ def test_agenda_and_minutes_pdfs(coming, login):
     for reference in meeting.decisions.values_list("reference", flat=True):
         assert reference in text
     assert not any(p in text for p in pseudonyms)
+
+
+def test_a_decision_is_found_by_its_reference_for_priorities_and_early_closures(demo):
+    decision = last_approved_working_group_meeting().decisions.first()
+    info = decisions.find(f" {decision.reference.lower()} ")
+    assert info is not None
+    assert (info.reference, info.body_name) == (decision.reference, "SuToHaMu-gruppen")
+    assert info.date == decision.meeting.day and info.url.endswith(f"#beslut-{decision.pk}")
+    assert decisions.find("SUTOHAMU-1999-001") is None
