@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Body, Medskick, MeetingPlan, Membership, Priority
-from .models.medskick import MedskickQuerySet
+from .models.medskick import ROUTES, MedskickQuerySet
 from .models.memberships import MembershipQuerySet
 from .models.organisations import BodyQuerySet
 from .models.priorities import editing_rule
@@ -111,3 +111,8 @@ def priority_rows(user: AnyUser, priorities: Iterable[Priority]) -> list[tuple[P
     """Each priority with whether the person may open it: only those titles become links."""
     can_open = editing_rule(user)
     return [(p, can_open(p)) for p in priorities]
+
+
+def medskick_senders(user: AnyUser) -> BodyQuerySet:
+    """The bodies the person may send a medskick from: edited by them, with a route to send on."""
+    return Body.objects.changeable_by(user).filter(kind__in=list(ROUTES))

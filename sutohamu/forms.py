@@ -35,7 +35,7 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
 # says "Choose …"; a required radio list has no empty entry at all (nothing is checked until the
 # person chooses); an optional one offers an explicit "None".
 EMPTY_CHOICE = _("Choose …")
-NONE_CHOICE = _("None")
+NONE_CHOICE = _("None of these")
 _BLANK_VALUES = ("", None)
 
 
@@ -58,8 +58,9 @@ def tidy_choices(form: forms.BaseForm) -> forms.BaseForm:
             if field.empty_label is not None or (radio and not field.required):
                 field.empty_label = empty_label
             continue
-        choices = [c for c in widget.choices if c[0] not in _BLANK_VALUES]
-        had_blank = len(choices) != len(widget.choices)
+        current = list(widget.choices)
+        choices = [c for c in current if c[0] not in _BLANK_VALUES]
+        had_blank = len(choices) != len(current)
         if empty_label is not None and (had_blank or (radio and not field.required)):
             choices.insert(0, ("", empty_label))
         if isinstance(field, forms.ModelChoiceField):

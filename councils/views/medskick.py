@@ -38,7 +38,7 @@ def medskick_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "inbox": inbox,
             "outbox": outbox,
             "show_closed": show_closed,
-            "can_send": access.bodies_changeable_by(request.user).exists(),
+            "can_send": access.medskick_senders(request.user).exists(),
         },
     )
 

@@ -58,8 +58,36 @@ def sign_in(page, demo_server):
     return as_user
 
 
+NARROW = 375  # the narrowest phone the service supports (issue 11, point 20)
+
+
+def narrow_overflow(page) -> dict | None:
+    """At 375 px the page must not scroll sideways; None, or what sticks out."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": NARROW, "height": 800})
+    try:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width <= NARROW:
+            return None
+        culprits = page.evaluate(
+            """(limit) => [...document.querySelectorAll('body *')]
+                 .filter(e => e.getBoundingClientRect().right > limit + 1
+                              && !e.closest('.table-scroll'))
+                 .slice(-5).map(e => e.tagName.toLowerCase() + '.' + e.className)""",
+            NARROW,
+        )
+        return {"id": "wider-than-375px", "help": f"page is {width} px wide", "nodes": culprits}
+    finally:
+        page.set_viewport_size(size)
+
+
 def axe_violations(page) -> list[dict]:
-    """WCAG 2.0/2.1 A and AA rules of axe-core on the current page."""
+    """WCAG 2.0/2.1 A and AA rules of axe-core on the current page, and the 375 px width."""
+    found = [overflow] if (overflow := narrow_overflow(page)) else []
+    return found + _axe(page)
+
+
+def _axe(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """() => axe.run(document, {runOnly: {type: 'tag',

@@ -211,3 +211,56 @@ def test_a_closed_escalation_shows_the_police_only_their_part(page, sign_in, dem
     assert "NMR lockar unga" not in body and "Elev A" not in body
     assert "Uppgifterna bedöms som mindre allvarliga" in body  # its own answer
     assert axe_violations(page) == []
+
+
+def _plain_pages(namespaces: tuple[str, ...]) -> list[str]:
+    """The parameterless pages of the given apps, from the resolver (new apps included)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[str] = []
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
+            elif isinstance(p, URLPattern) and namespace in namespaces:
+                route = prefix + str(p.pattern)
+                if "<" not in route and not any(x in route for x in ("pdf", "csv", "export")):
+                    found.append("/" + route)
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def test_every_page_fits_375_px(page, sign_in, demo_server):
+    """No page scrolls sideways on a 375 px phone; tables scroll inside their own box."""
+    from cases.models import Case, Escalation
+    from tests.browser.conftest import narrow_overflow
+
+    reference = Case.objects.get(title="NMR lockar unga på gymnasiet").reference
+    escalation = Escalation.objects.filter(case__reference=reference).first()
+    apps = ("cases", "councils", "meetings", "reminders", "reports")
+    per_person = {
+        "samordnare.sunne": [
+            "/",
+            *_plain_pages(apps),
+            f"/arenden/{reference}/",
+            f"/arenden/{reference}/tidslinje/",
+            f"/arenden/{reference}/eskalera/",
+            f"/arenden/eskalering/{escalation.pk}/" if escalation else "/",
+        ],
+        "admin": ["/", "/samverkan/", "/samverkan/overlamning/", "/samverkan/utan-ansvarig/"],
+        "kommunpolis": ["/", "/arenden/inkorg/?alla=1"],
+    }
+    page.set_viewport_size({"width": 375, "height": 800})
+    found = {}
+    for username, paths in per_person.items():
+        sign_in(username)
+        for path in dict.fromkeys(paths):
+            response = page.goto(demo_server.url + path)
+            if response is None or response.status != 200:
+                continue  # pages outside the role are the access tests' concern
+            if overflow := narrow_overflow(page):
+                found[f"{username} {path}"] = overflow
+        page.click("text=Logga ut")
+    assert found == {}

@@ -1,0 +1,321 @@
+"""Every page every demo role can reach, in both languages (issue 11, points 14 and 18).
+
+The pages: each GET route of the resolver without parameters, then the routes with parameters
+as the pages link to them with demo objects (at most PER_ROUTE addresses per route and person).
+In Swedish no English msgid of the catalogue whose Swedish differs may appear in the visible
+text; in English no such Swedish msgstr. And no link on any page leads the person to a 403 or
+a 404. A failure names the string, the page, and where the catalogue says the string comes from.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import polib
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+# One account per kind of person in the demo (README, demo accounts), and nobody signed in.
+PEOPLE = [
+    None,
+    "samordnare.sunne",
+    "rektor.sunne",
+    "kommunpolis",
+    "lpo.chef",
+    "agera",
+    "lansstyrelsen",
+    "styrgrupp.sunne",
+    "kontakt.polisregion",
+    "admin",
+    "dso",
+]
+PER_ROUTE = 1  # addresses visited per route name and person (the demo's objects are alike)
+BUDGET_SECONDS = 18.0
+# Not pages: files (PDF, CSV, calendars), the admin site (Django's own catalogue), actions.
+SKIP_ROUTE = re.compile(r"pdf|csv|export|download|dokument|document|ical|feed|logout|bench")
+SKIP_NAMESPACES = {"admin"}
+# Words that are the same or legitimately occur in both languages' running text.
+SHARED_WORDS = {"SuToHaMu", "Medskick", "Status", "Start", "Person", "Organisation"}
+# The demo's own content that happens to equal an interface string (not a missing translation):
+# a signatory's office typed as "Lokalpolisområdeschef", a decision about violent extremism.
+DEMO_CONTENT = {"Lokalpolisområdeschef", "våldsbejakande extremism"}
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{.*?\}\}|\{\w*\}")
+PO = {
+    lang: Path(settings.BASE_DIR) / "locale" / lang / "LC_MESSAGES" / "django.po"
+    for lang in ("sv",)
+}
+
+
+class VisibleText(HTMLParser):
+    """The text a person sees or hears: text nodes and labelling attributes, no scripts."""
+
+    LABELS = ("aria-label", "title", "alt", "placeholder")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self._skip = 0
+        self._skipped: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        # Scripts are not text; an element in its own language (the language menu) is meant.
+        if tag in ("script", "style", "template") or (values.get("lang") and tag != "html"):
+            self._skipped.append(tag)
+            self._skip += 1
+        self.parts += [v for k, v in attrs if k in self.LABELS and v]
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+        if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            self.parts.append(values["value"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipped and self._skipped[-1] == tag:
+            self._skipped.pop()
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.parts.append(data)
+
+    def text(self) -> str:
+        """One line per text node (so a one-word label can be matched as a whole node)."""
+        return "\n".join(" ".join(p.split()) for p in self.parts)
+
+
+@dataclass
+class Needle:
+    text: str
+    origin: str  # where the catalogue says the string is used
+    pattern: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if " " in self.text:
+            self.pattern = re.compile(r"(?<![\w-])" + re.escape(self.text) + r"(?![\w-])")
+        else:
+            # One word counts only as a whole text node (a label, a button, a table cell): as a
+            # word in running text it is too often the same word in the demo's own content.
+            self.pattern = re.compile(r"^\W*" + re.escape(self.text) + r"\W*$", re.MULTILINE)
+
+
+def _fragments(text: str) -> list[str]:
+    """The literal parts of a string long enough to be recognised on their own."""
+    parts = [p.strip(" .,:;()–-") for p in PLACEHOLDER.split(text)]
+    if len(parts) == 1:
+        return [parts[0]] if parts[0] else []
+    return [p for p in parts if len(p.split()) >= 4]
+
+
+def _needles() -> tuple[list[Needle], list[Needle]]:
+    """(English msgids to look for in Swedish pages, Swedish msgstrs to look for in English)."""
+    catalogue = polib.pofile(str(PO["sv"]))
+    english: dict[str, Needle] = {}
+    swedish: dict[str, Needle] = {}
+    pairs: list[tuple[str, str, str]] = []
+    for entry in catalogue:
+        if entry.obsolete or "fuzzy" in entry.flags:
+            continue
+        origin = ", ".join(sorted({path for path, _line in entry.occurrences})[:3])
+        if entry.msgid_plural:
+            forms = [entry.msgstr_plural.get(i, "") for i in sorted(entry.msgstr_plural)]
+            pairs += [(entry.msgid, forms[0] if forms else "", origin)]
+            pairs += [(entry.msgid_plural, f, origin) for f in forms[1:]]
+        else:
+            pairs.append((entry.msgid, entry.msgstr, origin))
+    all_swedish = {s for _e, s, _o in pairs if s}
+    all_english = {e for e, _s, _o in pairs}
+    for msgid, msgstr, origin in pairs:
+        if not msgstr or msgstr == msgid:
+            continue
+        for text in _fragments(msgid):
+            if text not in SHARED_WORDS | all_swedish and len(text) > 2:
+                english.setdefault(text, Needle(text, origin))
+        for text in _fragments(msgstr):
+            if (
+                text not in SHARED_WORDS | DEMO_CONTENT
+                and text not in all_english
+                and len(text) > 2
+            ):
+                swedish.setdefault(text, Needle(text, origin))
+    return list(english.values()), list(swedish.values())
+
+
+def _get_routes() -> tuple[list[str], set[str]]:
+    """Paths of the parameterless GET routes, and the names of all routes (for coverage)."""
+    plain: list[str] = []
+    names: set[str] = set()
+
+    def walk(patterns: list, prefix: str, namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                if ns in SKIP_NAMESPACES:
+                    continue
+                walk(p.url_patterns, prefix + str(p.pattern), ns)
+            elif isinstance(p, URLPattern):
+                name = f"{namespace}:{p.name}" if namespace else (p.name or "")
+                route = prefix + str(p.pattern)
+                if SKIP_ROUTE.search(f"{name} {route}") or route.startswith("i18n"):
+                    continue
+                names.add(name)
+                if "<" not in route and not route.startswith("^"):
+                    plain.append("/" + route)
+
+    walk(get_resolver().url_patterns, "", "")
+    return plain, names
+
+
+@dataclass
+class Visit:
+    status: int
+    text: dict[str, str] = field(default_factory=dict)  # language -> visible text
+    links: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Crawl:
+    pages: dict[tuple[str, str], Visit] = field(default_factory=dict)  # (person, path) -> visit
+    links: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    seen_routes: set[str] = field(default_factory=set)
+    seconds: float = 0.0
+
+
+def _route_name(path: str) -> str | None:
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def _fetch(client: Client, path: str) -> Visit:
+    visit = Visit(status=0)
+    for language in ("sv", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = client.get(path, secure=True)
+        visit.status = response.status_code
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            return visit
+        parser = VisibleText()
+        parser.feed(response.content.decode())
+        visit.text[language] = parser.text()
+        visit.links = parser.links
+    return visit
+
+
+def _internal(href: str) -> str | None:
+    href, _fragment = urldefrag(href)
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    if parts.path.startswith((settings.STATIC_URL, "/media/")):
+        return None
+    return href
+
+
+_crawl_memo: list[Crawl] = []
+
+
+def crawl() -> Crawl:
+    """Visit every reachable page once per person (memoised: the demo is the same for all)."""
+    if _crawl_memo:
+        return _crawl_memo[0]
+    started = time.monotonic()
+    result = Crawl()
+    plain, _names = _get_routes()
+    for username in PEOPLE:
+        client = Client()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        person = username or "anonymous"
+        queue = list(plain)
+        per_route: dict[str, int] = defaultdict(int)
+        done: set[str] = set()
+        while queue:
+            path = queue.pop(0)
+            name = _route_name(path)
+            if path in done or name is None or SKIP_ROUTE.search(f"{name} {path}"):
+                continue
+            if name.split(":")[0] in SKIP_NAMESPACES or per_route[name] >= PER_ROUTE:
+                continue
+            done.add(path)
+            per_route[name] += 1
+            visit = _fetch(client, path)
+            result.pages[(person, path)] = visit
+            if visit.status == 200:
+                result.seen_routes.add(name)
+            for href in visit.links:
+                target = _internal(href)
+                if target:
+                    result.links[(person, target)].add(path)
+                    queue.append(target)
+    result.seconds = time.monotonic() - started
+    _crawl_memo.append(result)
+    return result
+
+
+def test_every_page_speaks_one_language(demo):
+    result = crawl()
+    english, swedish = _needles()
+    found: dict[str, set[str]] = defaultdict(set)
+    for (person, path), visit in result.pages.items():
+        for language, needles in (("sv", english), ("en", swedish)):
+            text = visit.text.get(language, "")
+            for needle in needles:
+                if match := needle.pattern.search(text):
+                    context = text[max(0, match.start() - 40) : match.end() + 20]
+                    found[f"{language}: {needle.text!r} ({needle.origin})"].add(
+                        f"{path} as {person}: …{' '.join(context.split())}…"
+                    )
+    report = "\n".join(f"{k}\n    on {sorted(v)[:3]}" for k, v in sorted(found.items()))
+    assert not found, f"{len(found)} strings in the other language:\n{report}"
+    assert len(result.pages) > 50 and result.seconds < BUDGET_SECONDS, result.seconds
+
+
+def test_no_link_leads_to_a_page_one_may_not_open(demo):
+    result = crawl()
+    broken = []
+    for (person, target), sources in sorted(result.links.items()):
+        visit = result.pages.get((person, target))
+        if visit is None:
+            continue  # a further address of an already visited route (PER_ROUTE)
+        if visit.status in (403, 404):
+            broken.append(
+                f"{person}: {target} -> {visit.status}, linked from {sorted(sources)[:2]}"
+            )
+    assert not broken, "\n".join(broken)
+
+
+def test_the_crawl_reaches_the_routes_people_use(demo):
+    """A guard for the two tests above: the crawl must not silently visit next to nothing."""
+    result = crawl()
+    for route in [
+        "home",
+        "councils:overview",
+        "councils:body",
+        "councils:medskick",
+        "councils:priorities",
+        "councils:promise",
+        "cases:desk",
+        "cases:detail",
+        "cases:queue",
+    ]:
+        assert route in result.seen_routes or not _route_exists(route), route
+
+
+def _route_exists(name: str) -> bool:
+    return name in _get_routes()[1]
