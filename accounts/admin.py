@@ -12,12 +12,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_site import CapabilityAdmin
 from .capabilities import Capability
 from .models import RoleAssignment, User
-from .twofactor import reset_two_factor_action
+from .twofactor import hide_device_admin, reset_two_factor_action
 
 if TYPE_CHECKING:
     from .capabilities import AnyUser
 
 ERROR_OWN_ROLES = _("Nobody changes their own roles: ask another administrator.")
+
+hide_device_admin()
 
 
 def _own(request: HttpRequest, user_id: int | None) -> bool:

@@ -246,3 +246,11 @@ def reset_two_factor_action(
             % {"count": done},
             messages.SUCCESS,
         )
+
+
+def hide_device_admin() -> None:
+    """django-otp registers its devices in the admin; here they are changed only by the reset
+    action (a device's page would show the TOTP secret)."""
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)

@@ -34,10 +34,21 @@ def _user_id(request: HttpRequest) -> str:
 
 
 class RefusalFilter(logging.Filter):
-    """Rewrites Django's 403 records into one line: `refused user=12 GET /arenden/<ref>/`."""
+    """Rewrites Django's 403 records into one line: `refused user=12 GET /arenden/<ref>/`.
+
+    Every other 4xx loses its traceback too and has case references masked in its path.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "status_code", None) != 403:
+        status = getattr(record, "status_code", None)
+        if not isinstance(status, int) or not 400 <= status < 500:
+            return True  # a real error (5xx) keeps its traceback
+        record.exc_info = None
+        record.exc_text = None
+        if status != 403:
+            # Other refusals (400, 404, ...) keep Django's message, case references masked.
+            if isinstance(record.args, tuple):
+                record.args = tuple(mask_path(a) if isinstance(a, str) else a for a in record.args)
             return True
         request = getattr(record, "request", None)
         if isinstance(request, HttpRequest):
@@ -46,8 +57,6 @@ class RefusalFilter(logging.Filter):
             who, method, path = "?", "?", "?"
         record.msg = "refused user=%s %s %s"
         record.args = (who, method, path)
-        record.exc_info = None
-        record.exc_text = None
         record.stack_info = None
         return True
 

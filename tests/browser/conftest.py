@@ -34,7 +34,10 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected as an inline script, which the app's CSP forbids.
+    context = browser.new_context(
+        locale="en-US", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     page = context.new_page()
     yield page
     context.close()

@@ -85,3 +85,12 @@ def test_mask_path_hides_every_case_reference():
     assert mask_path("/arenden/TOR-2025-0112/tidslinje/") == "/arenden/<ref>/tidslinje/"
     assert mask_path("/rapporter/2025/") == "/rapporter/2025/"
     assert not re.search(r"\d{4}-\d{4}", mask_path("/a/HAG-2026-0001/b/MUN-2024-12345/"))
+
+
+def test_a_missing_case_page_logs_no_reference(login, caplog):
+    client = login("samordnare.sunne")
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/arenden/SUN-2099-0001/")
+    assert response.status_code == 404
+    assert "SUN-2099-0001" not in caplog.text
+    assert "Traceback" not in caplog.text
