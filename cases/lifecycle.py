@@ -1,7 +1,8 @@
 """The case life cycle: every allowed transition, in one place.
 
 Inkommen -> Under bedömning -> Insatser pågår -> Uppföljning -> Avslutad, and back where the work
-needs it. Closing and reopening always need a reason.
+needs it. Closing and reopening always need a reason; a case reopens to the state it was closed
+from, or to one the owner picks.
 """
 
 from __future__ import annotations
@@ -13,11 +14,18 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.ASSESSING: frozenset({S.MEASURES, S.FOLLOW_UP, S.CLOSED}),
     S.MEASURES: frozenset({S.FOLLOW_UP, S.ASSESSING}),
     S.FOLLOW_UP: frozenset({S.MEASURES, S.CLOSED}),
-    S.CLOSED: frozenset({S.ASSESSING}),  # reopen
+    # Reopen: to the state the case was closed from, or one the owner picks (cases/followup.py).
+    S.CLOSED: frozenset({S.ASSESSING, S.MEASURES, S.FOLLOW_UP}),
 }
 
 REASON_REQUIRED: frozenset[tuple[str, str]] = frozenset(
-    {(S.ASSESSING, S.CLOSED), (S.FOLLOW_UP, S.CLOSED), (S.CLOSED, S.ASSESSING)}
+    {
+        (S.ASSESSING, S.CLOSED),
+        (S.FOLLOW_UP, S.CLOSED),
+        (S.CLOSED, S.ASSESSING),
+        (S.CLOSED, S.MEASURES),
+        (S.CLOSED, S.FOLLOW_UP),
+    }
 )
 
 OPEN_STATUSES: frozenset[str] = frozenset(set(S.values) - {S.CLOSED})

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -22,16 +23,20 @@ from accounts.capabilities import Capability, has_capability
 from accounts.models import Organisation, User
 from accounts.notifications import notify, register_kind, register_target
 from councils.services import assign_owner
+from sutohamu import decisions
 from sutohamu.history import set_change_reason, set_history_user
 from sutohamu.pii import check_no_personal_data
 
 from . import lifecycle
-from .choices import CaseStatus
+from .choices import OPEN_ESCALATION, CaseStatus, MeasureStatus
 from .models import (
     Case,
     CaseCounter,
+    Commitment,
     Consent,
+    EarlyClosure,
     Escalation,
+    FollowUpPlan,
     Measure,
     Note,
     Subject,
@@ -49,6 +54,21 @@ ERROR_NOT_A_COORDINATOR = gettext_lazy("The new owner must be a coordinator of %
 ERROR_SAME_OWNER = gettext_lazy("That person already owns the case.")
 ERROR_REASON_FOR_OWNER = gettext_lazy("Give a reason for the change of owner.")
 ERROR_DUPLICATE_PSEUDONYM = gettext_lazy("Each pseudonym can appear only once in a case.")
+ERROR_OPEN_ITEMS = gettext_lazy(
+    "The case still has open escalations or unfinished measures. Close them with the case, or "
+    "settle them first."
+)
+ERROR_MINIMUM_PERIOD = gettext_lazy(
+    "A case is followed up for at least %(months)s months: this one can be closed from "
+    "%(date)s, or earlier only on the working group's decision."
+)
+ERROR_EARLY_REASON = gettext_lazy("Give the reason for closing the case early.")
+ERROR_DECISION_REFERENCE = gettext_lazy("Give the reference of the working group's decision.")
+ERROR_DECISION_NOT_FOUND = gettext_lazy(
+    "No decision with the reference %(reference)s was found in the minutes."
+)
+ERROR_DECISION_DATE = gettext_lazy("Give the date of the working group's decision.")
+ERROR_FUTURE_DECISION = gettext_lazy("The decision cannot be dated in the future.")
 ERROR_NOT_RESPONSIBLE = gettext_lazy(
     "You can only add measures that your own organisation is responsible for."
 )
@@ -73,6 +93,9 @@ register_target(
     reachable=lambda user: Escalation.objects.visible_to(user),
     live=lambda user: Escalation.objects.visible_to(user).open(),
 )
+
+
+FINISHED_MEASURE = (MeasureStatus.DONE, MeasureStatus.CANCELLED)
 
 
 class StaleEdit(ValidationError):
@@ -167,10 +190,36 @@ def _locked(case: Case, version: int, by: User) -> Case:
     return current
 
 
+@dataclass(frozen=True)
+class EarlyClosureData:
+    """The working group's decision to close before the minimum follow-up period."""
+
+    reason: str
+    decision_reference: str
+    decided_on: datetime.date | None = None  # needed only while references cannot be verified
+
+
 @transaction.atomic
-def case_transition(*, case: Case, to: str, by: User, reason: str = "", version: int) -> Case:
-    """Move the case along its life cycle; the table in lifecycle.py decides what is allowed."""
+def case_transition(
+    *,
+    case: Case,
+    to: str,
+    by: User,
+    reason: str = "",
+    version: int,
+    early_closure: EarlyClosureData | None = None,
+) -> Case:
+    """Move the case along its life cycle; the table in lifecycle.py decides what is allowed.
+
+    Closing is refused while escalations are open or measures unfinished (cases/followup.py's
+    close flow settles them first) and, for a case whose commitment was planned, before the
+    minimum follow-up period unless the working group decided otherwise. Entering follow-up
+    starts the case's follow-up plan.
+    """
     current = case.status
+    if case.version != version:
+        # A form loaded before the last change (also the same form posted twice): stale, 409.
+        raise StaleEdit(ERROR_STALE, code="stale")
     if to not in lifecycle.allowed_from(current):
         raise ValidationError(
             ERROR_WRONG_TRANSITION
@@ -188,6 +237,7 @@ def case_transition(*, case: Case, to: str, by: User, reason: str = "", version:
     transition = Transition(case=case, from_status=current, to_status=to, by=by, reason=reason)
     transition.full_clean(exclude=["case", "by"])
     locked = _locked(case, version, by)
+    early = _check_closing(locked, by, early_closure) if to == CaseStatus.CLOSED else None
     locked.status, locked.status_changed_at = to, timezone.now()
     if locked.owner_id is None and to == CaseStatus.ASSESSING:
         locked.owner = by  # whoever starts the assessment owns an ownerless case
@@ -195,7 +245,88 @@ def case_transition(*, case: Case, to: str, by: User, reason: str = "", version:
     locked.save()
     transition.at = locked.status_changed_at
     transition.save()
+    if early is not None:
+        early.save()
+    if to == CaseStatus.FOLLOW_UP:
+        _start_followup(locked)
     return locked
+
+
+def _start_followup(case: Case) -> FollowUpPlan:
+    """Every case in follow-up has a plan; coming back to follow-up keeps the one it had."""
+    plan = FollowUpPlan.objects.filter(case=case).first()
+    if plan is None:
+        plan = FollowUpPlan(case=case, started_on=timezone.localdate())
+    plan.derive_next()
+    if plan.next_contact_on < timezone.localdate():
+        plan.next_contact_on = timezone.localdate()
+    plan.full_clean(exclude=["case"])
+    plan.save()
+    return plan
+
+
+def open_items(case: Case) -> tuple[list[Escalation], list[Measure]]:
+    """The escalations still open and the measures not done or cancelled: closing settles them."""
+    escalations = list(case.escalations.filter(status__in=OPEN_ESCALATION))
+    measures = list(case.measures.exclude(status__in=FINISHED_MEASURE))
+    return escalations, measures
+
+
+def _check_closing(case: Case, by: User, data: EarlyClosureData | None) -> EarlyClosure | None:
+    """Refuse a close that leaves parts open or comes too early; the decision that allows it."""
+    escalations, measures = open_items(case)
+    if escalations or measures:
+        raise ValidationError(ERROR_OPEN_ITEMS, code="open_items")
+    plan = FollowUpPlan.objects.filter(case=case).first()
+    if plan is None or not Commitment.objects.filter(case=case).exists():
+        return None  # no long-term commitment was planned: nothing to end too early
+    today = timezone.localdate()
+    if today >= plan.minimum_end:
+        return None
+    if data is None:
+        raise ValidationError(
+            ERROR_MINIMUM_PERIOD
+            % {"months": settings.FOLLOWUP_MINIMUM_MONTHS, "date": plan.minimum_end.isoformat()},
+            code="minimum_period",
+        )
+    return early_closure_for(case, by, data)
+
+
+def early_closure_for(case: Case, by: User, data: EarlyClosureData) -> EarlyClosure:
+    """An unsaved, validated early-closure decision; the reference is looked up when it can be."""
+    errors: dict[str, ValidationError] = {}
+    reason, reference = data.reason.strip(), data.decision_reference.strip()
+    if not reason:
+        errors["early_reason"] = ValidationError(ERROR_EARLY_REASON, code="early_reason_required")
+    if not reference:
+        errors["decision_reference"] = ValidationError(
+            ERROR_DECISION_REFERENCE, code="decision_reference_required"
+        )
+    early = EarlyClosure(case=case, reason=reason, decision_reference=reference, recorded_by=by)
+    if reference and decisions.can_verify():
+        info = decisions.find(reference)
+        if info is None:
+            errors["decision_reference"] = ValidationError(
+                ERROR_DECISION_NOT_FOUND % {"reference": reference}, code="decision_not_found"
+            )
+        else:
+            early.decision_reference = info.reference
+            early.decided_on, early.body_name, early.verified = info.date, info.body_name, True
+    elif data.decided_on is None:
+        errors["decided_on"] = ValidationError(ERROR_DECISION_DATE, code="decision_date_required")
+    elif data.decided_on > timezone.localdate():
+        errors["decided_on"] = ValidationError(ERROR_FUTURE_DECISION, code="future_date")
+    else:
+        early.decided_on = data.decided_on
+    if errors:
+        raise ValidationError(errors)
+    try:
+        early.full_clean(exclude=["case", "recorded_by"])
+    except ValidationError as error:
+        raise ValidationError(
+            {("early_reason" if k == "reason" else k): v for k, v in error.error_dict.items()}
+        ) from error
+    return early
 
 
 CONTENT_FIELDS = ("title", "description", "discovery", "setting", "areas")

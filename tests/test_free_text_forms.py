@@ -85,11 +85,16 @@ def agreement() -> dict[str, Any]:
 
 
 def open_escalation_to_agera() -> dict[str, Any]:
-    return {
-        "pk": first_pk(
-            "cases.Escalation", receiver__code="AGERA", status__in=["new", "acknowledged"]
-        )()
-    }
+    """Acknowledged: answering and closing are offered only then (issue 11, point 9)."""
+    from accounts.models import User
+    from cases.escalation import escalation_acknowledge
+    from cases.models import Escalation
+
+    pk = first_pk("cases.Escalation", receiver__code="AGERA", status__in=["new", "acknowledged"])()
+    item = Escalation.objects.get(pk=pk)
+    if item.status == "new":
+        escalation_acknowledge(escalation=item, by=User.objects.get(username="agera"))
+    return {"pk": pk}
 
 
 @dataclass(frozen=True)
@@ -282,9 +287,8 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
             "proposals-0-responsible": first_pk("accounts.Organisation", code="AGERA")(),
         },
     ),
-    "cases:escalation_close": FreeTextForm(
-        "agera", open_escalation_to_agera, ("note",), page="cases:escalation"
-    ),
+    # The closing note is asked on the confirmation page (issue 11, point 8).
+    "cases:escalation_close": FreeTextForm("agera", open_escalation_to_agera, ("note",)),
     # meetings: Sunne's council's next meeting (agenda made by the demo), the working group's
     # next meeting (lägesbild) and an approved one (corrections)
     "meetings:create": FreeTextForm(

@@ -8,11 +8,11 @@ working-group decision.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -29,6 +29,23 @@ WEEKS, MONTHS = "weeks", "months"
 UNITS = (WEEKS, MONTHS)
 # How far ahead two cadences are compared to tell whether a change thins the contact out.
 COMPARE_MONTHS = 36
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    years, month = divmod(day.month - 1 + months, 12)
+    year = day.year + years
+    return day.replace(
+        year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1])
+    )
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from `start` to `end` (0 if `end` is earlier)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return max(0, months)
 
 
 class ContactKind(models.TextChoices):
@@ -52,12 +69,11 @@ class Phase:
     unit: str
     months: int | None
 
-    def step(self) -> relativedelta:
-        return (
-            relativedelta(weeks=self.every)
-            if self.unit == WEEKS
-            else relativedelta(months=self.every)
-        )
+    def after(self, day: datetime.date) -> datetime.date:
+        """The contact one step after `day`."""
+        if self.unit == WEEKS:
+            return day + datetime.timedelta(weeks=self.every)
+        return add_months(day, self.every)
 
     def as_dict(self) -> dict[str, Any]:
         return {"every": self.every, "unit": self.unit, "months": self.months}
@@ -96,7 +112,7 @@ def phase_on(cadence: list[dict[str, Any]], started_on: datetime.date, day: date
     for phase in phases:
         if phase.months is None:
             return phase
-        boundary = boundary + relativedelta(months=phase.months)
+        boundary = add_months(boundary, phase.months)
         if day < boundary:
             return phase
     return phases[-1]
@@ -107,14 +123,14 @@ def next_contact(
 ) -> datetime.date:
     """The next contact: one step of the phase in force after the last contact (or the start)."""
     base = last or started_on
-    return base + phase_on(cadence, started_on, base).step()
+    return phase_on(cadence, started_on, base).after(base)
 
 
 def planned_contacts(
     cadence: list[dict[str, Any]], started_on: datetime.date, months: int = COMPARE_MONTHS
 ) -> list[datetime.date]:
     """Every contact the cadence plans over `months`, when each is kept on its day."""
-    end = started_on + relativedelta(months=months)
+    end = add_months(started_on, months)
     days: list[datetime.date] = []
     day = next_contact(cadence, started_on, None)
     while day <= end:
@@ -126,13 +142,22 @@ def planned_contacts(
 def thins_out(
     old: list[dict[str, Any]], new: list[dict[str, Any]], started_on: datetime.date
 ) -> bool:
-    """Whether the new cadence plans fewer contacts (from the start) than the old one."""
-    return len(planned_contacts(new, started_on)) < len(planned_contacts(old, started_on))
+    """Whether the new cadence has had fewer contacts than the old one by any point in time.
+
+    Every second week turned monthly is thinner in the first months even if the monthly rhythm
+    later plans more contacts than the old quarterly one.
+    """
+    old_days = planned_contacts(old, started_on)
+    new_days = planned_contacts(new, started_on)
+    return any(
+        sum(1 for d in new_days if d <= day) < index
+        for index, day in enumerate(old_days, start=1)
+    )
 
 
 def minimum_end(started_on: datetime.date) -> datetime.date:
     """The first day a case followed up since `started_on` may be closed without a decision."""
-    return started_on + relativedelta(months=settings.FOLLOWUP_MINIMUM_MONTHS)
+    return add_months(started_on, settings.FOLLOWUP_MINIMUM_MONTHS)
 
 
 def split_team(roles: str) -> list[str]:
@@ -211,8 +236,7 @@ class FollowUpPlan(models.Model):
         return self.next_contact_on < (today or timezone.localdate())
 
     def months_followed(self, today: datetime.date | None = None) -> int:
-        delta = relativedelta(today or timezone.localdate(), self.started_on)
-        return max(0, delta.years * 12 + delta.months)
+        return months_between(self.started_on, today or timezone.localdate())
 
 
 class Contact(models.Model):

@@ -2,23 +2,50 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.capabilities import Capability, organisation_ids_with
+from sutohamu import decisions
 from sutohamu.history import change_log
 from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
 
+from .. import lifecycle
 from ..access import case_for, consent_for, measure_for
-from ..forms import ConsentForm, MeasureForm
-from ..models import Consent, Measure
+from ..choices import CaseStatus
+from ..followup import (
+    CommitmentData,
+    cadence_update,
+    case_close,
+    case_reopen,
+    closed_from,
+    commitment_plan,
+    contact_log,
+    leave_assessment,
+    needs_commitment,
+)
+from ..followup_forms import CadenceForm, CloseForm, CommitmentForm, ContactForm, ReopenForm
+from ..forms import ConsentForm, MeasureForm, TransitionForm
+from ..models import Commitment, Consent, FollowUpPlan, Measure
 from ..rights import Right
-from ..services import consent_save, measure_save
+from ..services import (
+    ERROR_STALE,
+    EarlyClosureData,
+    StaleEdit,
+    case_transition,
+    consent_save,
+    measure_save,
+    open_items,
+)
+from .shared import page_context
 
 
 @login_required
@@ -81,3 +108,269 @@ def consent_edit(
         intro=_("Consent is recorded for a pseudonym: no name, no personal identity number."),
         cancel_url=reverse("cases:detail", args=[case.reference]),
     )
+
+
+# --- The life cycle's moves that ask for more: commitment, closing, reopening (issue 12). ---
+
+
+@require_POST
+@login_required
+def transition(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """The case page's status form. Leaving assessment plans the commitment first, closing and
+    reopening have their own forms; a form loaded before the last change answers 409."""
+    case = case_for(request.user, reference, need=Right.WORK)
+    form = TransitionForm(request.POST, case=case)
+    status = 400
+    if form.is_valid():
+        to, version = form.cleaned_data["to"], form.cleaned_data["version"]
+        try:
+            if version != case.version:
+                raise StaleEdit(ERROR_STALE, code="stale")
+            if to == CaseStatus.CLOSED and to in lifecycle.allowed_from(case.status):
+                return redirect("cases:close", reference=case.reference)
+            if needs_commitment(case, to):
+                return redirect(f"{reverse('cases:commitment', args=[case.reference])}?till={to}")
+            if case.status == CaseStatus.CLOSED:
+                case_reopen(
+                    case=case,
+                    by=request.user,
+                    version=version,
+                    reason=form.cleaned_data["reason"],
+                    to=to,
+                )
+            else:
+                case_transition(
+                    case=case,
+                    to=to,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    version=version,
+                )
+        except StaleEdit as error:
+            form.add_error(None, error.messages)
+            status = 409
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The status was changed."))
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request, "cases/detail.html", page_context(case, transition_form=form), status=status
+    )
+
+
+@login_required
+def commitment(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Plan the long-term commitment (leaving assessment), or change it with a reason."""
+    case = case_for(request.user, reference, need=Right.WORK)
+    to = request.POST.get("to") or request.GET.get("till", "")
+    current = Commitment.objects.filter(case=case).first()
+    initial = (
+        {
+            "months": current.months,
+            "team_roles": current.team_roles,
+            "team_organisations": list(current.team_organisations.all()),
+        }
+        if current
+        else {}
+    )
+    form = CommitmentForm(request.POST or None, version=case.version, to=to, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        planned = CommitmentData(
+            months=data["months"],
+            team_roles=data["team_roles"],
+            team_organisations=tuple(data["team_organisations"]),
+        )
+        try:
+            if data["to"]:
+                leave_assessment(
+                    case=case,
+                    to=data["to"],
+                    by=request.user,
+                    version=data["version"],
+                    commitment=planned,
+                )
+            else:
+                commitment_plan(case=case, by=request.user, data=planned, reason=data["reason"])
+        except StaleEdit as error:
+            form.add_error(None, error.messages)
+            status = 409
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The commitment was saved."))
+            return redirect("cases:detail", reference=case.reference)
+    response = render_form(
+        request,
+        form,
+        title=_("Long-term commitment: %(reference)s") % {"reference": case.reference},
+        intro=_(
+            "Plan the long-term commitment before the work starts: how long the municipality "
+            "expects to stay involved, and which team (roles or organisations, never names). "
+            "Contact may thin out later, but it goes on."
+        ),
+        cancel_url=reverse("cases:detail", args=[case.reference]),
+    )
+    if status == 409:
+        response.status_code = 409
+    return response
+
+
+@login_required
+def cadence(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference, need=Right.WORK)
+    plan = FollowUpPlan.objects.filter(case=case).first()
+    if plan is None:
+        raise Http404
+    form = CadenceForm(request.POST or None, cadence=plan.cadence)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cadence_update(
+                case=case,
+                by=request.user,
+                cadence=form.cleaned_data["cadence"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The contact cadence was saved."))
+            return redirect("cases:detail", reference=case.reference)
+    return render_form(
+        request,
+        form,
+        title=_("Contact cadence: %(reference)s") % {"reference": case.reference},
+        intro=_(
+            "Contact thins out over time, for example every two weeks, then monthly, then "
+            "quarterly. Less contact than before is recorded with a reason."
+        ),
+        cancel_url=reverse("cases:detail", args=[case.reference]),
+    )
+
+
+@login_required
+def contact_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference, need=Right.WORK)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_log(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The contact was logged; the next contact moved on."))
+            return redirect("cases:detail", reference=case.reference)
+    return render_form(
+        request,
+        form,
+        title=_("Log a contact: %(reference)s") % {"reference": case.reference},
+        intro=_("Who took part by role or organisation, never by name."),
+        cancel_url=reverse("cases:detail", args=[case.reference]),
+    )
+
+
+@login_required
+def close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Close the case: the minimum follow-up period, and what happens to open parts."""
+    case = case_for(request.user, reference, need=Right.WORK)
+    plan = FollowUpPlan.objects.filter(case=case).first()
+    escalations, measures = open_items(case)
+    early = (
+        plan is not None
+        and Commitment.objects.filter(case=case).exists()
+        and timezone.localdate() < plan.minimum_end
+    )
+    form = CloseForm(
+        request.POST or None,
+        version=case.version,
+        has_open_items=bool(escalations or measures),
+        early=early,
+        can_verify=decisions.can_verify(),
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        early_data = (
+            EarlyClosureData(
+                reason=data["early_reason"],
+                decision_reference=data["decision_reference"],
+                decided_on=data.get("decided_on"),
+            )
+            if early
+            else None
+        )
+        try:
+            case_close(
+                case=case,
+                by=request.user,
+                version=data["version"],
+                reason=data["reason"],
+                open_choice=data.get("open_choice", ""),
+                early_closure=early_data,
+            )
+        except StaleEdit as error:
+            form.add_error(None, error.messages)
+            status = 409
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The case was closed."))
+            return redirect("cases:detail", reference=case.reference)
+    response = render(
+        request,
+        "cases/followup/close.html",
+        {
+            "case": case,
+            "form": form,
+            "plan": plan,
+            "early": early,
+            "open_escalations": escalations,
+            "open_measures": measures,
+            "minimum_months": settings.FOLLOWUP_MINIMUM_MONTHS,
+            "can_verify": decisions.can_verify(),
+        },
+        status=400 if form.is_bound and form.errors and status == 200 else status,
+    )
+    return response
+
+
+@login_required
+def reopen(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference, need=Right.WORK)
+    if case.status != CaseStatus.CLOSED:
+        return redirect("cases:detail", reference=case.reference)
+    form = ReopenForm(request.POST or None, version=case.version, closed_from=closed_from(case))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_reopen(
+                case=case,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                to=form.cleaned_data["to"],
+            )
+        except StaleEdit as error:
+            form.add_error(None, error.messages)
+            status = 409
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The case was reopened."))
+            return redirect("cases:detail", reference=case.reference)
+    response = render_form(
+        request,
+        form,
+        title=_("Reopen %(reference)s") % {"reference": case.reference},
+        intro=_(
+            "The case returns to the state it was closed from, unless you choose another. "
+            "The reason is kept in the case's history."
+        ),
+        cancel_url=reverse("cases:detail", args=[case.reference]),
+        submit_label=_("Reopen"),
+    )
+    if status == 409:
+        response.status_code = 409
+    return response
