@@ -11,7 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from weasyprint import HTML
+
+from accounts.models import User
+from reports import figures
+from reports.models import Scope
+from reports.output import report_pdf as report_pdf_bytes
+from reports.services import report_build, report_request
 
 MEASURES: dict[str, Callable[[], dict[str, Any]]] = {}
 
@@ -27,6 +36,27 @@ def plain_pdf_seconds(pages: int = 10) -> float:
     started = time.perf_counter()
     HTML(string=html).write_pdf()
     return time.perf_counter() - started
+
+
+def report_pdf() -> dict[str, Any]:
+    """The steering group's yearly report, figures and PDF, as the worker builds it."""
+    by = User.objects.get(username="styrgrupp.sunne")
+    period = figures.year(timezone.localdate().year - 1)
+    report = report_request(by=by, scope=Scope.ALL, period=period)
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        report_build(report, with_pdf=False)
+    figures_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    report_pdf_bytes(report)
+    return {
+        "figures_seconds": round(figures_seconds, 2),
+        "figures_queries": len(queries),
+        "pdf_seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+MEASURES["report"] = report_pdf
 
 
 class Command(BaseCommand):
