@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 PAGE_CHECK_LIMIT = 20_000
 # A read gets its seal right after it commits; one older than this without a seal is reported.
 SEAL_GRACE = datetime.timedelta(minutes=10)
+# Before the first full check, unsealed reads are looked for this far back only.
+UNSEALED_WINDOW_DAYS = 30
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
@@ -240,9 +242,13 @@ def chain_status(user: AnyUser) -> ChainStatus:
             last_full.broken_read,
         )
     since = timezone.now() - SEAL_GRACE
-    unsealed = CaseRead.objects.filter(seal__isnull=True, at__lt=since)
-    if last_full is not None:
-        unsealed = unsealed.filter(at__gte=last_full.checked_at - datetime.timedelta(hours=1))
+    # The indexed time bounds the scan: a full check sealed everything before it.
+    start = (
+        last_full.checked_at - datetime.timedelta(hours=1)
+        if last_full is not None
+        else timezone.now() - datetime.timedelta(days=UNSEALED_WINDOW_DAYS)
+    )
+    unsealed = CaseRead.objects.filter(seal__isnull=True, at__lt=since, at__gte=start)
     broken = None
     if result.broken_read is not None:
         broken = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -54,16 +53,31 @@ def _run(script: str, *args: str, url: str, media: Path) -> subprocess.Completed
     )
 
 
+def _empty(name: str) -> None:
+    """Drop every schema and start a bare public one: far quicker than DROP DATABASE, which
+    waits for a checkpoint of the whole cluster."""
+    with psycopg.connect(_url(name), autocommit=True) as db:
+        schemas = db.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' "
+            "AND nspname <> 'information_schema'"
+        ).fetchall()
+        for (schema,) in schemas:
+            db.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        db.execute("CREATE SCHEMA public")
+
+
 @pytest.fixture
 def empty_database():
-    name = f"restore_{uuid.uuid4().hex[:12]}"
+    """An empty database beside this worker's test database, kept (empty) for the next run."""
+    name = f"{connection.settings_dict['NAME']}_restore"
     with psycopg.connect(_url("postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    _empty(name)
     try:
         yield name
     finally:
-        with psycopg.connect(_url("postgres"), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _empty(name)
 
 
 def test_backup_and_restore_round_trip(demo, empty_database, tmp_path):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.choices import Role
 from cases.audit import chain_status
@@ -22,6 +24,7 @@ from cases.models.reads import (
     verify_from_checkpoint,
 )
 from cases.services import case_report
+from cases.tasks import verify_read_log as verify_read_log_task
 from councils.choices import Area
 from tests.accounts.factories import RoleAssignmentFactory
 
@@ -191,3 +194,19 @@ def test_concurrent_reads_chain_in_one_line():
     assert seal([r.pk for r in CaseRead.objects.all()]) == 0
     result = verify_chain()
     assert result.intact and result.last_seq == threads * per_thread
+
+
+@pytest.mark.django_db
+def test_the_nightly_task_seals_leftovers_and_the_page_counts_unsealed_reads(reads):
+    late = CaseRead.objects.create(
+        user=demo_users().first(),
+        case=nmr(),
+        kind=ReadKind.PAGE,
+        at=timezone.now() - datetime.timedelta(hours=1),
+    )  # its request died between the commit and the seal: no seal
+    assert chain_status(client_user("dso")).unsealed == 1
+    assert verify_read_log_task() is True
+    assert CaseReadSeal.objects.get(read=late).seq == 6
+    check = ReadLogCheck.objects.get()
+    assert check.full and check.last_seq == 6
+    assert chain_status(client_user("dso")).unsealed == 0
