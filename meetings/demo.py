@@ -1,6 +1,7 @@
-"""Demo meetings: last, this and next year's schedules of every body, the past meetings held with
-minutes, decisions and action items, lägesbilder for the working group's last four meetings, and
-the next working-group meeting with its agenda (the NMR case's review line, the Torsby escalation).
+"""Demo meetings: last, this and next year's schedules of every body; last year's meetings and
+this year's working-group meetings held with minutes, decisions and action items; lägesbilder for
+the working group's last four meetings; each body's next meeting with its agenda (the working
+group's with the NMR case's review line and the Torsby escalation).
 
 Everything is fictitious and relative to today; seeding again adds nothing that exists.
 """
@@ -56,9 +57,11 @@ def seed() -> None:
     past_wg = list(
         Meeting.objects.filter(body=wg, ends_at__lt=now).not_cancelled().order_by("-starts_at")[:4]
     )
-    for meeting in Meeting.objects.filter(ends_at__lt=now).select_related("body", "host"):
-        if meeting.status in (MeetingStatus.MINUTES_APPROVED, MeetingStatus.CANCELLED):
-            continue
+    done = (MeetingStatus.MINUTES_APPROVED, MeetingStatus.CANCELLED, MeetingStatus.HELD)
+    past = Meeting.objects.filter(ends_at__lt=now).exclude(status__in=done)
+    # This year's council and steering meetings: held, minutes not yet written (a quick seed).
+    past.filter(starts_at__year=today.year).exclude(body=wg).update(status=MeetingStatus.HELD)
+    for meeting in past.filter(status=MeetingStatus.PLANNED).select_related("body", "host"):
         _hold(meeting, secretary[meeting.body_id], pictures=meeting in past_wg)
     for body in bodies:  # each body's next meeting has its agenda
         coming = Meeting.objects.filter(body=body, starts_at__gte=now).order_by("starts_at").first()
@@ -144,7 +147,7 @@ def _hold(meeting: Meeting, secretary: User, *, pictures: bool) -> None:
             decision=decision,
             by=secretary,
         )
-        if item.due_date < timezone.localdate() - datetime.timedelta(days=30):
+        if item.due_date < timezone.localdate() - datetime.timedelta(days=60):
             services.action_item_set_status(item=item, status="done", by=secretary)
     services.minutes_approve(meeting=meeting, by=secretary)
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Organisation, User
 from councils.choices import BodyKind, MembershipKind
@@ -43,11 +44,19 @@ ERROR_CANCELLED = _("The meeting is cancelled.")
 
 
 def _save(obj: Any, by: User | None, reason: str | None = None) -> None:
-    obj.full_clean()
+    """Validate the whole object (the PII guard, dates, constraints) and save it with its history.
+
+    Relations are not looked up again: they come through the door, and the database checks them.
+    """
+    obj.full_clean(exclude=_relations(obj))
     set_history_user(obj, by)
     if reason:
         set_change_reason(obj, reason)
     obj.save()
+
+
+def _relations(obj: Any) -> list[str]:
+    return [f.name for f in obj._meta.concrete_fields if f.is_relation]
 
 
 def _check_open(meeting: Meeting) -> None:
@@ -276,14 +285,13 @@ def agenda_create(*, meeting: Meeting, by: User) -> list[AgendaItem]:
     _check_open(meeting)
     if meeting.items.exists():
         return list(meeting.items.all())
-    created = []
-    for position, (kind, title, org) in enumerate(_standing_items(meeting), start=1):
-        item = AgendaItem(
-            meeting=meeting, position=position, kind=kind, title=title, organisation=org
-        )
-        _save(item, by)
-        created.append(item)
-    return created
+    items = [
+        AgendaItem(meeting=meeting, position=position, kind=kind, title=title, organisation=org)
+        for position, (kind, title, org) in enumerate(_standing_items(meeting), start=1)
+    ]
+    for item in items:
+        item.full_clean(exclude=_relations(item))
+    return bulk_create_with_history(items, AgendaItem, default_user=by)
 
 
 def item_add(*, meeting: Meeting, title: str, text: str, by: User) -> AgendaItem:
