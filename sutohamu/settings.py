@@ -317,6 +317,11 @@ REMINDER_OVERDUE_ESCALATE_DAYS: int = 7
 REMINDER_ESCALATION_WORKING_DAYS: int = 5
 REMINDER_CONSENT_DAYS: int = 30
 REMINDER_BATCH_SIZE: int = env.int("REMINDER_BATCH_SIZE", default=500)
+# A task whose worker died unacknowledged is redelivered after this long (Redis broker).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Links in reminder e-mails are made absolute with this address.
 from celery.schedules import crontab  # noqa: E402 - kept with the block that uses it
 
