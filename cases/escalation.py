@@ -442,8 +442,7 @@ def _timeline_entries(case: Case) -> list[timeline.Entry]:
             entries.append(
                 timeline.Entry(
                     e.closed_at,
-                    closers.get(e.pk)
-                    or (e.handler if e.status == E.CLOSED else e.created_by),
+                    closers.get(e.pk) or (e.handler if e.status == E.CLOSED else e.created_by),
                     _("Escalation"),
                     text % {"receiver": e.receiver},
                 )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.capabilities import Capability, organisations_with, roles_with
@@ -16,8 +17,57 @@ from councils.forms import DateInput
 from sutohamu.forms import choice_field, model_choice_field
 
 from . import lifecycle
-from .choices import CaseStatus, MeasureKind
+from .choices import CaseStatus, MeasureKind, Setting
 from .models import Case, Consent, Measure, Note, Subject
+
+CHOOSE = _("Choose …")
+COUNTED_FIELDS = ("title", "description", "discovery")
+
+
+def humane_choices(form: forms.BaseForm) -> None:
+    """Empty choices read "Choose …", never Django's "---------"; radio lists offer no empty one.
+
+    A radio list with nothing chosen already says "nothing chosen"; a selectable dash only lets
+    a person send what the form then refuses.
+    """
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(
+            field, forms.ModelMultipleChoiceField
+        ):
+            if field.empty_label is not None:
+                field.empty_label = CHOOSE
+        elif isinstance(field, forms.ChoiceField) and not isinstance(
+            field, forms.MultipleChoiceField
+        ):
+            radio = isinstance(field.widget, forms.RadioSelect)
+            current: list[tuple[Any, Any]] = list(cast(Any, field.choices))
+            field.choices = [
+                (value, CHOOSE if value == "" and label == "---------" else label)
+                for value, label in current
+                if not (radio and value == "")
+            ]
+
+
+def count_characters(form: forms.BaseForm, names: tuple[str, ...] = COUNTED_FIELDS) -> None:
+    """Long text fields state their limit, and a too long text is refused with a message.
+
+    No `maxlength` attribute: a browser silently cuts pasted text at it, which is what a person
+    must not find out only later. static/js/charcount.js shows a live count where scripts run.
+    """
+    for name in names:
+        field = form.fields.get(name)
+        if not isinstance(field, forms.CharField) or not field.max_length:
+            continue
+        limit = field.max_length
+        field.widget.attrs.pop("maxlength", None)
+        field.widget.attrs["data-maxlength"] = str(limit)
+        field.widget.attrs["aria-describedby"] = f"id_{name}-help"
+        field.help_text = _("At most %(limit)d characters.") % {"limit": limit}
+        field.widget.attrs["data-count-text"] = _("{count} of {limit} characters")
+        field.error_messages["max_length"] = _(
+            "At most %(limit_value)d characters: this text has %(show_value)d. Shorten it; "
+            "nothing was saved."
+        )
 
 
 class AreasField(forms.MultipleChoiceField):
@@ -49,6 +99,9 @@ class IntakeForm(forms.ModelForm):
         if len(allowed) == 1:
             self.fields["municipality"].initial = allowed[0]
         self.order_fields(["municipality", "areas", "setting", "title", "description"])
+        choice_field(self, "setting").choices = Setting.choices
+        humane_choices(self)
+        count_characters(self)
 
 
 class SubjectForm(forms.ModelForm):
@@ -60,9 +113,52 @@ class SubjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "residence").queryset = Organisation.objects.municipalities()
         self.fields["pseudonym"].widget.attrs["placeholder"] = _("Elev A")
+        humane_choices(self)
+
+
+def without_errors(form: forms.BaseForm) -> forms.BaseForm:
+    """Show a bound form's input without validating it (a step that saves nothing)."""
+    form._errors = ErrorDict()  # type: ignore[attr-defined]
+    return form
+
+
+class OptionalSubjectForm(SubjectForm):
+    """A row of the intake's pseudonyms: every row may stay empty, so none is marked required;
+    a row with an age band or residence needs its pseudonym."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pseudonym"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("age_band") or data.get("residence")) and not data.get("pseudonym"):
+            self.add_error("pseudonym", _("Write a pseudonym for this row, or leave it empty."))
+        return data
+
+    def _post_clean(self) -> None:
+        # An empty row is no subject: the model's own checks run only on a row with a pseudonym.
+        if self.cleaned_data.get("pseudonym"):
+            super()._post_clean()  # type: ignore[misc]
 
 
 class BaseSubjectFormSet(forms.BaseFormSet):
+    def add_row(self) -> BaseSubjectFormSet:
+        """The same input with one more empty row and no errors shown ("Add a row", no script)."""
+        data = self.data.copy()  # type: ignore[attr-defined]
+        total = f"{self.prefix}-TOTAL_FORMS"
+        data[total] = str(min(self.total_form_count() + 1, self.max_num))
+        grown = type(self)(data, prefix=self.prefix)
+        grown._errors = [ErrorDict() for _form in grown.forms]  # type: ignore[attr-defined]
+        grown._non_form_errors = grown.error_class()  # type: ignore[attr-defined]
+        for form in grown.forms:
+            without_errors(form)
+        return grown
+
+    def subjects(self) -> list[dict[str, Any]]:
+        """The filled rows' cleaned data."""
+        return [f.cleaned_data for f in self.forms if f.cleaned_data.get("pseudonym")]
+
     def clean(self) -> None:
         names = [
             f.cleaned_data["pseudonym"]
@@ -73,8 +169,11 @@ class BaseSubjectFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Each pseudonym can appear only once in a case."))
 
 
-SubjectFormSet = forms.formset_factory(
-    SubjectForm, formset=BaseSubjectFormSet, extra=3, max_num=12, validate_max=True
+SubjectFormSet = cast(
+    type[BaseSubjectFormSet],
+    forms.formset_factory(
+        OptionalSubjectForm, formset=BaseSubjectFormSet, extra=3, max_num=12, validate_max=True
+    ),
 )
 
 
@@ -93,6 +192,9 @@ class CaseEditForm(forms.ModelForm):
             self.initial["areas"] = self.instance.area_list
             self.initial["version"] = self.instance.version
         self.order_fields(["areas", "setting", "title", "description", "discovery"])
+        choice_field(self, "setting").choices = Setting.choices
+        humane_choices(self)
+        count_characters(self)
 
 
 class TransitionForm(forms.Form):
@@ -144,6 +246,7 @@ class MeasureForm(forms.ModelForm):
         if responsible_ids is not None:  # a receiver adds the measures it delivers itself
             organisations = organisations.filter(pk__in=responsible_ids)
         model_choice_field(self, "responsible").queryset = organisations
+        humane_choices(self)
 
 
 class ConsentForm(forms.ModelForm):
@@ -161,6 +264,7 @@ class ConsentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "subject").queryset = self.instance.case.subjects.all()
         model_choice_field(self, "organisations").queryset = Organisation.objects.active()
+        humane_choices(self)
 
 
 class NoteForm(forms.ModelForm):
@@ -171,7 +275,12 @@ class NoteForm(forms.ModelForm):
 
 
 class DeskFilterForm(forms.Form):
-    q = forms.CharField(label=_("Reference"), required=False, max_length=24)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Reference, title or problem picture."),
+    )
     area = forms.ChoiceField(
         label=_("Area"), required=False, choices=[("", _("All areas")), *Area.choices]
     )
@@ -203,18 +312,23 @@ class ReadLogFilterForm(forms.Form):
 
 
 class EscalationForm(forms.Form):
-    receiver = forms.ModelChoiceField(label=_("Escalate to"), queryset=Organisation.objects.none())
+    """One escalation to several receivers, each with the pseudonyms shared with it.
+
+    `receiver` is a list of checkboxes; each receiver has its own `subjects_<pk>` checkboxes, so
+    that the police may see other pseudonyms than a neighbouring municipality. No script needed.
+    """
+
+    receiver = forms.ModelMultipleChoiceField(
+        label=_("Escalate to"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one receiver.")},
+    )
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
     request = forms.CharField(
         label=_("What is asked"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
-    )
-    subjects = forms.ModelMultipleChoiceField(
-        label=_("Pseudonyms concerned (shared with the receiver)"),
-        required=False,
-        queryset=Subject.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
     )
     take_up_at_working_group = forms.BooleanField(
         label=_("Take up at the working group's next meeting (neighbouring municipality)"),
@@ -230,13 +344,48 @@ class EscalationForm(forms.Form):
             role__in=roles_with(Capability.REVIEW_ESCALATIONS),
             user__is_active=True,
         )
-        model_choice_field(self, "receiver").queryset = (
+        offered = list(
             Organisation.objects.active()
             .exclude(kind=OrganisationKind.SECURITY_SERVICE)
             .exclude(pk=case.municipality_id)
             .filter(Exists(receivers))
         )
-        model_choice_field(self, "subjects").queryset = case.subjects.all()
+        field = model_choice_field(self, "receiver")
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in offered])
+        self.offered = offered
+        subjects = list(case.subjects.all())
+        self.has_subjects = bool(subjects)
+        for organisation in offered if subjects else []:
+            self.fields[self.subjects_name(organisation.pk)] = forms.ModelMultipleChoiceField(
+                label=_("Pseudonyms shared with %(receiver)s") % {"receiver": organisation},
+                required=False,
+                queryset=case.subjects.all(),
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    @staticmethod
+    def subjects_name(pk: int) -> str:
+        return f"subjects_{pk}"
+
+    def receiver_rows(self) -> list[tuple[Any, forms.BoundField | None]]:
+        """Each receiver's checkbox with its own pseudonym checkboxes (for the template)."""
+        boxes = {int(str(box.data["value"])): box for box in self["receiver"]}
+        return [
+            (
+                boxes[o.pk],
+                self[self.subjects_name(o.pk)] if self.has_subjects else None,
+            )
+            for o in self.offered
+            if o.pk in boxes
+        ]
+
+    def selections(self) -> list[tuple[Organisation, list[Subject]]]:
+        """The chosen receivers, each with the pseudonyms ticked for it."""
+        data = self.cleaned_data
+        return [
+            (receiver, list(data.get(self.subjects_name(receiver.pk)) or []))
+            for receiver in data["receiver"]
+        ]
 
 
 class ReassignForm(forms.Form):
@@ -255,15 +404,19 @@ class ReassignForm(forms.Form):
         if case.owner_id is not None:  # an ownerless case leaves every coordinator to choose
             owners = owners.exclude(pk=case.owner_id)
         model_choice_field(self, "owner").queryset = owners.order_by("first_name", "last_name")
+        humane_choices(self)
 
 
 class ProposalForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Proposed measure"), required=False, choices=[("", "–"), *MeasureKind.choices]
+        label=_("Proposed measure"), required=False, choices=[("", CHOOSE), *MeasureKind.choices]
     )
     description = forms.CharField(label=_("Description"), required=False, max_length=2000)
     responsible = forms.ModelChoiceField(
-        label=_("Responsible organisation"), required=False, queryset=Organisation.objects.active()
+        label=_("Responsible organisation"),
+        required=False,
+        queryset=Organisation.objects.active(),
+        empty_label=CHOOSE,
     )
 
     def clean(self) -> dict[str, Any]:
@@ -275,6 +428,21 @@ class ProposalForm(forms.Form):
 
 
 ProposalFormSet = forms.formset_factory(ProposalForm, extra=2, max_num=6)
+
+
+class ProposalAcceptForm(forms.Form):
+    """Accepting a proposal asks when the measure is planned; a measure without dates shows as
+    not scheduled."""
+
+    planned_start = forms.DateField(label=_("Planned start"), required=False, widget=DateInput())
+    planned_end = forms.DateField(label=_("Planned end"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("planned_start"), data.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The end date cannot be before the start date."))
+        return data
 
 
 class EscalationAnswerForm(forms.Form):

@@ -6,6 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from accounts.models import User
 from .choices import CaseStatus, EscalationStatus, MeasureStatus
 from .lifecycle import OPEN_STATUSES
 from .models import Case, Consent, Escalation, Measure
+from .models.case import CaseQuerySet
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -28,6 +31,8 @@ class Desk:
     counts: list[tuple[str, StrOrPromise, int]] = field(default_factory=list)
     waiting: list[Case] = field(default_factory=list)
     measures_due: list[Measure] = field(default_factory=list)
+    measures_unscheduled: list[Measure] = field(default_factory=list)
+    overdue_ids: set[int] = field(default_factory=set)
     consents_expiring: list[Consent] = field(default_factory=list)
     escalations_waiting: list[Escalation] = field(default_factory=list)
 
@@ -36,6 +41,14 @@ def desk_for(user: User) -> Desk:
     """My open cases by state, cases awaiting my first action, measures due, consent expiring."""
     today = timezone.localdate()
     mine = Case.objects.changeable_by(user).filter(owner=user)
+    open_measures = Measure.objects.filter(
+        case__in=mine.open(), status__in=[MeasureStatus.PLANNED, MeasureStatus.ONGOING]
+    ).select_related("case", "responsible")
+    measures_due = list(
+        open_measures.filter(
+            planned_end__lte=today + datetime.timedelta(days=MEASURES_DUE_DAYS)
+        ).order_by("planned_end")[:20]
+    )
     counts = dict(
         mine.filter(status__in=OPEN_STATUSES)
         .values("status")
@@ -49,15 +62,13 @@ def desk_for(user: User) -> Desk:
             if status in OPEN_STATUSES
         ],
         waiting=list(mine.filter(status=CaseStatus.REPORTED).order_by("reported_at")[:20]),
-        measures_due=list(
-            Measure.objects.filter(
-                case__in=mine.open(),
-                status__in=[MeasureStatus.PLANNED, MeasureStatus.ONGOING],
-                planned_end__lte=today + datetime.timedelta(days=MEASURES_DUE_DAYS),
-            )
-            .select_related("case", "responsible")
-            .order_by("planned_end")[:20]
+        measures_due=measures_due,
+        measures_unscheduled=list(
+            open_measures.filter(planned_start__isnull=True, planned_end__isnull=True).order_by(
+                "case__reported_at", "pk"
+            )[:20]
         ),
+        overdue_ids=overdue_ids(measures_due, today),
         consents_expiring=list(
             Consent.objects.filter(
                 case__in=mine.open(),
@@ -78,11 +89,37 @@ def desk_for(user: User) -> Desk:
     )
 
 
+def is_overdue(measure: Measure, today: datetime.date) -> bool:
+    """Still planned or ongoing after its planned end."""
+    return measure.is_open and measure.planned_end is not None and measure.planned_end < today
+
+
+def overdue_ids(measures: list[Measure], today: datetime.date | None = None) -> set[int]:
+    today = today or timezone.localdate()
+    return {m.pk for m in measures if is_overdue(m, today)}
+
+
+def search_cases(cases: CaseQuerySet, text: str) -> CaseQuerySet:
+    """Reference, title and problem picture. PostgreSQL: full-text search with the Swedish
+    configuration (stems: "propagandan" finds "propaganda"); elsewhere a plain substring."""
+    text = text.strip()
+    by_reference = Q(reference__icontains=text)
+    if connection.vendor != "postgresql":
+        return cases.filter(
+            by_reference | Q(title__icontains=text) | Q(description__icontains=text)
+        )
+    vector = SearchVector("title", weight="A", config="swedish") + SearchVector(
+        "description", weight="B", config="swedish"
+    )
+    query = SearchQuery(text, config="swedish", search_type="websearch")
+    return cases.annotate(search=vector).filter(by_reference | Q(search=query))
+
+
 def desk_cases(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
     """The desk's case table: the person's workable cases, filtered."""
     cases = Case.objects.changeable_by(user).select_related("owner", "municipality")
     if filters.get("q"):
-        cases = cases.filter(reference__icontains=filters["q"].strip())
+        cases = search_cases(cases, filters["q"])
     if filters.get("status"):
         cases = cases.filter(status=filters["status"])
     elif not filters.get("q"):

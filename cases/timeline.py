@@ -11,7 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from sutohamu.templatetags.formats import prose_date
 
 from .choices import CaseStatus
 from .models import Case, Consent, Measure, Note, Transition
@@ -19,10 +22,27 @@ from .models import Case, Consent, Measure, Note, Transition
 
 @dataclass(frozen=True)
 class Entry:
+    """One event; `date_only` when only its day is known (shown without a time)."""
+
     when: datetime.datetime
     who: Any
     kind: str
     text: str
+    date_only: bool = False
+
+    @classmethod
+    def on_day(cls, day: datetime.date, who: Any, kind: str, text: str) -> Entry:
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return cls(start, who, kind, text, date_only=True)
+
+    @property
+    def day(self) -> datetime.date:
+        return timezone.localdate(self.when)
+
+    def sort_key(self) -> tuple[datetime.date, bool, datetime.datetime]:
+        """By day; an event known only by its day comes after the day's timed events (it has
+        no time to sort by, and is usually recorded after what led to it)."""
+        return (self.day, self.date_only, self.when)
 
 
 Source = Callable[[Case], list[Entry]]
@@ -35,7 +55,7 @@ def register(key: str, source: Source) -> None:
 
 def timeline(case: Case) -> list[Entry]:
     entries = [entry for source in _sources.values() for entry in source(case)]
-    return sorted(entries, key=lambda e: e.when)
+    return sorted(entries, key=Entry.sort_key)
 
 
 def _transitions(case: Case) -> list[Entry]:
@@ -45,7 +65,7 @@ def _transitions(case: Case) -> list[Entry]:
         if not t.from_status:
             text = _("Reported")
         else:
-            text = _("Status: %(old)s → %(new)s") % {
+            text = _("%(old)s → %(new)s") % {
                 "old": labels[t.from_status],
                 "new": labels[t.to_status],
             }
@@ -77,9 +97,9 @@ def _consents(case: Case) -> list[Entry]:
     entries = []
     for r in records.order_by("history_date"):
         if r.withdrawn_on:
-            text = _("Consent withdrawn %(date)s") % {"date": r.withdrawn_on}
+            text = _("Consent withdrawn %(date)s") % {"date": prose_date(r.withdrawn_on)}
         elif r.history_type == "+":
-            text = _("Consent given %(date)s") % {"date": r.given_on}
+            text = _("Consent given %(date)s") % {"date": prose_date(r.given_on)}
         else:
             text = _("Consent updated")
         entries.append(Entry(r.history_date, r.history_user, _("Consent"), text))

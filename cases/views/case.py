@@ -88,6 +88,7 @@ def edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
         form,
         title=_("Edit %(reference)s") % {"reference": case.reference},
         cancel_url=case_url(case),
+        template="cases/case_form.html",
     )
     if status == 409:
         response.status_code = 409

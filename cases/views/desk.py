@@ -17,6 +17,14 @@ from ..forms import DeskFilterForm
 from ..selectors import DESK_PAGE_SIZE, desk_cases, desk_for
 
 EXPORT_LIMIT = 2000
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A text cell a spreadsheet shows as text: a leading formula character gets a quote."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _filters(request: AuthenticatedHttpRequest) -> tuple[DeskFilterForm, dict]:
@@ -54,13 +62,16 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     for case in cases:
         writer.writerow(
             [
-                case.reference,
-                case.get_status_display(),
-                ", ".join(case.area_labels),
-                case.get_setting_display(),
-                case.title,
-                case.owner or "",
-                timezone.localtime(case.reported_at).strftime("%Y-%m-%d"),
+                safe_cell(cell)
+                for cell in (
+                    case.reference,
+                    case.get_status_display(),
+                    ", ".join(case.area_labels),
+                    case.get_setting_display(),
+                    case.title,
+                    case.owner or "",
+                    timezone.localtime(case.reported_at).strftime("%Y-%m-%d"),
+                )
             ]
         )
     return response

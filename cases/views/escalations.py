@@ -10,19 +10,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import Capability, capability_required, has_capability
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
 
 from .. import escalation as service
 from ..access import case_for, escalation_for, proposal_for, queue_for
-from ..choices import EscalationKind
 from ..forms import (
     EscalationAnswerForm,
     EscalationCloseForm,
     EscalationForm,
+    ProposalAcceptForm,
     ProposalFormSet,
     SecurityServiceForm,
 )
@@ -34,34 +35,33 @@ QUEUE_LIMIT = 500
 
 @login_required
 def escalate(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """One form to one or several receivers, each with its own shared pseudonyms."""
     case = case_for(request.user, reference, need=Right.WORK)
     form = EscalationForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            service.escalation_open(
+            sent = service.escalations_open(
                 case=case,
-                receiver=data["receiver"],
+                receivers=form.selections(),
                 by=request.user,
                 reason=data["reason"],
                 request=data["request"],
-                subjects=data["subjects"],
                 take_up_at_working_group=data["take_up_at_working_group"],
             )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
+            names = ", ".join(str(e.receiver) for e in sent)
             messages.success(
-                request,
-                _("The case was escalated to %(receiver)s.") % {"receiver": data["receiver"]},
+                request, _("The case was escalated to %(receiver)s.") % {"receiver": names}
             )
             return redirect("cases:detail", reference=case.reference)
-    return render_form(
+    return render(
         request,
-        form,
-        title=_("Escalate %(reference)s") % {"reference": case.reference},
-        intro=_("The receiver sees the problem picture and the pseudonyms you tick; never more."),
-        submit_label=_("Escalate"),
+        "cases/escalate.html",
+        {"form": form, "case": case, "cancel_url": reverse("cases:detail", args=[reference])},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -77,21 +77,22 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _context(request: AuthenticatedHttpRequest, item: Escalation, **forms: Any) -> dict[str, Any]:
+    proposals = item.proposed_measures.select_related("responsible", "accepted_as")
+    accept_forms = forms.get("accept_forms") or {}
     return {
         "item": item,
         "case": item.case,
         "subjects": item.shared_subjects.all() if item.shows_case else [],
-        "proposals": item.proposed_measures.select_related("responsible", "accepted_as"),
+        "proposals": [
+            (p, accept_forms.get(p.pk) or ProposalAcceptForm(prefix=f"accept-{p.pk}"))
+            for p in proposals
+        ],
         "is_receiver": item.is_receiver,
         "is_owner": item.is_sender,
-        "can_record_sapo": item.kind == EscalationKind.POLICE
-        and has_capability(
-            request.user, Capability.RECORD_SECURITY_SERVICE_NOTICE, item.receiver_id
-        ),
+        "actions": service.allowed_actions(item, request.user),
         "answer_form": forms.get("answer_form")
         or EscalationAnswerForm(initial={"answer": item.answer}),
         "proposal_forms": forms.get("proposal_forms") or ProposalFormSet(prefix="proposals"),
-        "close_form": forms.get("close_form") or EscalationCloseForm(),
         "sapo_form": forms.get("sapo_form") or SecurityServiceForm(),
         "action_errors": forms.get("action_errors"),
     }
@@ -101,6 +102,16 @@ def _context(request: AuthenticatedHttpRequest, item: Escalation, **forms: Any) 
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = escalation_for(request.user, pk)
     return render(request, "cases/escalation.html", _context(request, item))
+
+
+def _not_offered(request: AuthenticatedHttpRequest, item: Escalation) -> HttpResponse:
+    """A confirmation page for an action the escalation's state no longer offers."""
+    messages.error(
+        request,
+        _("This escalation is %(status)s and cannot be changed that way.")
+        % {"status": item.get_status_display().lower()},
+    )
+    return redirect("cases:escalation", pk=item.pk)
 
 
 def _refused(
@@ -146,23 +157,36 @@ def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/escalation.html", context, status=400)
 
 
-@require_POST
+def _confirm(
+    request: AuthenticatedHttpRequest, item: Escalation, status: int = 200, **context: Any
+) -> HttpResponse:
+    """The confirmation step of a destructive action: a page of its own, no script needed."""
+    context = {"item": item, "case": item.case, **context}
+    return render(request, "cases/escalation_confirm.html", context, status=status)
+
+
 @login_required
 def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = escalation_for(request.user, pk, side="receiver")
-    form = EscalationCloseForm(request.POST)
+    """GET asks first (with the closing note); POST closes the receiver's part."""
+    item = escalation_for(request.user, pk, side="receiver", log=request.method == "POST")
+    form = EscalationCloseForm(request.POST or None)
+    if request.method != "POST":
+        if "close" not in service.allowed_actions(item, request.user):
+            return _not_offered(request, item)
+        return _confirm(request, item, form=form, action="close")
     if form.is_valid():
         try:
             service.escalation_close(
                 escalation=item, by=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            return _refused(request, item, error, close_form=form)
+            status = 409 if error.code == "wrong_status" else 400
+            return _confirm(
+                request, item, status, form=form, action="close", action_errors=error.messages
+            )
         messages.success(request, _("Your part is closed."))
         return redirect("cases:queue")
-    return render(
-        request, "cases/escalation.html", _context(request, item, close_form=form), status=400
-    )
+    return _confirm(request, item, status=400, form=form, action="close")
 
 
 @require_POST
@@ -188,10 +212,14 @@ def security_service(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     )
 
 
-@require_POST
 @login_required
 def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = escalation_for(request.user, pk, side="sender")
+    """GET asks first; POST withdraws the escalation (and the receiver's access with it)."""
+    item = escalation_for(request.user, pk, side="sender", log=request.method == "POST")
+    if request.method != "POST":
+        if "withdraw" not in service.allowed_actions(item, request.user):
+            return _not_offered(request, item)
+        return _confirm(request, item, action="withdraw")
     try:
         service.escalation_withdraw(escalation=item, by=request.user)
     except ValidationError as error:
@@ -203,11 +231,24 @@ def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Accept a proposal with its planned dates (without them it shows as not scheduled)."""
     proposal = proposal_for(request.user, pk)
-    try:
-        service.proposal_accept(proposal=proposal, by=request.user)
-    except ValidationError as error:
+    form = ProposalAcceptForm(request.POST, prefix=f"accept-{proposal.pk}")
+    error: ValidationError | None = None
+    if form.is_valid():
+        try:
+            service.proposal_accept(
+                proposal=proposal,
+                by=request.user,
+                planned_start=form.cleaned_data["planned_start"],
+                planned_end=form.cleaned_data["planned_end"],
+            )
+        except ValidationError as refused:
+            error = refused
+    else:
+        error = ValidationError([e for errors in form.errors.values() for e in errors])
+    if error is not None:
         item = escalation_for(request.user, proposal.escalation_id, side="sender")
-        return _refused(request, item, error)
+        return _refused(request, item, error, accept_forms={proposal.pk: form})
     messages.success(request, _("The proposed measure was added to the case."))
     return redirect("cases:escalation", pk=proposal.escalation_id)

@@ -1,4 +1,4 @@
-"""Anmäl oro: report a concern; and the reporter's own list of reference and status."""
+"""Anmäl oro: report a concern; and the reporter's own list of what became of it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.capabilities import Capability, capability_required
 from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
 
-from ..access import can_work, cases_reported_by
-from ..forms import IntakeForm, SubjectFormSet
+from ..access import can_work, reports_of
+from ..forms import IntakeForm, SubjectFormSet, without_errors
 from ..services import SubjectData, case_report
 
 
@@ -20,6 +20,10 @@ from ..services import SubjectData, case_report
 def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None, user=request.user)
     subjects = SubjectFormSet(request.POST or None, prefix="subjects")
+    if request.method == "POST" and "add_row" in request.POST:
+        # "Add a row" without a script: the same input back with one more row, nothing saved.
+        context = {"form": without_errors(form), "subjects": subjects.add_row()}
+        return render(request, "cases/report.html", context)
     if request.method == "POST" and form.is_valid() and subjects.is_valid():
         data = form.cleaned_data
         try:
@@ -31,7 +35,7 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
                 title=data["title"],
                 description=data["description"],
                 discovery=data["discovery"],
-                subjects=[SubjectData(**f.cleaned_data) for f in subjects if f.cleaned_data],
+                subjects=[SubjectData(**data) for data in subjects.subjects()],
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -49,6 +53,5 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @capability_required(Capability.FOLLOW_OWN_REPORTS)
 def my_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Reference and status of what the person reported; nothing more."""
-    reports = cases_reported_by(request.user).only("reference", "status", "reported_at")
-    return render(request, "cases/my_reports.html", {"reports": reports})
+    """What the person reported: her own title and what happened; never the owner's words."""
+    return render(request, "cases/my_reports.html", {"reports": reports_of(request.user)})

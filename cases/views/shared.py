@@ -10,17 +10,19 @@ from ..access import escalations_shared_with, measures_of, subjects_shared_with
 from ..forms import NoteForm, TransitionForm
 from ..models import Case
 from ..rights import Right
-from ..selectors import flags_for
+from ..selectors import flags_for, overdue_ids
 
 
 def page_context(case: Case, **extra: Any) -> dict[str, Any]:
     """The owning municipality's page: everything, read once per kind."""
     consents = list(case.consents.select_related("subject").prefetch_related("organisations"))
+    measures = list(case.measures.select_related("responsible"))
     return {
         "case": case,
         "can_work": case.access.works,
         "subjects": case.subjects.select_related("residence"),
-        "measures": case.measures.select_related("responsible"),
+        "measures": measures,
+        "overdue_ids": overdue_ids(measures),
         "consents": consents,
         "notes": case.notes.select_related("author"),
         "escalations": case.escalations.select_related("receiver").order_by("-created_at"),
@@ -35,11 +37,13 @@ def shared_context(user: User, case: Case, **extra: Any) -> dict[str, Any]:
     """The problem picture, the pseudonyms shared with the person's organisations, and the
     measures and notes they added themselves."""
     escalations = escalations_shared_with(user, case)
+    measures = list(measures_of(case, user).select_related("responsible"))
     return {
         "case": case,
         "escalations": escalations,
         "subjects": subjects_shared_with(user, case),
-        "measures": measures_of(case, user).select_related("responsible"),
+        "measures": measures,
+        "overdue_ids": overdue_ids(measures),
         "notes": case.notes.filter(author=user),
         "can_add_measure": case.access.can(Right.ADD_MEASURE),
         "can_add_note": case.access.can(Right.ADD_NOTE),

@@ -25,7 +25,7 @@ def test_desk_shows_my_states_waiting_measures_due_and_consent_expiring(client, 
     CaseFactory(municipality=town, owner=user, status=CaseStatus.CLOSED)
     client.force_login(user)
     body = client.get(reverse("cases:desk")).content.decode()
-    assert f"{waiting.reference}</a>" in body
+    assert f"{waiting.reference}</span></a>" in body
     assert "Insatser pågår</a>: <strong>1</strong>" in body
     assert "Inkommen</a>: <strong>1</strong>" in body
     assert "Personalutbildning" in body  # the measure due
@@ -50,7 +50,7 @@ def test_desk_filters(client, coordinator, params, expected):
     }
     client.force_login(user)
     body = client.get(reverse("cases:desk"), params).content.decode()
-    shown = {k for k, c in cases.items() if f">{c.reference}</a>" in body}
+    shown = {k for k, c in cases.items() if f">{c.reference}</span></a>" in body}
     assert shown == expected
 
 
@@ -60,7 +60,8 @@ def test_desk_filter_by_owner(client, coordinator):
     theirs = CaseFactory(municipality=town)
     client.force_login(user)
     body = client.get(reverse("cases:desk"), {"owner": user.pk}).content.decode()
-    assert f">{mine.reference}</a>" in body and f">{theirs.reference}</a>" not in body
+    assert f">{mine.reference}</span></a>" in body
+    assert f">{theirs.reference}</span></a>" not in body
 
 
 def build(town, user, rows):
@@ -83,15 +84,17 @@ def test_desk_uses_a_constant_number_of_queries(
     build(town, user, rows)
     client.force_login(user)
     # 8 for every signed-in request (see tests/councils/test_query_counts.py), then: owners for
-    # the filter, state counts, waiting, measures due, consents expiring, escalations waiting,
-    # page count, page rows.
-    with django_assert_max_num_queries(17):
+    # the filter, state counts, waiting, measures due, measures without dates, consents
+    # expiring, escalations waiting, page count, page rows.
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("cases:desk"))
     assert response.status_code == 200
     # The table is paged (the sections above it link some cases too): every case built is
     # shown when they fit on one page, and at least a full page of them otherwise.
     body = response.content.decode()
-    shown = [c for c in Case.objects.filter(municipality=town) if f">{c.reference}</a>" in body]
+    shown = [
+        c for c in Case.objects.filter(municipality=town) if f">{c.reference}</span></a>" in body
+    ]
     assert len(shown) >= min(rows, DESK_PAGE_SIZE)
 
 
@@ -131,8 +134,9 @@ def test_my_reports_uses_a_constant_number_of_queries(client, django_assert_max_
     for _ in range(rows):
         CaseFactory(municipality=role.organisation, reported_by=role.user)
     client.force_login(role.user)
-    # 8 per request, then the person's reports (reference, status, date only).
-    with django_assert_max_num_queries(9):
+    # The per-request queries, then the person's reports, their first titles (history) and
+    # their status changes (issue 11, point 1).
+    with django_assert_max_num_queries(12):
         body = client.get(reverse("cases:my_reports")).content.decode()
     assert body.count(f"<td>{role.organisation.code}-") == rows
 

@@ -84,7 +84,7 @@ def test_the_grant_appears_and_disappears_with_the_escalation(login):
             "receiver": org("AGERA").pk,
             "reason": "Råd behövs",
             "request": "Förslag på insatser",
-            "subjects": [shared.pk],
+            f"subjects_{org('AGERA').pk}": [shared.pk],  # per receiver (issue 11, point 6)
         },
     )
     assert response.status_code == 302

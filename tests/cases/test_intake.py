@@ -114,7 +114,7 @@ def test_the_intake_form_through_the_view(login):
     assert case.owner.username == "samordnare2.sunne"  # Sunne's action plan: ANDT
     listing = client.get(reverse("cases:my_reports")).content.decode()
     assert case.reference in listing and "Inkommen" in listing
-    assert "Alkohol vid badplatsen" not in listing  # reference and status only
+    assert "Alkohol vid badplatsen" in listing  # her own title (issue 11, point 1)
     assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 404
 
 
@@ -174,6 +174,7 @@ def test_oversized_text_is_refused(login):
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "som mest 120 tecken" in body and "som mest 5000 tecken" in body
+    assert "Högst 120 tecken: texten har 121" in body  # issue 11, point 4: its own words
+    assert "Högst 5000 tecken: texten har 5001" in body
     assert not Case.objects.filter(title="x" * 121).exists()
     assert not Case.objects.filter(description="y" * 5001).exists()
