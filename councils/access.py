@@ -20,9 +20,13 @@ from .models.medskick import ROUTES, MedskickQuerySet
 from .models.memberships import MembershipQuerySet
 from .models.organisations import BodyQuerySet
 from .models.priorities import editing_rule
+from .models.priorities import promise_municipalities as _promise_municipalities
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from accounts.capabilities import AnyUser
+    from accounts.models import Organisation
 
 
 def _get(queryset, pk: object):
@@ -116,3 +120,8 @@ def priority_rows(user: AnyUser, priorities: Iterable[Priority]) -> list[tuple[P
 def medskick_senders(user: AnyUser) -> BodyQuerySet:
     """The bodies the person may send a medskick from: edited by them, with a route to send on."""
     return Body.objects.changeable_by(user).filter(kind__in=list(ROUTES))
+
+
+def promise_municipalities(user: AnyUser) -> QuerySet[Organisation]:
+    """The municipalities the person may write a citizen promise for (the create view's rule)."""
+    return _promise_municipalities(user)

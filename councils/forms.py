@@ -25,6 +25,7 @@ from .models import (
     PromiseActivity,
 )
 from .models.medskick import ROUTES, receivers_for
+from .models.priorities import promise_municipalities
 from .validators import validate_pdf
 
 
@@ -127,9 +128,8 @@ class CitizenPromiseForm(TidyChoicesMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
         field = model_choice_field(self, "municipality")
-        field.queryset = Organisation.objects.municipalities().filter(pk__in=own)
+        field.queryset = promise_municipalities(user)
         model_choice_field(self, "police_area").queryset = Organisation.objects.filter(
             kind="police_area"
         )

@@ -50,8 +50,9 @@ SKIP_NAMESPACES = {"admin"}
 # Words that are the same or legitimately occur in both languages' running text.
 SHARED_WORDS = {"SuToHaMu", "Medskick", "Status", "Start", "Person", "Organisation"}
 # The demo's own content that happens to equal an interface string (not a missing translation):
-# a signatory's office typed as "Lokalpolisområdeschef", a decision about violent extremism.
-DEMO_CONTENT = {"Lokalpolisområdeschef", "våldsbejakande extremism"}
+# a signatory's office typed as "Lokalpolisområdeschef", a decision about violent extremism, the
+# organisation called "Säkerhetspolisen".
+DEMO_CONTENT = {"Lokalpolisområdeschef", "våldsbejakande extremism", "Säkerhetspolisen"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{.*?\}\}|\{\w*\}")
 PO = {
     lang: Path(settings.BASE_DIR) / "locale" / lang / "LC_MESSAGES" / "django.po"

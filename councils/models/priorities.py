@@ -162,6 +162,12 @@ class Priority(models.Model):
             )
 
 
+def promise_municipalities(user: AnyUser) -> models.QuerySet[Organisation]:
+    """The municipalities the person may write a citizen promise for (their coordinators)."""
+    own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
+    return Organisation.objects.municipalities().filter(pk__in=own)
+
+
 class CitizenPromise(models.Model):
     """A municipality's and the police's medborgarlöfte for one year."""
 

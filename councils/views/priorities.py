@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, organisation_ids_with
-from sutohamu.forms import model_choice_field
 from sutohamu.history import change_log
 from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
 
@@ -98,17 +97,17 @@ def promise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "councils/promise_list.html",
         {
             "promises": promises,
-            "can_add": bool(organisation_ids_with(request.user, Capability.EDIT_OWN_BODIES)),
+            # The same rule as promise_create: a municipality of one's own to promise for.
+            "can_add": access.promise_municipalities(request.user).exists(),
         },
     )
 
 
 @member_required
 def promise_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = CitizenPromiseForm(request.POST or None, user=request.user)
-    municipalities = model_choice_field(form, "municipality").queryset
-    if municipalities is None or not municipalities.exists():
+    if not access.promise_municipalities(request.user).exists():
         raise PermissionDenied
+    form = CitizenPromiseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         promise = form.save()
         messages.success(request, _("The citizen promise was saved."))

@@ -117,10 +117,10 @@ def build_orphans(n):
 # page builder, most queries allowed (the same for 5 and for 80 rows)
 PAGES = {
     "medskick_list": (build_medskick, 11),  # + member bodies, body ids, medskick with bodies
-    "priorities": (build_priorities, 9),  # + priorities with municipality
-    "promises": (build_promises, 9),  # + promises with municipality and police area
+    "priorities": (build_priorities, 10),  # + priorities with municipality, may edit joint
+    "promises": (build_promises, 10),  # + promises with municipality and police area, may add
     "promise_detail": (build_promise_activities, 11),  # + promise, activities, promise history
-    "overview": (build_overview, 10),  # + bodies with member counts, agreement
+    "overview": (build_overview, 11),  # + bodies with member counts, own bodies, agreement
     "body_detail": (build_body, 14),  # + body, members, plan, can_edit, history, medskick
     "action_plans": (build_action_plans, 10),  # + municipalities, plan lines with people
     "handovers": (build_handovers, 9),  # + hand-overs with people and roles
