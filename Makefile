@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # The embedded demo: SQLite, no services, secure cookies off because it is served over http.
-DEMO_ENV := SECURE_COOKIES=false
+DEMO_ENV := SECURE_COOKIES=false TWO_FACTOR_REQUIRED=false
 
 # The test services (scripts/test-services.sh starts them). A test database is thrown away, so its
 # commits need not wait for the disk (synchronous_commit off, for these sessions only).
@@ -43,9 +43,9 @@ run: $(BIN)/.installed-app
 	$(DEMO_ENV) $(BIN)/gunicorn sutohamu.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 dev: $(BIN)/.installed
-	DEBUG=true $(BIN)/python manage.py migrate --noinput -v0
-	DEBUG=true $(BIN)/python manage.py seed_demo
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=true TWO_FACTOR_REQUIRED=false $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=true TWO_FACTOR_REQUIRED=false $(BIN)/python manage.py seed_demo
+	DEBUG=true TWO_FACTOR_REQUIRED=false $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(BIN)/.installed
 	bash scripts/test-services.sh

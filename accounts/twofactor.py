@@ -48,8 +48,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Whoever holds a role granting one of these must sign in with two factors.
+# Case content and the access log, and account management: an administrator with a password
+# alone could otherwise give a new account a coordinator's role and enrol its app.
 TWO_FACTOR_CAPABILITIES: frozenset[Capability] = CASE_CONTENT_CAPABILITIES | {
-    Capability.READ_ACCESS_LOG
+    Capability.READ_ACCESS_LOG,
+    Capability.MANAGE_ACCOUNTS,
 }
 BACKUP_CODE_COUNT = 10
 APP_DEVICE_NAME = "app"
