@@ -484,28 +484,22 @@ def escalation_tables(ctx: Context) -> list[dict[str, Any]]:
 
 
 def acknowledge_medians(ctx: Context) -> dict[str, Any]:
-    """Median days from escalation to acknowledgement, by receiver kind and by municipality."""
+    """Median days from escalation to acknowledgement, by receiver kind."""
     first, after = ctx.period.bounds()
     rows = Escalation.objects.filter(
         ctx.case_filter("case__"),
         created_at__gte=first,
         created_at__lt=after,
         acknowledged_at__isnull=False,
-    ).values_list("kind", "case__municipality__code", "created_at", "acknowledged_at")
+    ).values_list("kind", "created_at", "acknowledged_at")
     by_kind: dict[str, list[float]] = {k: [] for k in [*EscalationKind.values, TOTAL]}
-    by_row: dict[str, list[float]] = {r: [] for r in ctx.rows}
-    for kind, row, created, acknowledged in rows:
+    for kind, created, acknowledged in rows:
         if acknowledged is None:
             continue
         days = (acknowledged - created).total_seconds() / 86400
         by_kind[kind].append(days)
         by_kind[TOTAL].append(days)
-        if row in by_row:
-            by_row[row].append(days)
-    return {
-        "by_kind": {k: statistic(v, median) for k, v in by_kind.items()},
-        "by_municipality": {r: statistic(v, median) for r, v in by_row.items()},
-    }
+    return {"by_kind": {k: statistic(v, median) for k, v in by_kind.items()}}
 
 
 def measure_tables(ctx: Context) -> list[dict[str, Any]]:

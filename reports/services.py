@@ -56,6 +56,15 @@ def report_request(*, by: User, scope: str, period: figures.Period) -> Report:
     return report
 
 
+def _failed(report: Report, code: str) -> Report:
+    """Nothing is published: no figures, no PDF, a stable code for the page."""
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.FAILED, error=code, figures="", digest="", finished_at=timezone.now()
+    )
+    report.refresh_from_db()
+    return report
+
+
 def _progress(pk: int, percent: int) -> None:
     Report.objects.filter(pk=pk).update(progress=percent)
 
@@ -71,15 +80,15 @@ def report_build(report: Report, *, with_pdf: bool = True) -> Report:
         data = figures.build(report.scope, period, lambda p: _progress(report.pk, p))
     except DisclosureError as error:
         log.error("report %s refused by the disclosure audit: %s", report.pk, error)
-        Report.objects.filter(pk=report.pk).update(
-            status=ReportStatus.FAILED, error="disclosure", finished_at=timezone.now()
-        )
-        report.refresh_from_db()
-        return report
+        return _failed(report, "disclosure")
     report.figures = figures.canonical(data)
     report.digest = figures.digest(report.figures)
     _progress(report.pk, 80)
-    report.pdf = report_pdf(report) if with_pdf else None
+    try:
+        report.pdf = report_pdf(report) if with_pdf else None
+    except Exception:
+        log.exception("report %s: the PDF could not be drawn", report.pk)
+        return _failed(report, "pdf")
     report.status, report.progress, report.error = ReportStatus.DONE, 100, ""
     report.finished_at = timezone.now()
     with transaction.atomic():

@@ -8,6 +8,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.archive, name="archive"),
+    path("lasningar/", views.reads, name="reads"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/status/", views.progress, name="progress"),
     path("<int:pk>/rapport.pdf", views.pdf, name="pdf"),

@@ -11,14 +11,16 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.capabilities import Capability, capability_required
 from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
 
-from .access import log_download, report_for, reports_for, scopes_for
+from .access import log_download, report_for, report_reads_for, reports_for, scopes_for
 from .forms import ReportOrderForm
 from .models import DownloadKind
 from .output import context_for, report_csv, report_pdf, shown_for
@@ -111,3 +113,11 @@ def csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _filename(report: Any) -> str:
     return f"lagesrapport-{report.start:%Y%m%d}-{report.end:%Y%m%d}-{report.scope}"
+
+
+@capability_required(Capability.READ_ACCESS_LOG)
+@require_GET
+def reads(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Who read which status report, for the data protection officer (like the case read log)."""
+    page = Paginator(report_reads_for(request.user), 100).get_page(request.GET.get("sida"))
+    return render(request, "reports/reads.html", {"page": page, "query": ""})

@@ -197,7 +197,6 @@ def test_figures_by_hand(world, settings):
     assert medians["by_kind"]["agera"] == {"v": 2.0}
     assert medians["by_kind"]["police"] == {"v": 1.0}
     assert medians["by_kind"]["total"] == {"v": 1.5}
-    assert medians["by_municipality"]["KB"] == {"v": None, "s": "n"}
     current = data["measures"]["current"]
     assert current["period"] == H1.as_dict()
     # Snabb start: c1 19 days to its first measure, 6 days to its first acknowledgement.

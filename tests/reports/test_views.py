@@ -206,3 +206,12 @@ def test_neutralise_formula_cells():
     assert neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert neutralise("-5") == "'-5" and neutralise("@x") == "'@x" and neutralise("+1") == "'+1"
     assert neutralise("<5") == "<5"
+
+
+def test_report_reads_for_the_data_protection_officer(login):
+    report = demo_report()
+    login("styrgrupp.sunne").get(reverse("reports:csv", args=[report.pk]))
+    assert login("styrgrupp.sunne").get(reverse("reports:reads")).status_code == 403
+    page = login("dso").get(reverse("reports:reads"))
+    assert page.status_code == 200
+    assert "styrgrupp.sunne" in page.content.decode()
