@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import override
+from django.utils.translation import get_language, override
 
 from .models import (
     NOTIFICATION_KINDS,
@@ -76,8 +76,11 @@ def build(
     if label and label not in _reachable:
         raise UnknownNotification(f"Unregistered notification target {label!r}")
     values = {str(k): str(v) for k, v in (params or {}).items()}
-    with override(settings.LANGUAGE_CODE):
+    if get_language() == settings.LANGUAGE_CODE:
         text = (str(NOTIFICATION_KINDS[kind]) % values)[:200]
+    else:
+        with override(settings.LANGUAGE_CODE):
+            text = (str(NOTIFICATION_KINDS[kind]) % values)[:200]
     note = Notification(
         kind=kind,
         params=values,

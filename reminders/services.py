@@ -372,13 +372,13 @@ def _notification(reminder: Reminder) -> Notification:
     return note
 
 
-def _email(reminder: Reminder, user: User) -> EmailMessage:
-    """A link and the reference only: never case text."""
+def _email(reminder: Reminder, note: Notification) -> EmailMessage:
+    """A link and the reference only: never case text (`note.text` is in the default
+    language, made from the reference and a date)."""
     with override(settings.LANGUAGE_CODE):
-        note = build(user, KIND_KEYS[reminder.kind], link=reminder.link, params=reminder.params)
         subject = str(SUBJECT % {"reference": reminder.reference or ""}).strip()
         body = f"{note.text}\n\n{settings.SITE_URL}{reminder.link}\n\n{EMAIL_INTRO}\n"
-    return EmailMessage(subject, body, to=[user.email])
+    return EmailMessage(subject, body, to=[reminder.recipient.email])
 
 
 def deliver(size: int) -> tuple[int, int]:
@@ -411,7 +411,7 @@ def deliver(size: int) -> tuple[int, int]:
                     (reminder.recipient_id, reminder.kind), Channel.EMAIL
                 )
                 if reminder.channel == Channel.EMAIL and reminder.recipient.email:
-                    mails.append(_email(reminder, reminder.recipient))
+                    mails.append(_email(reminder, note))
                     reminder.emailed_at = now
             Reminder.objects.bulk_update(
                 batch, ["notification", "delivered_at", "channel", "emailed_at"]

@@ -1,7 +1,11 @@
-"""URLs of the reminders app (its issue fills them)."""
+"""URLs of the reminders app (mounted at /paminnelser/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reminders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("installningar/", views.preferences, name="preferences"),
+]

@@ -346,6 +346,7 @@ NO_FREE_TEXT: set[str] = {
     "notifications",  # a read-only list
     "mark_notification_read",
     "mark_all_notifications_read",
+    "reminders:preferences",  # choices only
     "role_grants",  # a read-only list
     "twofactor",  # two-factor status
     "twofactor_verify",  # a one-time code
