@@ -15,3 +15,9 @@ def tidy_choices(form: forms.BaseForm) -> str:
     if isinstance(form, forms.BaseForm):
         _tidy(form)
     return ""
+
+
+@register.filter
+def is_choice_group(bound_field: forms.BoundField) -> bool:
+    """Radio buttons and checkbox lists: rendered as a fieldset with a legend, not one label."""
+    return isinstance(bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)

@@ -82,3 +82,17 @@ def test_the_favicon_is_served_and_linked(client):
     assert body[:4] == b"\0\0\1\0"  # an ICO file
     page = client.get("/logga-in/").content.decode()
     assert 'rel="icon"' in page and "favicon.svg" in page
+
+
+def test_a_radio_list_is_a_fieldset_and_help_is_announced():
+    class Scoped(forms.Form):
+        scope = forms.ChoiceField(
+            choices=[("local", "Lokal"), ("joint", "Gemensam")],
+            widget=forms.RadioSelect,
+            help_text="Gemensam kräver beslut.",
+        )
+        title = forms.CharField(help_text="Kort.")
+
+    html = render(Scoped())
+    assert "<legend>" in html and '<label for="id_scope"' not in html
+    assert 'aria-describedby="id_title_helptext"' in html and 'id="id_title_helptext"' in html
