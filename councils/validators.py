@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+logger = logging.getLogger(__name__)
+
+
+def _parses_as_pdf(upload: File) -> bool:
+    """A file that starts with %PDF- may still be anything: read its structure and every page."""
+    try:
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted:
+            return False  # nobody could open the signed agreement without the password
+        return len(reader.pages) > 0 and all(page.mediabox is not None for page in reader.pages)
+    except (PyPdfError, ValueError, TypeError, KeyError, IndexError, AttributeError, OSError):
+        return False
+    except RecursionError:  # a crafted object graph
+        return False
+    finally:
+        upload.seek(0)
 
 
 def validate_pdf(upload: File) -> None:
@@ -21,3 +42,9 @@ def validate_pdf(upload: File) -> None:
     upload.seek(0)
     if not (upload.name or "").lower().endswith(".pdf") or head != b"%PDF-":
         raise ValidationError(_("Only PDF files can be uploaded."), code="not_pdf")
+    if not _parses_as_pdf(upload):
+        logger.info("agreement upload refused: not a readable PDF")
+        raise ValidationError(
+            _("The file is not a readable PDF (it may be damaged or password-protected)."),
+            code="unreadable_pdf",
+        )
