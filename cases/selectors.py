@@ -111,7 +111,8 @@ def search_cases(cases: CaseQuerySet, text: str) -> CaseQuerySet:
     vector = SearchVector("title", weight="A", config="swedish") + SearchVector(
         "description", weight="B", config="swedish"
     )
-    query = SearchQuery(text, config="swedish", search_type="websearch")
+    # Plain: the words as typed, no operators ("-0003" is a reference, not "not 0003").
+    query = SearchQuery(text, config="swedish", search_type="plain")
     return cases.annotate(search=vector).filter(by_reference | Q(search=query))
 
 

@@ -180,10 +180,9 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 escalation=item, by=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            status = 409 if error.code == "wrong_status" else 400
-            return _confirm(
-                request, item, status, form=form, action="close", action_errors=error.messages
-            )
+            status = 409 if getattr(error, "code", "") == "wrong_status" else 400
+            add_validation_error(form, error)
+            return _confirm(request, item, status, form=form, action="close")
         messages.success(request, _("Your part is closed."))
         return redirect("cases:queue")
     return _confirm(request, item, status=400, form=form, action="close")

@@ -269,10 +269,16 @@ def test_the_seeds_nmr_path_through_the_views(login):
     )
     elev_c = case.subjects.get(pseudonym="Elev C")
 
-    def escalate(receiver, **extra):
+    def escalate(receiver, subjects=(), **extra):
         response = login("samordnare.sunne").post(
             reverse("cases:escalate", args=[case.reference]),
-            {"receiver": receiver.pk, "reason": "Skäl", "request": "Begäran", **extra},
+            {
+                "receiver": receiver.pk,
+                "reason": "Skäl",
+                "request": "Begäran",
+                f"subjects_{receiver.pk}": list(subjects),  # per receiver (issue 11, point 6)
+                **extra,
+            },
         )
         assert response.status_code == 302
         return case.escalations.get(receiver=receiver, status__in=["new"])

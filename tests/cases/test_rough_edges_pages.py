@@ -175,7 +175,7 @@ def test_the_nmr_timeline_shows_no_noon_the_closer_and_no_repeated_status(login)
 # --- 13: overdue measures say so in text ---------------------------------------------------
 
 
-def test_overdue_measures_are_marked_in_text_on_the_desk_and_the_case_page(client):
+def test_overdue_measures_are_marked_in_text_on_the_desk_and_the_case_page(login):
     coordinator = user("samordnare.sunne")
     case = CaseFactory(municipality=org("SUN"), owner=coordinator, status=CaseStatus.MEASURES)
     late = MeasureFactory(case=case, planned_end=TODAY - datetime.timedelta(days=3))
@@ -184,7 +184,7 @@ def test_overdue_measures_are_marked_in_text_on_the_desk_and_the_case_page(clien
         case=case, planned_end=TODAY - datetime.timedelta(days=3), status=MeasureStatus.DONE
     )
     assert is_overdue(late, TODAY) and not is_overdue(done, TODAY)
-    client.force_login(coordinator)
+    client = login("samordnare.sunne")
     desk = client.get(reverse("cases:desk")).content.decode()
     due = desk.split('id="due-heading"')[1].split("</section>")[0]
     mine = [item for item in due.split("<li>") if case.reference in item]
