@@ -45,6 +45,9 @@ def seed() -> None:
     for position, code in enumerate(ROTATION, start=1):
         upsert(AgendaRotation, {"body": wg, "municipality": orgs[code]}, {"position": position})
     today = timezone.localdate()
+    # What depends on the day (held meetings, agendas, pictures) is seeded once, with the
+    # schedule: re-running the seed on a later day changes nothing.
+    first_run = not Meeting.objects.exists()
     bodies = list(Body.objects.select_related("municipality"))
     for body in bodies:
         _plan(body, today.year - 1)
@@ -52,6 +55,13 @@ def seed() -> None:
         for year in (today.year - 1, today.year, today.year + 1):
             generate_year(body=body, year=year, by=None)
         _places(body)
+    if first_run:
+        _hold_past_and_prepare_next(wg, bodies, orgs, today)
+
+
+def _hold_past_and_prepare_next(
+    wg: Body, bodies: list[Body], orgs: dict[str, Organisation], today: datetime.date
+) -> None:
     secretary = {b.pk: _secretary(b) for b in bodies}
     now = timezone.now()
     past_wg = list(
