@@ -15,4 +15,4 @@ RUN pip install --no-cache-dir . \
 RUN useradd --system --create-home sutohamu && mkdir -p /app/private && chown sutohamu /app/private
 USER sutohamu
 EXPOSE 8000
-CMD ["gunicorn", "sutohamu.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "sutohamu.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--max-requests", "500", "--max-requests-jitter", "50"]
