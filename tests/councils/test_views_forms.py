@@ -1,10 +1,12 @@
 """Bad input is refused with a Swedish 4xx and keeps what was saved; good input saves."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pypdf import PdfWriter
 
 from accounts.models import RoleAssignment, User
 from cases.models import Case
@@ -13,7 +15,17 @@ from councils.models import Agreement, Body, Medskick, MeetingPlan, Membership, 
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+def _blank_pdf() -> bytes:
+    """A readable one-page PDF (the upload now checks that the file opens as a PDF)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_pdf()
 
 
 def council(code):
@@ -22,7 +34,8 @@ def council(code):
 
 def test_fifth_meeting_for_a_council_is_refused(login):
     body = council("SUN")
-    before = MeetingPlan.objects.get(body=body).planned_meetings
+    year = datetime.date.today().year
+    before = MeetingPlan.objects.get(body=body, year=year).planned_meetings
     response = login("samordnare.sunne").post(
         reverse("councils:meeting_plan", args=[body.pk]),
         {"year": datetime.date.today().year, "planned_meetings": 5},
@@ -30,7 +43,7 @@ def test_fifth_meeting_for_a_council_is_refused(login):
     assert response.status_code == 400
     assert "2 till 4 gånger per år; 5 är inte tillåtet" in response.content.decode()
     assert 'value="5"' in response.content.decode()  # the input is kept
-    assert MeetingPlan.objects.get(body=body).planned_meetings == before
+    assert MeetingPlan.objects.get(body=body, year=year).planned_meetings == before
 
 
 def test_medskick_to_oneself_is_refused(login):

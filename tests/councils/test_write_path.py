@@ -57,9 +57,11 @@ def codes(error: ValidationError, field: str) -> list[str]:
     return [e.code for e in error.error_dict[field]]
 
 
-def test_a_number_that_fails_the_luhn_check_is_an_ordinary_answer():
+def test_a_diary_number_is_an_ordinary_answer():
+    # A date-shaped number is refused whatever its check digit (issue 11, point 2); a diary
+    # number is not date-shaped.
     item = medskick_answer(
-        medskick=MedskickFactory(), text="Diarienummer 19800101-0005.", by=UserFactory()
+        medskick=MedskickFactory(), text="Diarienummer KS 2026/0005.", by=UserFactory()
     )
     assert item.status == MedskickStatus.ANSWERED
 
