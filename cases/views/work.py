@@ -34,7 +34,7 @@ from ..followup import (
 )
 from ..followup_forms import CadenceForm, CloseForm, CommitmentForm, ContactForm, ReopenForm
 from ..forms import ConsentForm, MeasureForm, TransitionForm
-from ..models import Commitment, Consent, FollowUpPlan, Measure
+from ..models import Case, Commitment, Consent, FollowUpPlan, Measure
 from ..rights import Right
 from ..services import (
     ERROR_STALE,
@@ -127,7 +127,7 @@ def transition(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
             if version != case.version:
                 raise StaleEdit(ERROR_STALE, code="stale")
             if to == CaseStatus.CLOSED and to in lifecycle.allowed_from(case.status):
-                return redirect("cases:close", reference=case.reference)
+                return _close_or_ask(request, case, form, version)
             if needs_commitment(case, to):
                 return redirect(f"{reverse('cases:commitment', args=[case.reference])}?till={to}")
             if case.status == CaseStatus.CLOSED:
@@ -157,6 +157,24 @@ def transition(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
     return render(
         request, "cases/detail.html", page_context(case, transition_form=form), status=status
     )
+
+
+def _close_or_ask(
+    request: AuthenticatedHttpRequest, case: Case, form: TransitionForm, version: int
+) -> HttpResponse:
+    """A plain close from the status form; the close form when it needs a choice about open
+    parts or an early-closure decision (it explains the minimum period)."""
+    try:
+        case_close(case=case, by=request.user, version=version, reason=form.cleaned_data["reason"])
+    except StaleEdit:
+        raise
+    except ValidationError as error:
+        codes = set() if hasattr(error, "error_dict") else {e.code for e in error.error_list}
+        if codes & {"open_items", "minimum_period"}:
+            return redirect("cases:close", reference=case.reference)
+        raise
+    messages.success(request, _("The case was closed."))
+    return redirect("cases:detail", reference=case.reference)
 
 
 @login_required

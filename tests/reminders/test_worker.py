@@ -119,9 +119,14 @@ def sent_mails(maildir: Path) -> list[email.message.Message]:
 
 
 def body_of(message: email.message.Message) -> str:
-    payload = message.get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    return payload.decode(message.get_content_charset() or "utf-8")
+    encoding = message.get("Content-Transfer-Encoding", "").lower()
+    if encoding in ("base64", "quoted-printable"):
+        payload = message.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        return payload.decode(message.get_content_charset() or "utf-8")
+    text = message.get_payload()  # 8bit: the file holds the text as written
+    assert isinstance(text, str)
+    return text
 
 
 def run_sweep(timeout: float = 60) -> None:
