@@ -21,8 +21,9 @@ from tests.councils.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Every signed-in request costs 8: savepoint, session, user, the user's active roles, release;
-# then the session is saved for idle expiry (savepoint, update, release). Pages add their own.
+# Every signed-in request costs 9: savepoint, session, user, the user's active roles, release;
+# then the session is saved for idle expiry (savepoint, update, release); the notification bell
+# in base.html counts the unread notifications. Pages add their own.
 
 
 def coordinator():
@@ -116,15 +117,15 @@ def build_orphans(n):
 
 # page builder, most queries allowed (the same for 5 and for 80 rows)
 PAGES = {
-    "medskick_list": (build_medskick, 11),  # + member bodies, body ids, medskick with bodies
-    "priorities": (build_priorities, 10),  # + priorities with municipality, may edit joint
-    "promises": (build_promises, 10),  # + promises with municipality and police area, may add
-    "promise_detail": (build_promise_activities, 11),  # + promise, activities, promise history
-    "overview": (build_overview, 11),  # + bodies with member counts, own bodies, agreement
-    "body_detail": (build_body, 14),  # + body, members, plan, can_edit, history, medskick
-    "action_plans": (build_action_plans, 10),  # + municipalities, plan lines with people
-    "handovers": (build_handovers, 9),  # + hand-overs with people and roles
-    "orphans": (build_orphans, 14),  # + one query per hand-over step (six)
+    "medskick_list": (build_medskick, 12),  # + member bodies, body ids, medskick with bodies
+    "priorities": (build_priorities, 11),  # + priorities with municipality, may edit joint
+    "promises": (build_promises, 11),  # + promises with municipality and police area, may add
+    "promise_detail": (build_promise_activities, 12),  # + promise, activities, promise history
+    "overview": (build_overview, 12),  # + bodies with member counts, own bodies, agreement
+    "body_detail": (build_body, 15),  # + body, members, plan, can_edit, history, medskick
+    "action_plans": (build_action_plans, 11),  # + municipalities, plan lines with people
+    "handovers": (build_handovers, 10),  # + hand-overs with people and roles
+    "orphans": (build_orphans, 15),  # + one query per hand-over step (six)
 }
 
 
