@@ -70,6 +70,7 @@ PANELS: tuple[Panel, ...] = (
         Capability.PREPARE_MEETINGS,
         _("Coming meetings"),
         _("No meetings are planned yet."),
+        summary="meetings.panels.summary",
     ),
     Panel(
         "reports",

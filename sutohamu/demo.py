@@ -19,6 +19,7 @@ SEEDERS: list[str] = [
     "cases.demo.seed",
     "cases.demo_escalations.seed",
     "meetings.demo.seed",
+    "reminders.demo.seed",
     "reports.demo.seed",  # last: its figures count what the others made
 ]
 

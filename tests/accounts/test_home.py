@@ -14,7 +14,7 @@ PANELS_BY_ROLE = {
     Role.POLICE_AREA_CHIEF: {"queue", "reports"},
     Role.AGERA: {"queue"},
     Role.CONTACT_PERSON: {"queue"},
-    Role.COUNTY_BOARD: {"queue"},
+    Role.COUNTY_BOARD: {"queue", "reports"},
     Role.STEERING_GROUP: {"reports"},
     Role.ADMINISTRATOR: {"accounts"},
     Role.DATA_PROTECTION_OFFICER: {"access_log"},

@@ -23,9 +23,17 @@ ALLOWED = {
     ("measures", "assessing"),
     ("follow_up", "measures"),
     ("follow_up", "closed"),
-    ("closed", "assessing"),  # reopen
+    ("closed", "assessing"),  # reopen: to the state closed from, or one the owner picks
+    ("closed", "measures"),
+    ("closed", "follow_up"),
 }
-REASON_REQUIRED = {("assessing", "closed"), ("follow_up", "closed"), ("closed", "assessing")}
+REASON_REQUIRED = {
+    ("assessing", "closed"),
+    ("follow_up", "closed"),
+    ("closed", "assessing"),
+    ("closed", "measures"),
+    ("closed", "follow_up"),
+}
 REFUSED = sorted({(a, b) for a in STATUSES for b in STATUSES if a != b} - ALLOWED)
 
 

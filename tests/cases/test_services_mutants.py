@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.choices import Role
 from accounts.models import Notification
+from accounts.notifications import notify
 from cases import escalation
 from cases.choices import CaseStatus as S
 from cases.choices import EscalationStatus as ES
@@ -21,7 +22,6 @@ from cases.services import (
     case_url,
     measure_save,
     note_add,
-    notify,
     subject_add,
 )
 from councils.choices import Area
@@ -82,8 +82,10 @@ def test_intake_in_a_municipality_without_coordinator_has_no_owner_and_notifies_
 
 def test_a_notification_keeps_at_most_200_characters(coordinator):
     user, _town = coordinator
-    assert len(notify(user, "x" * 300).text) == 200
-    assert notify(user, "y" * 200, "/l/").text == "y" * 200
+    long = notify(user, "cases.new_case", link="/" + "l" * 300, params={"reference": "x" * 300})
+    assert len(long.text) == 200 and len(long.link) == 200
+    short = notify(user, "cases.new_case", link="/l/", params={"reference": "SUN-2026-0001"})
+    assert short.link == "/l/" and "SUN-2026-0001" in short.text
 
 
 # Life cycle and optimistic locking

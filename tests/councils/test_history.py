@@ -4,13 +4,13 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from accounts.models import Notification
+from accounts.models import Notification, TwoFactorReset
 from councils.choices import BodyKind
 from councils.models import Body, Handover, Medskick, Priority
 
 # Append-only records need no history of their own (they are never changed), and a
 # notification is a message to one person, not a record of the work.
-APPEND_ONLY = {Handover, Notification}
+APPEND_ONLY = {Handover, Notification, TwoFactorReset}
 
 
 @pytest.mark.parametrize(
