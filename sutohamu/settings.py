@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -289,14 +290,6 @@ BENCH_VIEWS: bool = env.bool("BENCH_VIEWS", default=False)
 # How long after closure a case keeps its free text, pseudonyms, consents and notes
 # (cases/retention.py).
 RETENTION_MONTHS: int = env.int("RETENTION_MONTHS", default=24)
-# Merged into the schedule whoever defines it first: retention nightly, then the read log's chain
-# checked in full (its result is the checkpoint the officer's page continues from).
-vars().setdefault("CELERY_BEAT_SCHEDULE", {}).update(
-    {
-        "retention": {"task": "cases.tasks.apply_retention", "schedule": 24 * 3600.0},
-        "read-log-chain": {"task": "cases.tasks.verify_read_log", "schedule": 24 * 3600.0},
-    }
-)
 
 # --- Follow-up and reminders (issue 12: cases/followup.py, reminders/). ---
 # The commitment planned when a case leaves assessment, in months (the owner may change it).
@@ -323,22 +316,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Links in reminder e-mails are made absolute with this address.
-from celery.schedules import crontab  # noqa: E402 - kept with the block that uses it
-
 SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
-vars().setdefault("CELERY_BEAT_SCHEDULE", {}).update(
-    {
-        # The sweep runs every morning; the digest goes out after it.
-        "reminders-sweep": {
-            "task": "reminders.tasks.sweep",
-            "schedule": crontab(hour=6, minute=0),
-        },
-        "reminders-digest": {
-            "task": "reminders.tasks.send_digests",
-            "schedule": crontab(hour=6, minute=30),
-        },
-    }
-)
+
+# Celery beat (the `beat` service): the reminder sweep every morning and the digest after it;
+# at night retention, then the read log's chain checked in full (its result is the checkpoint the
+# officer's page continues from).
+CELERY_BEAT_SCHEDULE = {
+    "reminders-sweep": {"task": "reminders.tasks.sweep", "schedule": crontab(hour=6, minute=0)},
+    "reminders-digest": {
+        "task": "reminders.tasks.send_digests",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "retention": {"task": "cases.tasks.apply_retention", "schedule": crontab(hour=2, minute=0)},
+    "read-log-chain": {
+        "task": "cases.tasks.verify_read_log",
+        "schedule": crontab(hour=3, minute=0),
+    },
+}
 
 # --- UI (issue 11, point 24): files served at the site's root, such as /favicon.ico. ---
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
