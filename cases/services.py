@@ -355,7 +355,7 @@ def case_reassign(*, case: Case, owner: User, by: User, reason: str) -> Case:
             {"reason": ValidationError(ERROR_REASON_FOR_OWNER, code="reason_required")}
         )
     try:  # the reason is kept in the history, so it is guarded like every free text
-        check_no_personal_data(reason, str(_("Reason")))
+        check_no_personal_data(reason, str(_("Reason")), "case")
     except ValidationError as error:
         raise ValidationError({"reason": error}) from error
     if owner.pk == case.owner_id:

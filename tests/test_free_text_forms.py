@@ -174,12 +174,12 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
         ("title", "follow_up"),
     ),
     "admin:councils_body_change": FreeTextForm(
-        "admin", lambda: {"object_id": sunne_council()["pk"]}, ("description",)
+        "admin", lambda: {"object_id": sunne_council()["pk"]}, ("name", "description")
     ),
     "admin:councils_body_add": FreeTextForm(
         "admin",
         dict,
-        ("description",),
+        ("name", "description"),
         extra=lambda: {
             "kind": "working_group",
             "name": "Nytt organ",

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from accounts.capabilities import Capability, organisation_ids_with
 from councils.choices import Area
 from sutohamu.fields import GuardedCharField, GuardedTextField
+from sutohamu.pii import validate_pseudonym
 
 from ..choices import OPEN_ESCALATION, AgeBand, CaseStatus, Setting
 from ..lifecycle import OPEN_STATUSES
@@ -201,7 +202,9 @@ class Subject(models.Model):
     """A person concerned, known only by pseudonym ("Elev A"), optional age band and residence."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects")
-    pseudonym = models.CharField(_("pseudonym"), max_length=24, validators=[pseudonym_validator])
+    pseudonym = models.CharField(
+        _("pseudonym"), max_length=24, validators=[pseudonym_validator, validate_pseudonym]
+    )
     age_band = models.CharField(
         _("age band"), max_length=8, choices=AgeBand.choices, blank=True, default=""
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from sutohamu.dates import validate_date_order
+from sutohamu.dates import validate_date_order, validate_not_future
 from sutohamu.fields import GuardedTextField
 
 from .case import Case, Subject
@@ -26,7 +26,7 @@ class Consent(models.Model):
         "accounts.Organisation", verbose_name=_("organisations that may share"), related_name="+"
     )
     scope = GuardedTextField(_("scope"), max_length=2000, help_text=_("What may be shared."))
-    given_on = models.DateField(_("given on"))
+    given_on = models.DateField(_("given on"), validators=[validate_not_future])
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[organisations])
