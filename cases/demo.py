@@ -16,7 +16,8 @@ from accounts.models import Organisation, User
 from councils.choices import Area
 
 from .choices import AgeBand, CaseStatus, MeasureKind, MeasureStatus, Setting
-from .models import Case, Consent, Measure
+from .models import Case, Consent, FollowUpPlan, Measure
+from .models.followup import minimum_end
 from .services import SubjectData, case_report, case_transition
 
 NMR_TITLE = "NMR lockar unga på gymnasiet"
@@ -136,13 +137,24 @@ def seed() -> None:
 
 def _walk(case: Case, target: str, by: User) -> Case:
     for step in STATUS_PATHS[target]:
-        reason = (
-            "Oron bedöms inte längre kvarstå efter uppföljning."
-            if step == CaseStatus.CLOSED
-            else ""
-        )
+        reason = ""
+        if step == CaseStatus.CLOSED:
+            if not _followed_long_enough(case):
+                break  # a recent case stays in follow-up: the minimum period is not over
+            reason = "Oron bedöms inte längre kvarstå efter uppföljning."
         case = case_transition(case=case, to=step, by=by, reason=reason, version=case.version)
     return case
+
+
+def _followed_long_enough(case: Case) -> bool:
+    """The demo walks a case's history in one moment; its follow-up is dated from when the case
+    was reported, so an old case has kept the minimum period and a recent one has not."""
+    plan = FollowUpPlan.objects.filter(case=case).first()
+    if plan is None:
+        return True
+    started = timezone.localtime(case.reported_at).date()
+    FollowUpPlan.objects.filter(pk=plan.pk).update(started_on=started)
+    return timezone.localdate() >= minimum_end(started)
 
 
 def _nmr_case(orgs: dict[str, Organisation], users: dict[str, User], reported) -> None:

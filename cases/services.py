@@ -32,7 +32,6 @@ from .choices import OPEN_ESCALATION, CaseStatus, MeasureStatus
 from .models import (
     Case,
     CaseCounter,
-    Commitment,
     Consent,
     EarlyClosure,
     Escalation,
@@ -278,8 +277,8 @@ def _check_closing(case: Case, by: User, data: EarlyClosureData | None) -> Early
     if escalations or measures:
         raise ValidationError(ERROR_OPEN_ITEMS, code="open_items")
     plan = FollowUpPlan.objects.filter(case=case).first()
-    if plan is None or not Commitment.objects.filter(case=case).exists():
-        return None  # no long-term commitment was planned: nothing to end too early
+    if plan is None:
+        return None  # never followed up (closed from intake or assessment): no period to keep
     today = timezone.localdate()
     if today >= plan.minimum_end:
         return None
