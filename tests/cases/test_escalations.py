@@ -217,7 +217,7 @@ def test_queue_uses_a_constant_number_of_queries(client, django_assert_max_num_q
     client.force_login(role.user)
     # 8 for every signed-in request, the counts over the whole queue, then the queue with
     # cases, receivers and handlers.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("cases:queue"))
     assert response.content.decode().count("/arenden/eskalering/") == rows
 
@@ -321,9 +321,20 @@ def test_the_seeds_nmr_path_through_the_views(login):
     assert proposal.accepted_as.case == case and proposal.accepted_as.kind == "staff_training"
     again = owner.post(reverse("cases:proposal_accept", args=[proposal.pk]))
     assert again.status_code == 400
-    owner.post(
+    # Leaving assessment plans the long-term commitment first (the follow-up issue).
+    moved = owner.post(
         reverse("cases:transition", args=[case.reference]),
         {"to": "measures", "version": Case.objects.get(pk=case.pk).version},
+    )
+    assert moved.status_code == 302
+    owner.post(
+        reverse("cases:commitment", args=[case.reference]),
+        {
+            "months": 12,
+            "team_roles": "elevhälsa, mentor",
+            "to": "measures",
+            "version": Case.objects.get(pk=case.pk).version,
+        },
     )
 
     # 7-8. The police through the kommunpolis: Säpo informed, then closed as less serious.

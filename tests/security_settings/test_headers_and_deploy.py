@@ -23,7 +23,9 @@ def _check_deploy(**overrides: str) -> subprocess.Popen:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SECURE_", "TWO_FACTOR", "DEBUG", "TLS_PROXY"))
+        # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process (Playwright's loop);
+        # production never has it, and the deploy check rightly refuses it.
+        if not k.startswith(("SECURE_", "TWO_FACTOR", "DEBUG", "TLS_PROXY", "DJANGO_ALLOW_ASYNC"))
     }
     env.update(PRODUCTION_ENV, **overrides)
     return subprocess.Popen(
