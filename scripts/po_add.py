@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "sv" / "LC_MESSAGES" / "django.po"

@@ -150,8 +150,7 @@ def thins_out(
     old_days = planned_contacts(old, started_on)
     new_days = planned_contacts(new, started_on)
     return any(
-        sum(1 for d in new_days if d <= day) < index
-        for index, day in enumerate(old_days, start=1)
+        sum(1 for d in new_days if d <= day) < index for index, day in enumerate(old_days, start=1)
     )
 
 
