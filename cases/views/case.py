@@ -15,7 +15,7 @@ from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render
 
 from ..access import case_for
 from ..choices import ReadKind
-from ..forms import CaseEditForm, NoteForm, ReassignForm, SubjectForm, TransitionForm
+from ..forms import CaseEditForm, NoteForm, ReassignForm, SubjectForm
 from ..models import Case
 from ..pdf import case_pdf
 from ..rights import Right
@@ -23,7 +23,6 @@ from ..services import (
     StaleEdit,
     SubjectData,
     case_reassign,
-    case_transition,
     case_update,
     note_add,
     subject_add,
@@ -93,34 +92,6 @@ def edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     if status == 409:
         response.status_code = 409
     return response
-
-
-@require_POST
-@login_required
-def transition(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    case = case_for(request.user, reference, need=Right.WORK)
-    form = TransitionForm(request.POST, case=case)
-    status = 400
-    if form.is_valid():
-        try:
-            case_transition(
-                case=case,
-                to=form.cleaned_data["to"],
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            )
-        except StaleEdit as error:
-            form.add_error(None, error.messages)
-            status = 409
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The status was changed."))
-            return redirect("cases:detail", reference=case.reference)
-    return render(
-        request, "cases/detail.html", page_context(case, transition_form=form), status=status
-    )
 
 
 @require_POST
