@@ -38,6 +38,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "coming": [m for m in meetings if m.ends_at >= now],
             "past": [m for m in meetings if m.ends_at < now],
             "can_plan": access.bodies_changeable_by(request.user).exists(),
+            "can_see_pictures": access.picture_organisations_for(request.user).exists(),
         },
     )
 

@@ -52,7 +52,7 @@ def demo_server(live_server, transactional_db, demo):
 @pytest.fixture
 def sign_in(page, demo_server):
     def as_user(username: str) -> None:
-        page.goto(f"{demo_server.url}/logga-in/")
+        goto(page, f"{demo_server.url}/logga-in/")
         page.fill("#id_username", username)
         page.fill("#id_password", "demo")
         page.click("main button[type=submit]")
@@ -61,11 +61,29 @@ def sign_in(page, demo_server):
     return as_user
 
 
+def goto(page, url: str):
+    """page.goto, once more if a navigation the last page started was still under way."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        return page.goto(url)
+    except PlaywrightError as error:
+        if "interrupted by another navigation" not in str(error):
+            raise
+        page.wait_for_load_state("load")
+        return page.goto(url)
+
+
 NARROW = 375  # the narrowest phone the service supports (issue 11, point 20)
 
 
 def narrow_overflow(page) -> dict | None:
-    """At 375 px the page must not scroll sideways; None, or what sticks out."""
+    """At 375 px the page must not scroll sideways; None, or what sticks out.
+
+    A click that navigates returns once the new document has committed, before it has a
+    root element; waiting for "load" keeps the checks off a half-parsed page.
+    """
+    page.wait_for_load_state("load")
     size = page.viewport_size
     page.set_viewport_size({"width": NARROW, "height": 800})
     try:

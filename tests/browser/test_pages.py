@@ -237,7 +237,7 @@ def test_every_page_fits_375_px(page, sign_in, demo_server):
     from playwright.sync_api import Error as PlaywrightError
 
     from cases.models import Case, Escalation
-    from tests.browser.conftest import narrow_overflow
+    from tests.browser.conftest import goto, narrow_overflow
 
     reference = Case.objects.get(title="NMR lockar unga på gymnasiet").reference
     escalation = Escalation.objects.filter(case__reference=reference).first()
@@ -260,7 +260,7 @@ def test_every_page_fits_375_px(page, sign_in, demo_server):
         sign_in(username)
         for path in dict.fromkeys(paths):
             try:
-                response = page.goto(demo_server.url + path)
+                response = goto(page, demo_server.url + path)
             except PlaywrightError:
                 continue  # a download or an empty answer: not a page
             if response is None or response.status != 200:

@@ -33,3 +33,15 @@ def test_bad_list_input_is_a_clear_400(login):
     assert response.status_code == 400
     assert "Välj ett år" in response.content.decode()
     assert client.get(reverse("meetings:decisions") + "?year=abc").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("username", "linked"),
+    [("samordnare.sunne", True), ("agera", True), ("rektor.sunne", False), ("lpo.chef", False)],
+)
+def test_the_list_links_the_pictures_only_for_those_who_may_open_them(login, username, linked):
+    """A link that ends in 403 is a dead end: the pictures are the working group's."""
+    client = login(username)
+    page = client.get(reverse("meetings:list")).content.decode()
+    assert (f'href="{reverse("meetings:pictures")}"' in page) is linked
+    assert client.get(reverse("meetings:pictures")).status_code == (200 if linked else 403)
