@@ -162,8 +162,14 @@ def _plain_http_one_factor():
     Session-wide, so that the live server's middleware is built with it too; the tests of
     tests/security_settings switch each back on where they test it.
     """
+    # WhiteNoise scans STATIC_ROOT when a handler loads its middleware, that is for every test
+    # Client: 0.18 s each where a collectstatic has filled it. Autorefresh looks files up on
+    # request instead (the live server serves static files through its own handler anyway).
     with override_settings(
-        SECURE_SSL_REDIRECT=False, SECURE_HSTS_SECONDS=0, TWO_FACTOR_REQUIRED=False
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        TWO_FACTOR_REQUIRED=False,
+        WHITENOISE_AUTOREFRESH=True,
     ):
         yield
 

@@ -5,7 +5,9 @@ as the pages link to them with demo objects (at most PER_ROUTE addresses per rou
 In Swedish no English msgid of the catalogue whose Swedish differs may appear in the visible
 text; in English no such Swedish msgstr. And no link on any page leads the person to a 403 or
 a 404. A failure names the string, the page, and where the catalogue says the string comes from.
-The crawl is bounded by BUDGET_SECONDS (about 12 s for ~400 pages on a quiet machine).
+The crawl is bounded by BUDGET_SECONDS; routes nobody has opened go first, so a loaded machine
+loses only repeat visits of known routes by further people (`SUTOHAMU_CRAWL_SECONDS=600` runs
+everything).
 """
 
 from __future__ import annotations
@@ -199,9 +201,9 @@ def _route_name(path: str) -> str | None:
     return match.view_name
 
 
-def _fetch(client: Client, path: str) -> Visit:
+def _fetch(client: Client, path: str, languages: tuple[str, ...]) -> Visit:
     visit = Visit(status=0)
-    for language in ("sv", "en"):
+    for language in languages:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         response = client.get(path, secure=True)
         visit.status = response.status_code
@@ -230,8 +232,10 @@ _crawl_memo: list[Crawl] = []
 def crawl() -> Crawl:
     """Visit every reachable page once per person (memoised: the demo is the same for all).
 
-    Breadth first and person by person in turn, so that if the time budget runs out (a loaded
-    machine) every person's own pages were seen first and only the deepest links are left.
+    Routes nobody has opened yet go first, so that if the time budget runs out (a loaded
+    machine) every route was seen by someone and only further people's visits of known routes
+    are left. A route is read in English on its first visit only; later visits (other people)
+    are read in Swedish, which is what the link check and the Swedish check need.
     """
     if _crawl_memo:
         return _crawl_memo[0]
@@ -244,28 +248,40 @@ def crawl() -> Crawl:
         if username:
             client.force_login(User.objects.get(username=username))
         clients[username or "anonymous"] = client
-    queue = deque((person, path) for path in plain for person in clients)
+    fresh: deque[tuple[str, str]] = deque()  # routes nobody has opened yet
+    known: deque[tuple[str, str]] = deque()  # routes someone has opened
+    for path in plain:
+        for person in clients:
+            fresh.append((person, path))
     per_route: dict[tuple[str, str], int] = defaultdict(int)
+    opened: set[str] = set()  # route names somebody has read (200)
     done: set[tuple[str, str]] = set()
-    while queue and time.monotonic() - started < BUDGET_SECONDS:
-        person, path = queue.popleft()
+    while (fresh or known) and time.monotonic() - started < BUDGET_SECONDS:
+        source = fresh if fresh else known
+        person, path = source.popleft()
         name = _route_name(path)
         if (person, path) in done or name is None or SKIP_ROUTE.search(f"{name} {path}"):
             continue
         if name.split(":")[0] in SKIP_NAMESPACES or per_route[(person, name)] >= PER_ROUTE:
             continue
+        if source is fresh and name in opened:
+            known.append((person, path))  # someone opened this route: after the new ones
+            continue
         done.add((person, path))
         per_route[(person, name)] += 1
-        visit = _fetch(clients[person], path)
+        languages = ("sv",) if name in opened else ("sv", "en")
+        visit = _fetch(clients[person], path, languages)
         result.pages[(person, path)] = visit
-        if visit.status == 200:
+        if visit.status == 200:  # a refusal or a redirect does not count as the route read
             result.seen_routes.add(name)
+            opened.add(name)
         for href in visit.links:
             target = _internal(href)
             if target:
                 result.links[(person, target)].add(path)
-                queue.append((person, target))
-    result.left = len(queue)
+                target_name = _route_name(target)
+                (known if target_name in opened else fresh).append((person, target))
+    result.left = len(fresh) + len(known)
     result.seconds = time.monotonic() - started
     _crawl_memo.append(result)
     return result
@@ -324,11 +340,7 @@ def test_no_link_leads_to_a_page_one_may_not_open(demo):
 def test_the_crawl_reaches_the_routes_people_use(demo):
     """A guard for the two tests above: the crawl must not silently visit next to nothing."""
     result = crawl()
-    if result.left:
-        pytest.skip(
-            f"the time budget ran out after {len(result.pages)} pages ({result.left} addresses "
-            "left): a loaded machine; the coverage check needs the whole crawl"
-        )
+    # New routes go first (see crawl), so these are reached even when the budget runs out.
     for route in [
         "home",
         "councils:overview",
@@ -339,8 +351,16 @@ def test_the_crawl_reaches_the_routes_people_use(demo):
         "cases:desk",
         "cases:detail",
         "cases:queue",
+        "meetings:list",
+        "meetings:detail",
+        "reports:archive",
+        "reports:detail",
+        "reminders:preferences",
     ]:
-        assert route in result.seen_routes or not _route_exists(route), route
+        assert route in result.seen_routes or not _route_exists(route), (
+            f"{route} not reached; {len(result.pages)} pages in {result.seconds:.0f} s, "
+            f"{result.left} addresses left"
+        )
 
 
 def _route_exists(name: str) -> bool:
