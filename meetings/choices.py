@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class MeetingStatus(models.TextChoices):
@@ -37,6 +38,22 @@ class ItemKind(models.TextChoices):
     MEDSKICK = "medskick", _("Open medskick")
     ACTION_ITEMS = "action_items", _("Open action items")
     CUSTOM = "custom", _("Other item")
+
+
+# The titles standing items get, per kind (`%s` is the presenting organisation). Stored in the
+# language of whoever created the agenda; shown in the reader's (AgendaItem.heading).
+STANDING_TITLES: dict[str, tuple[str, ...]] = {
+    ItemKind.SITUATION: (gettext_noop("Situational picture: %s"),),
+    ItemKind.REGIONAL: (
+        gettext_noop("Regional picture, violent extremism: %s"),
+        gettext_noop("ANDT: %s"),
+        gettext_noop("Crime prevention: %s"),
+    ),
+    ItemKind.CASES: (gettext_noop("Cases due for review"),),
+    ItemKind.ESCALATIONS: (gettext_noop("Escalations for the working group"),),
+    ItemKind.MEDSKICK: (gettext_noop("Open medskick"),),
+    ItemKind.ACTION_ITEMS: (gettext_noop("Open action items"),),
+}
 
 
 class ActionStatus(models.TextChoices):

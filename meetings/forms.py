@@ -177,7 +177,7 @@ class NotesForm(GuardedFormMixin, forms.Form):
         for item in items:
             name = f"note_{item.position}"
             self.fields[name] = forms.CharField(
-                label=f"{item.position}. {item.title}",
+                label=f"{item.position}. {item.heading}",
                 max_length=4000,
                 required=False,
                 initial=item.notes,

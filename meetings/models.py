@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -18,7 +19,7 @@ from accounts.models import Organisation
 from councils.models import Body
 from sutohamu.fields import GuardedCharField, GuardedTextField
 
-from .choices import ActionStatus, AttendanceKind, ItemKind, MeetingStatus, Trend
+from .choices import STANDING_TITLES, ActionStatus, AttendanceKind, ItemKind, MeetingStatus, Trend
 
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
@@ -260,7 +261,23 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "position", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.position}. {self.title}"
+        return f"{self.position}. {self.heading}"
+
+    def standing_title(self, template: str) -> str:
+        """A standing item's title from its template, in the active language."""
+        text = gettext(template)
+        return text % self.organisation.name if "%s" in text and self.organisation else text
+
+    @property
+    def heading(self) -> str:
+        """The title in the reader's language: standing items were titled in their creator's."""
+        for template in STANDING_TITLES.get(self.kind, ()):
+            for language in ("sv", "en"):
+                with translation.override(language):
+                    matches = self.standing_title(template) == self.title
+                if matches:
+                    return self.standing_title(template)
+        return self.title
 
 
 class MinutesVersion(models.Model):

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
@@ -24,7 +25,7 @@ from councils.models import Body, Membership
 from sutohamu.dates import in_force
 from sutohamu.history import set_change_reason, set_history_user
 
-from .choices import ActionStatus, AttendanceKind, ItemKind, MeetingStatus
+from .choices import STANDING_TITLES, ActionStatus, AttendanceKind, ItemKind, MeetingStatus
 from .models import (
     ActionItem,
     AgendaItem,
@@ -250,32 +251,35 @@ def situation_report_submit(
 
 
 def _standing_items(meeting: Meeting) -> list[tuple[str, str, Organisation | None]]:
+    situation, regional, andt, crime = (
+        *STANDING_TITLES[ItemKind.SITUATION],
+        *STANDING_TITLES[ItemKind.REGIONAL],
+    )
+
+    def title(template: str, org: Organisation | None = None) -> str:
+        text = gettext(template)
+        return text % org.name if org else text
+
     items: list[tuple[str, str, Organisation | None]] = []
     if meeting.body.kind == BodyKind.WORKING_GROUP:
         for org in expected_reporters(meeting):
             if org.kind == "municipality":
-                items.append(
-                    (ItemKind.SITUATION, str(_("Situational picture: %s")) % org.name, org)
-                )
+                items.append((ItemKind.SITUATION, title(situation, org), org))
         for org in expected_reporters(meeting):
             if org.kind == "civil_society":
-                items.append(
-                    (
-                        ItemKind.REGIONAL,
-                        str(_("Regional picture, violent extremism: %s")) % org.name,
-                        org,
-                    )
-                )
+                items.append((ItemKind.REGIONAL, title(regional, org), org))
             elif org.kind == "county_board":
-                items.append((ItemKind.REGIONAL, str(_("ANDT: %s")) % org.name, org))
-                items.append((ItemKind.REGIONAL, str(_("Crime prevention: %s")) % org.name, org))
-    if meeting.body.kind != BodyKind.STEERING_GROUP:
-        items.append((ItemKind.CASES, str(_("Cases due for review")), None))
-    if meeting.body.kind == BodyKind.WORKING_GROUP:
-        items.append((ItemKind.ESCALATIONS, str(_("Escalations for the working group")), None))
-    if meeting.body.kind != BodyKind.STEERING_GROUP:
-        items.append((ItemKind.MEDSKICK, str(_("Open medskick")), None))
-    items.append((ItemKind.ACTION_ITEMS, str(_("Open action items")), None))
+                items.append((ItemKind.REGIONAL, title(andt, org), org))
+                items.append((ItemKind.REGIONAL, title(crime, org), org))
+    shared = [ItemKind.CASES, ItemKind.ESCALATIONS, ItemKind.MEDSKICK, ItemKind.ACTION_ITEMS]
+    for kind in shared:
+        if kind == ItemKind.ESCALATIONS and meeting.body.kind != BodyKind.WORKING_GROUP:
+            continue
+        if kind in (ItemKind.CASES, ItemKind.MEDSKICK) and (
+            meeting.body.kind == BodyKind.STEERING_GROUP
+        ):
+            continue
+        items.append((kind, title(STANDING_TITLES[kind][0]), None))
     return items
 
 

@@ -30,6 +30,7 @@ TABLE_TITLES: dict[str, Promise] = {
     "measures_kind": gettext_lazy("Measures under way, by kind"),
     "measures_responsible": gettext_lazy("Measures under way, by responsible organisation"),
     "follow_up": gettext_lazy("Long-term follow-up"),
+    "contacts": gettext_lazy("Follow-up contacts held against planned"),
     "closures": gettext_lazy("Closures before the minimum follow-up period"),
     "meetings": gettext_lazy("Meetings held against planned"),
     "pictures": gettext_lazy("Lägesbilder submitted against expected"),

@@ -46,6 +46,7 @@ def pictures_of(meeting: Meeting) -> list[tuple[Any, SituationReport | None]]:
 def meeting_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict[str, Any]:
     user = request.user
     items = list(meeting.items.select_related("organisation").order_by("position", "pk"))
+    reporters = expected_reporters(meeting)
     return {
         "meeting": meeting,
         "items": items,
@@ -54,6 +55,11 @@ def meeting_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict
         "medskick_lines": access.medskick_lines(user, meeting),
         "earlier_actions": access.open_action_items(meeting),
         "pictures": pictures_of(meeting),
+        # Links only where they open: a history the person may read, a picture they may submit.
+        "readable_pictures": set(
+            access.picture_organisations_for(user).values_list("pk", flat=True)
+        ),
+        "can_submit_picture": bool(access.reporting_organisations(user, reporters)),
         "attendance": list(meeting.attendance.select_related("user", "organisation")),
         "seats": seats_of(meeting),
         "decisions": list(meeting.decisions.select_related("item").order_by("number")),
