@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -144,8 +144,22 @@ def reports_of(user: User) -> list[ReportedCase]:
 
 
 def cases_for_export(user: User, cases: QuerySet[Case], limit: int) -> list[Case]:
-    """Rows of an export of the person's own cases; each exported case is logged as read."""
-    rows = list(cases.filter(pk__in=Case.objects.changeable_by(user).values("pk"))[:limit])
+    """Rows of an export of the person's own cases; each exported case is logged as read.
+
+    An export larger than `limit` is refused (code `export_too_large`), never cut short: a
+    spreadsheet that silently lacks rows is worse than none.
+    """
+    scoped = cases.filter(pk__in=Case.objects.changeable_by(user).values("pk"))
+    rows = list(scoped[: limit + 1])
+    if len(rows) > limit:
+        raise ValidationError(
+            _(
+                "An export holds at most %(limit)s cases and this selection holds more. "
+                "Narrow it down by status, area, owner or search words, and export again."
+            ),
+            code="export_too_large",
+            params={"limit": limit},
+        )
     CaseRead.objects.bulk_create(
         [CaseRead(user_id=user.pk, case=c, kind=ReadKind.EXPORT) for c in rows]
     )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -318,7 +318,10 @@ def desk_followup(user: AnyUser, limit: int = 50) -> dict[str, Any]:
         )
         for plan in plans_for(user)
         .select_related("case", "case__owner", "case__commitment")
-        .order_by("next_contact_on", "case__reference")[:limit]
+        # NULLS FIRST (the column has no nulls) so that no index yields this order: walking the
+        # next-contact index with the LIMIT visited every plan of every municipality (36,000 at
+        # county scale) to find one municipality's 55; now its follow-up cases come first.
+        .order_by(F("next_contact_on").asc(nulls_first=True), "case__reference")[:limit]
     ]
     return {
         "rows": rows,

@@ -46,6 +46,18 @@ class Measure(models.Model):
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
         ordering = ["case", "planned_start", "pk"]
+        # The desk's "not scheduled" list: few rows among all measures, found without a scan.
+        indexes = [
+            models.Index(
+                fields=["case"],
+                condition=Q(
+                    planned_start__isnull=True,
+                    planned_end__isnull=True,
+                    status__in=[MeasureStatus.PLANNED, MeasureStatus.ONGOING],
+                ),
+                name="measure_unscheduled",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(planned_end__isnull=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -52,7 +53,16 @@ def desk(request: AuthenticatedHttpRequest) -> HttpResponse:
 def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The desk's filtered table as CSV; every exported case is logged as read."""
     _form, filters = _filters(request)
-    cases = cases_for_export(request.user, desk_cases(request.user, filters), EXPORT_LIMIT)
+    try:
+        cases = cases_for_export(request.user, desk_cases(request.user, filters), EXPORT_LIMIT)
+    except ValidationError as error:
+        query = request.GET.urlencode()
+        return render(
+            request,
+            "cases/export_refused.html",
+            {"messages_list": error.messages, "query": query},
+            status=400,
+        )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="arenden-{stamp}.csv"'

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +31,7 @@ from ..forms import (
 from ..models import Escalation
 from ..rights import Right
 
-QUEUE_LIMIT = 500
+QUEUE_PAGE_SIZE = 50
 
 
 @login_required
@@ -69,10 +70,17 @@ def escalate(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     show_all = request.GET.get("alla") == "1"
     items, counts = queue_for(request.user, include_closed=show_all)
+    page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("sida"))
     return render(
         request,
         "cases/queue.html",
-        {"items": items[:QUEUE_LIMIT], "counts": counts, "show_all": show_all},
+        {
+            "items": page.object_list,
+            "page": page,
+            "query": "alla=1" if show_all else "",
+            "counts": counts,
+            "show_all": show_all,
+        },
     )
 
 

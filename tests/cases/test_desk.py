@@ -158,3 +158,23 @@ def test_read_log_uses_a_constant_number_of_queries(client, django_assert_max_nu
         response = client.get(reverse("cases:read_log"))
     assert response.status_code == 200
     assert response.content.decode().count("<tr><td>") == min(rows, 100)
+
+
+def test_an_export_larger_than_the_limit_is_refused_not_cut(client, coordinator, monkeypatch):
+    """2,000 rows by default; a selection over it gets a Swedish 400 and no read-log rows."""
+    from cases.models import CaseRead
+    from cases.views import desk
+
+    user, town = coordinator
+    build(town, user, 4)
+    client.force_login(user)
+    monkeypatch.setattr(desk, "EXPORT_LIMIT", 3)
+    response = client.get(reverse("cases:export"), {"status": ""})
+    assert response.status_code == 400
+    assert "rymmer högst 3 ärenden" in response.content.decode()
+    assert not CaseRead.objects.exists()
+    monkeypatch.setattr(desk, "EXPORT_LIMIT", 4)
+    response = client.get(reverse("cases:export"))
+    assert response.status_code == 200
+    assert response.content.decode("utf-8-sig").count(f"{town.code}-") == 4
+    assert CaseRead.objects.count() == 4

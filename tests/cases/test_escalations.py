@@ -15,6 +15,7 @@ from cases import escalation as service
 from cases.choices import EscalationStatus as S
 from cases.models import Case, CaseUserObjectPermission, Escalation, Measure, Note
 from cases.timeline import timeline
+from cases.views.escalations import QUEUE_PAGE_SIZE
 from councils.services import find_orphans, handover_role
 from tests.accounts.factories import RoleAssignmentFactory
 from tests.cases.factories import CaseFactory, SubjectFactory
@@ -215,11 +216,17 @@ def test_queue_uses_a_constant_number_of_queries(client, django_assert_max_num_q
         for _ in range(rows)
     )
     client.force_login(role.user)
-    # 8 for every signed-in request, the counts over the whole queue, then the queue with
-    # cases, receivers and handlers.
-    with django_assert_max_num_queries(11):
+    # 8 for every signed-in request, the counts over the whole queue, the page count, then
+    # one page of the queue with cases, receivers and handlers.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("cases:queue"))
-    assert response.content.decode().count("/arenden/eskalering/") == rows
+    body = response.content.decode()
+    assert body.count("/arenden/eskalering/") == min(rows, QUEUE_PAGE_SIZE)
+    assert f"Nya: {rows}." in body  # counted over the whole queue, not over one page
+    if rows > QUEUE_PAGE_SIZE:
+        rest = client.get(reverse("cases:queue"), {"sida": 2}).content.decode()
+        assert rest.count("/arenden/eskalering/") == rows - QUEUE_PAGE_SIZE
+        assert "Sida 2 av 2" in rest
 
 
 def test_a_receivers_queue_and_grants_follow_the_successor(login):
