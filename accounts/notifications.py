@@ -139,6 +139,15 @@ def can_reach(user: AnyUser, note: Notification) -> bool:
     return visible_to(user).filter(pk=note.pk).exists()
 
 
+def _unread_per_kind(user: AnyUser) -> dict[str, int]:
+    return dict(
+        Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
+        .values_list("target_type")
+        .annotate(n=models.Count("pk"))
+        .order_by()
+    )
+
+
 def unread_count(user: AnyUser) -> int:
     """The bell's figure, on every page: one cheap query, and a second only for targeted ones.
 
@@ -147,16 +156,19 @@ def unread_count(user: AnyUser) -> int:
     """
     if not user.is_authenticated:
         return 0
-    per_kind = dict(
-        Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
-        .values_list("target_type")
-        .annotate(n=models.Count("pk"))
-        .order_by()
-    )
+    per_kind = _unread_per_kind(user)
     targeted = {kind for kind in per_kind if kind}
     if not targeted:
         return per_kind.get("", 0)
     return visible_to(user, kinds=targeted).unread().count()
+
+
+def unread_for(user: AnyUser, *, live: bool = False) -> NotificationQuerySet:
+    """Unread notifications the person may follow, with only the rules their kinds need."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    kinds = {kind for kind in _unread_per_kind(user) if kind}
+    return visible_to(user, live=live, kinds=kinds).unread()
 
 
 def mark_all_read(user: AnyUser) -> int:

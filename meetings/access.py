@@ -148,7 +148,8 @@ class CaseLine:
 @dataclass(frozen=True)
 class Lines:
     lines: list[Any]
-    hidden: int
+    hidden: int  # lines the person may not see: a count only
+    more: int = 0  # lines the person may see beyond those listed (the page lists a first part)
 
 
 def _municipality_ids(meeting: Meeting) -> list[int]:
@@ -166,19 +167,30 @@ def summary_of(case: Case) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def case_lines(user: AnyUser, meeting: Meeting) -> Lines:
-    """Cases due for review: reference and summary for those the person sees, else a count."""
+def case_lines(user: AnyUser, meeting: Meeting, limit: int | None = None) -> Lines:
+    """Cases due for review: reference and summary for those the person sees, else a count.
+
+    With `limit`, the first lines and a count of the rest the person may see: the page stays
+    the same size whatever the number of cases (the PDF lists them all).
+    """
     due = Case.objects.filter(
         municipality_id__in=_municipality_ids(meeting), status__in=REVIEW_STATUSES
     )
-    seen = list(
-        due.filter(pk__in=Case.objects.visible_to(user).values("pk"))
-        .select_related("municipality")
+    # The visibility rule on the same rows (not `pk IN (everything visible)`), so that the
+    # municipality and status index narrows first: a whole-table scan at county scale otherwise.
+    visible = due.visible_to(user)
+    listed = (
+        visible.select_related("municipality")
         .only("reference", "areas", "setting", "status", "municipality__name")
         .order_by("reference")
     )
-    total = due.count()
-    return Lines([CaseLine(c.reference, summary_of(c)) for c in seen], total - len(seen))
+    seen = list(listed if limit is None else listed[: limit + 1])
+    more = 0
+    if limit is not None and len(seen) > limit:
+        seen = seen[:limit]
+        more = visible.count() - limit
+    hidden = due.count() - len(seen) - more
+    return Lines([CaseLine(c.reference, summary_of(c)) for c in seen], hidden, more)
 
 
 def escalation_lines(user: AnyUser, meeting: Meeting) -> Lines:
@@ -187,7 +199,7 @@ def escalation_lines(user: AnyUser, meeting: Meeting) -> Lines:
         return Lines([], 0)
     marked = Escalation.objects.for_working_group()
     seen = list(
-        marked.filter(pk__in=Escalation.objects.visible_to(user).values("pk"))
+        marked.visible_to(user)
         .select_related("case", "receiver")
         .only("kind", "status", "case__reference", "receiver__name", "created_at")
         .order_by("created_at")

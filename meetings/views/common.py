@@ -43,14 +43,16 @@ def pictures_of(meeting: Meeting) -> list[tuple[Any, SituationReport | None]]:
     return [(org, reports.get(org.pk)) for org in expected_reporters(meeting)]
 
 
-def meeting_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict[str, Any]:
+def meeting_context(
+    request: AuthenticatedHttpRequest, meeting: Meeting, case_limit: int | None = None
+) -> dict[str, Any]:
     user = request.user
     items = list(meeting.items.select_related("organisation").order_by("position", "pk"))
     reporters = expected_reporters(meeting)
     return {
         "meeting": meeting,
         "items": items,
-        "case_lines": access.case_lines(user, meeting),
+        "case_lines": access.case_lines(user, meeting, case_limit),
         "escalation_lines": access.escalation_lines(user, meeting),
         "medskick_lines": access.medskick_lines(user, meeting),
         "earlier_actions": access.open_action_items(meeting),

@@ -19,6 +19,10 @@ from ..forms import AttendanceForm, CancelForm, MeetingForm, NewMeetingForm, Sch
 from ..schedule import DEFAULT_SKIPPED_MONTHS, generate_year
 from .common import meeting_context, refused
 
+# Case lines the meeting page lists before "show all" (a working group reviews thousands at
+# county scale; the page's cost must not grow with them).
+AGENDA_CASE_LINES = 30
+
 
 @member_required
 def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -46,7 +50,8 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @member_required
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = access.meeting_for(request.user, pk)
-    context = meeting_context(request, meeting)
+    limit = None if request.GET.get("arenden") == "alla" else AGENDA_CASE_LINES
+    context = meeting_context(request, meeting, case_limit=limit)
     context["change_log"] = change_log(meeting, limit=20)
     return render(request, "meetings/detail.html", context)
 

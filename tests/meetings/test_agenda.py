@@ -110,3 +110,26 @@ def test_sending_the_agenda_notifies_the_members(coming, login):
     assert owner not in told
     coming.refresh_from_db()
     assert coming.status == "agenda_sent"
+
+
+def test_the_meeting_page_lists_a_first_part_of_the_case_lines_and_a_link_to_all(
+    coming, login, monkeypatch
+):
+    """The page's size does not grow with the cases; `?arenden=alla` and the PDF list them all."""
+    from meetings.views import meetings as views
+
+    sunne = User.objects.get(username="samordnare.sunne")
+    every = access.case_lines(sunne, coming)
+    first = access.case_lines(sunne, coming, limit=1)
+    assert len(every.lines) > 1
+    assert first.lines == every.lines[:1]
+    assert first.more == len(every.lines) - 1
+    assert first.hidden == every.hidden
+    monkeypatch.setattr(views, "AGENDA_CASE_LINES", 1)
+    client = login("samordnare.sunne")
+    page = client.get(reverse("meetings:detail", args=[coming.pk])).content.decode()
+    assert page.count('class="case-lines"><li>') == 1 and page.count("</li></ul>") >= 1
+    assert f"Visa alla, {first.more} ärenden till" in page or first.more == 1
+    assert every.lines[1].reference not in page
+    everything = client.get(reverse("meetings:detail", args=[coming.pk]), {"arenden": "alla"})
+    assert all(line.reference in everything.content.decode() for line in every.lines)
