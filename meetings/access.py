@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from accounts.capabilities import Capability, active_roles, has_capability
@@ -182,7 +182,10 @@ def case_lines(user: AnyUser, meeting: Meeting, limit: int | None = None) -> Lin
     listed = (
         visible.select_related("municipality")
         .only("reference", "areas", "setting", "status", "municipality__name")
-        .order_by("reference")
+        # NULLS FIRST (references are never null) keeps the planner off the reference index:
+        # walking it with the LIMIT read 39,000 other municipalities' cases (40 ms at county
+        # scale) where the municipality and status index finds the 2,000 due ones directly.
+        .order_by(F("reference").asc(nulls_first=True))
     )
     seen = list(listed if limit is None else listed[: limit + 1])
     more = 0
