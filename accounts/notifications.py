@@ -130,7 +130,7 @@ def visible_to(
         # EXISTS per notification row, not IN (the whole reachable set): a person has a few
         # dozen notifications, and the set of cases they reach is a municipality's thousands.
         reachable = rules[label](user).filter(pk=OuterRef("target_id"))
-        shown |= Q(target_type=label) & Exists(reachable)
+        shown |= Q(Exists(reachable), target_type=label)
     return Notification.objects.filter(shown, user_id=user.pk)
 
 
@@ -139,9 +139,9 @@ def can_reach(user: AnyUser, note: Notification) -> bool:
     return visible_to(user).filter(pk=note.pk).exists()
 
 
-def _unread_per_kind(user: AnyUser) -> dict[str, int]:
+def _unread_per_kind(user: User) -> dict[str, int]:
     return dict(
-        Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
+        Notification.objects.filter(user=user, read_at__isnull=True)
         .values_list("target_type")
         .annotate(n=models.Count("pk"))
         .order_by()
