@@ -61,6 +61,11 @@ def check(results: dict[str, dict[str, Any]]) -> list[str]:
         extra = result.get("extra", {})
         if "pdf_ratio" in extra and extra["pdf_ratio"] > 2:
             misses.append(f"{scale}: yearly PDF {extra['pdf_ratio']}x the plain document")
+        if "report_pdf_unfinished_after_seconds" in extra:
+            misses.append(
+                f"{scale}: yearly PDF unfinished after "
+                f"{extra['report_pdf_unfinished_after_seconds']} s"
+            )
         if scale == "nation" and extra.get("sweep_seconds", 0) > 60:
             misses.append(f"nation: reminder sweep {extra['sweep_seconds']} s (target 60)")
     misses += _growth(results)
