@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -215,3 +216,21 @@ def test_report_reads_for_the_data_protection_officer(login):
     page = login("dso").get(reverse("reports:reads"))
     assert page.status_code == 200
     assert "styrgrupp.sunne" in page.content.decode()
+
+
+def test_the_report_page_draws_its_charts_once_per_language(login):
+    """Built figures never change, so the charts are kept; each language keeps its own."""
+    from reports import output
+
+    report = demo_report()
+    client = login("styrgrupp.sunne")
+    url = reverse("reports:detail", args=[report.pk])
+    output._CHARTS.clear()
+    assert "Nya ärenden per kommun" in client.get(url).content.decode()
+    kept = dict(output._CHARTS)
+    assert [key[2] for key in kept] == ["sv"]
+    assert "Nya ärenden per kommun" in client.get(url).content.decode()
+    assert kept == output._CHARTS  # the second view drew nothing new
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "New cases per municipality" in client.get(url).content.decode()
+    assert sorted(key[2] for key in output._CHARTS) == ["en", "sv"]
