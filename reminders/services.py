@@ -241,6 +241,25 @@ def escalations_unacknowledged(today: datetime.date, size: int) -> Iterator[list
         yield rows
 
 
+def _to_case_owners(
+    kind: str,
+    rows: models.QuerySet[Any],
+    size: int,
+    due_on: Callable[[Any], datetime.date | None],
+) -> Iterator[list[Due]]:
+    """A reminder per row about a case, to the case's owner while they still work its cases."""
+    for batch in _batches(rows, size):
+        working = _coordinators(row.case.municipality_id for row in batch)
+        found = []
+        for row in batch:
+            day = due_on(row)
+            if row.case.owner_id and day:
+                owner = {row.case.owner_id} & working.get(row.case.municipality_id, set())
+                link = _case_link(row.case.reference)
+                found.append(Due(kind, row, day, row.case.reference, link, owner, about=row.case))
+        yield found
+
+
 def measures_overdue(today: datetime.date, size: int) -> Iterator[list[Due]]:
     measures = (
         Measure.objects.filter(planned_end__lt=today, outcome="")
@@ -248,21 +267,7 @@ def measures_overdue(today: datetime.date, size: int) -> Iterator[list[Due]]:
         .exclude(case__status=CaseStatus.CLOSED)
         .select_related("case")
     )
-    for batch in _batches(measures, size):
-        working = _coordinators(m.case.municipality_id for m in batch)
-        yield [
-            Due(
-                K.MEASURE_OVERDUE,
-                m,
-                m.planned_end,
-                m.case.reference,
-                _case_link(m.case.reference),
-                {m.case.owner_id} & working.get(m.case.municipality_id, set()),
-                about=m.case,
-            )
-            for m in batch
-            if m.case.owner_id
-        ]
+    yield from _to_case_owners(K.MEASURE_OVERDUE, measures, size, lambda m: m.planned_end)
 
 
 def consents_expiring(today: datetime.date, size: int) -> Iterator[list[Due]]:
@@ -273,21 +278,7 @@ def consents_expiring(today: datetime.date, size: int) -> Iterator[list[Due]]:
         .exclude(case__status=CaseStatus.CLOSED)
         .select_related("case")
     )
-    for batch in _batches(consents, size):
-        working = _coordinators(c.case.municipality_id for c in batch)
-        yield [
-            Due(
-                K.CONSENT_EXPIRING,
-                c,
-                c.expires_on,
-                c.case.reference,
-                _case_link(c.case.reference),
-                {c.case.owner_id} & working.get(c.case.municipality_id, set()),
-                about=c.case,
-            )
-            for c in batch
-            if c.case.owner_id and c.expires_on
-        ]
+    yield from _to_case_owners(K.CONSENT_EXPIRING, consents, size, lambda c: c.expires_on)
 
 
 def action_items_due(today: datetime.date, size: int) -> Iterator[list[Due]]:

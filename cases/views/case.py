@@ -20,7 +20,6 @@ from ..models import Case
 from ..pdf import case_pdf
 from ..rights import Right
 from ..services import (
-    StaleEdit,
     SubjectData,
     case_reassign,
     case_update,
@@ -28,7 +27,7 @@ from ..services import (
     subject_add,
 )
 from ..timeline import timeline
-from .shared import page_context, shared_context
+from .shared import page_context, refusal_status, shared_context
 
 
 @login_required
@@ -74,11 +73,8 @@ def edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
                 setting=data["setting"],
                 areas=Case.encode_areas(data["areas"]),
             )
-        except StaleEdit as error:
-            form.add_error(None, error.messages)
-            status = 409
         except ValidationError as error:
-            add_validation_error(form, error)
+            status = refusal_status(form, error)
         else:
             messages.success(request, _("The case was saved."))
             return redirect("cases:detail", reference=case.reference)

@@ -45,7 +45,7 @@ from ..services import (
     measure_save,
     open_items,
 )
-from .shared import page_context
+from .shared import page_context, refusal_status
 
 
 @login_required
@@ -146,11 +146,8 @@ def transition(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
                     reason=form.cleaned_data["reason"],
                     version=version,
                 )
-        except StaleEdit as error:
-            form.add_error(None, error.messages)
-            status = 409
         except ValidationError as error:
-            add_validation_error(form, error)
+            status = refusal_status(form, error)
         else:
             messages.success(request, _("The status was changed."))
             return redirect("cases:detail", reference=case.reference)
@@ -212,11 +209,8 @@ def commitment(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
                 )
             else:
                 commitment_plan(case=case, by=request.user, data=planned, reason=data["reason"])
-        except StaleEdit as error:
-            form.add_error(None, error.messages)
-            status = 409
         except ValidationError as error:
-            add_validation_error(form, error)
+            status = refusal_status(form, error)
         else:
             messages.success(request, _("The commitment was saved."))
             return redirect("cases:detail", reference=case.reference)
@@ -328,11 +322,8 @@ def close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
                 open_choice=data.get("open_choice", ""),
                 early_closure=early_data,
             )
-        except StaleEdit as error:
-            form.add_error(None, error.messages)
-            status = 409
         except ValidationError as error:
-            add_validation_error(form, error)
+            status = refusal_status(form, error)
         else:
             messages.success(request, _("The case was closed."))
             return redirect("cases:detail", reference=case.reference)
@@ -370,11 +361,8 @@ def reopen(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 to=form.cleaned_data["to"],
             )
-        except StaleEdit as error:
-            form.add_error(None, error.messages)
-            status = 409
         except ValidationError as error:
-            add_validation_error(form, error)
+            status = refusal_status(form, error)
         else:
             messages.success(request, _("The case was reopened."))
             return redirect("cases:detail", reference=case.reference)
