@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -268,7 +269,7 @@ class AgendaItem(models.Model):
         text = gettext(template)
         return text % self.organisation.name if "%s" in text and self.organisation else text
 
-    @property
+    @cached_property
     def heading(self) -> str:
         """The title in the reader's language: standing items were titled in their creator's."""
         for template in STANDING_TITLES.get(self.kind, ()):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from accounts.models import Organisation
 from sutohamu.http import AuthenticatedHttpRequest
 
 from .. import access
@@ -34,13 +35,15 @@ def refused(
     )
 
 
-def pictures_of(meeting: Meeting) -> list[tuple[Any, SituationReport | None]]:
-    """Each expected organisation with its lägesbild for the meeting, or None."""
+def pictures_of(
+    meeting: Meeting, reporters: list[Organisation]
+) -> list[tuple[Organisation, SituationReport | None]]:
+    """Each expected organisation (`expected_reporters`) with its lägesbild for the meeting."""
     reports = {
         r.organisation_id: r
         for r in SituationReport.objects.filter(meeting=meeting).select_related("submitted_by")
     }
-    return [(org, reports.get(org.pk)) for org in expected_reporters(meeting)]
+    return [(org, reports.get(org.pk)) for org in reporters]
 
 
 def meeting_context(
@@ -56,7 +59,7 @@ def meeting_context(
         "escalation_lines": access.escalation_lines(user, meeting),
         "medskick_lines": access.medskick_lines(user, meeting),
         "earlier_actions": access.open_action_items(meeting),
-        "pictures": pictures_of(meeting),
+        "pictures": pictures_of(meeting, reporters),
         # Links only where they open: a history the person may read, a picture they may submit.
         "readable_pictures": set(
             access.picture_organisations_for(user).values_list("pk", flat=True)
