@@ -1,13 +1,15 @@
 """The report service: aggregated figures for a period and a scope, suppressed and audited.
 
-Reads aggregates only, never case text: each kind of unit (cases, escalations, measures, …) is
-read in one `values().annotate()` query grouped by every attribute a table uses (a "profile"),
-so the number of queries does not grow with the number of cases. The tables are then cut from
-the profiles in Python, the counts of each unit suppressed together (reports/suppression.py:
-every table over the same units is one linear system) and audited, and the result is a plain
-dict that `canonical()` turns into the same bytes every time.
+Reads attributes only, never case text: each kind of unit (cases, escalations, measures, …) is
+read in one `values()` query with every attribute a table uses, so the number of queries does not
+grow with the number of cases. The tables are cut from the units in Python; every count of a
+report and of the reports linked to it (the same calendar year, both scopes: see `linked_periods`)
+is one system of cells over the same units (reports/suppression.py), suppressed together, and the
+result is a plain dict that `canonical()` turns into the same bytes every time.
 
-Medians and percentiles are computed in Python over one `values_list` query per measure.
+Periods come from a fixed grid: calendar half-years and years. Medians and percentiles are
+published from at least `REPORT_STATISTIC_MINIMUM` (10) values, rounded to whole units; a share
+only where its numerator and denominator are published counts of the same report.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
@@ -46,10 +49,10 @@ from councils.models import Medskick, Priority, PromiseActivity
 from meetings.choices import MeetingStatus
 from meetings.models import Meeting, SituationReport
 
-from .models import PeriodKind, Scope
-from .suppression import Cell, audit, suppress, threshold
+from .models import PeriodKind, Report, ReportStatus, Scope
+from .suppression import Cell, Ratio, System, protect, threshold
 
-FORMAT = 1
+FORMAT = 2
 TOTAL = "total"
 Progress = Callable[[int], None]
 
@@ -78,15 +81,24 @@ class Period:
         return first, after
 
     def previous(self) -> Period:
-        """The period of the same kind and length just before this one."""
+        """The period of the same kind just before this one."""
         if self.kind == PeriodKind.YEAR:
             return year(self.start.year - 1)
+        first = self.start.month == 1
+        return half_year(self.start.year - 1 if first else self.start.year, 2 if first else 1)
+
+    @property
+    def on_grid(self) -> bool:
+        """A calendar year or half-year: the only periods a report may cover."""
+        if self.kind == PeriodKind.YEAR:
+            return self == year(self.start.year)
         if self.kind == PeriodKind.HALF_YEAR:
-            first = self.start.month == 1
-            return half_year(self.start.year - 1 if first else self.start.year, 2 if first else 1)
-        length = self.end - self.start
-        end = self.start - datetime.timedelta(days=1)
-        return Period(PeriodKind.CUSTOM, end - length, end)
+            return self in (half_year(self.start.year, 1), half_year(self.start.year, 2))
+        return False
+
+    @property
+    def tag(self) -> str:
+        return f"{self.kind}:{self.start.isoformat()}"
 
     def as_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "start": self.start.isoformat(), "end": self.end.isoformat()}
@@ -100,6 +112,13 @@ def half_year(y: int, half: int) -> Period:
 
 def year(y: int) -> Period:
     return Period(PeriodKind.YEAR, datetime.date(y, 1, 1), datetime.date(y, 12, 31))
+
+
+def linked_periods(period: Period) -> list[Period]:
+    """The periods whose reports are suppressed together with `period`'s: its calendar year and
+    the year's two halves (each in both scopes)."""
+    y = period.start.year
+    return [year(y), half_year(y, 1), half_year(y, 2)]
 
 
 def last_half_years(today: datetime.date, count: int) -> list[Period]:
@@ -125,27 +144,34 @@ def percentile(values: Sequence[float], p: float) -> float:
     return float(ordered[rank - 1])
 
 
+def statistic_minimum() -> int:
+    return int(getattr(settings, "REPORT_STATISTIC_MINIMUM", 10))
+
+
 def statistic(values: Sequence[float], fn: Callable[[Sequence[float]], float]) -> dict[str, Any]:
-    """A median, percentile or share over `values`; suppressed below the threshold."""
-    if len(values) < threshold():
+    """A median or percentile over `values`, in whole units; hidden below the minimum count."""
+    if len(values) < statistic_minimum():
         return {"v": None, "s": "n"}
-    return {"v": round(fn(values), 1)}
+    return {"v": round(fn(values))}
 
 
-def share(flags: Sequence[bool]) -> dict[str, Any]:
-    """Per cent of True among `flags`, suppressed below the threshold."""
-    return statistic([1.0 if f else 0.0 for f in flags], lambda v: 100 * sum(v) / len(v))
+def share(numerator: dict[str, Any], denominator: dict[str, Any]) -> dict[str, Any]:
+    """Per cent, one decimal, from two published cells of the report; hidden unless both are
+    published and the denominator is not zero (the audit reads it back as a constraint)."""
+    if numerator.get("s") or denominator.get("s") or not denominator["v"]:
+        return {"v": None, "s": "h"}
+    return {"v": round(100 * numerator["v"] / denominator["v"], 1)}
 
 
-# --- Tables cut from profiles ------------------------------------------------------------------
+# --- Tables cut from units ------------------------------------------------------------------
 
 
 @dataclass
 class TableSpec:
-    """How to cut one table from a unit's profiles.
+    """How to cut one table from a unit's rows (one dict per unit, with its "id" and "row").
 
-    `keep` chooses the profiles counted; `columns` gives the columns a profile counts in (a case
-    in two areas counts in both, once in the total). `total_column` adds the row's total.
+    `keep` chooses the units counted; `columns` gives the columns a unit counts in (a case in two
+    areas counts in both, once in the total). `total_column` adds the row's total.
     """
 
     key: str
@@ -156,43 +182,39 @@ class TableSpec:
     labels: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Draft:
+    """A report's protected counts before suppression, and the tables' shapes."""
+
+    cells: list[Cell] = field(default_factory=list)
+    tables: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, draft: Draft) -> None:
+        self.cells += draft.cells
+        self.tables += draft.tables
+
+
 def cut_tables(
-    unit: str, profiles: list[dict[str, Any]], specs: list[TableSpec], rows: list[str]
-) -> list[dict[str, Any]]:
-    """Tables of counts over one unit's profiles, suppressed together and audited."""
-    cells: list[Cell] = []
-    layout: list[tuple[TableSpec, list[str]]] = []
+    unit: str, units: list[dict[str, Any]], specs: list[TableSpec], rows: list[str]
+) -> Draft:
+    """The counts of tables over one kind of unit; each cell knows the units it counts."""
+    draft = Draft()
     for spec in specs:
         columns = spec.columns + ([TOTAL] if spec.total_column else [])
-        layout.append((spec, columns))
-        members: dict[tuple[str, str], set[int]] = {
+        members: dict[tuple[str, str], set[Any]] = {
             (r, c): set() for r in [*rows, TOTAL] for c in columns
         }
-        for index, profile in enumerate(profiles):
-            if not spec.keep(profile) or profile["row"] not in rows:
+        for u in units:
+            if not spec.keep(u) or u["row"] not in rows:
                 continue
-            picked = [c for c in spec.pick(profile) if c in spec.columns]
+            picked = [c for c in spec.pick(u) if c in spec.columns]
             targets = picked + ([TOTAL] if spec.total_column else [])
             for col in targets:
-                members[(profile["row"], col)].add(index)
-                members[(TOTAL, col)].add(index)
-        for (r, c), idx in members.items():
-            value = sum(profiles[i]["n"] for i in idx)
-            cells.append(Cell(f"{spec.key}|{r}|{c}", value, frozenset(idx)))
-    status = suppress(cells)
-    audit(cells, status)
-    values = {c.key: c.value for c in cells}
-    tables = []
-    for spec, columns in layout:
-        grid = []
-        for r in [*rows, TOTAL]:
-            line: list[dict[str, Any]] = []
-            for c in columns:
-                key = f"{spec.key}|{r}|{c}"
-                mark = status.get(key)
-                line.append({"v": None, "s": mark[0]} if mark else {"v": values[key]})
-            grid.append(line)
-        tables.append(
+                members[(u["row"], col)].add((unit, u["id"]))
+                members[(TOTAL, col)].add((unit, u["id"]))
+        for (r, c), ids in members.items():
+            draft.cells.append(Cell(f"{spec.key}|{r}|{c}", len(ids), frozenset(ids)))
+        draft.tables.append(
             {
                 "key": spec.key,
                 "unit": unit,
@@ -200,10 +222,21 @@ def cut_tables(
                 "rows": [*rows, TOTAL],
                 "columns": columns,
                 "labels": spec.labels,
-                "cells": grid,
             }
         )
-    return tables
+    return draft
+
+
+def fill(table: dict[str, Any], values: dict[str, int], hidden: set[str]) -> dict[str, Any]:
+    """A protected table as published: its counts, ".." for the hidden ones."""
+    grid = []
+    for r in table["rows"]:
+        line: list[dict[str, Any]] = []
+        for c in table["columns"]:
+            key = f"{table['key']}|{r}|{c}"
+            line.append({"v": None, "s": "h"} if key in hidden else {"v": values[key]})
+        grid.append(line)
+    return {**table, "cells": grid}
 
 
 def plain_table(
@@ -319,15 +352,15 @@ def closures(ctx: Context) -> list[Closure]:
     return out
 
 
-def case_tables(ctx: Context) -> list[dict[str, Any]]:
+def case_tables(ctx: Context) -> Draft:
+    """The case tables, and the counts behind the shares of Långsiktighet ("follow_up")."""
     first, after = ctx.period.bounds()
-    closed = closures(ctx)
-    early_with = [c.pk for c in closed if c.early and c.decision]
-    early_without = [c.pk for c in closed if c.early and not c.decision]
+    closed = {c.pk: c for c in closures(ctx)}
+    kept = {pk: ok for pk, _row, ok in kept_cadence(ctx)}
     at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
     in_period = Transition.objects.filter(case=OuterRef("pk"), at__gte=first, at__lt=after)
     flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
-    rows = (
+    units = list(
         Case.objects.filter(ctx.case_filter(), reported_at__lt=after)
         .annotate(
             row=F("municipality__code"),
@@ -335,38 +368,19 @@ def case_tables(ctx: Context) -> list[dict[str, Any]]:
             new=flag(Q(reported_at__gte=first)),
             closed=Exists(in_period.filter(to_status=CaseStatus.CLOSED)),
             reopened=Exists(in_period.filter(from_status=CaseStatus.CLOSED)),
-            planned=Exists(
-                FollowUpPlan.objects.filter(case=OuterRef("pk"), started_on__lte=ctx.period.end)
-            ),
-            early_with=flag(Q(pk__in=early_with)),
-            early_without=flag(Q(pk__in=early_without)),
         )
-        .values(
-            "row",
-            "areas",
-            "state",
-            "new",
-            "closed",
-            "reopened",
-            "planned",
-            "early_with",
-            "early_without",
-        )
-        .annotate(n=Count("pk"))
-        .order_by(
-            "row",
-            "areas",
-            "state",
-            "new",
-            "closed",
-            "reopened",
-            "planned",
-            "early_with",
-            "early_without",
-        )
+        .values("id", "row", "areas", "state", "new", "closed", "reopened")
+        .order_by("id")
     )
-    profiles = list(rows)
+    for u in units:
+        closure = closed.get(u["id"])
+        u["early_with"] = bool(closure and closure.early and closure.decision)
+        u["early_without"] = bool(closure and closure.early and not closure.decision)
+        u["met_minimum"] = bool(closure and closure.met_minimum)
+        u["followed"] = u["id"] in kept
+        u["kept_cadence"] = kept.get(u["id"], False)
     is_open = lambda p: p["state"] in OPEN_STATUSES  # noqa: E731
+    follow_up = ["met_minimum", "followed", "kept_cadence"]
     specs = [
         TableSpec("cases_new", ctx.areas, lambda p: areas_of(p["areas"]), keep=lambda p: p["new"]),
         TableSpec(
@@ -383,8 +397,27 @@ def case_tables(ctx: Context) -> list[dict[str, Any]]:
             lambda p: ["with_decision"] if p["early_with"] else ["without_decision"],
             keep=lambda p: p["early_with"] or p["early_without"],
         ),
+        TableSpec(
+            "follow_up",
+            follow_up,
+            lambda p: [k for k in follow_up if p[k]],
+            keep=lambda p: p["met_minimum"] or p["followed"],
+            total_column=False,
+        ),
     ]
-    return cut_tables("cases", profiles, specs, ctx.rows)
+    return cut_tables("cases", units, specs, ctx.rows)
+
+
+# The shares of Långsiktighet: (figure, numerator cell, denominator cell) per row.
+SHARES = {
+    "met_minimum": (("follow_up", "met_minimum"), ("cases_flow", "closed")),
+    "kept_cadence": (("follow_up", "kept_cadence"), ("follow_up", "followed")),
+}
+
+
+def share_cells(name: str, row: str) -> tuple[str, str]:
+    (nt, nc), (dt, dc) = SHARES[name]
+    return f"{nt}|{row}|{nc}", f"{dt}|{row}|{dc}"
 
 
 def followed(
@@ -414,42 +447,38 @@ def followed(
     ]
 
 
-def contact_table(ctx: Context) -> dict[str, Any]:
+def contact_table(ctx: Context) -> Draft:
     """Contacts held in the period against those the cadences planned in it, per municipality.
 
-    Held contacts and planned contacts are two different kinds of unit: each column is
-    suppressed on its own (no sum links them).
+    Held contacts and planned contacts are two different kinds of unit (no sum links them); a
+    planned contact is the case and the day it was due.
     """
-    held_profiles = list(
+    held = list(
         Contact.objects.filter(
             ctx.case_filter("case__"), on__gte=ctx.period.start, on__lte=ctx.period.end
         )
         .annotate(row=F("case__municipality__code"))
-        .values("row")
-        .annotate(n=Count("pk"))
-        .order_by("row")
+        .values("id", "row")
+        .order_by("id")
     )
-    planned: dict[str, int] = {}
-    for _pk, row, started_on, cadence, last in followed(ctx):
+    planned: list[dict[str, Any]] = []
+    for pk, row, started_on, cadence, last in followed(ctx):
         days = planned_contacts(cadence, started_on, months=_months_until(started_on, last))
-        count = sum(1 for d in days if ctx.period.start <= d <= last)
-        planned[row] = planned.get(row, 0) + count
-    planned_profiles = [{"row": r, "n": n} for r, n in sorted(planned.items()) if n]
-    one = lambda key: [TableSpec(key, [key], lambda p: [key], total_column=False)]  # noqa: E731
-    held = cut_tables("contacts", held_profiles, one("held"), ctx.rows)[0]
-    plan = cut_tables("contacts", planned_profiles, one("planned"), ctx.rows)[0]
-    held["key"] = "contacts"
-    held["columns"] = ["held", "planned"]
-    held["cells"] = [a + b for a, b in zip(held["cells"], plan["cells"], strict=True)]
-    return held
+        planned += [{"id": (pk, d), "row": row} for d in days if ctx.period.start <= d <= last]
+    spec = lambda key: [TableSpec("contacts", [key], lambda p: [key], total_column=False)]  # noqa: E731
+    draft = cut_tables("contacts", held, spec("held"), ctx.rows)
+    plan = cut_tables("planned_contacts", planned, spec("planned"), ctx.rows)
+    draft.cells += plan.cells
+    draft.tables[0]["columns"] = ["held", "planned"]
+    return draft
 
 
 def _months_until(start: datetime.date, end: datetime.date) -> int:
     return max(0, (end.year - start.year) * 12 + end.month - start.month + 1)
 
 
-def kept_cadence(ctx: Context) -> dict[str, list[bool]]:
-    """Per row: for each case followed up in the period, whether the contacts held from the
+def kept_cadence(ctx: Context) -> list[tuple[int, str, bool]]:
+    """For each case followed up in the period (id, row): whether the contacts held from the
     start of its follow-up to the period's end are at least as many as its cadence planned."""
     cases = followed(ctx)
     held = dict(
@@ -458,29 +487,26 @@ def kept_cadence(ctx: Context) -> dict[str, list[bool]]:
         .annotate(n=Count("pk"))
         .values_list("case_id", "n")
     )
-    out: dict[str, list[bool]] = {r: [] for r in [*ctx.rows, TOTAL]}
+    out = []
     for pk, row, started_on, cadence, last in cases:
         days = planned_contacts(cadence, started_on, months=_months_until(started_on, last))
         due = sum(1 for d in days if d <= last)
-        for r in (row, TOTAL):
-            if r in out:
-                out[r].append(held.get(pk, 0) >= due)
+        out.append((pk, row, held.get(pk, 0) >= due))
     return out
 
 
-def escalation_tables(ctx: Context) -> list[dict[str, Any]]:
+def escalation_tables(ctx: Context) -> Draft:
     first, after = ctx.period.bounds()
-    profiles = list(
+    units = list(
         Escalation.objects.filter(
             ctx.case_filter("case__"), created_at__gte=first, created_at__lt=after
         )
         .annotate(row=F("case__municipality__code"))
-        .values("row", "kind")
-        .annotate(n=Count("pk"))
-        .order_by("row", "kind")
+        .values("id", "row", "kind")
+        .order_by("id")
     )
     spec = TableSpec("escalations_kind", list(EscalationKind.values), lambda p: [p["kind"]])
-    return cut_tables("escalations", profiles, [spec], ctx.rows)
+    return cut_tables("escalations", units, [spec], ctx.rows)
 
 
 def acknowledge_medians(ctx: Context) -> dict[str, Any]:
@@ -502,21 +528,20 @@ def acknowledge_medians(ctx: Context) -> dict[str, Any]:
     return {"by_kind": {k: statistic(v, median) for k, v in by_kind.items()}}
 
 
-def measure_tables(ctx: Context) -> list[dict[str, Any]]:
+def measure_tables(ctx: Context) -> Draft:
     """Measures under way at some time in the period (actual dates, else planned ones)."""
     start = Coalesce("actual_start", "planned_start")
     end = Coalesce("actual_end", "planned_end")
-    profiles = list(
+    units = list(
         Measure.objects.filter(ctx.case_filter("case__"))
         .exclude(status=MeasureStatus.CANCELLED)
         .annotate(row=F("case__municipality__code"), began=start, ended=end)
         .filter(began__lte=ctx.period.end)
         .filter(Q(ended__isnull=True) | Q(ended__gte=ctx.period.start))
-        .values("row", "kind", "responsible__code")
-        .annotate(n=Count("pk"))
-        .order_by("row", "kind", "responsible__code")
+        .values("id", "row", "kind", "responsible__code")
+        .order_by("id")
     )
-    responsible = sorted({p["responsible__code"] for p in profiles})
+    responsible = sorted({p["responsible__code"] for p in units})
     names = dict(Organisation.objects.filter(code__in=responsible).values_list("code", "name"))
     specs = [
         TableSpec("measures_kind", list(MeasureKind.values), lambda p: [p["kind"]]),
@@ -527,7 +552,7 @@ def measure_tables(ctx: Context) -> list[dict[str, Any]]:
             labels={c: names.get(c, c) for c in responsible},
         ),
     ]
-    return cut_tables("measures", profiles, specs, ctx.rows)
+    return cut_tables("measures", units, specs, ctx.rows)
 
 
 def medskick_table(ctx: Context) -> dict[str, Any]:
@@ -675,35 +700,62 @@ def start_fast(ctx: Context) -> dict[str, Any]:
 
 
 def last_long(ctx: Context) -> dict[str, Any]:
-    """Over the cases closed in the period: median months in follow-up (start to closing) and
-    the share that stayed the minimum follow-up period; over the cases followed up in the
-    period: the share whose contacts kept their cadence."""
+    """Over the cases closed in the period: median months in follow-up (start to closing). The
+    two shares come from the report's own published counts (see `shares`)."""
     months: dict[str, list[float]] = {r: [] for r in [*ctx.rows, TOTAL]}
-    met: dict[str, list[bool]] = {r: [] for r in [*ctx.rows, TOTAL]}
     for closure in closures(ctx):
         for r in (closure.row, TOTAL):
             if r in months:
                 months[r].append(closure.months)
-                met[r].append(closure.met_minimum)
-    kept = kept_cadence(ctx)
+    return {"months_in_follow_up": {r: statistic(v, median) for r, v in months.items()}}
+
+
+def shares(tables: list[dict[str, Any]], rows: list[str]) -> dict[str, dict[str, Any]]:
+    """Each share of Långsiktighet per row, from the published cells it divides."""
+    cells: dict[str, dict[str, Any]] = {}
+    for t in tables:
+        for r, line in zip(t["rows"], t["cells"], strict=True):
+            for c, cell in zip(t["columns"], line, strict=True):
+                cells[f"{t['key']}|{r}|{c}"] = cell
     return {
-        "months_in_follow_up": {r: statistic(v, median) for r, v in months.items()},
-        "met_minimum": {r: share(v) for r, v in met.items()},
-        "kept_cadence": {r: share(v) for r, v in kept.items()},
+        name: {r: share(*(cells[k] for k in share_cells(name, r))) for r in [*rows, TOTAL]}
+        for name in SHARES
     }
 
 
-def success_measures(ctx: Context) -> dict[str, Any]:
+def archived_shares(scope: str, periods: list[Period]) -> dict[Period, dict[str, Any]]:
+    """The shares the archive published for earlier periods (one query): a trend repeats them
+    and never computes a share anew."""
+    found: dict[Period, dict[str, Any]] = {}
+    reports = Report.objects.filter(
+        scope=scope,
+        status=ReportStatus.DONE,
+        period_kind__in=[p.kind for p in periods],
+        start__in=[p.start for p in periods],
+    ).values_list("period_kind", "start", "end", "figures")
+    for kind, start, end, text in reports:
+        data = json.loads(text)
+        if data.get("format") == FORMAT:
+            last = data["measures"]["current"]["last_long"]
+            found[Period(kind, start, end)] = {name: last[name] for name in SHARES}
+    return found
+
+
+def success_measures(ctx: Context, current: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Snabb start and Långsiktighet for the period and the four before it (oldest first)."""
     periods = [ctx.period]
     for _i in range(4):
         periods.append(periods[-1].previous())
+    archived = archived_shares(ctx.scope, periods[1:])
+    hidden = {r: {"v": None, "s": "h"} for r in [*ctx.rows, TOTAL]}
     trend = []
     for period in reversed(periods):
         sub = Context(ctx.scope, period, ctx.municipalities)
-        trend.append(
-            {"period": period.as_dict(), "start_fast": start_fast(sub), "last_long": last_long(sub)}
-        )
+        long = last_long(sub)
+        got = current if period == ctx.period else archived.get(period, {})
+        for name in SHARES:
+            long[name] = {r: got.get(name, hidden).get(r, hidden[r]) for r in hidden}
+        trend.append({"period": period.as_dict(), "start_fast": start_fast(sub), "last_long": long})
     return {"trend": trend, "current": trend[-1]}
 
 
@@ -718,18 +770,83 @@ def municipalities() -> list[Organisation]:
     )
 
 
-def build(scope: str, period: Period, progress: Progress | None = None) -> dict[str, Any]:
-    """Every figure of one report, suppressed and audited (raises DisclosureError if unsafe)."""
+def tag(scope: str, period: Period) -> str:
+    """The prefix of a report's cell keys in the system of linked reports."""
+    return f"{scope}/{period.tag}/"
+
+
+def counts(ctx: Context) -> Draft:
+    """Every count of a report that counts people (the protected tables), unsuppressed."""
+    draft = case_tables(ctx)
+    draft.add(contact_table(ctx))
+    draft.add(escalation_tables(ctx))
+    draft.add(measure_tables(ctx))
+    return draft
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A linked report already published, as its CSV reads: counts, hidden cells, shares."""
+
+    scope: str
+    period: Period
+    values: dict[str, int]
+    hidden: frozenset[str]
+    ratios: tuple[Ratio, ...]
+
+
+def linked_system(
+    munis: list[Organisation], own: tuple[str, Draft], linked: Sequence[Linked]
+) -> tuple[System, dict[str, int], set[str], list[Ratio]]:
+    """One system over a draft and its published linked reports, with what they published
+    (keys prefixed by each report's tag)."""
+    prefix, draft = own
+    cells = [Cell(prefix + c.key, c.value, c.members) for c in draft.cells]
+    published: dict[str, int] = {}
+    hidden: set[str] = set()
+    ratios: list[Ratio] = []
+    for other in linked:
+        pre = tag(other.scope, other.period)
+        theirs = counts(Context(other.scope, other.period, munis))
+        cells += [Cell(pre + c.key, c.value, c.members) for c in theirs.cells]
+        published.update({pre + k: v for k, v in other.values.items()})
+        hidden.update(pre + k for k in other.hidden)
+        ratios += [
+            Ratio(pre + r.numerator, pre + r.denominator, r.value, r.half_width)
+            for r in other.ratios
+        ]
+    return System(cells), published, hidden, ratios
+
+
+def build(
+    scope: str,
+    period: Period,
+    progress: Progress | None = None,
+    *,
+    linked: Sequence[Linked] = (),
+    protected: bool = True,
+) -> dict[str, Any]:
+    """Every figure of one report, its counts suppressed together with the linked reports
+    already published (raises DisclosureError if no suppression protects them).
+
+    `protected=False` publishes every count (only to show that the audit refuses it)."""
     step = progress or (lambda _p: None)
     munis = municipalities()
     ctx = Context(scope, period, munis)
-    tables: list[dict[str, Any]] = []
-    tables += case_tables(ctx)
-    tables.append(contact_table(ctx))
+    draft = counts(ctx)
     step(25)
-    tables += escalation_tables(ctx)
-    tables += measure_tables(ctx)
+    prefix = tag(scope, period)
+    system, published, hidden, ratios = linked_system(munis, (prefix, draft), linked)
+    own = {prefix + c.key for c in draft.cells}
+    mine: set[str] = set()
+    if protected:
+        mine = protect(
+            system, free=own, fixed_hidden=hidden, fixed_published=published, ratios=ratios
+        )
     step(45)
+    values = {c.key: c.value for c in draft.cells}
+    hide = {k[len(prefix) :] for k in mine}
+    tables = [fill(t, values, hide) for t in draft.tables]
     tables.append(medskick_table(ctx))
     tables.append(priority_table(ctx))
     if scope == Scope.ALL:
@@ -737,13 +854,14 @@ def build(scope: str, period: Period, progress: Progress | None = None) -> dict[
         tables += meeting_tables(ctx)
     step(55)
     medians = acknowledge_medians(ctx)
-    measures = success_measures(ctx)
+    measures = success_measures(ctx, shares(tables, ctx.rows))
     step(75)
     return {
         "format": FORMAT,
         "scope": scope,
         "period": period.as_dict(),
         "threshold": threshold(),
+        "statistic_minimum": statistic_minimum(),
         "municipalities": [{"code": m.code, "name": m.name} for m in munis],
         "tables": tables,
         "acknowledge_median_days": medians,

@@ -1,8 +1,7 @@
-"""The order form of a status report: a half-year, a year or a custom period, and a scope."""
+"""The order form of a status report: a calendar half-year or year, and a scope."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -12,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from . import figures
 from .models import PeriodKind, Scope
 
+# Periods come from a fixed grid (no free periods: two overlapping ones would give away their
+# difference).
+GRID = [
+    (PeriodKind.HALF_YEAR.value, PeriodKind.HALF_YEAR.label),
+    (PeriodKind.YEAR.value, PeriodKind.YEAR.label),
+]
+
 
 def _years() -> list[tuple[int, int]]:
     this = timezone.localdate().year
@@ -20,25 +26,13 @@ def _years() -> list[tuple[int, int]]:
 
 class ReportOrderForm(forms.Form):
     scope = forms.ChoiceField(label=_("Scope"), choices=Scope.choices)
-    period_kind = forms.ChoiceField(
-        label=_("Period"), choices=PeriodKind.choices, initial=PeriodKind.HALF_YEAR
-    )
+    period_kind = forms.ChoiceField(label=_("Period"), choices=GRID, initial=PeriodKind.HALF_YEAR)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_years, required=False)
     half = forms.TypedChoiceField(
         label=_("Half-year"),
         coerce=int,
         choices=[(1, _("January–June")), (2, _("July–December"))],
         required=False,
-    )
-    start = forms.DateField(
-        label=_("From (custom period)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    end = forms.DateField(
-        label=_("To (custom period)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, scopes: list[str], **kwargs: Any) -> None:
@@ -60,18 +54,10 @@ class ReportOrderForm(forms.Form):
             self.add_error("year", _("Choose a year."))
         if kind == PeriodKind.HALF_YEAR and not data.get("half"):
             self.add_error("half", _("Choose a half-year."))
-        if kind == PeriodKind.CUSTOM:
-            for name in ("start", "end"):
-                if not data.get(name):
-                    self.add_error(name, _("A custom period needs a first and a last day."))
         return data
 
     def period(self) -> figures.Period:
         data = self.cleaned_data
         if data["period_kind"] == PeriodKind.YEAR:
             return figures.year(data["year"])
-        if data["period_kind"] == PeriodKind.HALF_YEAR:
-            return figures.half_year(data["year"], data["half"])
-        start: datetime.date = data["start"]
-        end: datetime.date = data["end"]
-        return figures.Period(PeriodKind.CUSTOM, start, end)
+        return figures.half_year(data["year"], data["half"])

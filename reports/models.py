@@ -6,6 +6,7 @@ twice gives the same bytes, and the page, the PDF and the CSV are all rendered f
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ class Scope(models.TextChoices):
 class PeriodKind(models.TextChoices):
     HALF_YEAR = "half_year", _("Half-year")
     YEAR = "year", _("Year")
+    # Only in the archive of old: a custom period is no longer built (its reports are withdrawn).
     CUSTOM = "custom", _("Custom period")
 
 
@@ -83,6 +85,11 @@ class Report(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == ReportStatus.DONE
+
+    @property
+    def figures_data(self) -> dict[str, Any]:
+        """The stored figures, parsed (empty until built)."""
+        return json.loads(self.figures) if self.figures else {}
 
     @property
     def is_pending(self) -> bool:

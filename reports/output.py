@@ -68,7 +68,7 @@ def context_for(report: Report, shown: Shown) -> dict[str, Any]:
         "acknowledge": shown.acknowledge_rows(),
         "charts": charts_of(report, shown),
         "limit": shown.limit,
-        "below": shown.limit - 1,
+        "minimum": shown.figures.get("statistic_minimum", shown.limit),
     }
 
 
@@ -85,7 +85,12 @@ def report_pdf(report: Report) -> bytes:
 
 def report_csv(report: Report) -> str:
     """One line per published figure: table, row, column, the figure as shown on the page."""
-    shown = shown_for(report)
+    return figures_csv(json.loads(report.figures))
+
+
+def figures_csv(figures: dict[str, Any]) -> str:
+    """The CSV of a report's figures (what the release audit reads back)."""
+    shown = Shown(figures)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
@@ -109,9 +114,9 @@ def report_csv(report: Report) -> str:
                     ]
                 )
     for row_key, row_name in [*shown.municipalities, ("total", _("Total"))]:
-        for group, label, value in shown.measure_rows(row_key):
+        for group, key, label, value in shown.measure_rows(row_key):
             writer.writerow(
-                [neutralise(x) for x in (group, label, row_key, row_name, "", "", value)]
+                [neutralise(x) for x in (group, label, row_key, row_name, key, "", value)]
             )
     for label, value in shown.acknowledge_rows():
         writer.writerow(

@@ -18,8 +18,9 @@ from councils.choices import ActivityStatus, Area, PriorityOutcome
 
 from .figures import TOTAL
 
-SECONDARY_MARK = "×"
-UNAVAILABLE_MARK = ".."
+# The one mark of a figure not published: a suppressed count, a statistic over too few values,
+# a share whose counts are hidden. Zeros are published.
+HIDDEN_MARK = ".."
 
 TABLE_TITLES: dict[str, Promise] = {
     "cases_new": gettext_lazy("New cases by area"),
@@ -29,7 +30,7 @@ TABLE_TITLES: dict[str, Promise] = {
     "escalations_kind": gettext_lazy("Escalations by receiver"),
     "measures_kind": gettext_lazy("Measures under way, by kind"),
     "measures_responsible": gettext_lazy("Measures under way, by responsible organisation"),
-    "follow_up": gettext_lazy("Long-term follow-up"),
+    "follow_up": gettext_lazy("Long-term follow-up: the counts behind the shares"),
     "contacts": gettext_lazy("Follow-up contacts held against planned"),
     "closures": gettext_lazy("Closures before the minimum follow-up period"),
     "meetings": gettext_lazy("Meetings held against planned"),
@@ -69,6 +70,9 @@ COLUMN_LABELS: dict[str, Any] = {
     "in_follow_up": gettext_lazy("In follow-up"),
     "contacts_held": gettext_lazy("Contacts held"),
     "contacts_planned": gettext_lazy("Contacts planned"),
+    "met_minimum": gettext_lazy("Closed after the minimum period"),
+    "followed": gettext_lazy("Followed up"),
+    "kept_cadence": gettext_lazy("Kept the cadence"),
     "with_decision": gettext_lazy("With a decision"),
     "without_decision": gettext_lazy("Without a decision"),
     "held": gettext_lazy("Held"),
@@ -85,19 +89,12 @@ SHORT_AREA = {
 }
 
 
-def shown(cell: dict[str, Any], limit: int) -> str:
-    """A cell as published: the figure, "<5" (primary), the secondary mark or "n<5" (statistic)."""
-    mark = cell.get("s")
-    if mark is None:
-        value = cell["v"]
-        return f"{value:.1f}".replace(".", ",") if isinstance(value, float) else str(value)
-    if mark == "p":
-        return f"<{limit}"
-    if mark == "s":
-        return SECONDARY_MARK
-    if mark == "n":
-        return f"n<{limit}"
-    return UNAVAILABLE_MARK
+def shown(cell: dict[str, Any], limit: int = 5) -> str:
+    """A cell as published: the figure (one decimal for a share), or ".." when not published."""
+    if cell.get("s") is not None or cell.get("v") is None:
+        return HIDDEN_MARK
+    value = cell["v"]
+    return f"{value:.1f}".replace(".", ",") if isinstance(value, float) else str(value)
 
 
 @dataclass
@@ -171,44 +168,51 @@ class Shown:
 
     # The two measures of success.
 
-    def measure_rows(self, row: str = TOTAL) -> list[tuple[str, str, str]]:
-        """(measure, label, published value) for one row of the current period."""
+    def measure_rows(self, row: str = TOTAL) -> list[tuple[str, str, str, str]]:
+        """(measure, key, label, published value) for one row of the current period."""
         current = self.figures["measures"]["current"]
         sf, ll = current["start_fast"], current["last_long"]
         lim = self.limit
         return [
             (
                 "start_fast",
+                "to_measure_median",
                 _("Days to the first measure started, median"),
                 shown(sf["to_measure"][row]["median"], lim),
             ),
             (
                 "start_fast",
+                "to_measure_p90",
                 _("Days to the first measure started, 90th percentile"),
                 shown(sf["to_measure"][row]["p90"], lim),
             ),
             (
                 "start_fast",
+                "to_acknowledged_median",
                 _("Days to the first escalation acknowledged, median"),
                 shown(sf["to_acknowledged"][row]["median"], lim),
             ),
             (
                 "start_fast",
+                "to_acknowledged_p90",
                 _("Days to the first escalation acknowledged, 90th percentile"),
                 shown(sf["to_acknowledged"][row]["p90"], lim),
             ),
             (
                 "last_long",
+                "months_in_follow_up",
                 _("Months in follow-up, median"),
                 shown(ll["months_in_follow_up"][row], lim),
             ),
             (
                 "last_long",
+                "met_minimum",
                 _("Closed cases that met the minimum follow-up period, per cent"),
                 shown(ll["met_minimum"][row], lim),
             ),
             (
                 "last_long",
+                "kept_cadence",
                 _("Cases whose follow-up kept its cadence, per cent"),
                 shown(ll["kept_cadence"][row], lim),
             ),
@@ -265,4 +269,4 @@ def period_label(period: dict[str, str]) -> str:
         return _("%(year)s, half-year %(half)s") % {"year": start[:4], "half": half}
     if period["kind"] == "year":
         return start[:4]
-    return f"{start} – {end}"
+    return f"{start} – {end}"  # a withdrawn custom period of the old archive

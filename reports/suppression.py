@@ -1,41 +1,47 @@
-"""Disclosure control: no published figure lets anyone recover a count of fewer than five cases.
+"""Disclosure control against an attacker with an integer-programming solver.
 
-Every published cell of a report is a linear constraint: the sum of the finest-grained cells
-(the distinct combinations of attributes that occur among the units counted) it covers. A
-suppressed cell can be recovered exactly when its indicator vector lies in the row space of the
-published cells' indicator vectors, whatever combination of rows, columns and tables an attacker
-uses (the test of tau-ARGUS, SSB's GaussSuppression and sdcTable). Only combinations that occur
-are finest cells, so the attacker is assumed to know which combinations are empty: stricter than
-needed, never weaker.
+The attacker (README, "Status reports": the attacker model) holds every published cell of every
+linked report, knows that counts are non-negative integers, that a hidden cell ("..") is never
+zero (zeros are published), and every published share with its rounding. Every cell is a sum of
+finest cells: the units (cases, escalations, …) grouped by the set of cells they count in, over
+all linked reports at once. The attacker is also granted which finest cells are empty: stricter
+than needed, never weaker.
 
-- Primary: a cell counting 1 to threshold-1 units is shown as "<threshold".
-- Secondary: while a suppressed cell is recoverable, suppress the published cell of least value
-  that every way of recovering it needs (least information loss); zeros stay published.
-- Audit: before a report is released the published system is checked again; a report that fails
-  is refused (`DisclosureError`).
+Protection, for every hidden cell: its feasible integer interval is not a single value, and it
+includes a value of at least the threshold (5), so that nobody can prove a count of 1-4 small.
+
+- `protect` chooses the hidden cells: the primary ones (1 to threshold-1), then, while a hidden
+  cell is not protected, the complementary cells of least total value that protect it, found by a
+  small integer programme (the attacker's problem with the published cells allowed to move at a
+  cost; the cells that must move are the ones to hide), like tau-ARGUS and SSB's GaussSuppression
+  choose theirs. Hiding more only widens every interval, so one pass over the hidden cells ends.
+- `intervals` is the exact audit: each hidden cell's minimum and maximum (HiGHS via
+  `scipy.optimize.milp`), read from the published values only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_matrix
 
-PRIMARY = "primary"
-SECONDARY = "secondary"
-
-# Tolerances for the 0/1 matrices of a report (a few hundred rows and columns at most).
-_RANK_TOL = 1e-9
-_RESIDUAL_TOL = 1e-7
+# How far a finest cell may move from its true count in the search for complementary cells (a
+# bound on the search only; every choice is then checked against the unbounded attacker).
+_SLACK = 10
+# The attacker's counts are bounded only to keep the solver's numbers finite.
+_ATTACKER_CEILING = 1_000_000
+_OPTIONS = {"disp": False, "presolve": True, "time_limit": 60.0}
 
 
 class DisclosureError(Exception):
-    """A report whose published figures would let a suppressed cell be recovered."""
+    """A report whose published figures would let someone pin or prove small a hidden cell."""
 
     def __init__(self, keys: Sequence[str]) -> None:
-        super().__init__(f"recoverable suppressed cells: {', '.join(keys)}")
+        super().__init__(f"unprotected cells: {', '.join(keys)}")
         self.keys = list(keys)
 
 
@@ -45,136 +51,352 @@ def threshold() -> int:
 
 @dataclass(frozen=True)
 class Cell:
-    """One published-or-suppressed figure: its value and the finest cells it sums."""
+    """One count: its key, its value and the units it counts (any hashable ids)."""
 
     key: str
     value: int
-    members: frozenset[int] = field(default_factory=frozenset)
+    members: frozenset[Hashable] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A published share: 100 * numerator / denominator, shown as `value` ± `half_width`."""
+
+    numerator: str
+    denominator: str
+    value: float
+    half_width: float = 0.05
 
 
 def is_primary(value: int, limit: int) -> bool:
     return 0 < value < limit
 
 
-def _matrix(cells: Sequence[Cell], size: int) -> np.ndarray:
-    out = np.zeros((len(cells), size), dtype=float)
-    for i, cell in enumerate(cells):
-        for m in cell.members:
-            out[i, m] = 1.0
+class System:
+    """The cells of linked reports as sums of finest cells, split into independent parts."""
+
+    def __init__(self, cells: Sequence[Cell]) -> None:
+        keys = [c.key for c in cells]
+        if len(set(keys)) != len(keys):
+            raise ValueError("cell keys must be unique")
+        self.cells = list(cells)
+        self.index = {c.key: i for i, c in enumerate(self.cells)}
+        signature: dict[Hashable, list[int]] = {}
+        for i, c in enumerate(self.cells):
+            for unit in c.members:
+                signature.setdefault(unit, []).append(i)
+        counts: dict[tuple[int, ...], int] = {}
+        for sig in signature.values():
+            counts[tuple(sig)] = counts.get(tuple(sig), 0) + 1
+        ordered = sorted(counts)
+        self.fine_count = np.array([counts[s] for s in ordered], dtype=float)
+        self.cover: list[list[int]] = [[] for _ in self.cells]
+        for f, sig in enumerate(ordered):
+            for i in sig:
+                self.cover[i].append(f)
+        # Parts: finest cells joined by a cell that covers both (union-find).
+        parent = list(range(len(ordered)))
+
+        def find(a: int) -> int:
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        for fs in self.cover:
+            for f in fs[1:]:
+                ra, rb = find(fs[0]), find(f)
+                if ra != rb:
+                    parent[ra] = rb
+        self.part_of_fine = [find(f) for f in range(len(ordered))]
+        self.cell_part = [self.part_of_fine[fs[0]] if fs else -1 for fs in self.cover]
+
+    def value(self, key: str) -> int:
+        return self.cells[self.index[key]].value
+
+    def part_cells(self, part: int) -> list[int]:
+        return [i for i, p in enumerate(self.cell_part) if p == part]
+
+
+@dataclass
+class _Problem:
+    """The attacker's constraints over one part: rows over that part's finest cells."""
+
+    fine: list[int]
+    rows: list[np.ndarray]
+    lower: list[float]
+    upper: list[float]
+
+    def add(self, row: np.ndarray, lo: float, hi: float) -> None:
+        self.rows.append(row)
+        self.lower.append(lo)
+        self.upper.append(hi)
+
+
+def _problem(
+    system: System,
+    part: int,
+    published: Mapping[str, int],
+    hidden: Iterable[str],
+    ratios: Sequence[Ratio],
+) -> _Problem:
+    fine = [f for f, p in enumerate(system.part_of_fine) if p == part]
+    where = {f: j for j, f in enumerate(fine)}
+    problem = _Problem(fine, [], [], [])
+
+    def row_of(key: str) -> np.ndarray | None:
+        i = system.index.get(key)
+        if i is None or system.cell_part[i] != part:
+            return None
+        row = np.zeros(len(fine))
+        for f in system.cover[i]:
+            row[where[f]] = 1.0
+        return row
+
+    for key, value in published.items():
+        row = row_of(key)
+        if row is not None:
+            problem.add(row, value, value)
+    for key in hidden:
+        row = row_of(key)
+        if row is not None:
+            problem.add(row, 1, np.inf)  # zeros are published: a hidden cell is at least 1
+    for ratio in ratios:
+        num, den = row_of(ratio.numerator), row_of(ratio.denominator)
+        if num is None or den is None:
+            continue
+        # value - w <= 100 num / den <= value + w, with den > 0.
+        problem.add(100 * num - (ratio.value + ratio.half_width) * den, -np.inf, 0)
+        problem.add(100 * num - (ratio.value - ratio.half_width) * den, 0, np.inf)
+    return problem
+
+
+def _solve(
+    objective: np.ndarray,
+    rows: list[np.ndarray],
+    lower: list[float],
+    upper: list[float],
+    var_lower: np.ndarray,
+    var_upper: np.ndarray,
+) -> tuple[int, float, np.ndarray | None]:
+    constraints = (
+        [LinearConstraint(csr_matrix(np.vstack(rows)), np.array(lower), np.array(upper))]
+        if rows
+        else []
+    )
+    result = milp(
+        objective,
+        constraints=constraints,
+        integrality=np.ones(len(objective)),
+        bounds=Bounds(var_lower, var_upper),
+        options=_OPTIONS,
+    )
+    return int(result.status), float(result.fun or 0.0), result.x
+
+
+def intervals(
+    system: System,
+    published: Mapping[str, int],
+    hidden: Iterable[str],
+    ratios: Sequence[Ratio] = (),
+) -> dict[str, tuple[int, int]]:
+    """The exact audit: each hidden cell's smallest and largest value the attacker cannot rule
+    out. Raises ValueError when the published values contradict each other."""
+    hidden = sorted(set(hidden))
+    out: dict[str, tuple[int, int]] = {}
+    by_part: dict[int, list[str]] = {}
+    for key in hidden:
+        i = system.index.get(key)
+        if i is None or not system.cover[i]:
+            raise ValueError(f"hidden cell {key} counts nothing")
+        by_part.setdefault(system.cell_part[i], []).append(key)
+    for part, keys in by_part.items():
+        problem = _problem(system, part, published, hidden, ratios)
+        where = {f: j for j, f in enumerate(problem.fine)}
+        size = len(problem.fine)
+        lo, hi = np.zeros(size), np.full(size, float(_ATTACKER_CEILING))
+        for key in keys:
+            objective = np.zeros(size)
+            for f in system.cover[system.index[key]]:
+                objective[where[f]] = 1.0
+            bounds = []
+            for sign in (1.0, -1.0):
+                status, fun, _x = _solve(
+                    sign * objective, problem.rows, problem.lower, problem.upper, lo, hi
+                )
+                if status != 0:
+                    raise ValueError(f"the published figures around {key} are inconsistent")
+                bounds.append(round(sign * fun))
+            out[key] = (bounds[0], bounds[1])
     return out
 
 
-class _Published:
-    """The published system's SVD, to ask which suppressed cells it determines and how."""
-
-    def __init__(self, rows: np.ndarray) -> None:
-        self.rows = rows
-        if rows.shape[0] == 0:
-            self.rank = 0
-            self.u = np.zeros((0, 0))
-            self.s = np.zeros(0)
-            self.vt = np.zeros((0, rows.shape[1]))
-            return
-        u, s, vt = np.linalg.svd(rows, full_matrices=True)
-        self.rank = int(np.sum(s > _RANK_TOL * max(1.0, float(s[0]) if s.size else 1.0)))
-        self.u, self.s, self.vt = u, s, vt
-
-    def determines(self, targets: np.ndarray) -> np.ndarray:
-        """For each row of `targets`: does it lie in the row space of the published rows?"""
-        if targets.shape[0] == 0:
-            return np.zeros(0, dtype=bool)
-        basis = self.vt[: self.rank]
-        residual = targets - (targets @ basis.T) @ basis
-        return np.linalg.norm(residual, axis=1) < _RESIDUAL_TOL
-
-    def needed(self, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per published row: its weight in one recovery of `target`, and whether every
-        recovery needs it (the row is independent of the others and its weight is not zero)."""
-        r = self.rank
-        weights = self.u[:, :r] @ ((self.vt[:r] @ target) / self.s[:r])
-        left_null = self.u[:, r:]
-        independent = (
-            np.linalg.norm(left_null, axis=1) < 1e-7
-            if left_null.shape[1]
-            else np.ones(self.rows.shape[0], dtype=bool)
-        )
-        used = np.abs(weights) > 1e-7
-        return weights, used & independent
+def unprotected(bounds: Mapping[str, tuple[int, int]], limit: int | None = None) -> list[str]:
+    """The hidden cells whose interval is one value or holds no value of the threshold or more."""
+    limit = threshold() if limit is None else limit
+    return sorted(k for k, (lo, hi) in bounds.items() if lo == hi or hi < limit)
 
 
-def recoverable(cells: Sequence[Cell], suppressed: Iterable[str]) -> list[str]:
-    """The suppressed cells that the published ones determine (the audit)."""
-    hidden = set(suppressed)
-    size = 1 + max((m for c in cells for m in c.members), default=-1)
-    published = [c for c in cells if c.key not in hidden]
-    secret = [c for c in cells if c.key in hidden]
-    if not secret:
-        return []
-    system = _Published(_matrix(published, size))
-    found = system.determines(_matrix(secret, size))
-    # An empty suppressed cell (no members) is a known zero, never a secret worth keeping.
-    return sorted(c.key for c, hit in zip(secret, found, strict=True) if hit and c.members)
+def _witness(
+    system: System,
+    key: str,
+    published: Mapping[str, int],
+    hidden: set[str],
+    ratios: Sequence[Ratio],
+    lo: float,
+    hi: float,
+) -> bool:
+    """Is there a value of `key` in [lo, hi] that the attacker cannot rule out?"""
+    i = system.index[key]
+    problem = _problem(system, system.cell_part[i], published, hidden, ratios)
+    where = {f: j for j, f in enumerate(problem.fine)}
+    row = np.zeros(len(problem.fine))
+    for f in system.cover[i]:
+        row[where[f]] = 1.0
+    problem.add(row, lo, hi)
+    size = len(problem.fine)
+    status, _fun, _x = _solve(
+        np.zeros(size),
+        problem.rows,
+        problem.lower,
+        problem.upper,
+        np.zeros(size),
+        np.full(size, float(_ATTACKER_CEILING)),
+    )
+    return status == 0
 
 
-def suppress(cells: Sequence[Cell], limit: int | None = None) -> dict[str, str]:
-    """Which cells to suppress and why: {key: "primary" | "secondary"}; the rest is published.
+def _targets(value: int, limit: int) -> list[tuple[float, float]]:
+    """The ranges one of which the attacker must not be able to rule out."""
+    if value < limit:
+        return [(limit, np.inf)]
+    return [(value + 1, np.inf), (1, value - 1)]
 
-    Deterministic: the same cells give the same answer (ties broken by value, then key).
+
+def _cheapest(
+    system: System,
+    key: str,
+    published: Mapping[str, int],
+    hidden: set[str],
+    free: set[str],
+    ratios: Sequence[Ratio],
+    target: tuple[float, float],
+) -> tuple[float, list[str]] | None:
+    """The published free cells of least total value whose hiding lets `key` reach `target`."""
+    i = system.index[key]
+    part = system.cell_part[i]
+    fixed = {k: v for k, v in published.items() if k not in free}
+    problem = _problem(system, part, fixed, hidden, ratios)
+    where = {f: j for j, f in enumerate(problem.fine)}
+    size = len(problem.fine)
+    candidates = [
+        k
+        for k in sorted(free)
+        if k in published and published[k] > 0 and system.cell_part[system.index[k]] == part
+    ]
+    width = size + len(candidates)
+    rows = [np.concatenate([r, np.zeros(len(candidates))]) for r in problem.rows]
+    lower, upper = list(problem.lower), list(problem.upper)
+    for j, k in enumerate(candidates):
+        cover = system.cover[system.index[k]]
+        row = np.zeros(width)
+        for f in cover:
+            row[where[f]] = 1.0
+        big = published[k] + _SLACK * len(cover)
+        up, down = row.copy(), row.copy()
+        up[size + j] = -big  # sum - M z <= v
+        down[size + j] = big  # sum + M z >= v
+        rows += [up, down, row]
+        lower += [-np.inf, published[k], 1]
+        upper += [published[k], np.inf, np.inf]
+    row = np.zeros(width)
+    for f in system.cover[i]:
+        row[where[f]] = 1.0
+    rows.append(row)
+    lower.append(target[0])
+    upper.append(target[1])
+    objective = np.zeros(width)
+    objective[size:] = [published[k] for k in candidates]
+    counts = system.fine_count[problem.fine]
+    var_lower = np.concatenate([np.zeros(size), np.zeros(len(candidates))])
+    var_upper = np.concatenate([counts + _SLACK, np.ones(len(candidates))])
+    status, fun, x = _solve(objective, rows, lower, upper, var_lower, var_upper)
+    if status != 0 or x is None:
+        return None
+    chosen = [k for j, k in enumerate(candidates) if x[size + j] > 0.5]
+    return fun, chosen
+
+
+def protect(
+    system: System,
+    *,
+    free: Iterable[str],
+    fixed_hidden: Iterable[str] = (),
+    fixed_published: Mapping[str, int] | None = None,
+    ratios: Sequence[Ratio] = (),
+    limit: int | None = None,
+) -> set[str]:
+    """The cells of `free` to hide (the rest of `free` is published at its value).
+
+    `fixed_hidden` and `fixed_published` are what linked reports already published (their cells'
+    keys are in `system`); they stay as they are and stay protected. Deterministic.
     """
     limit = threshold() if limit is None else limit
-    keys = [c.key for c in cells]
-    if len(set(keys)) != len(keys):
-        raise ValueError("cell keys must be unique")
-    status: dict[str, str] = {c.key: PRIMARY for c in cells if is_primary(c.value, limit)}
-    size = 1 + max((m for c in cells for m in c.members), default=-1)
-    # Cells with the same members carry the same figure: one suppressed hides all of them.
-    by_members: dict[frozenset[int], list[Cell]] = {}
-    for c in cells:
-        by_members.setdefault(c.members, []).append(c)
-    for group in by_members.values():
-        if any(c.key in status for c in group):
-            for c in group:
-                status.setdefault(c.key, SECONDARY)
+    free = set(free)
+    published: dict[str, int] = dict(fixed_published or {})
+    for k in free:
+        published[k] = system.value(k)
+    hidden = set(fixed_hidden)
+    for k in sorted(free):
+        if is_primary(published[k], limit):
+            hidden.add(k)
+            del published[k]
+    done: set[str] = set()
     while True:
-        published = [c for c in cells if c.key not in status]
-        secret = sorted(
-            (c for c in cells if c.key in status and c.members), key=lambda c: (c.value, c.key)
+        todo = sorted(
+            (k for k in hidden if k not in done and system.cover[system.index[k]]),
+            key=lambda k: (system.value(k), k),
         )
-        if not secret:
-            return status
-        system = _Published(_matrix(published, size))
-        targets = _matrix(secret, size)
-        found = system.determines(targets)
-        if not found.any():
-            return status
-        index = int(np.flatnonzero(found)[0])
-        weights, needed = system.needed(targets[index])
-        # Zeros stay published: an empty cell protects nothing and is no one's secret.
+        if not todo:
+            return hidden & free
+        key = todo[0]
+        value = system.value(key)
+        targets = _targets(value, limit)
+        if any(_witness(system, key, published, hidden, ratios, *t) for t in targets):
+            done.add(key)
+            continue
         options = [
-            (c.value, c.key)
-            for c, w, must in zip(published, weights, needed, strict=True)
-            if c.value > 0 and must and abs(w) > 0
+            found
+            for t in targets
+            if (found := _cheapest(system, key, published, hidden, free, ratios, t))
         ]
-        if not options:  # every recovery has alternatives: cut the cheapest road first
-            options = [
-                (c.value, c.key)
-                for c, w in zip(published, weights, strict=True)
-                if c.value > 0 and abs(w) > 1e-7
-            ]
-        if not options:  # cannot happen with consistent values (a secret is not a sum of zeros)
-            raise DisclosureError([secret[index].key])
-        chosen = min(options)[1]
-        members = next(c.members for c in published if c.key == chosen)
-        for c in by_members[members]:
-            status.setdefault(c.key, SECONDARY)
+        options = [o for o in options if o[1]]
+        if not options:
+            raise DisclosureError([key])
+        _cost, chosen = min(options, key=lambda o: (o[0], len(o[1]), o[1]))
+        for k in chosen:
+            hidden.add(k)
+            del published[k]
 
 
-def audit(cells: Sequence[Cell], status: dict[str, str], limit: int | None = None) -> None:
-    """Refuse a report in which a small cell is published or a suppressed one recoverable."""
+def audit(
+    system: System,
+    published: Mapping[str, int],
+    hidden: Iterable[str],
+    ratios: Sequence[Ratio] = (),
+    limit: int | None = None,
+) -> dict[str, tuple[int, int]]:
+    """Refuse (DisclosureError) unless every hidden cell is protected and no small count is
+    published; returns the attacker's intervals."""
     limit = threshold() if limit is None else limit
-    shown_small = sorted(c.key for c in cells if is_primary(c.value, limit) and c.key not in status)
-    if shown_small:
-        raise DisclosureError(shown_small)
-    found = recoverable(cells, status)
-    if found:
-        raise DisclosureError(found)
+    small = sorted(k for k, v in published.items() if is_primary(v, limit))
+    if small:
+        raise DisclosureError(small)
+    try:
+        bounds = intervals(system, published, hidden, ratios)
+    except ValueError as error:
+        raise DisclosureError([str(error)]) from error
+    failing = unprotected(bounds, limit)
+    if failing:
+        raise DisclosureError(failing)
+    return bounds

@@ -342,6 +342,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.verify_read_log",
         "schedule": crontab(hour=3, minute=0),
     },
+    # The status reports' archive audited again against today's data (rebuilt or withdrawn).
+    "reports-audit-archive": {
+        "task": "reports.audit_archive",
+        "schedule": crontab(hour=4, minute=0, day_of_week="sunday"),
+    },
 }
 
 # --- UI (issue 11, point 24): files served at the site's root, such as /favicon.ico. ---
