@@ -795,16 +795,35 @@ class Linked:
     ratios: tuple[Ratio, ...]
 
 
+@dataclass
+class LinkedSystem:
+    """The cells of a report and of every report linked to it, with what those published
+    (keys prefixed by each report's tag); `unmarked`: the counts of linked reports not published
+    (yet), which the attacker must not prove small either."""
+
+    system: System
+    published: dict[str, int]
+    hidden: set[str]
+    ratios: list[Ratio]
+    unmarked: list[str]
+
+
 def linked_system(
-    munis: list[Organisation], own: tuple[str, Draft], linked: Sequence[Linked]
-) -> tuple[System, dict[str, int], set[str], list[Ratio]]:
-    """One system over a draft and its published linked reports, with what they published
-    (keys prefixed by each report's tag)."""
-    prefix, draft = own
-    cells = [Cell(prefix + c.key, c.value, c.members) for c in draft.cells]
+    munis: list[Organisation],
+    own: tuple[str, Period] | None,
+    draft: Draft,
+    linked: Sequence[Linked],
+) -> LinkedSystem:
+    cells: list[Cell] = []
     published: dict[str, int] = {}
     hidden: set[str] = set()
     ratios: list[Ratio] = []
+    unmarked: list[str] = []
+    done: set[tuple[str, Period]] = set()
+    if own is not None:
+        prefix = tag(*own)
+        cells += [Cell(prefix + c.key, c.value, c.members) for c in draft.cells]
+        done.add(own)
     for other in linked:
         pre = tag(other.scope, other.period)
         theirs = counts(Context(other.scope, other.period, munis))
@@ -815,7 +834,18 @@ def linked_system(
             Ratio(pre + r.numerator, pre + r.denominator, r.value, r.half_width)
             for r in other.ratios
         ]
-    return System(cells), published, hidden, ratios
+        done.add((other.scope, other.period))
+    years = {p.start.year for _s, p in done}
+    for y in sorted(years):
+        for period in linked_periods(year(y)):
+            for scope in Scope.values:
+                if (scope, period) in done:
+                    continue
+                pre = tag(scope, period)
+                theirs = counts(Context(scope, period, munis))
+                cells += [Cell(pre + c.key, c.value, c.members) for c in theirs.cells]
+                unmarked += [pre + c.key for c in theirs.cells]
+    return LinkedSystem(System(cells), published, hidden, ratios, unmarked)
 
 
 def build(
@@ -836,12 +866,17 @@ def build(
     draft = counts(ctx)
     step(25)
     prefix = tag(scope, period)
-    system, published, hidden, ratios = linked_system(munis, (prefix, draft), linked)
+    joint = linked_system(munis, (scope, period), draft, linked)
     own = {prefix + c.key for c in draft.cells}
     mine: set[str] = set()
     if protected:
         mine = protect(
-            system, free=own, fixed_hidden=hidden, fixed_published=published, ratios=ratios
+            joint.system,
+            free=own,
+            fixed_hidden=joint.hidden,
+            fixed_published=joint.published,
+            ratios=joint.ratios,
+            unmarked=joint.unmarked,
         )
     step(45)
     values = {c.key: c.value for c in draft.cells}

@@ -85,9 +85,10 @@ def linked_reports(period: Period, exclude: int | None = None) -> list[Report]:
 def audit_published(published: Sequence[Linked]) -> dict[str, tuple[int, int]]:
     """The exact audit of reports as published: each hidden cell's interval (keys prefixed by
     each report's tag). Raises DisclosureError when one is pinned or a count proved small."""
-    munis = figures.municipalities()
-    system, values, hidden, ratios = figures.linked_system(munis, ("", figures.Draft()), published)
-    return audit(system, values, hidden, ratios, _threshold())
+    joint = figures.linked_system(figures.municipalities(), None, figures.Draft(), published)
+    return audit(
+        joint.system, joint.published, joint.hidden, joint.ratios, _threshold(), joint.unmarked
+    )
 
 
 def release(

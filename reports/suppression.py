@@ -199,9 +199,12 @@ def intervals(
     published: Mapping[str, int],
     hidden: Iterable[str],
     ratios: Sequence[Ratio] = (),
+    unmarked: Iterable[str] = (),
 ) -> dict[str, tuple[int, int]]:
     """The exact audit: each hidden cell's smallest and largest value the attacker cannot rule
-    out. Raises ValueError when the published values contradict each other."""
+    out, and those of the `unmarked` cells (counts of linked reports not published, which the
+    attacker may still work out). Raises ValueError when the published values contradict each
+    other."""
     hidden = sorted(set(hidden))
     out: dict[str, tuple[int, int]] = {}
     by_part: dict[int, list[str]] = {}
@@ -210,6 +213,10 @@ def intervals(
         if i is None or not system.cover[i]:
             raise ValueError(f"hidden cell {key} counts nothing")
         by_part.setdefault(system.cell_part[i], []).append(key)
+    for key in sorted(set(unmarked) - set(hidden)):
+        i = system.index[key]
+        if system.cover[i]:
+            by_part.setdefault(system.cell_part[i], []).append(key)
     for part, keys in by_part.items():
         problem = _problem(system, part, published, hidden, ratios)
         where = {f: j for j, f in enumerate(problem.fine)}
@@ -231,10 +238,18 @@ def intervals(
     return out
 
 
-def unprotected(bounds: Mapping[str, tuple[int, int]], limit: int | None = None) -> list[str]:
-    """The hidden cells whose interval is one value or holds no value of the threshold or more."""
+def unprotected(
+    bounds: Mapping[str, tuple[int, int]],
+    limit: int | None = None,
+    unmarked: Iterable[str] = (),
+) -> list[str]:
+    """The hidden cells whose interval is one value or holds no value of the threshold or more,
+    and the `unmarked` ones (keys of true counts of 1-4) whose interval holds no such value."""
     limit = threshold() if limit is None else limit
-    return sorted(k for k, (lo, hi) in bounds.items() if lo == hi or hi < limit)
+    small = set(unmarked)
+    return sorted(
+        k for k, (lo, hi) in bounds.items() if hi < limit or (lo == hi and k not in small)
+    )
 
 
 def _witness(
@@ -335,11 +350,13 @@ def protect(
     fixed_published: Mapping[str, int] | None = None,
     ratios: Sequence[Ratio] = (),
     limit: int | None = None,
+    unmarked: Iterable[str] = (),
 ) -> set[str]:
     """The cells of `free` to hide (the rest of `free` is published at its value).
 
     `fixed_hidden` and `fixed_published` are what linked reports already published (their cells'
-    keys are in `system`); they stay as they are and stay protected. Deterministic.
+    keys are in `system`); they stay as they are and stay protected. `unmarked`: counts of linked
+    reports not published (yet); none of 1-4 may be proved small. Deterministic.
     """
     limit = threshold() if limit is None else limit
     free = set(free)
@@ -351,10 +368,11 @@ def protect(
         if is_primary(published[k], limit):
             hidden.add(k)
             del published[k]
+    guard = {k for k in unmarked if is_primary(system.value(k), limit)}
     done: set[str] = set()
     while True:
         todo = sorted(
-            (k for k in hidden if k not in done and system.cover[system.index[k]]),
+            (k for k in hidden | guard if k not in done and system.cover[system.index[k]]),
             key=lambda k: (system.value(k), k),
         )
         if not todo:
@@ -362,6 +380,8 @@ def protect(
         key = todo[0]
         value = system.value(key)
         targets = _targets(value, limit)
+        if key in guard and key not in hidden:
+            targets = [(limit, np.inf)]  # not marked: only "not provably small" is asked
         if any(_witness(system, key, published, hidden, ratios, *t) for t in targets):
             done.add(key)
             continue
@@ -385,18 +405,22 @@ def audit(
     hidden: Iterable[str],
     ratios: Sequence[Ratio] = (),
     limit: int | None = None,
+    unmarked: Iterable[str] = (),
 ) -> dict[str, tuple[int, int]]:
-    """Refuse (DisclosureError) unless every hidden cell is protected and no small count is
+    """Refuse (DisclosureError) unless every hidden cell is protected, no count of 1-4 of an
+    unpublished linked report (`unmarked`) can be proved small, and no small count is
     published; returns the attacker's intervals."""
     limit = threshold() if limit is None else limit
     small = sorted(k for k, v in published.items() if is_primary(v, limit))
     if small:
         raise DisclosureError(small)
+    hidden = set(hidden)
+    guard = [k for k in unmarked if k not in hidden and is_primary(system.value(k), limit)]
     try:
-        bounds = intervals(system, published, hidden, ratios)
+        bounds = intervals(system, published, hidden, ratios, guard)
     except ValueError as error:
         raise DisclosureError([str(error)]) from error
-    failing = unprotected(bounds, limit)
+    failing = unprotected(bounds, limit, guard)
     if failing:
         raise DisclosureError(failing)
     return bounds
