@@ -41,8 +41,8 @@ def as_published(data: dict[str, Any]) -> Linked:
     reader = csv.reader(io.StringIO(text), delimiter=";")
     next(reader)
     for table, _title, row, _row_name, column, _column_name, figure in reader:
-        if table == "last_long" and column in SHARES:
-            if figure != HIDDEN:
+        if table in ("start_fast", "last_long"):  # medians, percentiles and shares
+            if column in SHARES and figure != HIDDEN:
                 num, den = share_cells(column, row)
                 value = float(figure.replace(",", "."))
                 ratios.append(Ratio(num, den, value, SHARE_HALF_WIDTH))

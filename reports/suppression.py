@@ -411,7 +411,8 @@ def audit(
     unpublished linked report (`unmarked`) can be proved small, and no small count is
     published; returns the attacker's intervals."""
     limit = threshold() if limit is None else limit
-    small = sorted(k for k, v in published.items() if is_primary(v, limit))
+    # Only counts of people are cells of the system (meetings and the like are not protected).
+    small = sorted(k for k, v in published.items() if k in system.index and is_primary(v, limit))
     if small:
         raise DisclosureError(small)
     hidden = set(hidden)
