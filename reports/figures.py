@@ -815,9 +815,6 @@ def linked_system(
     linked: Sequence[Linked],
 ) -> LinkedSystem:
     cells: list[Cell] = []
-    published: dict[str, int] = {}
-    hidden: set[str] = set()
-    ratios: list[Ratio] = []
     unmarked: list[str] = []
     done: set[tuple[str, Period]] = set()
     if own is not None:
@@ -828,13 +825,8 @@ def linked_system(
         pre = tag(other.scope, other.period)
         theirs = counts(Context(other.scope, other.period, munis))
         cells += [Cell(pre + c.key, c.value, c.members) for c in theirs.cells]
-        published.update({pre + k: v for k, v in other.values.items()})
-        hidden.update(pre + k for k in other.hidden)
-        ratios += [
-            Ratio(pre + r.numerator, pre + r.denominator, r.value, r.half_width)
-            for r in other.ratios
-        ]
         done.add((other.scope, other.period))
+    published, hidden, ratios = knowledge(linked)
     years = {p.start.year for _s, p in done}
     for y in sorted(years):
         for period in linked_periods(year(y)):
@@ -846,6 +838,22 @@ def linked_system(
                 cells += [Cell(pre + c.key, c.value, c.members) for c in theirs.cells]
                 unmarked += [pre + c.key for c in theirs.cells]
     return LinkedSystem(System(cells), published, hidden, ratios, unmarked)
+
+
+def knowledge(linked: Sequence[Linked]) -> tuple[dict[str, int], set[str], list[Ratio]]:
+    """What published reports tell the attacker, keys prefixed by each report's tag."""
+    published: dict[str, int] = {}
+    hidden: set[str] = set()
+    ratios: list[Ratio] = []
+    for other in linked:
+        pre = tag(other.scope, other.period)
+        published.update({pre + k: v for k, v in other.values.items()})
+        hidden.update(pre + k for k in other.hidden)
+        ratios += [
+            Ratio(pre + r.numerator, pre + r.denominator, r.value, r.half_width)
+            for r in other.ratios
+        ]
+    return published, hidden, ratios
 
 
 def build(
@@ -860,6 +868,18 @@ def build(
     already published (raises DisclosureError if no suppression protects them).
 
     `protected=False` publishes every count (only to show that the audit refuses it)."""
+    return build_joint(scope, period, progress, linked=linked, protected=protected)[0]
+
+
+def build_joint(
+    scope: str,
+    period: Period,
+    progress: Progress | None = None,
+    *,
+    linked: Sequence[Linked] = (),
+    protected: bool = True,
+) -> tuple[dict[str, Any], LinkedSystem]:
+    """`build`, and the system of linked cells it was protected in (for the release audit)."""
     step = progress or (lambda _p: None)
     munis = municipalities()
     ctx = Context(scope, period, munis)
@@ -891,7 +911,7 @@ def build(
     medians = acknowledge_medians(ctx)
     measures = success_measures(ctx, shares(tables, ctx.rows))
     step(75)
-    return {
+    data = {
         "format": FORMAT,
         "scope": scope,
         "period": period.as_dict(),
@@ -902,6 +922,7 @@ def build(
         "acknowledge_median_days": medians,
         "measures": measures,
     }
+    return data, joint
 
 
 def canonical(figures: dict[str, Any]) -> str:

@@ -250,7 +250,9 @@ def test_periods():
     assert figures.half_year(2025, 1).previous() == figures.half_year(2024, 2)
     assert figures.year(2025).previous() == figures.year(2024)
     assert figures.half_year(2025, 2).on_grid and figures.year(2025).on_grid
-    assert not figures.Period("year", datetime.date(2025, 1, 2), datetime.date(2025, 12, 31)).on_grid
+    assert not figures.Period(
+        "year", datetime.date(2025, 1, 2), datetime.date(2025, 12, 31)
+    ).on_grid
     custom = figures.Period("custom", datetime.date(2025, 3, 1), datetime.date(2025, 3, 31))
     assert not custom.on_grid
     assert figures.linked_periods(figures.half_year(2025, 2)) == [
