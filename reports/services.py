@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import figures
 from .access import scopes_for
+from .figures import Linked
 from .models import PeriodKind, Report, ReportStatus
 from .output import report_pdf
 from .release import as_published, audit_published, is_current, linked_reports, release
@@ -157,7 +158,7 @@ def reports_audit_archive() -> ArchiveAudit:
         else:
             outcome.passed += [r.pk for r in group]
             continue
-        kept = []
+        kept: list[Linked] = []
         for report in group:
             try:
                 data = release(report.scope, _period(report), linked=kept)

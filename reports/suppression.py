@@ -91,8 +91,8 @@ class System:
         ordered = sorted(counts)
         self.fine_count = np.array([counts[s] for s in ordered], dtype=float)
         self.cover: list[list[int]] = [[] for _ in self.cells]
-        for f, sig in enumerate(ordered):
-            for i in sig:
+        for f, members in enumerate(ordered):
+            for i in members:
                 self.cover[i].append(f)
         # Parts: finest cells joined by a cell that covers both (union-find).
         parent = list(range(len(ordered)))
