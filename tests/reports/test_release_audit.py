@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from accounts.choices import OrganisationKind, Role
@@ -218,3 +219,28 @@ def test_a_period_off_the_grid_is_refused(world):
             period=figures.Period("year", datetime.date(2026, 1, 2), datetime.date(2026, 12, 31)),
         )
     assert not Report.objects.exists()
+
+
+def test_the_archive_audit_rebuilds_an_unprotected_report_and_withdraws_a_free_period(world):
+    report = built(world, figures.half_year(2026, 2))
+    raw = figures.build(Scope.ALL, figures.half_year(2026, 2), protected=False)
+    Report.objects.filter(pk=report.pk).update(figures=figures.canonical(raw))
+    free = Report.objects.create(
+        scope=Scope.ALL,
+        period_kind="custom",
+        start=datetime.date(2026, 3, 1),
+        end=datetime.date(2026, 3, 31),
+        requested_by=world,
+        status=ReportStatus.DONE,
+        figures=figures.canonical(raw),
+    )
+    out = io.StringIO()
+    call_command("audit_reports", stdout=out)
+    assert out.getvalue().strip() == "passed 0, rebuilt 1, withdrawn 1"
+    report.refresh_from_db()
+    free.refresh_from_db()
+    assert report.status == ReportStatus.DONE and free.status == ReportStatus.FAILED
+    assert free.error == "withdrawn" and not free.figures
+    assert published(report)["SU", KINDS[0]] == ".."
+    call_command("audit_reports", stdout=out)
+    assert out.getvalue().strip().endswith("passed 1, rebuilt 0, withdrawn 0")
