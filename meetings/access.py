@@ -31,6 +31,7 @@ from .models import (
     Decision,
     Meeting,
     MeetingQuerySet,
+    RecordVersion,
 )
 from .schedule import rotation_order
 
@@ -79,6 +80,21 @@ def prepare_for(user: AnyUser, pk: object) -> Meeting:
     if not can_prepare(user, meeting):
         raise PermissionDenied
     return meeting
+
+
+def record_version_for(
+    model: type[RecordVersion], meeting: Meeting, number: int | None
+) -> RecordVersion | None:
+    """A frozen version of a meeting the person sees: `number`, else the latest (None: none yet;
+    404 for a number that does not exist)."""
+    versions = model._default_manager.filter(meeting=meeting)  # type: ignore[attr-defined]
+    if number is None:
+        latest: RecordVersion | None = versions.order_by("-number").first()
+        return latest
+    found: RecordVersion | None = versions.filter(number=number).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def item_for(meeting: Meeting, pk: object) -> AgendaItem:
