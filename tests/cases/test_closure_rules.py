@@ -150,6 +150,7 @@ def test_an_early_closure_needs_a_decision_about_that_case(meeting, demo):
                 by=owner,
                 version=case.version,
                 reason="Klart",
+                open_choice="close",
                 early_closure=EarlyClosureData("Oron kvarstår inte.", refused.reference),
             )
         assert codes(excinfo.value) == {"decision_not_about_case"}

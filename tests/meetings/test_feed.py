@@ -68,6 +68,7 @@ def test_a_person_without_a_role_gets_no_feed(demo, login):
     RoleAssignment.objects.filter(user=user).update(
         end_date=timezone.localdate() - datetime.timedelta(days=1)
     )
+    user = User.objects.get(pk=user.pk)  # roles are cached per user object
     with pytest.raises(ValidationError) as refused:
         services.feed_create(user=user)
     assert refused.value.code == "no_role"

@@ -14,7 +14,7 @@ from accounts.models import RoleAssignment, User
 from councils.services import handover_role
 from meetings.choices import ActionStatus
 from meetings.models import ActionItem
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import RoleAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def test_an_open_action_item_moves_to_the_successor(demo):
     done = ActionItem.objects.exclude(pk=item.pk).first()
     ActionItem.objects.filter(pk=done.pk).update(owner=leaving, status=ActionStatus.DONE)
     successor = UserFactory(username="ny.samordnare")
+    RoleAssignmentFactory(user=successor, role=Role.COORDINATOR, organisation=role.organisation)
     admin = User.objects.get(username="admin")
     handover_role(assignment=role, successor=successor, performed_by=admin)
     item.refresh_from_db()

@@ -98,7 +98,7 @@ def test_the_justerare_approve_never_the_author_alone(held, login):
             reverse("meetings:minutes_approve", args=[meeting.pk])
         )
         assert response.status_code == 400
-        assert "justerare" in response.content.decode()
+        assert "sekreteraren ensam" in response.content.decode()
         with pytest.raises(ValidationError) as refused:
             services.minutes_approve(meeting=meeting, by=secretary)
         assert refused.value.code == "own_minutes"
