@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from icalendar import Calendar
-
-from django.core.exceptions import ValidationError
 from django.utils import timezone
+from icalendar import Calendar
 
 from accounts.models import RoleAssignment, User
 from cases.choices import CaseStatus
@@ -34,8 +33,9 @@ def test_feed_lists_the_persons_meetings_and_follow_up_dates_and_revoking_gives_
     found = [e for e in calendar.walk("VEVENT")]
     meetings = feed.meetings_of(user)
     plans = list(
-        FollowUpPlan.objects.filter(case__owner=user, case__status=CaseStatus.FOLLOW_UP)
-        .select_related("case")
+        FollowUpPlan.objects.filter(
+            case__owner=user, case__status=CaseStatus.FOLLOW_UP
+        ).select_related("case")
     )
     assert plans, "the demo's Sunne coordinator follows cases up"
     uids = {str(e["UID"]).split("@")[0] for e in found}

@@ -62,14 +62,13 @@ def test_the_sent_agenda_is_the_same_bytes_for_every_reader_and_stays(coming, lo
     assert coming.agenda_versions.count() == 2
     old = login("agera").get(reverse("meetings:agenda_version_pdf", args=[coming.pk, 1]))
     assert old.content == first[0]
-    assert login("agera").get(
-        reverse("meetings:agenda_version_pdf", args=[coming.pk, 3])
-    ).status_code == 404
+    assert (
+        login("agera").get(reverse("meetings:agenda_version_pdf", args=[coming.pk, 3])).status_code
+        == 404
+    )
 
 
-def test_justered_minutes_are_the_same_bytes_for_every_reader_and_a_correction_is_new(
-    demo, login
-):
+def test_justered_minutes_are_the_same_bytes_for_every_reader_and_a_correction_is_new(demo, login):
     meeting = last_approved_working_group_meeting()
     version = meeting.versions.get(number=1)
     assert version.sha256 == hashlib.sha256(bytes(version.pdf)).hexdigest()
@@ -99,9 +98,7 @@ def test_justered_minutes_are_the_same_bytes_for_every_reader_and_a_correction_i
     assert now == [bytes(second.pdf)] * len(READERS) and now[0] != first[0]
     assert "Rättad anteckning om lägesbilden." in text_of(now[0])
     assert "ofullständig" in text_of(now[0])
-    older = login("kommunpolis").get(
-        reverse("meetings:minutes_version_pdf", args=[meeting.pk, 1])
-    )
+    older = login("kommunpolis").get(reverse("meetings:minutes_version_pdf", args=[meeting.pk, 1]))
     assert older.content == first[0]
 
 

@@ -70,9 +70,7 @@ def test_before_the_start_nothing_is_recorded_or_approved_and_the_page_says_why(
 def test_the_justerare_are_named_among_those_present_and_not_the_secretary(held):
     meeting, secretary, others = held
     with pytest.raises(ValidationError) as refused:
-        services.justering_set(
-            meeting=meeting, chair=others[0], checkers=[secretary], by=secretary
-        )
+        services.justering_set(meeting=meeting, chair=others[0], checkers=[secretary], by=secretary)
     assert refused.value.error_dict["checkers"][0].code == "secretary_checks"
     with pytest.raises(ValidationError) as refused:
         services.justering_set(meeting=meeting, chair=others[0], checkers=others[1:4], by=secretary)
