@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -96,7 +96,8 @@ PANELS: tuple[Panel, ...] = (
 )
 
 
-Summary = Callable[["AnyUser"], dict]
+# A function(user) -> figures; typed loosely since the upper apps take a signed-in User.
+Summary = Callable[[Any], dict]
 _summaries: dict[str, Summary] = {}
 
 

@@ -28,10 +28,11 @@ from .models import (
     ActionItemQuerySet,
     AgendaItem,
     AgendaRotation,
+    AgendaVersion,
     Decision,
     Meeting,
     MeetingQuerySet,
-    RecordVersion,
+    MinutesVersion,
 )
 from .schedule import rotation_order
 
@@ -83,15 +84,14 @@ def prepare_for(user: AnyUser, pk: object) -> Meeting:
 
 
 def record_version_for(
-    model: type[RecordVersion], meeting: Meeting, number: int | None
-) -> RecordVersion | None:
+    model: type[AgendaVersion] | type[MinutesVersion], meeting: Meeting, number: int | None
+) -> AgendaVersion | MinutesVersion | None:
     """A frozen version of a meeting the person sees: `number`, else the latest (None: none yet;
     404 for a number that does not exist)."""
-    versions = model._default_manager.filter(meeting=meeting)  # type: ignore[attr-defined]
+    versions = model.objects.filter(meeting=meeting)
     if number is None:
-        latest: RecordVersion | None = versions.order_by("-number").first()
-        return latest
-    found: RecordVersion | None = versions.filter(number=number).first()
+        return versions.order_by("-number").first()
+    found = versions.filter(number=number).first()
     if found is None:
         raise Http404
     return found

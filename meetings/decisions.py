@@ -16,7 +16,7 @@ def _info(decision: Decision) -> DecisionInfo:
         body_name=decision.meeting.body.name,
         url=reverse("meetings:detail", args=[decision.meeting_id]) + f"#beslut-{decision.pk}",
         kind=decision.kind,
-        case_reference=decision.case.reference if decision.case_id else "",
+        case_reference=decision.case.reference if decision.case else "",
     )
 
 

@@ -141,7 +141,9 @@ def _picture(meeting: Meeting, org: Organisation, by: User, index: int) -> None:
     )
 
 
-def _hold(meeting: Meeting, secretary: User, *, pictures: bool, early_closure: bool) -> None:
+def _hold(
+    meeting: Meeting, secretary: User, *, pictures: bool, early_closure: bool = False
+) -> None:
     """A past meeting held: agenda, pictures, attendance, notes, decisions, actions, justering."""
     items = services.agenda_create(meeting=meeting, by=secretary)
     if pictures:

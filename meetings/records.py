@@ -32,7 +32,6 @@ from .models import (
     AgendaVersion,
     Meeting,
     MinutesVersion,
-    RecordVersion,
     SituationReport,
 )
 from .pdf import record_pdf
@@ -149,7 +148,7 @@ def _header(meeting: Meeting) -> dict[str, Any]:
         "date": start.date().isoformat(),
         "when": f"{date_format(start, 'l j F Y')}, {start:%H:%M}–{end:%H:%M}",
         "place": meeting.place,
-        "host": meeting.host.name if meeting.host_id else "",
+        "host": meeting.host.name if meeting.host else "",
     }
 
 
@@ -224,9 +223,9 @@ def minutes_content(meeting: Meeting) -> dict[str, Any]:
             "decisions": [
                 {
                     "reference": d.reference,
-                    "item": d.item.position if d.item_id else None,
+                    "item": d.item.position if d.item else None,
                     "kind": d.kind,
-                    "case": d.case.reference if d.case_id else "",
+                    "case": d.case.reference if d.case else "",
                     "text": d.text,
                 }
                 for d in decisions
@@ -252,17 +251,16 @@ def render(
 
 
 def freeze(
-    model: type[RecordVersion],
+    model: type[AgendaVersion] | type[MinutesVersion],
     *,
     meeting: Meeting,
     content: dict[str, Any],
     by: User,
     reason: str = "",
-) -> RecordVersion:
+) -> AgendaVersion | MinutesVersion:
     """The next version of the record, rendered once, stored with its SHA-256."""
-    manager = model._default_manager  # type: ignore[attr-defined]
-    earlier = list(manager.filter(meeting=meeting).order_by("number"))
-    number = (manager.filter(meeting=meeting).aggregate(m=Max("number"))["m"] or 0) + 1
+    earlier = list(model.objects.filter(meeting=meeting).order_by("number"))
+    number = (model.objects.filter(meeting=meeting).aggregate(m=Max("number"))["m"] or 0) + 1
     version = model(meeting=meeting, number=number, reason=reason, content=content, created_by=by)
     version.full_clean(exclude=["meeting", "created_by", "pdf", "sha256"])
     version.created_at = timezone.now()
@@ -272,10 +270,4 @@ def freeze(
     return version
 
 
-def latest(model: type[RecordVersion], meeting: Meeting) -> RecordVersion | None:
-    manager = model._default_manager  # type: ignore[attr-defined]
-    found: RecordVersion | None = manager.filter(meeting=meeting).order_by("-number").first()
-    return found
-
-
-__all__ = ["AgendaVersion", "MinutesVersion", "agenda_content", "freeze", "minutes_content"]
+__all__ = ["agenda_content", "freeze", "minutes_content", "render"]

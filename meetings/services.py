@@ -578,7 +578,7 @@ def minutes_approve(*, meeting: Meeting, by: User) -> MinutesVersion | None:
     version = records.freeze(
         MinutesVersion, meeting=meeting, content=records.minutes_content(meeting), by=by
     )
-    assert isinstance(version, MinutesVersion)
+    assert isinstance(version, MinutesVersion)  # freeze returns the model it was given
     return version
 
 
