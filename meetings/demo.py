@@ -4,7 +4,8 @@ justerare who approve them (so each has frozen minutes, the working group's also
 agenda); lägesbilder for the working group's last four meetings; each body's next meeting with its
 agenda (the working group's with the NMR case's review line and the Torsby escalation). The
 working group's last meeting also decides an early closure naming a Sunne case in follow-up: the
-reminders demo closes that case with it (it takes the working group's newest decision).
+reminders demo closes that case with it (it takes the working group's newest decision). January's
+working-group meetings also record the year's priority decision (what a joint priority cites).
 
 Everything is fictitious and relative to today; seeding again adds nothing that exists.
 """
@@ -175,6 +176,15 @@ def _hold(
         )
         if item.due_date < timezone.localdate() - datetime.timedelta(days=60):
             services.action_item_set_status(item=item, status="done", by=secretary)
+    if meeting.body.kind == BodyKind.WORKING_GROUP and month == 1:
+        services.decision_add(
+            meeting=meeting,
+            text="Arbetsgruppen fastställer årets gemensamma prioriteringar: trygghet i skolmiljön "
+            "och förebyggande arbete mot våldsbejakande extremism.",
+            item=items[0],
+            kind=DecisionKind.PRIORITY,
+            by=secretary,
+        )
     if early_closure:
         _early_closure_decision(meeting, items[0], secretary)
     if not others:
