@@ -1,15 +1,17 @@
 """The start page's panels: which capability shows which panel.
 
 Later issues fill the panels; each is shown only to people whose roles grant its capability.
+An app above accounts gives a panel its figures with `register_summary(key, fn)` in its
+`AppConfig.ready()` (the foundation names no function of an upper app).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from .capabilities import Capability, capabilities_of
@@ -26,8 +28,6 @@ class Panel:
     empty_text: str | Promise
     link: str = ""  # URL name of the page the panel leads to
     link_text: str | Promise = ""
-    # Dotted path of a function(user) -> dict that gives the panel its figures.
-    summary: str = ""
 
 
 PANELS: tuple[Panel, ...] = (
@@ -38,7 +38,6 @@ PANELS: tuple[Panel, ...] = (
         _("You have no open cases."),
         link="cases:desk",
         link_text=_("Open my desk"),
-        summary="cases.selectors.open_case_counts",
     ),
     Panel(
         "report",
@@ -63,14 +62,12 @@ PANELS: tuple[Panel, ...] = (
         _("No escalations are waiting."),
         link="cases:queue",
         link_text=_("Open the queue"),
-        summary="cases.selectors.queue_counts",
     ),
     Panel(
         "meetings",
         Capability.PREPARE_MEETINGS,
         _("Coming meetings"),
         _("No meetings are planned yet."),
-        summary="meetings.panels.summary",
     ),
     Panel(
         "reports",
@@ -79,7 +76,6 @@ PANELS: tuple[Panel, ...] = (
         _("No status reports are available yet."),
         link="reports:archive",
         link_text=_("Open the status reports"),
-        summary="reports.panels.summary",
     ),
     Panel(
         "accounts",
@@ -100,11 +96,27 @@ PANELS: tuple[Panel, ...] = (
 )
 
 
+# A function(user) -> figures; typed loosely since the upper apps take a signed-in User.
+Summary = Callable[[Any], dict]
+_summaries: dict[str, Summary] = {}
+
+
+def register_summary(key: str, summary: Summary) -> None:
+    """The function(user) -> dict that gives the panel `key` its figures."""
+    if key not in {p.key for p in PANELS}:
+        raise ValueError(f"No panel {key!r}")
+    _summaries[key] = summary
+
+
+def summaries() -> dict[str, Summary]:
+    return dict(_summaries)
+
+
 def panels_for(user: AnyUser) -> list[tuple[Panel, dict]]:
     """The panels the person's roles open, each with its figures (one query per panel)."""
     caps = capabilities_of(user)
     return [
-        (p, import_string(p.summary)(user) if p.summary else {})
+        (p, _summaries[p.key](user) if p.key in _summaries else {})
         for p in PANELS
         if p.capability in caps
     ]

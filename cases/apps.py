@@ -9,12 +9,17 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Models are importable only once the registry is ready, hence the imports here.
+        from accounts import panels
         from accounts.models import RoleAssignment
 
-        from . import escalation, handover
+        from . import escalation, handover, selectors, services, timeline
 
+        services.register_notifications()
         handover.register()
+        timeline.register_own()
         escalation.register_timeline()
+        panels.register_summary("cases", selectors.open_case_counts)
+        panels.register_summary("queue", selectors.queue_counts)
         # A role given, changed or ended at an organisation keeps the grants of its open
         # escalations in step (the grant is a record; reads also check the live condition).
         post_save.connect(

@@ -6,6 +6,7 @@ answers with the guard's message whatever else is wrong.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from sutohamu.decisions import DecisionInfo
 from sutohamu.forms import TidyChoicesMixin, choice_field
 from sutohamu.pii import check_no_personal_data
 
@@ -181,6 +183,7 @@ class CloseForm(forms.Form):
         has_open_items: bool,
         early: bool,
         can_verify: bool,
+        decisions_about_case: Sequence[DecisionInfo] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -204,6 +207,19 @@ class CloseForm(forms.Form):
                 help_text=_("As in the minutes, for example SUTOHAMU-2026-014."),
                 validators=[guarded(str(_("Decision reference")))],
             )
+            if can_verify:
+                # Only early-closure decisions recorded about this case are offered; the service
+                # refuses any other reference (code `decision_not_about_case`).
+                self.fields["decision_reference"].help_text = _(
+                    "Only the working group's early-closure decisions about this case are listed."
+                )
+                self.fields["decision_reference"].widget = forms.Select(
+                    choices=[("", "---------")]
+                    + [
+                        (d.reference, f"{d.reference} ({d.date:%Y-%m-%d}, {d.body_name})")
+                        for d in decisions_about_case
+                    ]
+                )
             if not can_verify:
                 self.fields["decided_on"] = forms.DateField(
                     label=_("Date of the decision"), widget=DateInput()

@@ -28,6 +28,17 @@ REASON_REQUIRED: frozenset[tuple[str, str]] = frozenset(
     }
 )
 
+# A case that has been worked on (it reached measures or follow-up, or has measures or a
+# follow-up plan) closes only from follow-up after the minimum follow-up period, or on the working
+# group's early-closure decision about it (cases/services.py `_check_closing`). So the table's
+# ASSESSING -> CLOSED is open only to a case never worked on; MEASURES -> ASSESSING -> CLOSED
+# without a decision is refused (code `followup_required`), and FOLLOW_UP -> CLOSED before the
+# minimum period likewise (code `minimum_period`).
+WORKED_STATUSES: frozenset[str] = frozenset({S.MEASURES, S.FOLLOW_UP})
+CLOSE_NEEDS_FOLLOWUP: frozenset[tuple[str, str]] = frozenset(
+    {(S.ASSESSING, S.CLOSED), (S.FOLLOW_UP, S.CLOSED)}
+)
+
 OPEN_STATUSES: frozenset[str] = frozenset(set(S.values) - {S.CLOSED})
 
 

@@ -10,14 +10,13 @@ history. Each reduced case gets a `RetentionRecord` with the counts, never the c
 
 The parts are found from the models, not listed by hand: every model of this app that points at
 a case (or at something that does) and has guarded free-text fields is emptied, so a part added
-later is covered; `DELETED` names the parts removed outright. An upper app with case content
-registers its own part with `register`.
+later is covered; `DELETED` names the parts removed outright. No app above cases holds case
+content (meetings' records name a case by reference and codes only), so there is no registry.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -38,14 +37,6 @@ from .models import Case, Consent, Note, RetentionRecord, Subject, Transition
 # What a required free-text field holds once reduced (stored data, in the data's language).
 REDACTED = "[gallrat]"
 DELETED: tuple[type[models.Model], ...] = (Consent, Note, Subject)  # consents first: PROTECT
-
-# Upper apps: a label and a function from the reduced cases to their rows to delete.
-_registered: list[tuple[str, Callable[[QuerySet[Case]], QuerySet]]] = []
-
-
-def register(label: str, rows: Callable[[QuerySet[Case]], QuerySet]) -> None:
-    """An upper app's case content to delete at retention (called from its AppConfig.ready)."""
-    _registered.append((label, rows))
 
 
 def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
@@ -189,11 +180,6 @@ def reduce(cases: QuerySet[Case], *, by: User | None = None) -> dict[str, int]:
             key = "id" if part.model is Case else part.case_path
             count(f"{part.label}.history_emptied", history_rows, key)
             history_rows.update(**_emptied(part), history_change_reason=None)
-
-    for label, rows_of in _registered:
-        rows = rows_of(Case.objects.filter(pk__in=case_ids))
-        totals[f"{label}.deleted"] = totals.get(f"{label}.deleted", 0) + rows.count()
-        rows.delete()
 
     closed = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "status_changed_at"))
     RetentionRecord.objects.bulk_create(

@@ -66,6 +66,14 @@ ERROR_DECISION_REFERENCE = gettext_lazy("Give the reference of the working group
 ERROR_DECISION_NOT_FOUND = gettext_lazy(
     "No decision with the reference %(reference)s was found in the minutes."
 )
+ERROR_DECISION_NOT_ABOUT_CASE = gettext_lazy(
+    "Decision %(reference)s is not an early-closure decision about case %(case)s. Choose a "
+    "decision recorded in the minutes as closing this case early."
+)
+ERROR_FOLLOWUP_REQUIRED = gettext_lazy(
+    "This case has had measures or a follow-up plan: it closes through follow-up and the minimum "
+    "follow-up period, or earlier only on the working group's early-closure decision about it."
+)
 ERROR_DECISION_DATE = gettext_lazy("Give the date of the working group's decision.")
 ERROR_FUTURE_DECISION = gettext_lazy("The decision cannot be dated in the future.")
 ERROR_NOT_RESPONSIBLE = gettext_lazy(
@@ -73,25 +81,27 @@ ERROR_NOT_RESPONSIBLE = gettext_lazy(
 )
 
 
-# Notifications about a case or an escalation: rendered in the reader's language, shown only while
-# the person can reach what they point at ("New for you" only while it is still open).
-register_kind("cases.new_case", gettext_lazy("New case %(reference)s is yours"))
-register_kind("cases.case_is_yours", gettext_lazy("Case %(reference)s is now yours"))
-register_kind("cases.new_escalation", gettext_lazy("New escalation of case %(reference)s"))
-register_kind(
-    "cases.escalation_answered",
-    gettext_lazy("Escalation of %(reference)s answered by %(receiver)s"),
-)
-register_target(
-    Case,
-    reachable=lambda user: Case.objects.visible_to(user),
-    live=lambda user: Case.objects.visible_to(user).open(),
-)
-register_target(
-    Escalation,
-    reachable=lambda user: Escalation.objects.visible_to(user),
-    live=lambda user: Escalation.objects.visible_to(user).open(),
-)
+def register_notifications() -> None:
+    """Notifications about a case or an escalation (called from CasesConfig.ready): rendered in
+    the reader's language, shown only while the person can reach what they point at ("New for
+    you" only while it is still open)."""
+    register_kind("cases.new_case", gettext_lazy("New case %(reference)s is yours"))
+    register_kind("cases.case_is_yours", gettext_lazy("Case %(reference)s is now yours"))
+    register_kind("cases.new_escalation", gettext_lazy("New escalation of case %(reference)s"))
+    register_kind(
+        "cases.escalation_answered",
+        gettext_lazy("Escalation of %(reference)s answered by %(receiver)s"),
+    )
+    register_target(
+        Case,
+        reachable=lambda user: Case.objects.visible_to(user),
+        live=lambda user: Case.objects.visible_to(user).open(),
+    )
+    register_target(
+        Escalation,
+        reachable=lambda user: Escalation.objects.visible_to(user),
+        live=lambda user: Escalation.objects.visible_to(user).open(),
+    )
 
 
 FINISHED_MEASURE = (MeasureStatus.DONE, MeasureStatus.CANCELLED)
@@ -271,14 +281,42 @@ def open_items(case: Case) -> tuple[list[Escalation], list[Measure]]:
     return escalations, measures
 
 
+def has_been_worked(case: Case) -> bool:
+    """Measures or a follow-up plan, now or ever (life-cycle rule `CLOSE_NEEDS_FOLLOWUP`)."""
+    return (
+        case.measures.exists()
+        or FollowUpPlan.objects.filter(case=case).exists()
+        or Transition.objects.filter(case=case, to_status__in=lifecycle.WORKED_STATUSES).exists()
+    )
+
+
+def needs_early_closure(case: Case) -> bool:
+    """Whether closing the case now needs the working group's early-closure decision."""
+    if not has_been_worked(case):
+        return False
+    if case.status != CaseStatus.FOLLOW_UP:
+        return True
+    plan = FollowUpPlan.objects.filter(case=case).first()
+    return plan is None or timezone.localdate() < plan.minimum_end
+
+
 def _check_closing(case: Case, by: User, data: EarlyClosureData | None) -> EarlyClosure | None:
-    """Refuse a close that leaves parts open or comes too early; the decision that allows it."""
+    """Refuse a close that leaves parts open or skips follow-up; the decision that allows it.
+
+    A case never worked on (no measures, no follow-up plan) closes from assessment freely. A
+    worked case closes from follow-up once the minimum period has passed; anything earlier, or
+    around follow-up (measures -> assessment -> closed), needs an early-closure decision about it.
+    """
     escalations, measures = open_items(case)
     if escalations or measures:
         raise ValidationError(ERROR_OPEN_ITEMS, code="open_items")
+    if not has_been_worked(case):
+        return None
     plan = FollowUpPlan.objects.filter(case=case).first()
-    if plan is None:
-        return None  # never followed up (closed from intake or assessment): no period to keep
+    if case.status != CaseStatus.FOLLOW_UP or plan is None:
+        if data is None:
+            raise ValidationError(ERROR_FOLLOWUP_REQUIRED, code="followup_required")
+        return early_closure_for(case, by, data)
     today = timezone.localdate()
     if today >= plan.minimum_end:
         return None
@@ -307,6 +345,12 @@ def early_closure_for(case: Case, by: User, data: EarlyClosureData) -> EarlyClos
         if info is None:
             errors["decision_reference"] = ValidationError(
                 ERROR_DECISION_NOT_FOUND % {"reference": reference}, code="decision_not_found"
+            )
+        elif info.kind != decisions.EARLY_CLOSURE or info.case_reference != case.reference:
+            errors["decision_reference"] = ValidationError(
+                ERROR_DECISION_NOT_ABOUT_CASE
+                % {"reference": info.reference, "case": case.reference},
+                code="decision_not_about_case",
             )
         else:
             early.decision_reference = info.reference

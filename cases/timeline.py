@@ -106,7 +106,13 @@ def _consents(case: Case) -> list[Entry]:
     return entries
 
 
-register("transitions", _transitions)
-register("notes", _notes)
-register("measures", _measures)
-register("consents", _consents)
+def register_own() -> None:
+    """The case's own records (called from CasesConfig.ready, before the escalations' source)."""
+    register("transitions", _transitions)
+    register("notes", _notes)
+    register("measures", _measures)
+    register("consents", _consents)
+
+
+def sources() -> list[str]:
+    return list(_sources)

@@ -7,5 +7,6 @@ class CouncilsConfig(AppConfig):
     verbose_name = _("Cooperation structure")
 
     def ready(self) -> None:
-        # Registers the councils' hand-over steps.
-        from . import services  # noqa: F401
+        from . import services
+
+        services.register_handover()

@@ -232,17 +232,24 @@ def _medskick_orphans() -> models.QuerySet[Medskick]:
     )
 
 
-handover.register(
-    HandoverStep("memberships", gettext_lazy("Memberships"), _move_memberships, _membership_orphans)
-)
-handover.register(
-    HandoverStep(
-        "action_plan", gettext_lazy("Action plan lines"), _move_action_plan, _action_plan_orphans
+def register_handover() -> None:
+    """The councils' hand-over steps (called from CouncilsConfig.ready)."""
+    handover.register(
+        HandoverStep(
+            "memberships", gettext_lazy("Memberships"), _move_memberships, _membership_orphans
+        )
     )
-)
-handover.register(
-    HandoverStep("medskick", gettext_lazy("Open medskick"), _move_medskick, _medskick_orphans)
-)
+    handover.register(
+        HandoverStep(
+            "action_plan",
+            gettext_lazy("Action plan lines"),
+            _move_action_plan,
+            _action_plan_orphans,
+        )
+    )
+    handover.register(
+        HandoverStep("medskick", gettext_lazy("Open medskick"), _move_medskick, _medskick_orphans)
+    )
 
 
 # The write path of medskick and of the agreement's termination. Each service validates the whole

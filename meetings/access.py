@@ -28,9 +28,11 @@ from .models import (
     ActionItemQuerySet,
     AgendaItem,
     AgendaRotation,
+    AgendaVersion,
     Decision,
     Meeting,
     MeetingQuerySet,
+    MinutesVersion,
 )
 from .schedule import rotation_order
 
@@ -79,6 +81,20 @@ def prepare_for(user: AnyUser, pk: object) -> Meeting:
     if not can_prepare(user, meeting):
         raise PermissionDenied
     return meeting
+
+
+def record_version_for(
+    model: type[AgendaVersion] | type[MinutesVersion], meeting: Meeting, number: int | None
+) -> AgendaVersion | MinutesVersion | None:
+    """A frozen version of a meeting the person sees: `number`, else the latest (None: none yet;
+    404 for a number that does not exist)."""
+    versions = model.objects.filter(meeting=meeting)
+    if number is None:
+        return versions.order_by("-number").first()
+    found = versions.filter(number=number).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def item_for(meeting: Meeting, pk: object) -> AgendaItem:

@@ -7,9 +7,13 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        from sutohamu import decisions
+        from accounts import panels
+        from sutohamu import decisions as registry
 
-        from . import notify  # noqa: F401 - registers the notification kinds and target
-        from .decisions import find
+        from . import decisions, handover, notify
+        from . import panels as meeting_panels
 
-        decisions.register(find)
+        notify.register()
+        handover.register()
+        registry.register(decisions.find, decisions.about_case)
+        panels.register_summary("meetings", meeting_panels.summary)

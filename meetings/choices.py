@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from sutohamu import decisions
+
 
 class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
@@ -60,3 +62,16 @@ class ActionStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class DecisionKind(models.TextChoices):
+    """What a decision decides: an early closure names its case; a priority backs a joint one."""
+
+    GENERAL = decisions.GENERAL, _("Other decision")
+    EARLY_CLOSURE = decisions.EARLY_CLOSURE, _("Early closure of a case")
+    PRIORITY = decisions.PRIORITY, _("Joint priority")
+
+
+class RecordKind(models.TextChoices):
+    AGENDA = "agenda", _("Agenda")
+    MINUTES = "minutes", _("Minutes")

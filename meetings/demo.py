@@ -1,7 +1,11 @@
 """Demo meetings: last, this and next year's schedules of every body; last year's meetings and
-this year's working-group meetings held with minutes, decisions and action items; lägesbilder for
-the working group's last four meetings; each body's next meeting with its agenda (the working
-group's with the NMR case's review line and the Torsby escalation).
+this year's working-group meetings held with minutes, decisions and action items, a chair and two
+justerare who approve them (so each has frozen minutes, the working group's also a frozen sent
+agenda); lägesbilder for the working group's last four meetings; each body's next meeting with its
+agenda (the working group's with the NMR case's review line and the Torsby escalation). The
+working group's last meeting also decides an early closure naming a Sunne case in follow-up: the
+reminders demo closes that case with it (it takes the working group's newest decision). January's
+working-group meetings also record the year's priority decision (what a joint priority cites).
 
 Everything is fictitious and relative to today; seeding again adds nothing that exists.
 """
@@ -13,13 +17,15 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from cases.choices import CaseStatus
+from cases.models import Case
 from councils.choices import BodyKind
 from councils.models import Body, MeetingPlan
 from sutohamu.demo import upsert
 
 from . import services
-from .choices import MeetingStatus, Trend
-from .models import AgendaRotation, Meeting
+from .choices import DecisionKind, MeetingStatus, Trend
+from .models import AgendaItem, AgendaRotation, Meeting
 from .schedule import generate_year
 
 ROTATION = ["SUN", "TOR", "HAG", "MUN"]
@@ -72,7 +78,12 @@ def _hold_past_and_prepare_next(
     # This year's council and steering meetings: held, minutes not yet written (a quick seed).
     past.filter(starts_at__year=today.year).exclude(body=wg).update(status=MeetingStatus.HELD)
     for meeting in past.filter(status=MeetingStatus.PLANNED).select_related("body", "host"):
-        _hold(meeting, secretary[meeting.body_id], pictures=meeting in past_wg)
+        _hold(
+            meeting,
+            secretary[meeting.body_id],
+            pictures=meeting in past_wg,
+            early_closure=bool(past_wg) and meeting == past_wg[0],
+        )
     for body in bodies:  # each body's next meeting has its agenda
         coming = Meeting.objects.filter(body=body, starts_at__gte=now).order_by("starts_at").first()
         if coming is not None:
@@ -131,8 +142,10 @@ def _picture(meeting: Meeting, org: Organisation, by: User, index: int) -> None:
     )
 
 
-def _hold(meeting: Meeting, secretary: User, *, pictures: bool) -> None:
-    """A past meeting held: agenda, pictures, attendance, notes, decisions, actions, approval."""
+def _hold(
+    meeting: Meeting, secretary: User, *, pictures: bool, early_closure: bool = False
+) -> None:
+    """A past meeting held: agenda, pictures, attendance, notes, decisions, actions, justering."""
     items = services.agenda_create(meeting=meeting, by=secretary)
     if pictures:
         for index, org in enumerate(services.expected_reporters(meeting)):
@@ -141,7 +154,11 @@ def _hold(meeting: Meeting, secretary: User, *, pictures: bool) -> None:
                 _picture(meeting, org, reporter, index + meeting.starts_at.month)
     seats = services.seats_of(meeting)
     present = [s.user_id for i, s in enumerate(seats) if i != meeting.starts_at.month % 5]
+    if pictures:  # the working group's agenda went out: its sent version is a record
+        services.agenda_send(meeting=meeting, by=secretary)
     services.attendance_record(meeting=meeting, present=present, guests=[], by=secretary)
+    others = [u for u in services.present_people(meeting) if u.pk != secretary.pk]
+    checkers = others[1:3] or others[:1]
     services.minutes_save(meeting=meeting, notes={i.pk: NOTES for i in items[:3]}, by=secretary)
     month = meeting.starts_at.month
     decision = services.decision_add(
@@ -159,7 +176,45 @@ def _hold(meeting: Meeting, secretary: User, *, pictures: bool) -> None:
         )
         if item.due_date < timezone.localdate() - datetime.timedelta(days=60):
             services.action_item_set_status(item=item, status="done", by=secretary)
-    services.minutes_approve(meeting=meeting, by=secretary)
+    if meeting.body.kind == BodyKind.WORKING_GROUP and month == 1:
+        services.decision_add(
+            meeting=meeting,
+            text="Arbetsgruppen fastställer årets gemensamma prioriteringar: trygghet i skolmiljön "
+            "och förebyggande arbete mot våldsbejakande extremism.",
+            item=items[0],
+            kind=DecisionKind.PRIORITY,
+            by=secretary,
+        )
+    if early_closure:
+        _early_closure_decision(meeting, items[0], secretary)
+    if not others:
+        return  # nobody else present to check the minutes: they stay unapproved
+    services.justering_set(meeting=meeting, chair=others[0], checkers=checkers, by=secretary)
+    for checker in checkers:
+        services.minutes_approve(meeting=meeting, by=checker)
+
+
+def _early_closure_decision(meeting: Meeting, item: AgendaItem, secretary: User) -> None:
+    """The decision the reminders demo closes its third Sunne follow-up case with."""
+    case = (
+        Case.objects.filter(municipality__code="SUN", status=CaseStatus.FOLLOW_UP)
+        .exclude(owner=None)
+        .order_by("reference")[2:3]
+        .first()
+    )
+    if case is None:
+        return
+    services.decision_add(
+        meeting=meeting,
+        text=(
+            f"Arbetsgruppen beslutar att ärende {case.reference} får avslutas före den minsta "
+            "uppföljningstiden: oron kvarstår inte och skolan följer upp inom elevhälsan."
+        ),
+        item=item,
+        kind=DecisionKind.EARLY_CLOSURE,
+        case_reference=case.reference,
+        by=secretary,
+    )
 
 
 def _reporter(meeting: Meeting, org: Organisation) -> User | None:

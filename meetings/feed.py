@@ -1,7 +1,9 @@
-"""A person's private calendar (.ics): their meetings, and what other apps register.
+"""A person's private calendar (.ics): their meetings and their follow-up contact dates.
 
-An app above meetings (follow-up dates, say) adds events with `register_source(fn)`, where
-`fn(user)` returns `(uid, date, summary, url)` tuples; a summary names a case by reference only.
+Both sources sit at or below meetings, so the feed reads them directly (no registry): the
+meetings of the bodies where the person sits, and the next contact date of each case in follow-up
+the person owns and still may see. A follow-up event names the case by reference only: a
+calendar is read on phones and shared screens, so no case text goes into it.
 """
 
 from __future__ import annotations
@@ -10,22 +12,18 @@ import datetime
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from accounts.models import User
+from cases.choices import CaseStatus
+from cases.models import Case, FollowUpPlan
 
 from .models import Meeting
 
 FeedEvent = tuple[str, datetime.date, str, str]
-Source = Callable[[User], Iterable[FeedEvent]]
-_sources: list[Source] = []
-
-
-def register_source(source: Source) -> None:
-    if source not in _sources:
-        _sources.append(source)
 
 
 def meetings_of(user: User) -> list[Meeting]:
@@ -34,6 +32,30 @@ def meetings_of(user: User) -> list[Meeting]:
     return list(
         Meeting.objects.of_member(user).filter(starts_at__gte=since).select_related("body", "host")
     )
+
+
+def followup_dates(user: User) -> list[FeedEvent]:
+    """(uid, date, summary, url) of the person's next follow-up contacts: reference only."""
+    plans = (
+        FollowUpPlan.objects.filter(
+            case__in=Case.objects.visible_to(user).filter(owner=user, status=CaseStatus.FOLLOW_UP)
+        )
+        .select_related("case")
+        .only("next_contact_on", "case__reference")
+        .order_by("next_contact_on", "pk")
+    )
+    return [
+        (
+            f"followup-{plan.pk}",
+            plan.next_contact_on,
+            _("Follow-up contact: %(reference)s") % {"reference": plan.case.reference},
+            reverse("cases:detail", args=[plan.case.reference]),
+        )
+        for plan in plans
+    ]
+
+
+SOURCES: tuple[Callable[[User], Iterable[FeedEvent]], ...] = (followup_dates,)
 
 
 def calendar_for(user: User, base_url: str) -> bytes:
@@ -61,7 +83,7 @@ def calendar_for(user: User, base_url: str) -> bytes:
         event.add("url", f"{base_url}/moten/{meeting.pk}/")
         event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
         cal.add_component(event)
-    for source in _sources:
+    for source in SOURCES:
         for uid, day, summary, url in source(user):
             event = Event()
             event.add("uid", f"{uid}@{domain}")

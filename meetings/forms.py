@@ -16,7 +16,7 @@ from councils.models import Body
 from sutohamu.forms import TidyChoicesMixin
 from sutohamu.pii import check_no_personal_data
 
-from .choices import ActionStatus, Trend
+from .choices import ActionStatus, DecisionKind, Trend
 from .models import AgendaItem, Decision
 
 MONTHS = list(MONTH_NAMES.items())
@@ -215,7 +215,16 @@ class DecisionForm(GuardedFormMixin, TidyChoicesMixin, forms.Form):
     item = forms.ModelChoiceField(
         label=_("Under agenda item"), queryset=AgendaItem.objects.none(), required=False
     )
-    guarded = ("text",)
+    kind = forms.ChoiceField(
+        label=_("Kind of decision"), choices=DecisionKind.choices, initial=DecisionKind.GENERAL
+    )
+    case_reference = forms.CharField(
+        label=_("Case the early closure is about"),
+        max_length=40,
+        required=False,
+        help_text=_("Only for an early closure: the case's reference, e.g. SUN-2026-0007."),
+    )
+    guarded = ("text", "case_reference")
 
     def __init__(self, *args: Any, items: QuerySet[AgendaItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -241,6 +250,23 @@ class ActionItemForm(GuardedFormMixin, TidyChoicesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
         self.fields["decision"].queryset = decisions  # type: ignore[attr-defined]
+
+
+class JusteringForm(TidyChoicesMixin, forms.Form):
+    """The chair and one or two justerare, among those present."""
+
+    chair = forms.ModelChoiceField(label=_("Chair"), queryset=User.objects.none())
+    checkers = forms.ModelMultipleChoiceField(
+        label=_("Minutes checkers (justerare)"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One or two of those present; not whoever writes the minutes."),
+    )
+
+    def __init__(self, *args: Any, present: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = present  # type: ignore[attr-defined]
+        self.fields["checkers"].queryset = present  # type: ignore[attr-defined]
 
 
 class ActionStatusForm(forms.Form):

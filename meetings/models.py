@@ -17,10 +17,19 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
+from cases.models import Case
 from councils.models import Body
 from sutohamu.fields import GuardedCharField, GuardedTextField
 
-from .choices import STANDING_TITLES, ActionStatus, AttendanceKind, ItemKind, MeetingStatus, Trend
+from .choices import (
+    STANDING_TITLES,
+    ActionStatus,
+    AttendanceKind,
+    DecisionKind,
+    ItemKind,
+    MeetingStatus,
+    Trend,
+)
 
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
@@ -115,6 +124,24 @@ class Meeting(models.Model):
         blank=True,
         related_name="+",
     )
+    # Justering: the chair and the minutes' author (who named the justerare); the justerare are
+    # MinutesChecker rows. The author never approves: only the justerare do.
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("secretary"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     objects = MeetingQuerySet.as_manager()
@@ -154,6 +181,37 @@ class Meeting(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
+
+    def has_started(self, now: datetime.datetime | None = None) -> bool:
+        """Minutes are approved, decisions and action items recorded, from the start only."""
+        return self.starts_at <= (now or timezone.now())
+
+
+class MinutesChecker(models.Model):
+    """A justerare: one of one or two attendees who check and approve the minutes."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="checkers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("minutes checker"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("minutes checker")
+        verbose_name_plural = _("minutes checkers")
+        ordering = ["meeting", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="checker_once_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.user}"
 
 
 class Attendance(models.Model):
@@ -281,15 +339,18 @@ class AgendaItem(models.Model):
         return self.title
 
 
-class MinutesVersion(models.Model):
-    """A recorded version of approved minutes: the first approval, then each correction."""
+class RecordVersion(models.Model):
+    """A frozen official document: its content, the PDF's bytes and their SHA-256.
 
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="versions"
-    )
+    Rendered once when the agenda is sent or the minutes approved (or corrected), and served
+    byte for byte to every reader after that; a correction is a new version with its reason.
+    """
+
     number = models.PositiveSmallIntegerField(_("version"))
     reason = GuardedTextField(_("reason"), max_length=1000, blank=True)
     content = models.JSONField(_("content"), default=dict)
+    pdf = models.BinaryField(_("PDF"), default=bytes, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -299,15 +360,44 @@ class MinutesVersion(models.Model):
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
+        abstract = True
+        ordering = ["meeting", "number"]
+
+    def __str__(self) -> str:
+        return f"{getattr(self, 'meeting', '')} v{self.number}"
+
+
+class AgendaVersion(RecordVersion):
+    """A sent agenda (kallelse): version 1 when first sent, a new one each time it is re-sent."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.PROTECT,
+        related_name="agenda_versions",
+    )
+
+    class Meta(RecordVersion.Meta):
+        verbose_name = _("agenda version")
+        verbose_name_plural = _("agenda versions")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="agenda_version_unique"),
+        ]
+
+
+class MinutesVersion(RecordVersion):
+    """Justered minutes: the first approval, then each correction."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="versions"
+    )
+
+    class Meta(RecordVersion.Meta):
         verbose_name = _("minutes version")
         verbose_name_plural = _("minutes versions")
-        ordering = ["meeting", "number"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="minutes_version_unique"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.meeting} v{self.number}"
 
 
 class DecisionCounter(models.Model):
@@ -348,6 +438,18 @@ class Decision(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
     number = models.PositiveIntegerField(_("number"), editable=False)
     reference = GuardedCharField(_("reference"), max_length=40, unique=True, editable=False)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=DecisionKind.choices, default=DecisionKind.GENERAL
+    )
+    # An early closure names the case it closes (and only that case can be closed with it).
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     text = GuardedTextField(_("decision"), max_length=2000)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
@@ -358,6 +460,13 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["-year", "-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=DecisionKind.EARLY_CLOSURE, case__isnull=False)
+                | (~Q(kind=DecisionKind.EARLY_CLOSURE) & Q(case__isnull=True)),
+                name="early_closure_names_its_case",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference

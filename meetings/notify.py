@@ -17,14 +17,17 @@ AGENDA_SENT = "meetings.agenda_sent"
 AGENDA_DUE = "meetings.agenda_due"
 ACTION_DUE = "meetings.action_item_due"
 
-register_kind(AGENDA_SENT, gettext_lazy("Agenda of %(body)s on %(date)s"))
-register_kind(AGENDA_DUE, gettext_lazy("The agenda of %(body)s on %(date)s is due"))
-register_kind(ACTION_DUE, gettext_lazy("Action item due %(date)s: %(title)s"))
-register_target(
-    Meeting,
-    reachable=lambda user: Meeting.objects.visible_to(user),
-    live=lambda user: Meeting.objects.visible_to(user).not_cancelled(),
-)
+
+def register() -> None:
+    """The meetings' notification kinds and target (called from MeetingsConfig.ready)."""
+    register_kind(AGENDA_SENT, gettext_lazy("Agenda of %(body)s on %(date)s"))
+    register_kind(AGENDA_DUE, gettext_lazy("The agenda of %(body)s on %(date)s is due"))
+    register_kind(ACTION_DUE, gettext_lazy("Action item due %(date)s: %(title)s"))
+    register_target(
+        Meeting,
+        reachable=lambda user: Meeting.objects.visible_to(user),
+        live=lambda user: Meeting.objects.visible_to(user).not_cancelled(),
+    )
 
 
 def notify_agenda_sent(meeting: Meeting, people: Iterable[User]) -> int:

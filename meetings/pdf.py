@@ -16,12 +16,16 @@ def _render(template: str, context: dict[str, Any]) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def agenda_pdf(context: dict[str, Any]) -> bytes:
-    return _render("meetings/pdf/agenda.html", context)
-
-
-def minutes_pdf(context: dict[str, Any]) -> bytes:
-    return _render("meetings/pdf/minutes.html", context)
+def record_pdf(
+    content: dict[str, Any], *, number: int, reason: str, history: list[tuple[Any, ...]]
+) -> bytes:
+    """An agenda or minutes from its frozen content only (meetings/records.py); no live rows."""
+    template = (
+        "meetings/pdf/agenda.html" if content["kind"] == "agenda" else "meetings/pdf/minutes.html"
+    )
+    return _render(
+        template, {"doc": content, "number": number, "reason": reason, "history": history}
+    )
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:

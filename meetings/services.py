@@ -2,7 +2,10 @@
 
 Errors are ValidationErrors with stable codes the tests assert: `quota`, `end_before_start`,
 `locked` (the agenda or minutes are approved), `not_approved`, `reason_required`,
-`out_of_range`, `cancelled`, `not_expected`, `not_a_working_group`.
+`out_of_range`, `cancelled`, `not_expected`, `not_a_working_group`; justering: `not_started`,
+`no_checkers`, `checker_count`, `not_present`, `secretary_checks`, `own_minutes`,
+`not_a_checker`, `already_approved`; decisions: `case_required`, `case_not_found`,
+`case_not_allowed`.
 """
 
 from __future__ import annotations
@@ -19,21 +22,33 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from accounts.capabilities import active_roles
 from accounts.models import Organisation, User
+from cases.models import Case
 from councils.choices import BodyKind, MembershipKind
 from councils.models import Body, Membership
 from sutohamu.dates import in_force
 from sutohamu.history import set_change_reason, set_history_user
 
-from .choices import STANDING_TITLES, ActionStatus, AttendanceKind, ItemKind, MeetingStatus
+from . import records
+from .choices import (
+    STANDING_TITLES,
+    ActionStatus,
+    AttendanceKind,
+    DecisionKind,
+    ItemKind,
+    MeetingStatus,
+)
 from .models import (
     ActionItem,
     AgendaItem,
+    AgendaVersion,
     Attendance,
     CalendarFeed,
     Decision,
     DecisionCounter,
     Meeting,
+    MinutesChecker,
     MinutesVersion,
     SituationReport,
 )
@@ -42,6 +57,27 @@ from .schedule import allowed_count, rotation_order
 
 ERROR_LOCKED = _("The minutes are approved and locked. Record a correction with a reason instead.")
 ERROR_CANCELLED = _("The meeting is cancelled.")
+ERROR_NOT_STARTED = _(
+    "The meeting has not started yet: the minutes are approved, and decisions and action items "
+    "recorded, from its start."
+)
+ERROR_NO_CHECKERS = _(
+    "Name the chair and one or two minutes checkers (justerare) among those present first."
+)
+ERROR_CHECKER_COUNT = _("Name one or two minutes checkers (justerare).")
+ERROR_NOT_PRESENT = _("The chair and the minutes checkers must be among those present.")
+ERROR_SECRETARY_CHECKS = _(
+    "Whoever writes the minutes cannot also check them: name other attendees as justerare."
+)
+ERROR_OWN_MINUTES = _(
+    "You wrote these minutes: they are approved by the minutes checkers (justerare), never by "
+    "their author alone."
+)
+ERROR_NOT_A_CHECKER = _("Only the meeting's minutes checkers (justerare) approve the minutes.")
+ERROR_ALREADY_APPROVED = _("You have already approved these minutes.")
+ERROR_CASE_REQUIRED = _("An early-closure decision names the case it closes: give its reference.")
+ERROR_CASE_NOT_FOUND = _("No case with the reference %(reference)s was found.")
+ERROR_CASE_NOT_ALLOWED = _("Only an early-closure decision names a case.")
 
 
 def _save(obj: Any, by: User | None, reason: str | None = None) -> None:
@@ -339,6 +375,7 @@ def item_remove(*, item: AgendaItem, by: User) -> None:
             each.save(update_fields=["position"])
 
 
+@transaction.atomic
 def agenda_send(*, meeting: Meeting, by: User) -> int:
     """Send the agenda: the status moves on and every member gets a notification."""
     _check_open(meeting)
@@ -348,6 +385,9 @@ def agenda_send(*, meeting: Meeting, by: User) -> int:
         meeting.status = MeetingStatus.AGENDA_SENT
     meeting.agenda_sent_at = timezone.now()
     _save(meeting, by)
+    # The kallelse as sent is a record: frozen now, the same for every reader (sent again: a
+    # new version; the earlier stay readable).
+    records.freeze(AgendaVersion, meeting=meeting, content=records.agenda_content(meeting), by=by)
     people = [seat.user for seat in seats_of(meeting) if seat.user_id != by.pk]
     return notify_agenda_sent(meeting, people)
 
@@ -381,13 +421,52 @@ def _next_decision_number(meeting: Meeting) -> tuple[int, int]:
     return year, counter.last_number
 
 
+def _check_started(meeting: Meeting) -> None:
+    if not meeting.has_started():
+        raise ValidationError(ERROR_NOT_STARTED, code="not_started")
+
+
+def _decision_case(kind: str, case_reference: str) -> Case | None:
+    """The case an early-closure decision names; no other kind names one."""
+    reference = case_reference.strip()
+    if kind != DecisionKind.EARLY_CLOSURE:
+        if reference:
+            raise ValidationError(
+                {"case_reference": ValidationError(ERROR_CASE_NOT_ALLOWED, code="case_not_allowed")}
+            )
+        return None
+    if not reference:
+        raise ValidationError(
+            {"case_reference": ValidationError(ERROR_CASE_REQUIRED, code="case_required")}
+        )
+    case = Case.objects.filter(reference__iexact=reference).first()
+    if case is None:
+        raise ValidationError(
+            {
+                "case_reference": ValidationError(
+                    ERROR_CASE_NOT_FOUND % {"reference": reference}, code="case_not_found"
+                )
+            }
+        )
+    return case
+
+
 @transaction.atomic
 def decision_add(
-    *, meeting: Meeting, text: str, by: User, item: AgendaItem | None = None
+    *,
+    meeting: Meeting,
+    text: str,
+    by: User,
+    item: AgendaItem | None = None,
+    kind: str = DecisionKind.GENERAL,
+    case_reference: str = "",
 ) -> Decision:
+    """A numbered decision; an early closure names its case (by reference), from the start."""
     _check_open(meeting)
-    decision = Decision(meeting=meeting, item=item, text=text)
-    decision.full_clean(exclude=["year", "number", "reference"])
+    _check_started(meeting)
+    case = _decision_case(kind, case_reference)
+    decision = Decision(meeting=meeting, item=item, text=text, kind=kind, case=case)
+    decision.full_clean(exclude=["year", "number", "reference", "case"])
     decision.year, decision.number = _next_decision_number(meeting)
     decision.reference = f"{decision_prefix(meeting.body)}-{decision.year}-{decision.number:03d}"
     set_history_user(decision, by)
@@ -405,6 +484,7 @@ def action_item_add(
     decision: Decision | None = None,
 ) -> ActionItem:
     _check_open(meeting)
+    _check_started(meeting)
     item = ActionItem(
         meeting=meeting, title=title, owner=owner, due_date=due_date, decision=decision
     )
@@ -421,48 +501,85 @@ def action_item_set_status(*, item: ActionItem, status: str, by: User) -> Action
     return item
 
 
-def minutes_content(meeting: Meeting) -> dict[str, Any]:
-    """What a recorded version keeps: attendance, item notes, decisions and action items."""
-    return {
-        "attendance": [
-            {
-                "who": str(a.user or ""),
-                "organisation": a.organisation.name,
-                "kind": a.kind,
-                "present": a.present,
-            }
-            for a in meeting.attendance.select_related("user", "organisation")
-        ],
-        "items": [
-            {"position": i.position, "title": i.title, "notes": i.notes}
-            for i in meeting.items.order_by("position")
-        ],
-        "decisions": [
-            {"reference": d.reference, "text": d.text} for d in meeting.decisions.order_by("number")
-        ],
-        "action_items": [
-            {"title": a.title, "owner": str(a.owner), "due_date": a.due_date.isoformat()}
-            for a in meeting.action_items.select_related("owner").order_by("pk")
-        ],
-    }
+def present_people(meeting: Meeting) -> list[User]:
+    """Those present in person: the chair and the justerare are named among them."""
+    ids = meeting.attendance.filter(present=True, user__isnull=False).values("user")
+    return list(User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk"))
 
 
 @transaction.atomic
-def minutes_approve(*, meeting: Meeting, by: User) -> MinutesVersion:
-    """Approve and lock the minutes: version 1 is recorded."""
+def justering_set(*, meeting: Meeting, chair: User, checkers: list[User], by: User) -> Meeting:
+    """Name the chair and one or two justerare among those present; `by` writes the minutes.
+
+    Naming them again clears the approvals given so far (they approved another pair's check).
+    """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_open(meeting)
-    if meeting.starts_at > timezone.now():
+    unique = list(dict.fromkeys(checkers))
+    if not 1 <= len(unique) <= 2:
         raise ValidationError(
-            _("Minutes can be approved only after the meeting has started."), code="not_held"
+            {"checkers": ValidationError(ERROR_CHECKER_COUNT, code="checker_count")}
         )
+    present = {u.pk for u in present_people(meeting)}
+    if chair.pk not in present or any(u.pk not in present for u in unique):
+        raise ValidationError(ERROR_NOT_PRESENT, code="not_present")
+    if any(u.pk == by.pk for u in unique):
+        raise ValidationError(
+            {"checkers": ValidationError(ERROR_SECRETARY_CHECKS, code="secretary_checks")}
+        )
+    meeting.chair, meeting.secretary = chair, by
+    _save(meeting, by)
+    meeting.checkers.all().delete()
+    MinutesChecker.objects.bulk_create(MinutesChecker(meeting=meeting, user=u) for u in unique)
+    return meeting
+
+
+def approval_refusal(meeting: Meeting, user: User) -> ValidationError | None:
+    """Why `user` may not approve the minutes now (None: they may). The page shows the reason."""
+    if meeting.is_locked:
+        return ValidationError(ERROR_LOCKED, code="locked")
+    if meeting.is_cancelled:
+        return ValidationError(ERROR_CANCELLED, code="cancelled")
+    if not meeting.has_started():
+        return ValidationError(ERROR_NOT_STARTED, code="not_started")
+    checkers = {c.user_id: c for c in meeting.checkers.all()}
+    if not checkers:
+        return ValidationError(ERROR_NO_CHECKERS, code="no_checkers")
+    if user.pk not in checkers:
+        if user.pk == meeting.secretary_id:
+            return ValidationError(ERROR_OWN_MINUTES, code="own_minutes")
+        return ValidationError(ERROR_NOT_A_CHECKER, code="not_a_checker")
+    if checkers[user.pk].approved_at is not None:
+        return ValidationError(ERROR_ALREADY_APPROVED, code="already_approved")
+    return None
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, by: User) -> MinutesVersion | None:
+    """A justerare approves; once every justerare has, the minutes lock and version 1 is frozen.
+
+    Returns the frozen version, or None while another justerare has yet to approve.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    refusal = approval_refusal(meeting, by)
+    if refusal is not None:
+        raise refusal
+    now = timezone.now()
+    checker = meeting.checkers.get(user=by)
+    checker.approved_at = now
+    set_history_user(checker, by)
+    checker.save(update_fields=["approved_at"])
+    if meeting.checkers.filter(approved_at__isnull=True).exists():
+        return None
     meeting.status = MeetingStatus.MINUTES_APPROVED
-    meeting.approved_at = timezone.now()
+    meeting.approved_at = now
     meeting.approved_by = by
     _save(meeting, by)
-    return MinutesVersion.objects.create(
-        meeting=meeting, number=1, content=minutes_content(meeting), created_by=by
+    version = records.freeze(
+        MinutesVersion, meeting=meeting, content=records.minutes_content(meeting), by=by
     )
+    assert isinstance(version, MinutesVersion)  # freeze returns the model it was given
+    return version
 
 
 @transaction.atomic
@@ -484,29 +601,35 @@ def minutes_correct(
         raise ValidationError(
             {"reason": ValidationError(_("A correction needs a reason."), code="reason_required")}
         )
-    version = MinutesVersion(
-        meeting=meeting,
-        number=(meeting.versions.aggregate(m=Max("number"))["m"] or 0) + 1,
-        reason=reason.strip(),
-        created_by=by,
-    )
-    version.full_clean(exclude=["content"])
     _apply_notes(meeting, notes, by, reason)
     for decision in meeting.decisions.all():
         if decision.pk in decisions and decisions[decision.pk] != decision.text:
             decision.text = decisions[decision.pk]
             _save(decision, by, reason)
-    version.content = minutes_content(meeting)
-    version.save()
+    version = records.freeze(
+        MinutesVersion,
+        meeting=meeting,
+        content=records.minutes_content(meeting),
+        by=by,
+        reason=reason.strip(),
+    )
+    assert isinstance(version, MinutesVersion)
     return version
 
 
 # Calendar feed
 
 
+ERROR_FEED_NO_ROLE = _(
+    "A calendar address is only for people with a role in the cooperation; you have none today."
+)
+
+
 @transaction.atomic
 def feed_create(*, user: User) -> CalendarFeed:
-    """A new private address; the old one stops working."""
+    """A new private address; the old one stops working. Only for a person holding a role."""
+    if not user.is_active or not active_roles(user):
+        raise ValidationError(ERROR_FEED_NO_ROLE, code="no_role")
     CalendarFeed.objects.active().filter(user=user).update(revoked_at=timezone.now())
     return CalendarFeed.objects.create(user=user)
 

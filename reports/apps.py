@@ -8,3 +8,10 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Status reports")
+
+    def ready(self) -> None:
+        from accounts import panels
+
+        from . import panels as report_panels
+
+        panels.register_summary("reports", report_panels.summary)

@@ -14,4 +14,6 @@ class SuToHaMuAdminConfig(AdminConfig):
 
     def ready(self) -> None:
         super().ready()
-        from . import checks  # noqa: F401 - registers the project's deploy checks
+        from . import checks
+
+        checks.register_checks()

@@ -14,9 +14,13 @@ E_TWO_FACTOR_OFF = Error(
 )
 
 
-@register(Tags.security, deploy=True)
 def two_factor_required(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """A production deployment (DEBUG off) refuses to run without two-factor sign-in."""
     if not settings.DEBUG and not settings.TWO_FACTOR_REQUIRED:
         return [E_TWO_FACTOR_OFF]
     return []
+
+
+def register_checks() -> None:
+    """The project's deploy checks (called from SuToHaMuAdminConfig.ready)."""
+    register(two_factor_required, Tags.security, deploy=True)

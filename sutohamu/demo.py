@@ -1,7 +1,7 @@
 """Demo data plumbing shared by the apps' demo modules.
 
-Each app has a `demo.py` with a `seed()` function; `manage.py seed_demo` runs them in the order
-below. Everything is fictitious: no real person, address or case.
+Each app has a `demo.py` with a `seed()` function; `manage.py seed_demo` (reports, the top app)
+calls them in order. Everything is fictitious: no real person, address or case.
 """
 
 from __future__ import annotations
@@ -11,17 +11,6 @@ from typing import Any, TypeVar
 from django.db import models
 
 M = TypeVar("M", bound=models.Model)
-
-SEEDERS: list[str] = [
-    "councils.demo.seed",
-    "accounts.demo.seed",
-    "councils.demo.seed_cooperation",
-    "cases.demo.seed",
-    "cases.demo_escalations.seed",
-    "meetings.demo.seed",
-    "reminders.demo.seed",
-    "reports.demo.seed",  # last: its figures count what the others made
-]
 
 DEMO_PASSWORD = "demo"
 

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,6 +42,7 @@ from ..services import (
     case_transition,
     consent_save,
     measure_save,
+    needs_early_closure,
     open_items,
 )
 from .shared import page_context, refusal_status
@@ -167,7 +167,7 @@ def _close_or_ask(
         raise
     except ValidationError as error:
         codes = set() if hasattr(error, "error_dict") else {e.code for e in error.error_list}
-        if codes & {"open_items", "minimum_period"}:
+        if codes & {"open_items", "minimum_period", "followup_required"}:
             return redirect("cases:close", reference=case.reference)
         raise
     messages.success(request, _("The case was closed."))
@@ -289,17 +289,14 @@ def close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, need=Right.WORK)
     plan = FollowUpPlan.objects.filter(case=case).first()
     escalations, measures = open_items(case)
-    early = (
-        plan is not None
-        and Commitment.objects.filter(case=case).exists()
-        and timezone.localdate() < plan.minimum_end
-    )
+    early = needs_early_closure(case)
     form = CloseForm(
         request.POST or None,
         version=case.version,
         has_open_items=bool(escalations or measures),
         early=early,
         can_verify=decisions.can_verify(),
+        decisions_about_case=decisions.about_case(case.reference) if early else [],
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -339,6 +336,8 @@ def close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
             "open_measures": measures,
             "minimum_months": settings.FOLLOWUP_MINIMUM_MONTHS,
             "can_verify": decisions.can_verify(),
+            "decisions_about_case": form.fields.get("decision_reference") is not None
+            and len(getattr(form.fields["decision_reference"].widget, "choices", [])) > 1,
         },
         status=400 if form.is_bound and form.errors and status == 200 else status,
     )

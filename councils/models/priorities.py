@@ -28,6 +28,10 @@ ERROR_JOINT_NEEDS_DECISION = _(
 )
 ERROR_JOINT_NEEDS_DECISION_DATE = _("Give the date of the working group's decision.")
 ERROR_DECISION_NOT_FOUND = _("No decision with the reference %(reference)s was found.")
+ERROR_NOT_A_PRIORITY_DECISION = _(
+    "Decision %(reference)s is not recorded as a decision on a joint priority. Give the reference "
+    "of the working group's priority decision."
+)
 
 
 def _editing_rights(user: AnyUser) -> tuple[set[int], bool]:
@@ -148,6 +152,15 @@ class Priority(models.Model):
                         "decision_reference": ValidationError(
                             ERROR_DECISION_NOT_FOUND % {"reference": reference},
                             code="decision_not_found",
+                        )
+                    }
+                )
+            if info.kind != decisions.PRIORITY:
+                raise ValidationError(
+                    {
+                        "decision_reference": ValidationError(
+                            ERROR_NOT_A_PRIORITY_DECISION % {"reference": info.reference},
+                            code="not_a_priority_decision",
                         )
                     }
                 )

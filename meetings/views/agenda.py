@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from councils.views.access import member_required
 from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
 
-from .. import access, services
+from .. import access, records, services
 from ..forms import ItemForm, MoveForm
-from ..pdf import agenda_pdf, pdf_response
+from ..models import AgendaVersion
+from ..pdf import pdf_response
 from .common import meeting_context, refused
 
 
@@ -108,7 +109,14 @@ def agenda_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def agenda_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def agenda_download(
+    request: AuthenticatedHttpRequest, pk: int, number: int | None = None
+) -> HttpResponse:
+    """The sent agenda's frozen bytes (the latest version, or `number`); before sending, a
+    draft built the same way for every reader."""
     meeting = access.meeting_for(request.user, pk)
-    context = meeting_context(request, meeting)
-    return pdf_response(agenda_pdf(context), f"kallelse-{meeting.pk}.pdf")
+    version = access.record_version_for(AgendaVersion, meeting, number)
+    if version is None:
+        data = records.render(records.agenda_content(meeting))
+        return pdf_response(data, f"kallelse-{meeting.pk}-utkast.pdf")
+    return pdf_response(bytes(version.pdf), f"kallelse-{meeting.pk}-v{version.number}.pdf")

@@ -13,7 +13,7 @@ from sutohamu.http import AuthenticatedHttpRequest
 
 from .. import access
 from ..models import Meeting, SituationReport
-from ..services import expected_reporters, seats_of
+from ..services import approval_refusal, expected_reporters, seats_of
 
 # Codes that mean "changed meanwhile or locked": 409 Conflict; every other refusal is 400.
 CONFLICT_CODES = frozenset({"locked", "cancelled", "not_approved"})
@@ -69,7 +69,11 @@ def meeting_context(
         "seats": seats_of(meeting),
         "decisions": list(meeting.decisions.select_related("item").order_by("number")),
         "actions": list(meeting.action_items.select_related("owner", "decision")),
-        "versions": list(meeting.versions.select_related("created_by")),
+        "versions": list(meeting.versions.select_related("created_by").defer("pdf")),
+        "agenda_versions": list(meeting.agenda_versions.select_related("created_by").defer("pdf")),
+        "checkers": list(meeting.checkers.select_related("user")),
+        # Why this person may not approve the minutes now (shown instead of the button).
+        "approval_refusal": approval_refusal(meeting, user),
         "can_prepare": access.can_prepare(user, meeting),
         "can_change": access.can_change(user, meeting),
     }

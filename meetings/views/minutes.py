@@ -16,11 +16,18 @@ from accounts.models import User
 from councils.views.access import member_required
 from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
 
-from .. import access, services
+from .. import access, records, services
 from ..choices import ActionStatus
-from ..forms import ActionItemForm, ActionStatusForm, DecisionForm, DecisionSearchForm, NotesForm
-from ..models import Meeting
-from ..pdf import minutes_pdf, pdf_response
+from ..forms import (
+    ActionItemForm,
+    ActionStatusForm,
+    DecisionForm,
+    DecisionSearchForm,
+    JusteringForm,
+    NotesForm,
+)
+from ..models import Meeting, MinutesVersion
+from ..pdf import pdf_response
 from .common import meeting_context, refused
 
 
@@ -29,22 +36,37 @@ def _owners(meeting: Meeting) -> QuerySet[User]:
     return User.objects.filter(pk__in=seats).order_by("first_name", "last_name")
 
 
+def _present(meeting: Meeting) -> QuerySet[User]:
+    return User.objects.filter(pk__in=[u.pk for u in services.present_people(meeting)]).order_by(
+        "first_name", "last_name"
+    )
+
+
 def _minutes_page(
     request: AuthenticatedHttpRequest,
     meeting: Meeting,
     notes: NotesForm | None = None,
     decision: DecisionForm | None = None,
     action: ActionItemForm | None = None,
+    justering: JusteringForm | None = None,
 ) -> HttpResponse:
     items = list(meeting.items.order_by("position", "pk"))
     context = meeting_context(request, meeting)
+    checkers = list(meeting.checkers.select_related("user"))
     context.update(
         notes_form=notes or NotesForm(items=items),
         decision_form=decision or DecisionForm(items=meeting.items.all()),
         action_form=action
         or ActionItemForm(owners=_owners(meeting), decisions=meeting.decisions.all()),
+        justering_form=justering
+        or JusteringForm(
+            present=_present(meeting),
+            initial={"chair": meeting.chair_id, "checkers": [c.user_id for c in checkers]},
+        ),
+        started=meeting.has_started(),
     )
-    refused_form = any(f is not None and f.is_bound and f.errors for f in (notes, decision, action))
+    forms = (notes, decision, action, justering)
+    refused_form = any(f is not None and f.is_bound and f.errors for f in forms)
     return render(request, "meetings/minutes.html", context, status=400 if refused_form else 200)
 
 
@@ -80,6 +102,8 @@ def decision_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting,
                 text=form.cleaned_data["text"],
                 item=form.cleaned_data["item"],
+                kind=form.cleaned_data["kind"],
+                case_reference=form.cleaned_data["case_reference"],
                 by=request.user,
             )
         except ValidationError as error:
@@ -118,13 +142,43 @@ def action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def minutes_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def justering(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The secretary names the chair and the justerare among those present."""
     meeting = access.meeting_for(request.user, pk, change=True)
+    if meeting.is_locked:
+        return refused(request, ValidationError(services.ERROR_LOCKED, code="locked"), meeting)
+    form = JusteringForm(request.POST, present=_present(meeting))
+    if form.is_valid():
+        try:
+            services.justering_set(
+                meeting=meeting,
+                chair=form.cleaned_data["chair"],
+                checkers=list(form.cleaned_data["checkers"]),
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The chair and the minutes checkers were named."))
+            return redirect("meetings:minutes", pk=meeting.pk)
+    return _minutes_page(request, meeting, justering=form)
+
+
+@require_POST
+@member_required
+def minutes_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A justerare approves (any member who sees the meeting may be one); the service decides."""
+    meeting = access.meeting_for(request.user, pk)
     try:
-        services.minutes_approve(meeting=meeting, by=request.user)
+        version = services.minutes_approve(meeting=meeting, by=request.user)
     except ValidationError as error:
         return refused(request, error, meeting)
-    messages.success(request, _("The minutes were approved and are now locked."))
+    if version is None:
+        messages.success(
+            request, _("Your approval was recorded; the other minutes checker has yet to approve.")
+        )
+    else:
+        messages.success(request, _("The minutes were approved and are now locked."))
     return redirect("meetings:detail", pk=meeting.pk)
 
 
@@ -169,11 +223,17 @@ def minutes_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required
-def minutes_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def minutes_download(
+    request: AuthenticatedHttpRequest, pk: int, number: int | None = None
+) -> HttpResponse:
+    """Justered minutes: the frozen bytes (the latest version, or `number`), the same for every
+    reader; before approval, a draft built the same way for everyone."""
     meeting = access.meeting_for(request.user, pk)
-    return pdf_response(
-        minutes_pdf(meeting_context(request, meeting)), f"protokoll-{meeting.pk}.pdf"
-    )
+    version = access.record_version_for(MinutesVersion, meeting, number)
+    if version is None:
+        data = records.render(records.minutes_content(meeting))
+        return pdf_response(data, f"protokoll-{meeting.pk}-utkast.pdf")
+    return pdf_response(bytes(version.pdf), f"protokoll-{meeting.pk}-v{version.number}.pdf")
 
 
 @member_required

@@ -271,12 +271,15 @@ def test_an_early_closure_needs_reason_reference_and_date_while_references_canno
 
 
 def test_an_early_closure_rests_on_a_decision_found_in_the_minutes(coordinator, monkeypatch):
-    found = decisions.DecisionInfo("SUTOHAMU-2026-014", datetime.date(2026, 2, 10), "Arbetsgrupp")
-    monkeypatch.setattr(
-        decisions, "_lookups", [lambda ref: found if ref == found.reference else None]
-    )
     user, town = coordinator
     case = in_followup(user, town)
+    day = datetime.date(2026, 2, 10)
+    found = decisions.DecisionInfo(
+        "SUTOHAMU-2026-014", day, "Arbetsgrupp", kind="early_closure", case_reference=case.reference
+    )
+    other = decisions.DecisionInfo("SUTOHAMU-2026-011", day, "Arbetsgrupp")  # a training day
+    by_reference = {d.reference: d for d in (found, other)}
+    monkeypatch.setattr(decisions, "_lookups", [by_reference.get])
     with time_machine.travel(datetime.datetime(2026, 3, 1, 12), tick=False):
         with pytest.raises(ValidationError) as excinfo:
             case_close(
@@ -287,6 +290,15 @@ def test_an_early_closure_rests_on_a_decision_found_in_the_minutes(coordinator, 
                 early_closure=EarlyClosureData("Skäl", "SUTOHAMU-2026-999"),
             )
         assert codes(excinfo.value) == {"decision_not_found"}
+        with pytest.raises(ValidationError) as excinfo:
+            case_close(
+                case=case,
+                by=user,
+                version=case.version,
+                reason="Klart",
+                early_closure=EarlyClosureData("Skäl", "SUTOHAMU-2026-011"),
+            )
+        assert codes(excinfo.value) == {"decision_not_about_case"}
         case_close(
             case=case,
             by=user,

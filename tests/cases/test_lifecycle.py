@@ -18,6 +18,8 @@ ALLOWED = {
     ("reported", "assessing"),
     ("assessing", "measures"),
     ("assessing", "follow_up"),
+    # Only for a case never worked on (no measures, no follow-up plan); a worked case closes
+    # through follow-up or on an early-closure decision: tests/cases/test_closure_rules.py.
     ("assessing", "closed"),
     ("measures", "follow_up"),
     ("measures", "assessing"),

@@ -81,7 +81,9 @@ def test_a_joint_priority_needs_the_working_groups_decision(demo, monkeypatch):
 
 
 def test_with_recorded_decisions_the_reference_must_name_one(demo, monkeypatch):
-    recorded = DecisionInfo("SUTOHAMU-2026-014", datetime.date(2026, 2, 5), "SuToHaMu-gruppen")
+    recorded = DecisionInfo(
+        "SUTOHAMU-2026-014", datetime.date(2026, 2, 5), "SuToHaMu-gruppen", kind="priority"
+    )
     monkeypatch.setattr(
         decisions, "_lookups", [lambda ref: recorded if ref == recorded.reference else None]
     )

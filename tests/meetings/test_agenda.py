@@ -102,9 +102,9 @@ def test_sending_the_agenda_notifies_the_members(coming, login):
     response = login(owner).post(reverse("meetings:agenda_send", args=[coming.pk]))
     assert response.status_code == 302
     told = set(
-        Notification.objects.filter(kind="meetings.agenda_sent").values_list(
-            "user__username", flat=True
-        )
+        Notification.objects.filter(
+            kind="meetings.agenda_sent", link=reverse("meetings:detail", args=[coming.pk])
+        ).values_list("user__username", flat=True)
     )
     assert {"agera", "lansstyrelsen", "kommunpolis", "samordnare.sunne"} <= told | {owner}
     assert owner not in told

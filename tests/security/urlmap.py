@@ -119,6 +119,8 @@ def _fill(route: str) -> tuple[dict[str, Any], bool]:
             kwargs[name] = Case.objects.get(title=REFERENCE_CASE_TITLE).reference
         elif name == "area":
             kwargs[name] = Area.values[0]
+        elif name == "number":
+            kwargs[name] = 1  # a frozen record's version (the agenda's or the minutes')
         elif name == "app_label":
             kwargs[name] = "accounts"
         elif name == "object_id" and len(segments) >= 3:

@@ -1,0 +1,51 @@
+"""Load the fictitious demo data; safe to run any number of times.
+
+The command lives in the top app so that it can call every app's seeder directly, in order,
+without a registry or dotted strings (councils before accounts' people, the cooperation after
+them, cases before meetings, reminders' follow-up story after the meetings' decisions).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import translation
+
+import accounts.demo
+import cases.demo
+import cases.demo_escalations
+import councils.demo
+import meetings.demo
+import reminders.demo
+import reports.demo
+from accounts.demo import account_lines
+from sutohamu.demo import DEMO_PASSWORD
+
+SEEDERS = (
+    councils.demo.seed,
+    accounts.demo.seed,
+    councils.demo.seed_cooperation,
+    cases.demo.seed,
+    cases.demo_escalations.seed,
+    meetings.demo.seed,
+    reminders.demo.seed,
+    reports.demo.seed,  # last: its figures count what the others made
+)
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations, bodies and accounts (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override("sv"):
+            with transaction.atomic():
+                for seed in SEEDERS:
+                    seed()
+            if options["verbosity"] < 1:
+                return
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
+            for line in account_lines():
+                self.stdout.write(line)
