@@ -1,0 +1,163 @@
+"""Each test process's database, cloned from one migrated and seeded template.
+
+Migrating the schema and seeding the demo cost each pytest-xdist worker most of a minute on a
+busy machine, and they give every worker the same result. So the first process to need a test
+database builds a template under a PostgreSQL advisory lock (the others wait on the lock):
+
+- the schema migrated as `manage.py migrate` leaves it, with no rows but what `post_migrate`
+  makes (content types, permissions): what a test that does not ask for the demo sees;
+- the demo seeded once and copied into the `demo_snapshot` schema (tests/conftest.py puts it
+  back when a test asks for the demo).
+
+Each process then gets `CREATE DATABASE <its test database> TEMPLATE <template>`, a file copy
+that takes a second or two. The template's name carries a hash of every installed app's
+migrations and of the demo's seeding code, so a change to either builds a new one (and drops the
+old); its comment holds when it was built, and one older than `MAX_AGE` or from an earlier day
+in Stockholm is built again, because the demo's dates and times are relative to now.
+
+The template is built through the default connection's own settings, so whoever runs the
+migrations builds it; the test processes only clone it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+SNAPSHOT_SCHEMA = "demo_snapshot"
+
+# The demo's times are relative to the moment it was seeded ("the next meeting", "reminded an
+# hour ago"); a template older than this is built again.
+MAX_AGE = datetime.timedelta(minutes=30)
+
+# The demo's seeding code besides each app's demo modules (*/demo*.py).
+SEED_CODE = ("accounts/management/commands/seed_demo.py",)
+
+
+def fingerprint() -> str:
+    """A hash of what the template is made from: migrations, seeding code, this module."""
+    digest = hashlib.sha256()
+    files: list[Path] = [Path(__file__)]
+    for config in apps.get_app_configs():
+        app_path = Path(config.path)
+        files += sorted((app_path / "migrations").glob("*.py"))
+        files += sorted(app_path.glob("demo*.py"))
+    base = Path(settings.BASE_DIR)
+    files += [base / name for name in SEED_CODE]
+    for path in files:
+        if path.is_file():
+            digest.update(str(path).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def template_prefix(connection: BaseDatabaseWrapper) -> str:
+    """Per settings database (not per worker): `test_<name>_tpl_`."""
+    return f"test_{connection.settings_dict['NAME']}_tpl_"
+
+
+def lock_id(prefix: str) -> int:
+    """The advisory lock of one settings database's templates (others build theirs alongside)."""
+    return int.from_bytes(hashlib.sha256(prefix.encode()).digest()[:8], "big") >> 1
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _built_at(cursor, name: str) -> float | None:
+    cursor.execute(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+        [name],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    try:
+        return float(row[0])
+    except (TypeError, ValueError):
+        return 0.0  # a half-built template (its builder died before the comment)
+
+
+def _fresh(built_at: float | None) -> bool:
+    if not built_at:
+        return False
+    built = datetime.datetime.fromtimestamp(built_at, tz=datetime.UTC)
+    now = timezone.now()
+    same_day = timezone.localdate(built) == timezone.localdate(now)
+    return same_day and now - built < MAX_AGE
+
+
+def _drop(cursor, name: str) -> None:
+    cursor.execute(f"DROP DATABASE IF EXISTS {_quote(name)} WITH (FORCE)")
+
+
+def _build(connection: BaseDatabaseWrapper, name: str, seed: Callable[[], None]) -> None:
+    """Migrate a new database called `name`, seed the demo, keep a copy, empty it again."""
+    original = connection.settings_dict["NAME"]
+    test_settings = connection.settings_dict["TEST"]
+    test_name = test_settings.get("NAME")
+    test_settings["NAME"] = name
+    try:
+        connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, serialize=False, keepdb=False
+        )
+        seed()
+    finally:
+        connection.close()
+        test_settings["NAME"] = test_name
+        connection.settings_dict["NAME"] = original
+        settings.DATABASES[connection.alias]["NAME"] = original
+
+
+def clone_test_database(
+    seed: Callable[[], None], alias: str = "default", verbosity: int = 0
+) -> tuple[str, str]:
+    """Build the template if needed, then clone it as this process's test database.
+
+    `seed` runs inside the new template: it seeds the demo, keeps its copy and empties the
+    schema again. Returns (the settings' database name, the test database's name) for
+    `destroy_test_database`.
+    """
+    connection = connections[alias]
+    original = connection.settings_dict["NAME"]
+    test_name = connection.creation._get_test_db_name()
+    prefix = template_prefix(connection)
+    template = prefix + fingerprint()
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id(prefix)])
+        try:
+            if not _fresh(_built_at(cursor, template)):
+                started = time.monotonic()
+                cursor.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s",
+                    [prefix.replace("_", "\\_") + "%"],
+                )
+                for (stale,) in cursor.fetchall():
+                    _drop(cursor, stale)
+                _build(connection, template, seed)
+                cursor.execute(f"COMMENT ON DATABASE {_quote(template)} IS '{time.time():.0f}'")
+                if verbosity:
+                    print(f"Built {template} in {time.monotonic() - started:.1f} s")
+            _drop(cursor, test_name)
+            cursor.execute(f"CREATE DATABASE {_quote(test_name)} TEMPLATE {_quote(template)}")
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id(prefix)])
+    connection.close()
+    settings.DATABASES[alias]["NAME"] = test_name
+    connection.settings_dict["NAME"] = test_name
+    connection.ensure_connection()
+    return original, test_name
+
+
+def destroy_test_database(original: str, alias: str = "default") -> None:
+    connections[alias].creation.destroy_test_db(original, verbosity=0, keepdb=False)
