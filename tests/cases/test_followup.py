@@ -95,6 +95,19 @@ def test_fewer_planned_contacts_is_thinning_and_more_is_not():
     assert not thins_out(DEFAULT, DEFAULT, START)
 
 
+def test_a_single_contact_fewer_at_any_point_is_thinning():
+    quarterly = [{"every": 3, "unit": "months", "months": None}]
+    every_fourteen_weeks = [{"every": 14, "unit": "weeks", "months": None}]
+    old = planned_contacts(quarterly, START)
+    new = planned_contacts(every_fourteen_weeks, START)
+    shortfall = max(
+        index - sum(1 for day in new if day <= planned) for index, planned in enumerate(old, 1)
+    )
+    assert shortfall == 1  # never two behind, so only an exact count tells
+    assert thins_out(quarterly, every_fourteen_weeks, START)
+    assert not thins_out(every_fourteen_weeks, quarterly, START)
+
+
 # --- Commitment, plan and contacts (services, frozen time) ---
 
 

@@ -21,7 +21,6 @@ from cases.services import (
     case_update,
     case_url,
     measure_save,
-    note_add,
     subject_add,
 )
 from councils.choices import Area
@@ -220,12 +219,6 @@ def test_reassigning_moves_the_case_and_tells_the_new_owner(
     assert stored.version == start + 1
     assert stored.history.first().history_change_reason == "Semester"
     assert Notification.objects.filter(user=other, text__contains=case.reference).exists()
-
-
-def test_a_note_is_stored_stripped_with_its_author(coordinator):
-    user, town = coordinator
-    note = note_add(case=CaseFactory(municipality=town), text="  Samtal med skolan  ", by=user)
-    assert (note.text, note.author) == ("Samtal med skolan", user)
 
 
 def test_a_receiver_saves_only_measures_its_organisation_is_responsible_for(coordinator):
