@@ -93,11 +93,15 @@ def django_db_setup(
     """pytest-django's test database set-up, by a clone of the template (tests/testdb.py).
 
     SUTOHAMU_TEST_DB_SUFFIX names a run's databases apart from another run's over the same
-    settings (the mutation run gives each mutant its own).
+    settings. Under mutmut (MUTANT_UNDER_TEST set) each mutant's test run is a process of its
+    own, so it gets a fresh clone of its own, named by the process.
     """
     from django.db import connection
 
-    if suffix := os.environ.get("SUTOHAMU_TEST_DB_SUFFIX"):
+    suffix = os.environ.get("SUTOHAMU_TEST_DB_SUFFIX", "")
+    if not suffix and os.environ.get("MUTANT_UNDER_TEST"):
+        suffix = f"mutant{os.getpid()}"
+    if suffix:
         test = connection.settings_dict["TEST"]
         test["NAME"] = f"{connection.creation._get_test_db_name()}_{suffix}"
     with django_db_blocker.unblock():

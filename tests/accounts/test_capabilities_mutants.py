@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils import timezone
 
 from accounts.capabilities import (
     Capability,
@@ -71,7 +72,7 @@ def test_organisations_with_lists_each_organisation_once_sorted_by_name():
 
 @pytest.mark.django_db
 def test_ended_role_gives_no_organisation():
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     role = RoleAssignmentFactory(role=Role.COORDINATOR, end_date=yesterday)
     assert organisations_with(role.user, C.WORK_CASES) == []
     assert organisation_ids_with(role.user, C.WORK_CASES) == frozenset()

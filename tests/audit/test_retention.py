@@ -25,10 +25,9 @@ from cases.models.followup import Contact, ContactKind
 from cases.retention import REDACTED, apply_retention, due_cases, months_before
 from cases.services import note_add
 from cases.tasks import apply_retention as retention_task
+from tests.demo_objects import NMR_TITLE
 
 pytestmark = pytest.mark.django_db
-
-NMR_TITLE = "NMR lockar unga på gymnasiet"
 
 
 def _close_long_ago(case: Case, months: int = 25) -> None:

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.choices import Role
 from cases.choices import CaseStatus as S
@@ -403,7 +404,7 @@ def test_the_close_form_explains_the_rule_in_swedish_and_refuses_an_early_close(
 ):
     monkeypatch.setattr(decisions, "_lookups", [])
     user, town = coordinator
-    case = in_followup(user, town, on=datetime.date.today() - datetime.timedelta(days=30))
+    case = in_followup(user, town, on=timezone.localdate() - datetime.timedelta(days=30))
     client.force_login(user)
     url = reverse("cases:close", args=[case.reference])
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
@@ -416,7 +417,7 @@ def test_the_close_form_explains_the_rule_in_swedish_and_refuses_an_early_close(
 
 def test_the_desk_lists_this_weeks_and_overdue_follow_up(coordinator):
     user, town = coordinator
-    today = datetime.date.today()
+    today = timezone.localdate()
     overdue = in_followup(user, town, on=today - datetime.timedelta(days=40))
     due = in_followup(user, town, on=today - datetime.timedelta(days=14 - (6 - today.weekday())))
     other_town = CaseFactory(status=S.FOLLOW_UP)

@@ -1,9 +1,8 @@
 """Case services at their edges: error codes, versions, owners, notifications, stripped input."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Notification
@@ -332,6 +331,6 @@ def test_only_a_police_escalation_records_the_security_service(neighbours):
     opened = open_escalation(case, receiver, owner)
     with pytest.raises(ValidationError) as excinfo:
         escalation.escalation_record_security_service(
-            escalation=opened, by=reviewer, on=datetime.date.today()
+            escalation=opened, by=reviewer, on=timezone.localdate()
         )
     assert codes(excinfo.value) == {"not_police"}

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from councils.choices import BodyKind, PriorityScope
@@ -35,7 +36,7 @@ def test_a_coordinator_links_exactly_the_priorities_she_may_edit(login):
     client = login("samordnare.torsby")
     page = client.get(reverse("councils:priorities")).content.decode()
     user = User.objects.get(username="samordnare.torsby")
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     for priority in Priority.objects.filter(year=year):
         url = reverse("councils:priority_edit", args=[priority.pk])
         linked = f'href="{url}"' in page

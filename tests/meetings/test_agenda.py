@@ -11,12 +11,13 @@ from cases.models import Case
 from meetings import access
 from meetings.choices import ItemKind
 from meetings.models import AgendaItem
+from tests.demo_objects import NMR_TITLE
 
 from .conftest import coordinator_of
 
 pytestmark = pytest.mark.django_db
 
-NMR = "NMR lockar unga på gymnasiet"
+NMR = NMR_TITLE
 
 
 def test_the_demo_agenda_has_its_standing_items(coming):

@@ -21,7 +21,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-REFERENCE_CASE_TITLE = "NMR lockar unga på gymnasiet"
+from tests.demo_objects import NMR_TITLE
+
+REFERENCE_CASE_TITLE = NMR_TITLE
 
 # The path segment before a parameter -> the model whose row fills it.
 SEGMENT_MODELS = {
