@@ -1,4 +1,4 @@
-"""Issue 11, the case pages: the reporter's list (1), title length (4), desk search (5),
+"""The case pages: the reporter's list (1), title length (4), desk search (5),
 timeline order and actors (11), overdue measures (13), one date format and tables that scroll
 (19, 20), the intake form's choices and rows (21); and the CSV export's formula cells."""
 

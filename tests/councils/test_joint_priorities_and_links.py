@@ -1,5 +1,5 @@
-"""Issue 11, points 14-17: links only to pages one may open, own bodies, joint priorities rest
-on a decision, and the medskick "To" list offers only receivers the rules accept."""
+"""Council pages and priorities: links only to pages one may open, own bodies, joint
+priorities rest on a decision, and the medskick "To" list offers only receivers the rules accept."""
 
 import datetime
 

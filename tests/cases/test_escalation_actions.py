@@ -1,6 +1,6 @@
-"""Issue 11, the escalation side: several receivers in one form (6), accepting a proposal with
-its dates (7), destructive actions asked first (8), only the actions the state allows (9), the
-queue's "Från" (10), and the form's layout (22)."""
+"""Escalating and acting on an escalation: several receivers in one form, accepting a proposal
+with its dates, destructive actions asked first, only the actions the state allows, the queue's
+"Från", and the form's layout."""
 
 import datetime
 
