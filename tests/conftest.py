@@ -103,7 +103,7 @@ def django_db_setup(
         suffix = f"mutant{os.getpid()}"
     if suffix:
         test = connection.settings_dict["TEST"]
-        test["NAME"] = f"{connection.creation._get_test_db_name()}_{suffix}"
+        test["NAME"] = f"{testdb.worker_database_name(connection)}_{suffix}"
     with django_db_blocker.unblock():
         original, _ = testdb.clone_test_database(_seed_template)
     _committed.update(demo=False, snapshot=True)

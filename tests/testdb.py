@@ -26,6 +26,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -58,6 +59,16 @@ def fingerprint() -> str:
             digest.update(str(path).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def _creation(connection: BaseDatabaseWrapper) -> Any:
+    """The backend's creation helper: the test-database methods used here are Django's private
+    ones (as its own test runner uses them), which the stubs do not list."""
+    return connection.creation
+
+
+def worker_database_name(connection: BaseDatabaseWrapper) -> str:
+    return _creation(connection)._get_test_db_name()
 
 
 def template_prefix(connection: BaseDatabaseWrapper) -> str:
@@ -130,10 +141,10 @@ def clone_test_database(
     """
     connection = connections[alias]
     original = connection.settings_dict["NAME"]
-    test_name = connection.creation._get_test_db_name()
+    test_name = worker_database_name(connection)
     prefix = template_prefix(connection)
     template = prefix + fingerprint()
-    with connection.creation._nodb_cursor() as cursor:
+    with _creation(connection)._nodb_cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id(prefix)])
         try:
             if not _fresh(_built_at(cursor, template)):

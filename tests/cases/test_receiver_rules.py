@@ -22,11 +22,8 @@ from tests.cases.factories import CaseFactory, MeasureFactory
 pytestmark = pytest.mark.django_db
 YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 
-# The services are being renamed to <entity>_<action>; accept either name while that lands.
-escalation_open = getattr(service, "escalation_open", None) or service.escalate
-record_security_service = (
-    getattr(service, "escalation_record_security_service", None) or service.record_security_service
-)
+escalation_open = service.escalation_open
+record_security_service = service.escalation_record_security_service
 
 
 def owner_and_case(**case_fields):

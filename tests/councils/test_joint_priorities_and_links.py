@@ -2,8 +2,10 @@
 priorities rest on a decision, and the medskick "To" list offers only receivers the rules accept."""
 
 import datetime
+from typing import cast
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -137,9 +139,11 @@ def test_medskick_to_lists_only_receivers_the_rules_accept(demo):
     assert receivers_offered(form) == councils | {working_group.name}
     html = str(form["receiver"])
     assert "<optgroup" in html and "Välj …" in html and "---------" not in html
-    for sender in form.fields["sender"].queryset:
-        group = next(g for g, _c in form.fields["receiver"].choices if sender.name in str(g))
-        options = next(c for g, c in form.fields["receiver"].choices if g == group)
+    senders = cast(forms.ModelChoiceField, form.fields["sender"]).queryset
+    receivers = cast(forms.ChoiceField, form.fields["receiver"]).choices
+    for sender in senders:
+        group = next(g for g, _c in receivers if sender.name in str(g))
+        options = next(c for g, c in receivers if g == group)
         for pk, _name in options:
             receiver = Body.objects.get(pk=pk)
             assert receiver != sender
