@@ -98,10 +98,7 @@ def django_db_setup(
     """
     from django.db import connection
 
-    suffix = os.environ.get("SUTOHAMU_TEST_DB_SUFFIX", "")
-    if not suffix and os.environ.get("MUTANT_UNDER_TEST"):
-        suffix = f"mutant{os.getpid()}"
-    if suffix:
+    if suffix := testdb.run_suffix(os.environ, os.getpid()):
         test = connection.settings_dict["TEST"]
         test["NAME"] = f"{testdb.worker_database_name(connection)}_{suffix}"
     with django_db_blocker.unblock():

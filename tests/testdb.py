@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,18 +46,24 @@ SEED_CODE = ("accounts/management/commands/seed_demo.py",)
 
 
 def fingerprint() -> str:
-    """A hash of what the template is made from: migrations, seeding code, this module."""
+    """A hash of what the template is made from: migrations, seeding code, this module.
+
+    Files are named by app label and file name, not by where the tree lies, so a copy of the
+    tree (mutmut's mutants/) shares the template of the tree it was copied from.
+    """
     digest = hashlib.sha256()
-    files: list[Path] = [Path(__file__)]
+    files: list[tuple[str, Path]] = [("tests", Path(__file__))]
     for config in apps.get_app_configs():
         app_path = Path(config.path)
-        files += sorted((app_path / "migrations").glob("*.py"))
-        files += sorted(app_path.glob("demo*.py"))
+        for path in sorted((app_path / "migrations").glob("*.py")) + sorted(
+            app_path.glob("demo*.py")
+        ):
+            files.append((config.label, path))
     base = Path(settings.BASE_DIR)
-    files += [base / name for name in SEED_CODE]
-    for path in files:
+    files += [("", base / name) for name in SEED_CODE]
+    for label, path in files:
         if path.is_file():
-            digest.update(str(path).encode())
+            digest.update(f"{label}/{path.name}".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -69,6 +76,22 @@ def _creation(connection: BaseDatabaseWrapper) -> Any:
 
 def worker_database_name(connection: BaseDatabaseWrapper) -> str:
     return _creation(connection)._get_test_db_name()
+
+
+def run_suffix(environ: Mapping[str, str], pid: int) -> str:
+    """What tells this run's test databases apart from another run's over the same settings.
+
+    SUTOHAMU_TEST_DB_SUFFIX if set; under mutmut (MUTANT_UNDER_TEST set) each mutant's tests run
+    in a process of their own, which gets a fresh clone named by the process; else nothing.
+    """
+    if suffix := environ.get("SUTOHAMU_TEST_DB_SUFFIX", ""):
+        return suffix
+    return f"mutant{pid}" if environ.get("MUTANT_UNDER_TEST") else ""
+
+
+def under_mutant(environ: Mapping[str, str]) -> bool:
+    """Whether mutmut has a mutant active in this process (its names hold "__mutmut_")."""
+    return "__mutmut_" in environ.get("MUTANT_UNDER_TEST", "")
 
 
 def template_prefix(connection: BaseDatabaseWrapper) -> str:
@@ -147,7 +170,14 @@ def clone_test_database(
     with _creation(connection)._nodb_cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id(prefix)])
         try:
-            if not _fresh(_built_at(cursor, template)):
+            built_at = _built_at(cursor, template)
+            if under_mutant(os.environ):
+                # Seeding runs the project's code, so a template built under a mutant would carry
+                # the mutant into every later mutant's database. mutmut's stats run (no mutant
+                # active) built it; a mutant only clones it, however old.
+                if not built_at:
+                    raise RuntimeError(f"no template {template} to clone under a mutant")
+            elif not _fresh(built_at):
                 started = time.monotonic()
                 cursor.execute(
                     "SELECT datname FROM pg_database WHERE datname LIKE %s",
