@@ -52,9 +52,12 @@ test: $(BIN)/.installed
 	$(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore .venv --ignore node_modules -v0
 	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
+# Mutation testing with mutmut ([tool.mutmut] in pyproject.toml; README). MUTANTS_ARGS picks
+# mutants by name, e.g. MUTANTS_ARGS='"cases.rights*"' for one rule module's.
 mutants: $(BIN)/.installed
 	bash scripts/test-services.sh
-	$(TEST_ENV) $(BIN)/python scripts/mutants.py $(MUTANTS_ARGS)
+	$(TEST_ENV) $(BIN)/mutmut run --max-children 2 $(MUTANTS_ARGS)
+	$(TEST_ENV) $(BIN)/mutmut results
 
 # The benchmark (bench/run.py): generated data, the production stack, ratios to the floor.
 # `make bench BENCH_ARGS="--scales nation"` adds the national scale; `--fresh` regenerates.

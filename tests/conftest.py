@@ -12,10 +12,14 @@ as before. `_demo_state` keeps the two apart:
   flushed by Django afterwards, so after one the demo counts as gone and is seeded again when
   next needed.
 
+Each process's test database is a clone of a template that is migrated and holds the demo's
+snapshot already (tests/testdb.py): no process migrates or seeds unless the migrations or the
+demo's code changed, or the template is from an earlier day or over half an hour old.
+
 `pytest_collection_modifyitems` orders the tests so that this happens as rarely as possible:
 tests without the demo first, then the demo tests, then transactional tests (the browser tests
-reuse the committed demo), so a run seeds about once per worker plus once per browser test after
-the first. Each pytest-xdist worker has its own test database and its own state.
+reuse the committed demo), so a run restores the snapshot about once per worker plus once per
+browser test after the first. Each pytest-xdist worker has its own test database and its own state.
 """
 
 from __future__ import annotations
@@ -26,13 +30,15 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from tests import testdb
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Whether the demo is committed in this process's test database (one per xdist worker).
 # The snapshot: a copy of every table right after the first seed, in a schema of the test
 # database, put back (in well under a second) instead of seeding again after a flush.
 _committed = {"demo": False, "snapshot": False}
-SNAPSHOT_SCHEMA = "demo_snapshot"
+SNAPSHOT_SCHEMA = testdb.SNAPSHOT_SCHEMA
 
 
 def _tables() -> list[str]:
@@ -69,6 +75,39 @@ def _restore_snapshot() -> None:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
     ContentType.objects.clear_cache()  # the flush's post_migrate made content types anew
+
+
+def _seed_template() -> None:
+    """In the new template: the demo seeded and copied, then the schema emptied again."""
+    # The hasher the tests use (see _fast_passwords); autouse fixtures come too late.
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        call_command("seed_demo", verbosity=0)
+    _take_snapshot()
+    call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    """pytest-django's test database set-up, by a clone of the template (tests/testdb.py).
+
+    SUTOHAMU_TEST_DB_SUFFIX names a run's databases apart from another run's over the same
+    settings. Under mutmut (MUTANT_UNDER_TEST set) each mutant's test run is a process of its
+    own, so it gets a fresh clone of its own, named by the process.
+    """
+    from django.db import connection
+
+    if suffix := testdb.run_suffix(os.environ, os.getpid()):
+        test = connection.settings_dict["TEST"]
+        test["NAME"] = f"{testdb.worker_database_name(connection)}_{suffix}"
+    with django_db_blocker.unblock():
+        original, _ = testdb.clone_test_database(_seed_template)
+    _committed.update(demo=False, snapshot=True)
+    yield
+    if not request.config.getoption("reuse_db", False):
+        with django_db_blocker.unblock():
+            testdb.destroy_test_database(original)
 
 
 def _uses_demo(item: pytest.Item) -> bool:

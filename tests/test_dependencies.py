@@ -24,8 +24,8 @@ def modules() -> list[Path]:
     return found
 
 
-def project_imports(tree: ast.AST) -> list[tuple[ast.AST, str]]:
-    out = []
+def project_imports(tree: ast.AST) -> list[tuple[ast.Import | ast.ImportFrom, str]]:
+    out: list[tuple[ast.Import | ast.ImportFrom, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             out.append((node, node.module.split(".")[0]))

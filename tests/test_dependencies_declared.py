@@ -30,7 +30,9 @@ def _name(dist: str) -> str:
 def _closure(requirements: list[str]) -> set[str]:
     """The declared distributions and everything they require, extras followed as asked."""
     seen: set[str] = set()
-    todo = [(Requirement(r), frozenset()) for r in requirements]
+    todo: list[tuple[Requirement, frozenset[str]]] = [
+        (Requirement(r), frozenset()) for r in requirements
+    ]
     while todo:
         req, _ = todo.pop()
         name = _name(req.name)

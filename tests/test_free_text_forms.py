@@ -4,7 +4,6 @@ name in neither FREE_TEXT_FORMS nor NO_FREE_TEXT fails the test."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -13,8 +12,10 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.councils.conftest import _private_media, demo, login  # noqa: F401
+from tests.demo_objects import nmr_reference
 
 # 19121212-1212 passes the Luhn check (19800101-0005 would not, and is an ordinary number).
 PERSONAL_DATA = {
@@ -32,14 +33,8 @@ NOT_COUNTED = {"sessions", "axes"}
 NOT_COUNTED_MODELS = {"cases.caseread", "accounts.notification", "admin.logentry"}
 
 
-def nmr() -> str:
-    from cases.models import Case
-
-    return Case.objects.get(title="NMR lockar unga på gymnasiet").reference
-
-
 def ref(**extra: Any) -> Callable[[], dict[str, Any]]:
-    return lambda: {"reference": nmr(), **{k: v() for k, v in extra.items()}}
+    return lambda: {"reference": nmr_reference(), **{k: v() for k, v in extra.items()}}
 
 
 def first_pk(model: str, **filters: Any) -> Callable[[], int]:
@@ -257,7 +252,10 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
     ),
     "cases:measure_edit": FreeTextForm(
         "samordnare.sunne",
-        lambda: {"reference": nmr(), "pk": first_pk("cases.Measure", case__reference=nmr())()},
+        lambda: {
+            "reference": nmr_reference(),
+            "pk": first_pk("cases.Measure", case__reference=nmr_reference())(),
+        },
         ("description", "responsible_unit", "outcome"),
     ),
     "cases:consent_create": FreeTextForm(
@@ -265,15 +263,18 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
         ref(),
         ("scope",),
         extra=lambda: {
-            "subject": first_pk("cases.Subject", case__reference=nmr())(),
+            "subject": first_pk("cases.Subject", case__reference=nmr_reference())(),
             "organisations": first_pk("accounts.Organisation", code="SUN")(),
             "scope": "Skolans elevhälsa.",
-            "given_on": datetime.date.today().isoformat(),
+            "given_on": timezone.localdate().isoformat(),
         },
     ),
     "cases:consent_edit": FreeTextForm(
         "samordnare.sunne",
-        lambda: {"reference": nmr(), "pk": first_pk("cases.Consent", case__reference=nmr())()},
+        lambda: {
+            "reference": nmr_reference(),
+            "pk": first_pk("cases.Consent", case__reference=nmr_reference())(),
+        },
         ("scope",),
     ),
     "cases:escalation_answer": FreeTextForm(

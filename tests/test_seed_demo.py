@@ -14,6 +14,7 @@ from accounts.choices import Level, Role
 from accounts.models import Organisation, User
 from councils.choices import BodyKind
 from councils.models import Body
+from tests.demo_objects import nmr_case
 
 DEMO_USERNAMES = {
     "samordnare.sunne",
@@ -106,7 +107,7 @@ def test_every_role_has_a_demo_account_that_can_sign_in(demo, client):
 def test_demo_holds_the_nmr_reference_case_as_the_issues_describe(demo):
     from cases.models import Case, Escalation
 
-    case = Case.objects.get(title="NMR lockar unga på gymnasiet")
+    case = nmr_case()
     assert case.municipality.code == "SUN" and case.status == "measures"
     pupils = {s.pseudonym: s.residence.code for s in case.subjects.select_related("residence")}
     assert pupils == {"Elev A": "SUN", "Elev B": "SUN", "Elev C": "TOR"}

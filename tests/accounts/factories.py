@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from accounts.capabilities import ROLE_ORGANISATION_KINDS
 from accounts.choices import OrganisationKind, Role
@@ -41,7 +42,7 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = Role.COORDINATOR
     organisation = factory.LazyAttribute(lambda o: organisation_for(o.role))
-    start_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     end_date = None
 
 

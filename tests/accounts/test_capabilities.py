@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.capabilities import (
     CASE_CONTENT_CAPABILITIES,
@@ -69,7 +70,7 @@ def test_role_grants_exactly_its_capabilities(role):
     ids=["ended-yesterday", "starts-tomorrow", "future-period"],
 )
 def test_role_outside_its_dates_grants_nothing(start_offset, end_offset):
-    today = datetime.date.today()
+    today = timezone.localdate()
     assignment = RoleAssignmentFactory(
         role=Role.COORDINATOR,
         start_date=today + datetime.timedelta(days=start_offset),
@@ -81,7 +82,7 @@ def test_role_outside_its_dates_grants_nothing(start_offset, end_offset):
 
 @pytest.mark.django_db
 def test_role_ending_today_still_counts_today():
-    assignment = RoleAssignmentFactory(role=Role.AGERA, end_date=datetime.date.today())
+    assignment = RoleAssignmentFactory(role=Role.AGERA, end_date=timezone.localdate())
     assert has_capability(assignment.user, C.REVIEW_ESCALATIONS)
 
 
@@ -90,7 +91,7 @@ def test_ending_a_role_takes_its_capabilities_away():
     assignment = RoleAssignmentFactory(role=Role.COORDINATOR)
     user = assignment.user
     assert has_capability(user, C.WORK_CASES)
-    assignment.end_date = datetime.date.today() - datetime.timedelta(days=1)
+    assignment.end_date = timezone.localdate() - datetime.timedelta(days=1)
     assignment.save()
     forget_roles(user)
     assert not has_capability(user, C.WORK_CASES)
@@ -155,7 +156,7 @@ def test_role_must_fit_its_organisation(role, kind, fits):
     else:
         organisation = OrganisationFactory(kind=kind)
     assignment = RoleAssignment(
-        user=UserFactory(), role=role, organisation=organisation, start_date=datetime.date.today()
+        user=UserFactory(), role=role, organisation=organisation, start_date=timezone.localdate()
     )
     if fits:
         assignment.full_clean()

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.capabilities import CASE_CONTENT_CAPABILITIES, capabilities_of
 from accounts.choices import Role
@@ -42,7 +43,7 @@ def test_the_refusal_works_the_other_way_round_too():
 
 
 def test_roles_that_do_not_overlap_in_time_are_allowed():
-    today = datetime.date.today()
+    today = timezone.localdate()
     old = RoleAssignmentFactory(
         role=Role.COORDINATOR,
         start_date=today - datetime.timedelta(days=400),

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from cases.models import Case
+from tests.demo_objects import nmr_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -81,7 +81,7 @@ def empty_database():
 
 
 def test_backup_and_restore_round_trip(demo, empty_database, tmp_path):
-    case = Case.objects.get(title="NMR lockar unga på gymnasiet")
+    case = nmr_case()
     media = tmp_path / "private"
     (media / "agreements").mkdir(parents=True)
     (media / "agreements" / "signed.pdf").write_bytes(b"%PDF-1.4 signed")

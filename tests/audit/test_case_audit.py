@@ -15,6 +15,7 @@ from cases.audit import ACTIONS, case_audit
 from cases.choices import ReadKind
 from cases.models import Case, CaseRead, Note
 from cases.services import note_add
+from tests.demo_objects import nmr_case
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ NOTE = "Mentorn ringer hem till familjen."
 
 @pytest.fixture
 def activity(demo) -> Case:
-    case = Case.objects.get(title="NMR lockar unga på gymnasiet")
+    case = nmr_case()
     coordinator = User.objects.get(username="samordnare2.sunne")
     CaseRead.objects.create(user=coordinator, case=case, kind=ReadKind.PAGE)
     CaseRead.objects.create(user=coordinator, case=case, kind=ReadKind.PDF)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from cases.audit import chain_status
 from cases.choices import ReadKind
-from cases.models import Case, CaseRead, CaseReadSeal, ReadLogCheck
+from cases.models import CaseRead, CaseReadSeal, ReadLogCheck
 from cases.models.reads import (
     ChainProblem,
     ReadLogIsAppendOnly,
@@ -27,10 +27,7 @@ from cases.services import case_report
 from cases.tasks import verify_read_log as verify_read_log_task
 from councils.choices import Area
 from tests.accounts.factories import RoleAssignmentFactory
-
-
-def nmr() -> Case:
-    return Case.objects.get(title="NMR lockar unga på gymnasiet")
+from tests.demo_objects import nmr_case
 
 
 def _tamper(sql: str, params: list, table: str = "cases_caseread") -> None:
@@ -47,7 +44,7 @@ def _tamper(sql: str, params: list, table: str = "cases_caseread") -> None:
 @pytest.fixture
 def reads(demo):
     """Five reads of the NMR case, sealed as after their commit."""
-    case = nmr()
+    case = nmr_case()
     users = list(demo_users())
     made = [
         CaseRead.objects.create(user=users[i % 2], case=case, kind=ReadKind.PAGE) for i in range(5)
@@ -66,7 +63,7 @@ def demo_users():
 def test_a_case_page_read_is_sealed_when_the_request_commits(
     login, django_capture_on_commit_callbacks
 ):
-    case = nmr()
+    case = nmr_case()
     client = login("samordnare.sunne")
     with django_capture_on_commit_callbacks(execute=True):
         client.get(reverse("cases:detail", args=[case.reference]))
@@ -94,7 +91,7 @@ def test_an_altered_row_is_named_by_the_command(reads):
         call_command("verify_read_log")
     message = str(error.value)
     assert f"entry 3 (read id {victim.pk})" in message
-    assert "samordnare" in message and nmr().reference in message
+    assert "samordnare" in message and nmr_case().reference in message
     check = ReadLogCheck.objects.get()
     assert not check.intact and check.broken_read == victim.pk
     assert check.problem == ChainProblem.ALTERED and check.last_seq == 2
@@ -129,7 +126,7 @@ def test_seals_are_append_only(reads):
 @pytest.mark.django_db
 def test_the_page_checks_from_the_checkpoint_and_shows_a_break(reads, login):
     call_command("verify_read_log")
-    CaseRead.objects.create(user=demo_users().first(), case=nmr(), kind=ReadKind.TIMELINE)
+    CaseRead.objects.create(user=demo_users().first(), case=nmr_case(), kind=ReadKind.TIMELINE)
     seal_pending()
     result, checkpoint = verify_from_checkpoint()
     assert result.intact and result.entries == 1 and checkpoint.last_seq == 5
@@ -149,7 +146,7 @@ def test_the_page_checks_from_the_checkpoint_and_shows_a_break(reads, login):
     assert not status.intact and status.result.broken_seq == 6
     page = client.get(reverse("cases:read_log")).content.decode()
     assert 'class="chain-broken"' in page and "(6)" not in page
-    assert 'role="alert"' in page and nmr().reference in page
+    assert 'role="alert"' in page and nmr_case().reference in page
 
 
 def client_user(username: str):
@@ -200,7 +197,7 @@ def test_concurrent_reads_chain_in_one_line():
 def test_the_nightly_task_seals_leftovers_and_the_page_counts_unsealed_reads(reads):
     late = CaseRead.objects.create(
         user=demo_users().first(),
-        case=nmr(),
+        case=nmr_case(),
         kind=ReadKind.PAGE,
         at=timezone.now() - datetime.timedelta(hours=1),
     )  # its request died between the commit and the seal: no seal

@@ -25,10 +25,9 @@ from cases.models.followup import Contact, ContactKind
 from cases.retention import REDACTED, apply_retention, due_cases, months_before
 from cases.services import note_add
 from cases.tasks import apply_retention as retention_task
+from tests.demo_objects import NMR_TITLE, nmr_case
 
 pytestmark = pytest.mark.django_db
-
-NMR_TITLE = "NMR lockar unga på gymnasiet"
 
 
 def _close_long_ago(case: Case, months: int = 25) -> None:
@@ -40,7 +39,7 @@ def _close_long_ago(case: Case, months: int = 25) -> None:
 
 @pytest.fixture
 def old_case(demo) -> Case:
-    case = Case.objects.get(title=NMR_TITLE)
+    case = nmr_case()
     coordinator = User.objects.get(username="samordnare.sunne")
     note_add(case=case, text="Rektorn följer upp med mentorerna.", by=coordinator)
     CaseRead.objects.create(user=coordinator, case=case, kind=ReadKind.PAGE)

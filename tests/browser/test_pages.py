@@ -3,6 +3,7 @@
 import pytest
 
 from tests.browser.conftest import axe_violations
+from tests.demo_objects import nmr_case, nmr_reference
 
 pytestmark = pytest.mark.slow
 
@@ -42,9 +43,8 @@ def test_coordinator_pages_meet_wcag_21_aa(page, sign_in, demo_server):
     page.click("text=Ökad förekomst av narkotika bland unga")
     if violations := axe_violations(page):
         found["medskick page"] = violations
-    from cases.models import Case
 
-    reference = Case.objects.get(title="NMR lockar unga på gymnasiet").reference
+    reference = nmr_reference()
     for path in [
         f"/arenden/{reference}/",
         f"/arenden/{reference}/tidslinje/",
@@ -176,7 +176,7 @@ def test_escalation_pages_meet_wcag_21_aa(page, sign_in, demo_server):
             found[path] = violations
     page.click("text=Logga ut")
     sign_in("samordnare.sunne")
-    nmr = Escalation.objects.filter(case__title="NMR lockar unga på gymnasiet").first()
+    nmr = Escalation.objects.filter(case=nmr_case()).first()
     for path in [f"/arenden/eskalering/{nmr.pk}/", f"/arenden/{nmr.case.reference}/eskalera/"]:
         page.goto(demo_server.url + path)
         if violations := axe_violations(page):
@@ -199,9 +199,7 @@ def test_acknowledging_an_escalation_in_the_browser(page, sign_in, demo_server):
 def test_a_closed_escalation_shows_the_police_only_their_part(page, sign_in, demo_server):
     from cases.models import Escalation
 
-    item = Escalation.objects.get(
-        case__title="NMR lockar unga på gymnasiet", receiver__code="LPO-NV"
-    )
+    item = Escalation.objects.get(case=nmr_case(), receiver__code="LPO-NV")
     sign_in("kommunpolis")
     page.goto(demo_server.url + "/arenden/inkorg/?alla=1")
     assert item.case.reference in page.content()
@@ -236,10 +234,10 @@ def test_every_page_fits_375_px(page, sign_in, demo_server):
     """No page scrolls sideways on a 375 px phone; tables scroll inside their own box."""
     from playwright.sync_api import Error as PlaywrightError
 
-    from cases.models import Case, Escalation
+    from cases.models import Escalation
     from tests.browser.conftest import goto, narrow_overflow
 
-    reference = Case.objects.get(title="NMR lockar unga på gymnasiet").reference
+    reference = nmr_reference()
     escalation = Escalation.objects.filter(case__reference=reference).first()
     apps = ("cases", "councils", "meetings", "reminders", "reports")
     per_person = {

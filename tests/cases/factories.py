@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from cases.choices import MeasureKind, Setting
 from cases.models import Case, Consent, Measure, Subject
@@ -47,4 +48,4 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     subject = factory.LazyAttribute(lambda o: SubjectFactory(case=o.case))
     scope = "Problembilden får delas."
-    given_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))
+    given_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.capabilities import grant_object, revoke_object
 from accounts.models import User
-from cases.models import Case
+from tests.demo_objects import nmr_case
 
 ACCOUNTS = [
     "samordnare.sunne",
@@ -46,16 +46,12 @@ CASE_VIEWS = [
 ]
 
 
-def nmr():
-    return Case.objects.get(title="NMR lockar unga på gymnasiet")
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(("view", "method"), CASE_VIEWS)
 def test_case_views_are_404_without_a_leak_for_everyone_but_the_owning_municipality(
     login, view, method
 ):
-    case = nmr()
+    case = nmr_case()
     url = reverse(view, args=[case.reference])
     got, leaks = {}, []
     for username in ACCOUNTS:
@@ -75,7 +71,7 @@ def test_case_views_are_404_without_a_leak_for_everyone_but_the_owning_municipal
 
 @pytest.mark.django_db
 def test_case_views_send_anonymous_to_sign_in(login):
-    case = nmr()
+    case = nmr_case()
     for view, method in CASE_VIEWS:
         response = getattr(login(None), method)(reverse(view, args=[case.reference]))
         assert response.status_code == 302 and "/logga-in/" in response.url
@@ -84,7 +80,7 @@ def test_case_views_send_anonymous_to_sign_in(login):
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["cases:desk", "cases:export"])
 def test_desk_and_export_are_for_case_workers_and_leak_nothing_across_municipalities(login, page):
-    case = nmr()
+    case = nmr_case()
     for username in ACCOUNTS:
         response = login(username).get(reverse(page))
         body = response.content.decode("utf-8-sig")
@@ -102,7 +98,7 @@ def test_desk_and_export_are_for_case_workers_and_leak_nothing_across_municipali
 def test_a_reference_that_does_not_exist_looks_the_same_as_one_out_of_reach(login):
     client = login("samordnare.hagfors")
     missing = client.get(reverse("cases:detail", args=["SUN-2099-9999"]))
-    hidden = client.get(reverse("cases:detail", args=[nmr().reference]))
+    hidden = client.get(reverse("cases:detail", args=[nmr_case().reference]))
     assert missing.status_code == hidden.status_code == 404
 
     def without_token(response):
@@ -114,7 +110,7 @@ def test_a_reference_that_does_not_exist_looks_the_same_as_one_out_of_reach(logi
 @pytest.mark.django_db
 def test_a_stored_grant_alone_opens_nothing(login):
     """The guardian row is a record; the live condition (an open escalation) must hold too."""
-    case = nmr()
+    case = nmr_case()
     reader = User.objects.get(username="lansstyrelsen")
     url = reverse("cases:detail", args=[case.reference])
     assert login("lansstyrelsen").get(url).status_code == 404
@@ -125,7 +121,7 @@ def test_a_stored_grant_alone_opens_nothing(login):
 
 @pytest.mark.django_db
 def test_administrator_and_dpo_see_no_case_count_or_title_anywhere(login):
-    case = nmr()
+    case = nmr_case()
     for username in ["admin", "dso"]:
         client = login(username)
         for url in [reverse("home"), reverse("councils:overview")]:

@@ -8,27 +8,20 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.capabilities import forget_roles
 from accounts.choices import Role
-from accounts.models import Organisation, RoleAssignment, User
+from accounts.models import RoleAssignment, User
 from cases import escalation as service
 from cases.choices import CaseStatus, EscalationStatus
 from cases.models import Case, CaseRead, Escalation, Transition
 from cases.services import case_reassign
 from councils.services import find_orphans, handover_role
 from tests.accounts.factories import RoleAssignmentFactory
+from tests.demo_objects import nmr_case, org
 
 pytestmark = pytest.mark.django_db
-
-
-def nmr() -> Case:
-    return Case.objects.get(title="NMR lockar unga på gymnasiet")
-
-
-def org(code: str) -> Organisation:
-    return Organisation.objects.get(code=code)
 
 
 def _content_absent(body: str, case: Case) -> None:
@@ -42,7 +35,7 @@ def _content_absent(body: str, case: Case) -> None:
 
 
 def test_a_closed_escalation_shows_the_receiver_only_its_own_part(login):
-    case = nmr()
+    case = nmr_case()
     police = Escalation.objects.get(case=case, receiver__code="LPO-NV")
     assert police.status == EscalationStatus.CLOSED
     reads = CaseRead.objects.count()
@@ -59,7 +52,7 @@ def test_a_closed_escalation_shows_the_receiver_only_its_own_part(login):
 
 
 def test_a_withdrawn_escalation_shows_the_receiver_only_its_own_part(login):
-    case = nmr()
+    case = nmr_case()
     torsby = Escalation.objects.get(case=case, receiver__code="TOR")
     url = reverse("cases:escalation", args=[torsby.pk])
     assert case.title in login("samordnare.torsby").get(url).content.decode()
@@ -75,7 +68,7 @@ def test_a_withdrawn_escalation_shows_the_receiver_only_its_own_part(login):
 
 
 def test_the_queue_shows_no_title_of_a_closed_escalation(login):
-    case = nmr()
+    case = nmr_case()
     body = login("kommunpolis").get(reverse("cases:queue") + "?alla=1").content.decode()
     assert case.reference in body  # the item is listed ...
     assert case.title not in body  # ... but what it was about is no longer shared
@@ -85,7 +78,7 @@ def test_the_queue_shows_no_title_of_a_closed_escalation(login):
 
 
 def test_a_reviewing_role_ending_by_date_ends_access_while_another_role_remains(login):
-    case = nmr()
+    case = nmr_case()
     agera = User.objects.get(username="agera")
     item = Escalation.objects.get(case=case, receiver__code="AGERA")
     urls = [
@@ -99,7 +92,7 @@ def test_a_reviewing_role_ending_by_date_ends_access_while_another_role_remains(
     RoleAssignmentFactory(user=agera, role=Role.STEERING_GROUP, organisation=org("SUN"))
     # The Agera role ended yesterday: written straight to the row, as a date passing would.
     RoleAssignment.objects.filter(user=agera, role=Role.AGERA).update(
-        end_date=datetime.date.today() - datetime.timedelta(days=1)
+        end_date=timezone.localdate() - datetime.timedelta(days=1)
     )
     forget_roles(agera)
     for url in urls:
@@ -118,13 +111,15 @@ def test_the_administrator_cannot_give_herself_a_case_role_in_the_admin(login):
             "user": admin.pk,
             "role": Role.COORDINATOR,
             "organisation": org("SUN").pk,
-            "start_date": datetime.date.today().isoformat(),
+            "start_date": timezone.localdate().isoformat(),
             "end_date": "",
         },
     )
     assert response.status_code == 400
     assert RoleAssignment.objects.count() == count
-    assert login("admin").get(reverse("cases:detail", args=[nmr().reference])).status_code == 404
+    assert (
+        login("admin").get(reverse("cases:detail", args=[nmr_case().reference])).status_code == 404
+    )
 
 
 def test_the_administrator_cannot_give_a_colleague_admin_a_case_role_either(login):
@@ -136,7 +131,7 @@ def test_the_administrator_cannot_give_a_colleague_admin_a_case_role_either(logi
             "user": colleague.pk,
             "role": Role.COORDINATOR,
             "organisation": org("SUN").pk,
-            "start_date": datetime.date.today().isoformat(),
+            "start_date": timezone.localdate().isoformat(),
             "end_date": "",
         },
     )
@@ -177,7 +172,7 @@ def test_granting_a_case_role_is_shown_to_the_data_protection_officer(login):
 def test_hand_over_of_a_coordinator_moves_every_open_case(login):
     old = RoleAssignment.objects.get(user__username="samordnare.sunne", role=Role.COORDINATOR)
     owned = list(Case.objects.open().filter(owner=old.user, municipality=old.organisation))
-    assert nmr() in owned
+    assert nmr_case() in owned
     successor = User.objects.get(username="samordnare2.sunne")
     handover_role(
         assignment=old, successor=successor, performed_by=User.objects.get(username="admin")
@@ -186,7 +181,7 @@ def test_hand_over_of_a_coordinator_moves_every_open_case(login):
         case.refresh_from_db()
         assert case.owner == successor
     assert not Case.objects.open().filter(owner=old.user).exists()
-    reason = nmr().history.first().history_change_reason
+    reason = nmr_case().history.first().history_change_reason
     assert "samordnare" in reason.lower() or str(successor) in reason
     groups = {g.key: g for g in find_orphans()}
     assert "cases" in groups and not groups["cases"].rows
@@ -195,9 +190,9 @@ def test_hand_over_of_a_coordinator_moves_every_open_case(login):
 
 
 def test_a_case_left_with_an_owner_without_the_role_is_an_orphan(login):
-    case = nmr()
+    case = nmr_case()
     RoleAssignment.objects.filter(user=case.owner, role=Role.COORDINATOR).update(
-        end_date=datetime.date.today() - datetime.timedelta(days=1)
+        end_date=timezone.localdate() - datetime.timedelta(days=1)
     )
     groups = {g.key: g for g in find_orphans()}
     assert case in list(groups["cases"].rows)
@@ -207,7 +202,7 @@ def test_a_case_left_with_an_owner_without_the_role_is_an_orphan(login):
 
 
 def test_a_coordinator_reassigns_a_case_with_a_reason(login):
-    case = nmr()
+    case = nmr_case()
     successor = User.objects.get(username="samordnare2.sunne")
     url = reverse("cases:reassign", args=[case.reference])
     assert login("samordnare.sunne").get(url).status_code == 200
@@ -226,7 +221,7 @@ def test_a_coordinator_reassigns_a_case_with_a_reason(login):
 
 
 def test_the_new_owner_must_be_a_coordinator_of_the_municipality(demo):
-    case = nmr()
+    case = nmr_case()
     by = User.objects.get(username="samordnare.sunne")
     for username in ("samordnare.torsby", "rektor.sunne"):
         with pytest.raises(ValidationError) as excinfo:
@@ -247,14 +242,14 @@ def test_the_new_owner_must_be_a_coordinator_of_the_municipality(demo):
     ],
 )
 def test_raw_sql_cannot_change_the_logs(login, sql):
-    login("samordnare.sunne").get(reverse("cases:detail", args=[nmr().reference]))
+    login("samordnare.sunne").get(reverse("cases:detail", args=[nmr_case().reference]))
     assert CaseRead.objects.exists() and Transition.objects.exists()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
 
 
 def test_queryset_update_and_delete_cannot_change_the_read_log(login):
-    login("samordnare.sunne").get(reverse("cases:detail", args=[nmr().reference]))
+    login("samordnare.sunne").get(reverse("cases:detail", args=[nmr_case().reference]))
     with pytest.raises(DatabaseError), transaction.atomic():
         CaseRead.objects.update(kind="pdf")
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -266,7 +261,7 @@ def test_queryset_update_and_delete_cannot_change_the_read_log(login):
 
 
 def test_an_organisation_without_a_receiver_cannot_be_escalated_to(login):
-    case = nmr()
+    case = nmr_case()
     count = Escalation.objects.count()
     by = case.owner
     with pytest.raises(ValidationError) as excinfo:
@@ -287,7 +282,7 @@ def test_an_organisation_without_a_receiver_cannot_be_escalated_to(login):
 
 
 def test_the_security_service_is_never_escalated_to_directly(login):
-    case = nmr()
+    case = nmr_case()
     with pytest.raises(ValidationError) as excinfo:
         service.escalation_open(
             case=case, receiver=org("SAPO"), by=case.owner, reason="r", request="q"
@@ -336,7 +331,7 @@ def test_a_receiver_reaches_no_consent_through_the_door(demo):
 
     from cases.access import case_for, consent_for
 
-    case = nmr()
+    case = nmr_case()
     consent = case.consents.first()
     assert consent is not None
     owner = case_for(User.objects.get(username="samordnare.sunne"), case.reference)
@@ -352,7 +347,7 @@ def test_only_the_sending_side_reaches_a_proposal(demo):
     from cases.access import proposal_for
     from cases.models import ProposedMeasure
 
-    proposal = ProposedMeasure.objects.filter(escalation__case=nmr()).first()
+    proposal = ProposedMeasure.objects.filter(escalation__case=nmr_case()).first()
     assert proposal is not None
     assert proposal_for(User.objects.get(username="samordnare.sunne"), proposal.pk) == proposal
     for username in ("agera", "samordnare.torsby"):

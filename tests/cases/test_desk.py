@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.choices import CaseStatus, MeasureStatus
 from cases.models import Case
@@ -11,7 +12,7 @@ from cases.selectors import DESK_PAGE_SIZE
 from tests.cases.factories import CaseFactory, ConsentFactory, MeasureFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_desk_shows_my_states_waiting_measures_due_and_consent_expiring(client, coordinator):

@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.choices import Role
-from accounts.models import Organisation, RoleAssignment, User
+from accounts.models import RoleAssignment, User
 from cases import escalation as service
 from cases.choices import EscalationStatus as S
 from cases.models import Case, CaseUserObjectPermission, Escalation, Measure, Note
@@ -19,16 +19,9 @@ from cases.views.escalations import QUEUE_PAGE_SIZE
 from councils.services import find_orphans, handover_role
 from tests.accounts.factories import RoleAssignmentFactory
 from tests.cases.factories import CaseFactory, SubjectFactory
+from tests.demo_objects import nmr_case, org
 
 pytestmark = pytest.mark.django_db
-
-
-def org(code):
-    return Organisation.objects.get(code=code)
-
-
-def nmr():
-    return Case.objects.get(title="NMR lockar unga på gymnasiet")
 
 
 QUEUES = {
@@ -61,7 +54,7 @@ def test_people_without_a_queue_are_refused(login, username):
 
 
 def test_closed_items_show_only_on_request(login):
-    police_nmr = nmr().escalations.get(receiver__code="LPO-NV")
+    police_nmr = nmr_case().escalations.get(receiver__code="LPO-NV")
     link = reverse("cases:escalation", args=[police_nmr.pk]) + '"'
     client = login("kommunpolis")
     assert link not in client.get(reverse("cases:queue")).content.decode()
@@ -121,7 +114,7 @@ def test_police_record_the_security_service_with_date_and_person_only(login):
     item = Escalation.objects.open().get(receiver__code="LPO-NV")
     url = reverse("cases:escalation_sapo", args=[item.pk])
     assert login("lpo.chef").post(url, {"on": "2026-11-01"}).status_code == 403
-    future = datetime.date.today() + datetime.timedelta(days=3)
+    future = timezone.localdate() + datetime.timedelta(days=3)
     refused = login("kommunpolis").post(url, {"on": future.isoformat()})
     assert refused.status_code == 400 and "framtiden" in refused.content.decode()
     assert login("kommunpolis").post(url, {"on": "2026-11-01"}).status_code == 302
@@ -136,7 +129,7 @@ def test_police_record_the_security_service_with_date_and_person_only(login):
 
 
 def test_escalating_to_its_own_municipality_is_refused(login):
-    case = nmr()
+    case = nmr_case()
     count = Escalation.objects.count()
     # The form does not offer the case's own municipality; a forged post is refused.
     response = login("samordnare.sunne").post(
@@ -163,7 +156,7 @@ def test_escalating_to_its_own_municipality_is_refused(login):
 
 
 def test_escalating_twice_to_the_same_receiver_while_open_is_refused(login):
-    case = nmr()
+    case = nmr_case()
     count = case.escalations.count()
     response = login("samordnare.sunne").post(
         reverse("cases:escalate", args=[case.reference]),
@@ -177,7 +170,7 @@ def test_escalating_twice_to_the_same_receiver_while_open_is_refused(login):
 
 
 def test_answering_a_closed_escalation_is_refused(login):
-    closed = nmr().escalations.get(receiver__code="LPO-NV")
+    closed = nmr_case().escalations.get(receiver__code="LPO-NV")
     response = login("kommunpolis").post(
         reverse("cases:escalation_answer", args=[closed.pk]),
         {"answer": "Sent svar", "proposals-TOTAL_FORMS": 0, "proposals-INITIAL_FORMS": 0},
@@ -232,7 +225,7 @@ def test_queue_uses_a_constant_number_of_queries(client, django_assert_max_num_q
 def test_a_receivers_queue_and_grants_follow_the_successor(login):
     old = RoleAssignment.objects.get(user__username="agera")
     successor = RoleAssignmentFactory(role=Role.AGERA, organisation=old.organisation).user
-    item = Escalation.objects.get(receiver__code="AGERA", case=nmr())
+    item = Escalation.objects.get(receiver__code="AGERA", case=nmr_case())
     assert item.handler == old.user
     handover_role(
         assignment=old, successor=successor, performed_by=User.objects.get(username="admin")
@@ -351,7 +344,7 @@ def test_the_seeds_nmr_path_through_the_views(login):
     police.post(reverse("cases:escalation_acknowledge", args=[to_police.pk]))
     police.post(
         reverse("cases:escalation_sapo", args=[to_police.pk]),
-        {"on": datetime.date.today().isoformat()},
+        {"on": timezone.localdate().isoformat()},
     )
     police.post(
         reverse("cases:escalation_close", args=[to_police.pk]),
@@ -385,7 +378,7 @@ def test_the_start_page_counts_the_queue(login):
 
 
 def test_someone_who_joins_the_receiver_later_reaches_the_case_at_once(login):
-    item = Escalation.objects.get(receiver__code="AGERA", case=nmr())
+    item = Escalation.objects.get(receiver__code="AGERA", case=nmr_case())
     newcomer = RoleAssignmentFactory(role=Role.AGERA, organisation=org("AGERA")).user
     client = login(None)
     client.force_login(newcomer)
@@ -395,8 +388,8 @@ def test_someone_who_joins_the_receiver_later_reaches_the_case_at_once(login):
 
 
 def test_a_role_that_starts_later_opens_the_case_on_its_first_day(login):
-    item = Escalation.objects.get(receiver__code="AGERA", case=nmr())
-    start = datetime.date.today() + datetime.timedelta(days=3)
+    item = Escalation.objects.get(receiver__code="AGERA", case=nmr_case())
+    start = timezone.localdate() + datetime.timedelta(days=3)
     newcomer = RoleAssignmentFactory(
         role=Role.AGERA, organisation=org("AGERA"), start_date=start
     ).user

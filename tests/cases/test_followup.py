@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.choices import Role
 from cases.choices import CaseStatus as S
@@ -93,6 +94,19 @@ def test_fewer_planned_contacts_is_thinning_and_more_is_not():
     assert thins_out(DEFAULT, sparse, START)
     assert not thins_out(DEFAULT, dense, START)
     assert not thins_out(DEFAULT, DEFAULT, START)
+
+
+def test_a_single_contact_fewer_at_any_point_is_thinning():
+    quarterly = [{"every": 3, "unit": "months", "months": None}]
+    every_fourteen_weeks = [{"every": 14, "unit": "weeks", "months": None}]
+    old = planned_contacts(quarterly, START)
+    new = planned_contacts(every_fourteen_weeks, START)
+    shortfall = max(
+        index - sum(1 for day in new if day <= planned) for index, planned in enumerate(old, 1)
+    )
+    assert shortfall == 1  # never two behind, so only an exact count tells
+    assert thins_out(quarterly, every_fourteen_weeks, START)
+    assert not thins_out(every_fourteen_weeks, quarterly, START)
 
 
 # --- Commitment, plan and contacts (services, frozen time) ---
@@ -402,7 +416,7 @@ def test_the_close_form_explains_the_rule_in_swedish_and_refuses_an_early_close(
 ):
     monkeypatch.setattr(decisions, "_lookups", [])
     user, town = coordinator
-    case = in_followup(user, town, on=datetime.date.today() - datetime.timedelta(days=30))
+    case = in_followup(user, town, on=timezone.localdate() - datetime.timedelta(days=30))
     client.force_login(user)
     url = reverse("cases:close", args=[case.reference])
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
@@ -415,7 +429,7 @@ def test_the_close_form_explains_the_rule_in_swedish_and_refuses_an_early_close(
 
 def test_the_desk_lists_this_weeks_and_overdue_follow_up(coordinator):
     user, town = coordinator
-    today = datetime.date.today()
+    today = timezone.localdate()
     overdue = in_followup(user, town, on=today - datetime.timedelta(days=40))
     due = in_followup(user, town, on=today - datetime.timedelta(days=14 - (6 - today.weekday())))
     other_town = CaseFactory(status=S.FOLLOW_UP)

@@ -1,10 +1,9 @@
 """Intake (anmäl oro): reference, owner from the action plan, notification, pseudonyms."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Notification, Organisation
@@ -33,7 +32,7 @@ def report(user, municipality, **kwargs):
 def test_reference_counts_per_municipality_and_year(coordinator):
     user, town = coordinator
     first, second = report(user, town), report(user, town)
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     assert first.reference == f"{town.code}-{year}-0001"
     assert second.reference == f"{town.code}-{year}-0002"
     other = RoleAssignmentFactory(role=Role.COORDINATOR)
@@ -44,7 +43,7 @@ def test_a_refused_intake_gives_its_number_back(coordinator):
     """The pseudonym is checked after the case is numbered and saved, in the same transaction:
     the refusal must roll the number back, so the next intake gets it."""
     user, town = coordinator
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     assert report(user, town).reference == f"{town.code}-{year}-0001"
     with pytest.raises(ValidationError) as excinfo:
         report(user, town, title="Avvisad", subjects=[SubjectData("Anna Andersson")])

@@ -8,6 +8,7 @@ from cases.choices import CaseStatus as S
 from cases.models import Case, Transition
 from cases.services import StaleEdit, case_transition, case_update
 from tests.cases.factories import CaseFactory
+from tests.demo_objects import nmr_case
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_a_stale_transition_is_refused(coordinator):
 
 
 def test_two_editors_the_second_gets_a_conflict_not_an_overwrite(login):
-    case = Case.objects.get(title="NMR lockar unga på gymnasiet")
+    case = nmr_case()
     first, second = login("samordnare.sunne"), None
     form = {
         "areas": ["vbe"],
@@ -161,7 +162,7 @@ def test_two_editors_the_second_gets_a_conflict_not_an_overwrite(login):
 
 
 def test_a_wrong_transition_through_the_view_is_a_400_in_swedish(login):
-    case = Case.objects.get(title="NMR lockar unga på gymnasiet")
+    case = nmr_case()
     response = login("samordnare.sunne").post(
         reverse("cases:transition", args=[case.reference]),
         {"to": "reported", "reason": "", "version": case.version},
@@ -175,7 +176,7 @@ def test_a_wrong_transition_through_the_view_is_a_400_in_swedish(login):
 
 
 def test_a_stale_status_change_through_the_view_is_a_409(login):
-    case = Case.objects.get(title="NMR lockar unga på gymnasiet")
+    case = nmr_case()
     response = login("samordnare.sunne").post(
         reverse("cases:transition", args=[case.reference]),
         {"to": "follow_up", "reason": "", "version": case.version - 1},
@@ -185,7 +186,7 @@ def test_a_stale_status_change_through_the_view_is_a_409(login):
 
 
 def test_status_change_through_the_view(login):
-    case = Case.objects.get(title="NMR lockar unga på gymnasiet")
+    case = nmr_case()
     response = login("samordnare.sunne").post(
         reverse("cases:transition", args=[case.reference]),
         {"to": "follow_up", "reason": "Propagandan har upphört", "version": case.version},

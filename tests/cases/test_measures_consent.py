@@ -4,21 +4,19 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import Case, Consent, Measure
+from cases.models import Consent, Measure
 from cases.selectors import flags_for
 from tests.cases.factories import CaseFactory, ConsentFactory
+from tests.demo_objects import nmr_case
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
-
-
-def nmr():
-    return Case.objects.get(title="NMR lockar unga på gymnasiet")
+TODAY = timezone.localdate()
 
 
 def test_measure_with_end_before_start_is_refused(login):
-    case = nmr()
+    case = nmr_case()
     count = case.measures.count()
     response = login("samordnare.sunne").post(
         reverse("cases:measure_create", args=[case.reference]),
@@ -37,7 +35,7 @@ def test_measure_with_end_before_start_is_refused(login):
 
 
 def test_measure_is_added_with_its_responsible_organisation(login):
-    case = nmr()
+    case = nmr_case()
     response = login("samordnare.sunne").post(
         reverse("cases:measure_create", args=[case.reference]),
         {
@@ -55,7 +53,7 @@ def test_measure_is_added_with_its_responsible_organisation(login):
 
 
 def test_consent_expiring_before_it_was_given_is_refused(login):
-    case = nmr()
+    case = nmr_case()
     subject = case.subjects.first()
     response = login("samordnare.sunne").post(
         reverse("cases:consent_create", args=[case.reference]),
@@ -72,7 +70,7 @@ def test_consent_expiring_before_it_was_given_is_refused(login):
 
 
 def test_consent_for_a_pseudonym_of_another_case_is_refused(login):
-    case = nmr()
+    case = nmr_case()
     other = CaseFactory()
     from tests.cases.factories import SubjectFactory
 
@@ -108,7 +106,7 @@ def test_expired_or_withdrawn_consent_is_flagged(expires, withdrawn, flags):
 
 
 def test_withdrawn_consent_shows_on_the_case_page(login):
-    case = nmr()
+    case = nmr_case()
     consent = case.consents.get()
     consent.withdrawn_on = TODAY
     consent.save()

@@ -5,15 +5,12 @@ from django.urls import reverse
 
 from accounts.models import Organisation
 from cases.models import Case, Measure, Note
+from tests.demo_objects import nmr_case
 from tests.sutohamu.test_pii import with_check_digit
 
 PNR = with_check_digit("850412238")
 
 pytestmark = pytest.mark.django_db
-
-
-def nmr():
-    return Case.objects.get(title="NMR lockar unga på gymnasiet")
 
 
 @pytest.mark.parametrize(
@@ -45,7 +42,7 @@ def test_intake_refuses_personal_data_and_says_which_field(login, field, text, l
 
 
 def test_a_note_with_a_personnummer_is_refused(login):
-    case = nmr()
+    case = nmr_case()
     response = login("samordnare.sunne").post(
         reverse("cases:add_note", args=[case.reference]), {"text": f"Personnr {PNR}"}
     )
@@ -55,7 +52,7 @@ def test_a_note_with_a_personnummer_is_refused(login):
 
 
 def test_a_measure_outcome_with_an_email_is_refused(login):
-    case = nmr()
+    case = nmr_case()
     measure = case.measures.first()
     response = login("samordnare.sunne").post(
         reverse("cases:measure_edit", args=[case.reference, measure.pk]),
@@ -72,7 +69,7 @@ def test_a_measure_outcome_with_an_email_is_refused(login):
 
 
 def test_a_closing_reason_with_a_phone_number_is_refused(login):
-    case = nmr()
+    case = nmr_case()
     case.status = "follow_up"
     case.save()
     response = login("samordnare.sunne").post(

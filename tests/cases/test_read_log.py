@@ -6,14 +6,11 @@ from django.urls import reverse
 
 from accounts.models import User
 from cases.choices import ReadKind
-from cases.models import Case, CaseRead
+from cases.models import CaseRead
 from cases.models.reads import ReadLogIsAppendOnly
+from tests.demo_objects import nmr_case
 
 pytestmark = pytest.mark.django_db
-
-
-def nmr():
-    return Case.objects.get(title="NMR lockar unga på gymnasiet")
 
 
 @pytest.mark.parametrize(
@@ -25,7 +22,7 @@ def nmr():
     ],
 )
 def test_each_read_is_logged(login, view, kind):
-    case = nmr()
+    case = nmr_case()
     client = login("samordnare2.sunne")
     client.get(reverse(view, args=[case.reference]))
     client.get(reverse(view, args=[case.reference]))
@@ -42,12 +39,12 @@ def test_an_export_logs_every_exported_case(login):
 
 
 def test_a_refused_read_is_not_logged_as_a_read(login):
-    login("samordnare.hagfors").get(reverse("cases:detail", args=[nmr().reference]))
+    login("samordnare.hagfors").get(reverse("cases:detail", args=[nmr_case().reference]))
     assert not CaseRead.objects.exists()
 
 
 def test_the_dpo_sees_and_filters_the_log_without_case_text(login):
-    case = nmr()
+    case = nmr_case()
     login("samordnare.sunne").get(reverse("cases:detail", args=[case.reference]))
     login("samordnare2.sunne").get(reverse("cases:timeline", args=[case.reference]))
     client = login("dso")
@@ -68,7 +65,7 @@ def test_only_the_dpo_reads_the_log(login, username):
 
 
 def test_the_log_cannot_be_changed_or_deleted(login):
-    case = nmr()
+    case = nmr_case()
     login("samordnare.sunne").get(reverse("cases:detail", args=[case.reference]))
     read = CaseRead.objects.get()
     read.kind = ReadKind.PDF

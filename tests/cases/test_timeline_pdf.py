@@ -6,19 +6,16 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from cases.models import Case, Note
+from cases.models import Note
 from cases.pdf import case_pdf
 from cases.timeline import timeline
+from tests.demo_objects import nmr_case
 
 pytestmark = pytest.mark.django_db
 
 
-def nmr():
-    return Case.objects.get(title="NMR lockar unga på gymnasiet")
-
-
 def test_timeline_has_transitions_measures_consent_and_notes_in_order(login):
-    case = nmr()
+    case = nmr_case()
     login("samordnare.sunne").post(
         reverse("cases:add_note", args=[case.reference]), {"text": "Möte med elevhälsan."}
     )
@@ -34,7 +31,7 @@ def test_timeline_has_transitions_measures_consent_and_notes_in_order(login):
 
 
 def test_the_timeline_page_lists_them(login):
-    case = nmr()
+    case = nmr_case()
     body = login("samordnare.sunne").get(reverse("cases:timeline", args=[case.reference]))
     text = body.content.decode()
     assert "Inkommen → Under bedömning" in text and "Status: Inkommen" not in text
@@ -42,7 +39,7 @@ def test_the_timeline_page_lists_them(login):
 
 
 def test_case_pdf_holds_the_problem_picture_measures_and_timeline(demo):
-    case = nmr()
+    case = nmr_case()
     data = case_pdf(case)
     assert data.startswith(b"%PDF-")
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
@@ -54,7 +51,7 @@ def test_case_pdf_holds_the_problem_picture_measures_and_timeline(demo):
 
 
 def test_pdf_download_through_the_view(login):
-    case = nmr()
+    case = nmr_case()
     response = login("samordnare.sunne").get(reverse("cases:pdf", args=[case.reference]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.capabilities import Capability, forget_roles, has_capability
 from accounts.choices import Role
@@ -23,7 +24,7 @@ from tests.councils.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
+YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 
 
 def coordinator_of(municipality, **kwargs):

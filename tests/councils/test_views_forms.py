@@ -1,11 +1,11 @@
 """Bad input is refused with a Swedish 4xx and keeps what was saved; good input saves."""
 
-import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfWriter
 
 from accounts.models import RoleAssignment, User
@@ -34,11 +34,11 @@ def council(code):
 
 def test_fifth_meeting_for_a_council_is_refused(login):
     body = council("SUN")
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     before = MeetingPlan.objects.get(body=body, year=year).planned_meetings
     response = login("samordnare.sunne").post(
         reverse("councils:meeting_plan", args=[body.pk]),
-        {"year": datetime.date.today().year, "planned_meetings": 5},
+        {"year": timezone.localdate().year, "planned_meetings": 5},
     )
     assert response.status_code == 400
     assert "2 till 4 gånger per år; 5 är inte tillåtet" in response.content.decode()

@@ -11,12 +11,13 @@ from cases.models import Case
 from meetings import access
 from meetings.choices import ItemKind
 from meetings.models import AgendaItem
+from tests.demo_objects import NMR_TITLE, nmr_case
 
 from .conftest import coordinator_of
 
 pytestmark = pytest.mark.django_db
 
-NMR = "NMR lockar unga på gymnasiet"
+NMR = NMR_TITLE
 
 
 def test_the_demo_agenda_has_its_standing_items(coming):
@@ -32,7 +33,7 @@ def test_the_demo_agenda_has_its_standing_items(coming):
 
 
 def test_case_lines_show_reference_only_and_a_count_to_others(coming, login):
-    nmr = Case.objects.get(title=NMR)
+    nmr = nmr_case()
     sunne = User.objects.get(username="samordnare.sunne")
     lines = access.case_lines(sunne, coming)
     assert nmr.reference in [line.reference for line in lines.lines]

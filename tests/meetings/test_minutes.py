@@ -10,9 +10,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import User
-from cases.models import Case, Subject
+from cases.models import Subject
 from meetings import services
 from sutohamu import decisions
+from tests.demo_objects import nmr_case
 
 from .conftest import last_approved_working_group_meeting
 
@@ -64,7 +65,7 @@ def test_approved_minutes_are_locked_and_corrections_are_versions(demo, login):
 
 def test_agenda_and_minutes_pdfs(coming, login):
     client = login("samordnare.sunne")
-    nmr = Case.objects.get(title="NMR lockar unga på gymnasiet")
+    nmr = nmr_case()
     pages, text = pdf_text(client.get(reverse("meetings:agenda_pdf", args=[coming.pk])).content)
     assert pages >= 1
     assert "SuToHaMu-gruppen" in text and "Kallelse" in text

@@ -53,7 +53,7 @@ def test_no_case_text_in_any_mail(town):
     sweep(TODAY)
     assert len(mail.outbox) == 3  # due; overdue to the owner and, after a week, the colleague
     for message in mail.outbox:
-        text = message.subject + message.body
+        text = f"{message.subject}{message.body}"
         assert SECRET_TITLE not in text and SECRET_TEXT not in text
         assert "/arenden/" in text
 

@@ -19,6 +19,7 @@ from sutohamu.dates import (
     validate_not_future,
     validate_plausible_date,
 )
+from tests.demo_objects import nmr_reference
 
 HUGE = "1" * 23
 DATE_MESSAGE = "Ange ett datum mellan 2000-01-01 och"
@@ -79,19 +80,13 @@ def test_the_read_log_filter_with_year_9999_is_a_400(as_user):
     assert DATE_MESSAGE in response.content.decode()
 
 
-def nmr() -> str:
-    from cases.models import Case
-
-    return Case.objects.get(title="NMR lockar unga på gymnasiet").reference
-
-
 def test_a_23_digit_organisation_in_a_consent_is_a_400(as_user):
     from cases.models import Consent, Subject
 
     before = Consent.objects.count()
-    subject = Subject.objects.filter(case__reference=nmr()).first()
+    subject = Subject.objects.filter(case__reference=nmr_reference()).first()
     response = as_user("samordnare.sunne").post(
-        reverse("cases:consent_create", args=[nmr()]),
+        reverse("cases:consent_create", args=[nmr_reference()]),
         {
             "subject": subject.pk,
             "organisations": HUGE,
@@ -110,7 +105,7 @@ def test_a_measure_dated_9999_is_a_400(as_user):
 
     before = Measure.objects.count()
     response = as_user("samordnare.sunne").post(
-        reverse("cases:measure_create", args=[nmr()]),
+        reverse("cases:measure_create", args=[nmr_reference()]),
         {
             "kind": "supervision",
             "responsible": Organisation.objects.get(code="SUN").pk,

@@ -21,7 +21,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-REFERENCE_CASE_TITLE = "NMR lockar unga på gymnasiet"
+from tests.demo_objects import NMR_TITLE, nmr_case, nmr_reference
+
+REFERENCE_CASE_TITLE = NMR_TITLE
 
 # The path segment before a parameter -> the model whose row fills it.
 SEGMENT_MODELS = {
@@ -95,7 +97,7 @@ def _pick(model: type[models.Model], parents: list[models.Model]) -> models.Mode
             if isinstance(field, models.ForeignKey) and field.related_model is type(parent):
                 rows = rows.filter(**{field.name: parent})
     if "case" in names:
-        preferred = rows.filter(case__title=REFERENCE_CASE_TITLE)
+        preferred = rows.filter(case=nmr_case())
     elif "municipality" in names:
         preferred = rows.filter(municipality__code="SUN")
     elif model._meta.label == "accounts.Organisation":
@@ -106,7 +108,6 @@ def _pick(model: type[models.Model], parents: list[models.Model]) -> models.Mode
 
 
 def _fill(route: str) -> tuple[dict[str, Any], bool]:
-    from cases.models import Case
     from councils.choices import Area
 
     kwargs: dict[str, Any] = {}
@@ -116,7 +117,7 @@ def _fill(route: str) -> tuple[dict[str, Any], bool]:
     for name, converter, before in _params(route):
         label = SEGMENT_MODELS.get(before)
         if name == "reference":
-            kwargs[name] = Case.objects.get(title=REFERENCE_CASE_TITLE).reference
+            kwargs[name] = nmr_reference()
         elif name == "area":
             kwargs[name] = Area.values[0]
         elif name == "number":

@@ -2,6 +2,7 @@
 and a favicon (24)."""
 
 import datetime
+from typing import cast
 
 import pytest
 from django import forms
@@ -43,7 +44,7 @@ class Kinds(forms.Form):
     required_radio = forms.ChoiceField(choices=COLOURS, widget=forms.RadioSelect)
     optional_radio = forms.ChoiceField(choices=COLOURS, widget=forms.RadioSelect, required=False)
     plain_select = forms.ChoiceField(choices=COLOURS)
-    model_select = forms.ModelChoiceField(queryset=None, required=False)
+    model_select: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False)
 
 
 def render(form):
@@ -53,14 +54,19 @@ def render(form):
 @pytest.mark.django_db
 def test_choice_lists_have_no_selectable_dashes(django_user_model):
     form = Kinds()
-    form.fields["model_select"].queryset = django_user_model.objects.none()
+    cast(
+        forms.ModelChoiceField, form.fields["model_select"]
+    ).queryset = django_user_model.objects.none()
     with translation.override("sv"):
         html = render(form)
     assert "---------" not in html
     assert 'name="required_radio" value=""' not in html  # nothing to pick but real choices
     assert 'name="optional_radio" value=""' in html and "Ingen" in html
     assert html.count("Välj …") == 2  # the plain and the model select
-    assert form.fields["required_radio"].choices == [("school", "Skola"), ("home", "Hem")]
+    assert cast(forms.ChoiceField, form.fields["required_radio"]).choices == [
+        ("school", "Skola"),
+        ("home", "Hem"),
+    ]
 
 
 def test_an_empty_extra_formset_row_is_not_marked_required():

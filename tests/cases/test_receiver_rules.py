@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.capabilities import forget_roles
 from accounts.choices import Role
@@ -19,13 +20,10 @@ from tests.accounts.factories import RoleAssignmentFactory
 from tests.cases.factories import CaseFactory, MeasureFactory
 
 pytestmark = pytest.mark.django_db
-YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
+YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 
-# The services are being renamed to <entity>_<action>; accept either name while that lands.
-escalation_open = getattr(service, "escalation_open", None) or service.escalate
-record_security_service = (
-    getattr(service, "escalation_record_security_service", None) or service.record_security_service
-)
+escalation_open = service.escalation_open
+record_security_service = service.escalation_record_security_service
 
 
 def owner_and_case(**case_fields):

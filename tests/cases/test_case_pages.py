@@ -1,4 +1,4 @@
-"""Issue 11, the case pages: the reporter's list (1), title length (4), desk search (5),
+"""The case pages: the reporter's list (1), title length (4), desk search (5),
 timeline order and actors (11), overdue measures (13), one date format and tables that scroll
 (19, 20), the intake form's choices and rows (21); and the CSV export's formula cells."""
 
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import User
 from cases import services
 from cases.access import reports_of
 from cases.choices import CaseStatus, MeasureStatus
@@ -20,21 +20,14 @@ from cases.selectors import desk_cases, is_overdue
 from cases.timeline import Entry, timeline
 from cases.views.desk import safe_cell
 from tests.cases.factories import CaseFactory, MeasureFactory
+from tests.demo_objects import nmr_case, org
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
-
-
-def org(code):
-    return Organisation.objects.get(code=code)
+TODAY = timezone.localdate()
 
 
 def user(username):
     return User.objects.get(username=username)
-
-
-def nmr():
-    return Case.objects.get(title="NMR lockar unga på gymnasiet")
 
 
 # --- 1: the reporter sees her own title and what happened, never the owner's words ---------
@@ -110,7 +103,7 @@ def test_a_too_long_title_is_refused_with_a_message_and_nothing_saved(login):
     assert response.status_code == 400
     assert "Högst 120 tecken: texten har 660" in response.content.decode()
     assert Case.objects.count() == count
-    edit = client.get(reverse("cases:edit", args=[nmr().reference])).content.decode()
+    edit = client.get(reverse("cases:edit", args=[nmr_case().reference])).content.decode()
     assert 'data-maxlength="120"' in edit and "js/charcount.js" in edit
 
 
@@ -119,7 +112,7 @@ def test_a_too_long_title_is_refused_with_a_message_and_nothing_saved(login):
 
 def test_the_desk_searches_reference_title_and_problem_picture(demo):
     sunne = user("samordnare.sunne")
-    case = nmr()
+    case = nmr_case()
 
     def found(text):
         return set(desk_cases(sunne, {"q": text}).values_list("reference", flat=True))
@@ -154,7 +147,7 @@ def test_a_date_only_entry_sorts_after_the_same_days_timed_events():
 
 
 def test_the_nmr_timeline_shows_no_noon_the_closer_and_no_repeated_status(login):
-    case = nmr()
+    case = nmr_case()
     entries = timeline(case)
     informed = next(e for e in entries if "Säkerhetspolisen" in e.text or "Security" in e.text)
     assert informed.date_only
@@ -218,7 +211,7 @@ def test_case_templates_use_the_date_filters_and_scrolling_tables(name):
 
 
 def test_references_never_break_on_the_case_pages(login):
-    case = nmr()
+    case = nmr_case()
     client = login("samordnare.sunne")
     for url in (
         reverse("cases:detail", args=[case.reference]),

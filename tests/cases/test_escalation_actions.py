@@ -1,6 +1,6 @@
-"""Issue 11, the escalation side: several receivers in one form (6), accepting a proposal with
-its dates (7), destructive actions asked first (8), only the actions the state allows (9), the
-queue's "Från" (10), and the form's layout (22)."""
+"""Escalating and acting on an escalation: several receivers in one form, accepting a proposal
+with its dates, destructive actions asked first, only the actions the state allows, the queue's
+"Från", and the form's layout."""
 
 import datetime
 
@@ -8,26 +8,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.models import Organisation, User
+from accounts.models import User
 from cases import escalation as service
 from cases.choices import EscalationStatus as S
-from cases.models import Case, Escalation, Measure
+from cases.models import Escalation, Measure
 from cases.models.escalations import ALLOWED_FROM
 from tests.cases.factories import CaseFactory, SubjectFactory
+from tests.demo_objects import nmr_case, org
 
 pytestmark = pytest.mark.django_db
 
 
-def org(code):
-    return Organisation.objects.get(code=code)
-
-
 def user(username):
     return User.objects.get(username=username)
-
-
-def nmr():
-    return Case.objects.get(title="NMR lockar unga på gymnasiet")
 
 
 def hagfors_case():
@@ -97,7 +90,7 @@ def test_several_receivers_are_all_or_nothing(login):
 
 
 def test_the_escalation_form_has_checkboxes_beside_their_labels_and_a_cancel_link(login):
-    case = nmr()
+    case = nmr_case()
     page = login("samordnare.sunne").get(reverse("cases:escalate", args=[case.reference]))
     body = page.content.decode()
     assert (

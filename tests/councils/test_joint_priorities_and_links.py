@@ -1,11 +1,14 @@
-"""Issue 11, points 14-17: links only to pages one may open, own bodies, joint priorities rest
-on a decision, and the medskick "To" list offers only receivers the rules accept."""
+"""Council pages and priorities: links only to pages one may open, own bodies, joint
+priorities rest on a decision, and the medskick "To" list offers only receivers the rules accept."""
 
 import datetime
+from typing import cast
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from councils.choices import BodyKind, PriorityScope
@@ -35,7 +38,7 @@ def test_a_coordinator_links_exactly_the_priorities_she_may_edit(login):
     client = login("samordnare.torsby")
     page = client.get(reverse("councils:priorities")).content.decode()
     user = User.objects.get(username="samordnare.torsby")
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     for priority in Priority.objects.filter(year=year):
         url = reverse("councils:priority_edit", args=[priority.pk])
         linked = f'href="{url}"' in page
@@ -138,9 +141,11 @@ def test_medskick_to_lists_only_receivers_the_rules_accept(demo):
     assert receivers_offered(form) == councils | {working_group.name}
     html = str(form["receiver"])
     assert "<optgroup" in html and "Välj …" in html and "---------" not in html
-    for sender in form.fields["sender"].queryset:
-        group = next(g for g, _c in form.fields["receiver"].choices if sender.name in str(g))
-        options = next(c for g, c in form.fields["receiver"].choices if g == group)
+    senders = cast(forms.ModelChoiceField, form.fields["sender"]).queryset
+    receivers = cast(forms.ChoiceField, form.fields["receiver"]).choices
+    for sender in senders:
+        group = next(g for g, _c in receivers if sender.name in str(g))
+        options = next(c for g, c in receivers if g == group)
         for pk, _name in options:
             receiver = Body.objects.get(pk=pk)
             assert receiver != sender

@@ -1,0 +1,204 @@
+"""Each test process's database, cloned from one migrated and seeded template.
+
+Migrating the schema and seeding the demo cost each pytest-xdist worker most of a minute on a
+busy machine, and they give every worker the same result. So the first process to need a test
+database builds a template under a PostgreSQL advisory lock (the others wait on the lock):
+
+- the schema migrated as `manage.py migrate` leaves it, with no rows but what `post_migrate`
+  makes (content types, permissions): what a test that does not ask for the demo sees;
+- the demo seeded once and copied into the `demo_snapshot` schema (tests/conftest.py puts it
+  back when a test asks for the demo).
+
+Each process then gets `CREATE DATABASE <its test database> TEMPLATE <template>`, a file copy
+that takes a second or two. The template's name carries a hash of every installed app's
+migrations and of the demo's seeding code, so a change to either builds a new one (and drops the
+old); its comment holds when it was built, and one older than `MAX_AGE` or from an earlier day
+in Stockholm is built again, because the demo's dates and times are relative to now.
+
+The template is built through the default connection's own settings, so whoever runs the
+migrations builds it; the test processes only clone it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+SNAPSHOT_SCHEMA = "demo_snapshot"
+
+# The demo's times are relative to the moment it was seeded ("the next meeting", "reminded an
+# hour ago"); a template older than this is built again.
+MAX_AGE = datetime.timedelta(minutes=30)
+
+# The demo's seeding code besides each app's demo modules (*/demo*.py).
+SEED_CODE = ("accounts/management/commands/seed_demo.py",)
+
+
+def fingerprint() -> str:
+    """A hash of what the template is made from: migrations, seeding code, this module.
+
+    Files are named by app label and file name, not by where the tree lies, so a copy of the
+    tree (mutmut's mutants/) shares the template of the tree it was copied from.
+    """
+    digest = hashlib.sha256()
+    files: list[tuple[str, Path]] = [("tests", Path(__file__))]
+    for config in apps.get_app_configs():
+        app_path = Path(config.path)
+        for path in sorted((app_path / "migrations").glob("*.py")) + sorted(
+            app_path.glob("demo*.py")
+        ):
+            files.append((config.label, path))
+    base = Path(settings.BASE_DIR)
+    files += [("", base / name) for name in SEED_CODE]
+    for label, path in files:
+        if path.is_file():
+            digest.update(f"{label}/{path.name}".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _creation(connection: BaseDatabaseWrapper) -> Any:
+    """The backend's creation helper: the test-database methods used here are Django's private
+    ones (as its own test runner uses them), which the stubs do not list."""
+    return connection.creation
+
+
+def worker_database_name(connection: BaseDatabaseWrapper) -> str:
+    return _creation(connection)._get_test_db_name()
+
+
+def run_suffix(environ: Mapping[str, str], pid: int) -> str:
+    """What tells this run's test databases apart from another run's over the same settings.
+
+    SUTOHAMU_TEST_DB_SUFFIX if set; under mutmut (MUTANT_UNDER_TEST set) each mutant's tests run
+    in a process of their own, which gets a fresh clone named by the process; else nothing.
+    """
+    if suffix := environ.get("SUTOHAMU_TEST_DB_SUFFIX", ""):
+        return suffix
+    return f"mutant{pid}" if environ.get("MUTANT_UNDER_TEST") else ""
+
+
+def under_mutant(environ: Mapping[str, str]) -> bool:
+    """Whether mutmut has a mutant active in this process (its names hold "__mutmut_")."""
+    return "__mutmut_" in environ.get("MUTANT_UNDER_TEST", "")
+
+
+def template_prefix(connection: BaseDatabaseWrapper) -> str:
+    """Per settings database (not per worker): `test_<name>_tpl_`."""
+    return f"test_{connection.settings_dict['NAME']}_tpl_"
+
+
+def lock_id(prefix: str) -> int:
+    """The advisory lock of one settings database's templates (others build theirs alongside)."""
+    return int.from_bytes(hashlib.sha256(prefix.encode()).digest()[:8], "big") >> 1
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _built_at(cursor, name: str) -> float | None:
+    cursor.execute(
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+        [name],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    try:
+        return float(row[0])
+    except (TypeError, ValueError):
+        return 0.0  # a half-built template (its builder died before the comment)
+
+
+def _fresh(built_at: float | None) -> bool:
+    if not built_at:
+        return False
+    built = datetime.datetime.fromtimestamp(built_at, tz=datetime.UTC)
+    now = timezone.now()
+    same_day = timezone.localdate(built) == timezone.localdate(now)
+    return same_day and now - built < MAX_AGE
+
+
+def _drop(cursor, name: str) -> None:
+    cursor.execute(f"DROP DATABASE IF EXISTS {_quote(name)} WITH (FORCE)")
+
+
+def _build(connection: BaseDatabaseWrapper, name: str, seed: Callable[[], None]) -> None:
+    """Migrate a new database called `name`, seed the demo, keep a copy, empty it again."""
+    original = connection.settings_dict["NAME"]
+    test_settings = connection.settings_dict["TEST"]
+    test_name = test_settings.get("NAME")
+    test_settings["NAME"] = name
+    try:
+        connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, serialize=False, keepdb=False
+        )
+        seed()
+    finally:
+        connection.close()
+        test_settings["NAME"] = test_name
+        connection.settings_dict["NAME"] = original
+        settings.DATABASES[connection.alias]["NAME"] = original
+
+
+def clone_test_database(
+    seed: Callable[[], None], alias: str = "default", verbosity: int = 0
+) -> tuple[str, str]:
+    """Build the template if needed, then clone it as this process's test database.
+
+    `seed` runs inside the new template: it seeds the demo, keeps its copy and empties the
+    schema again. Returns (the settings' database name, the test database's name) for
+    `destroy_test_database`.
+    """
+    connection = connections[alias]
+    original = connection.settings_dict["NAME"]
+    test_name = worker_database_name(connection)
+    prefix = template_prefix(connection)
+    template = prefix + fingerprint()
+    with _creation(connection)._nodb_cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id(prefix)])
+        try:
+            built_at = _built_at(cursor, template)
+            if under_mutant(os.environ):
+                # Seeding runs the project's code, so a template built under a mutant would carry
+                # the mutant into every later mutant's database. mutmut's stats run (no mutant
+                # active) built it; a mutant only clones it, however old.
+                if not built_at:
+                    raise RuntimeError(f"no template {template} to clone under a mutant")
+            elif not _fresh(built_at):
+                started = time.monotonic()
+                cursor.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s",
+                    [prefix.replace("_", "\\_") + "%"],
+                )
+                for (stale,) in cursor.fetchall():
+                    _drop(cursor, stale)
+                _build(connection, template, seed)
+                cursor.execute(f"COMMENT ON DATABASE {_quote(template)} IS '{time.time():.0f}'")
+                if verbosity:
+                    print(f"Built {template} in {time.monotonic() - started:.1f} s")
+            _drop(cursor, test_name)
+            cursor.execute(f"CREATE DATABASE {_quote(test_name)} TEMPLATE {_quote(template)}")
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id(prefix)])
+    connection.close()
+    settings.DATABASES[alias]["NAME"] = test_name
+    connection.settings_dict["NAME"] = test_name
+    connection.ensure_connection()
+    return original, test_name
+
+
+def destroy_test_database(original: str, alias: str = "default") -> None:
+    connections[alias].creation.destroy_test_db(original, verbosity=0, keepdb=False)
