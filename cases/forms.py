@@ -166,7 +166,9 @@ class BaseSubjectFormSet(forms.BaseFormSet):
             if f.cleaned_data and f.cleaned_data.get("pseudonym")
         ]
         if len(names) != len(set(names)):
-            raise forms.ValidationError(_("Each pseudonym can appear only once in a case."))
+            raise forms.ValidationError(
+                _("Each pseudonym can appear only once in a case."), code="pseudonym_repeated"
+            )
 
 
 SubjectFormSet = cast(
@@ -212,7 +214,7 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The field accepts any status, so that a wrong one is refused by the life-cycle rule
         # with its own words; the widget offers only the moves allowed from here.
-        allowed = lifecycle.allowed_from(case.status)
+        allowed = lifecycle.LIFE_CYCLE.offered_from(case.status)
         choice_field(self, "to").choices = CaseStatus.choices
         self.fields["to"].widget.choices = [c for c in CaseStatus.choices if c[0] in allowed]
         self.initial.setdefault("version", case.version)

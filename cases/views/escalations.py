@@ -253,7 +253,7 @@ def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as refused:
             error = refused
     else:
-        error = ValidationError([e for errors in form.errors.values() for e in errors])
+        error = ValidationError([e for errors in form.errors.as_data().values() for e in errors])
     if error is not None:
         item = escalation_for(request.user, proposal.escalation_id, side="sender")
         return _refused(request, item, error, accept_forms={proposal.pk: form})

@@ -126,7 +126,7 @@ def transition(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         try:
             if version != case.version:
                 raise StaleEdit(ERROR_STALE, code="stale")
-            if to == CaseStatus.CLOSED and to in lifecycle.allowed_from(case.status):
+            if to == CaseStatus.CLOSED and lifecycle.LIFE_CYCLE.allows(case.status, to):
                 return _close_or_ask(request, case, form, version)
             if needs_commitment(case, to):
                 return redirect(f"{reverse('cases:commitment', args=[case.reference])}?till={to}")

@@ -24,7 +24,7 @@ def handover_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             done = handover_role(
                 assignment=form.cleaned_data["assignment"],
                 successor=form.cleaned_data["successor"],
-                performed_by=request.user,
+                by=request.user,
             )
         except ValidationError as error:
             add_validation_error(form, error)

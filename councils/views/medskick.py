@@ -19,6 +19,7 @@ from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render
 from .. import access, services
 from ..forms import MedskickAnswerForm, MedskickForm
 from ..models import Medskick
+from ..models.medskick import MEDSKICK_STATES
 from .access import member_required
 
 
@@ -78,10 +79,12 @@ def _detail_context(
     request: AuthenticatedHttpRequest, item: Medskick, form: MedskickAnswerForm | None = None
 ) -> dict[str, Any]:
     can_answer = access.can_answer_medskick(request.user, item)
+    offered = MEDSKICK_STATES.offered_from(item.status)
     return {
         "item": item,
-        "can_answer": can_answer and item.is_open,
-        "can_close": item.is_open
+        "can_receive": can_answer and "receive" in offered,
+        "can_answer": can_answer and "answer" in offered,
+        "can_close": "close" in offered
         and (can_answer or access.can_change_medskick(request.user, item)),
         "answer_form": form or MedskickAnswerForm(initial={"answer": item.answer}),
         "change_log": change_log(item),

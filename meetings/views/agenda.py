@@ -71,7 +71,11 @@ def item_move(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpR
         form = MoveForm(request.POST)
         if not form.is_valid():
             return refused(
-                request, ValidationError(_("Give the new position as a number.")), meeting
+                request,
+                ValidationError(
+                    _("Give the new position as a number."), code="position_not_a_number"
+                ),
+                meeting,
             )
         to = form.cleaned_data["to"]
     try:

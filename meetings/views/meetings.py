@@ -29,7 +29,10 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     this_year = timezone.localdate().year
     raw = request.GET.get("ar", "")
     if raw and not (raw.isdigit() and 2000 <= int(raw) <= 2100):
-        return refused(request, ValidationError(_("Choose a year between 2000 and 2100.")))
+        return refused(
+            request,
+            ValidationError(_("Choose a year between 2000 and 2100."), code="year_out_of_range"),
+        )
     year = int(raw) if raw else this_year
     meetings = list(access.meetings_visible_to(request.user).in_year(year).order_by("starts_at"))
     now = timezone.now()

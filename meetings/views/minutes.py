@@ -226,7 +226,9 @@ def action_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = access.action_item_for(request.user, pk)
     form = ActionStatusForm(request.POST)
     if not form.is_valid():
-        return refused(request, ValidationError(_("Choose a status from the list.")))
+        return refused(
+            request, ValidationError(_("Choose a status from the list."), code="status_not_in_list")
+        )
     services.action_item_set_status(item=item, status=form.cleaned_data["status"], by=request.user)
     messages.success(request, _("The action item's status was saved."))
     return redirect("meetings:actions")

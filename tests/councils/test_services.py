@@ -103,7 +103,7 @@ def leaving():
 def test_hand_over_moves_everything_and_ends_the_role(leaving):
     admin = user_with_role(Role.ADMINISTRATOR)
     old, new = leaving["old"], leaving["new"]
-    done = handover_role(assignment=old, successor=new, performed_by=admin)
+    done = handover_role(assignment=old, successor=new, by=admin)
 
     assert done.moved == {
         "memberships": 2,
@@ -140,7 +140,7 @@ def test_hand_over_is_recorded_in_each_moved_row_history(leaving):
     handover_role(
         assignment=leaving["old"],
         successor=leaving["new"],
-        performed_by=user_with_role(Role.ADMINISTRATOR),
+        by=user_with_role(Role.ADMINISTRATOR),
     )
     latest = leaving["item"].history.first()
     assert latest.history_change_reason.startswith("Överlämning från")
@@ -153,7 +153,7 @@ def test_hand_over_to_someone_without_the_role_is_refused_and_nothing_moves(leav
         handover_role(
             assignment=leaving["old"],
             successor=stranger,
-            performed_by=user_with_role(Role.ADMINISTRATOR),
+            by=user_with_role(Role.ADMINISTRATOR),
         )
     assert "har inte rollen samordnare" in str(excinfo.value)
     assert Membership.objects.active().filter(user=leaving["old"].user).count() == 2
@@ -168,7 +168,7 @@ def test_hand_over_to_a_coordinator_of_another_municipality_is_refused(leaving):
         handover_role(
             assignment=leaving["old"],
             successor=elsewhere,
-            performed_by=user_with_role(Role.ADMINISTRATOR),
+            by=user_with_role(Role.ADMINISTRATOR),
         )
 
 
@@ -177,7 +177,7 @@ def test_hand_over_to_oneself_is_refused(leaving):
         handover_role(
             assignment=leaving["old"],
             successor=leaving["old"].user,
-            performed_by=user_with_role(Role.ADMINISTRATOR),
+            by=user_with_role(Role.ADMINISTRATOR),
         )
     assert "successor" in excinfo.value.message_dict
 
@@ -213,5 +213,5 @@ def test_person_without_any_role_cannot_receive_a_hand_over(leaving):
         handover_role(
             assignment=leaving["old"],
             successor=UserFactory(),
-            performed_by=user_with_role(Role.ADMINISTRATOR),
+            by=user_with_role(Role.ADMINISTRATOR),
         )
