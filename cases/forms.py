@@ -277,6 +277,8 @@ class NoteForm(forms.ModelForm):
 
 
 class DeskFilterForm(forms.Form):
+    filters_all_by_blank = True  # "All areas", "All open", "Everyone" (sutohamu.forms)
+
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -354,16 +356,20 @@ class EscalationForm(forms.Form):
         )
         field = model_choice_field(self, "receiver")
         field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in offered])
+        # includes/form.html draws the receivers with their pseudonyms by this template.
+        field.row_template = "cases/includes/receiver_rows.html"  # type: ignore[attr-defined]
         self.offered = offered
         subjects = list(case.subjects.all())
         self.has_subjects = bool(subjects)
         for organisation in offered if subjects else []:
-            self.fields[self.subjects_name(organisation.pk)] = forms.ModelMultipleChoiceField(
+            subjects_field = forms.ModelMultipleChoiceField(
                 label=_("Pseudonyms shared with %(receiver)s") % {"receiver": organisation},
                 required=False,
                 queryset=case.subjects.all(),
                 widget=forms.CheckboxSelectMultiple,
             )
+            subjects_field.nested = True  # type: ignore[attr-defined]  # drawn in receiver_rows
+            self.fields[self.subjects_name(organisation.pk)] = subjects_field
 
     @staticmethod
     def subjects_name(pk: int) -> str:

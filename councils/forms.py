@@ -6,12 +6,14 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import Organisation, RoleAssignment, User
 from sutohamu.forms import EMPTY_CHOICE, TidyChoicesMixin, model_choice_field
+from sutohamu.http import add_validation_error
 
 from .models import (
     ActionPlanAssignment,
@@ -102,11 +104,22 @@ class PriorityForm(TidyChoicesMixin, forms.ModelForm):
         widgets = {"scope": forms.RadioSelect, "decision_date": DateInput()}
 
     def __init__(self, *args: Any, rights: PriorityRights, **kwargs: Any) -> None:
-        """The municipalities offered are those the rights allow; the service checks the rest."""
+        """The municipalities offered and the check in clean are the person's PriorityRights."""
         super().__init__(*args, **kwargs)
+        self.rights = rights
         field = model_choice_field(self, "municipality")
         field.queryset = Organisation.objects.municipalities().filter(pk__in=rights.own)
         self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        municipality = data.get("municipality")
+        try:
+            self.rights.check(data.get("scope", ""), getattr(municipality, "pk", None))
+        except ValidationError as error:
+            add_validation_error(self, error)
+        return data
 
 
 class CitizenPromiseForm(TidyChoicesMixin, forms.ModelForm):

@@ -18,7 +18,7 @@ from accounts.models import Organisation, RoleAssignment, User, role_in_force
 from sutohamu.history import set_change_reason, set_history_user
 
 from . import handover
-from .choices import MedskickStatus, PriorityScope
+from .choices import MedskickStatus
 from .handover import HandoverContext, HandoverStep
 from .models import (
     ActionPlanAssignment,
@@ -30,7 +30,7 @@ from .models import (
     Priority,
 )
 from .models.medskick import MEDSKICK_STATES
-from .models.priorities import PriorityRights, priority_rights
+from .models.priorities import ERROR_PRIORITY_NOT_ALLOWED, PriorityRights, priority_rights
 
 ERROR_SUCCESSOR_LACKS_ROLE = gettext_lazy(
     "%(person)s does not hold the role %(role)s at %(organisation)s. Give them the role first."
@@ -50,13 +50,6 @@ ERROR_AGREEMENT_ENDS_BEFORE_START = gettext_lazy(
     "The agreement cannot end before it started (%(date)s)."
 )
 ERROR_AGREEMENT_NO_REASON = gettext_lazy("Give the reason for the termination.")
-ERROR_JOINT_PRIORITY_NOT_ALLOWED = gettext_lazy(
-    "Only the working group's members decide joint priorities."
-)
-ERROR_PRIORITY_NOT_ALLOWED = gettext_lazy(
-    "Local priorities are kept by the municipality's coordinators, joint ones by the working "
-    "group's members."
-)
 
 # The personal-data guard's code (sutohamu.pii); every guarded field raises it through full_clean.
 CODE_PERSONAL_DATA = "personal_data"
@@ -386,14 +379,7 @@ def priority_save(
     decision rule lives in Priority.clean, so full_clean here applies it on every road.
     """
     rights = rights or priority_rights(by)
-    if priority.scope == PriorityScope.JOINT and not rights.joint:
-        raise ValidationError(
-            {"scope": ValidationError(ERROR_JOINT_PRIORITY_NOT_ALLOWED, code="joint_not_allowed")}
-        )
-    if not rights.allows(priority):
-        raise ValidationError(
-            {"scope": ValidationError(ERROR_PRIORITY_NOT_ALLOWED, code="not_allowed")}
-        )
+    rights.check(priority.scope, priority.municipality_id)
     if priority.pk is not None:
         stored = Priority.objects.select_for_update().get(pk=priority.pk)
         if not rights.allows(stored):

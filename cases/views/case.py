@@ -27,7 +27,7 @@ from ..services import (
     subject_add,
 )
 from ..timeline import timeline
-from .shared import page_context, refusal_status, shared_context
+from .shared import page_context, shared_context
 
 
 @login_required
@@ -59,7 +59,6 @@ def edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     log = ReadKind.EDIT if request.method == "GET" else None
     case = case_for(request.user, reference, need=Right.WORK, log=log)
     form = CaseEditForm(request.POST or None, instance=case)
-    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -74,20 +73,17 @@ def edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
                 areas=Case.encode_areas(data["areas"]),
             )
         except ValidationError as error:
-            status = refusal_status(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("The case was saved."))
             return redirect("cases:detail", reference=case.reference)
-    response = render_form(
+    return render_form(
         request,
         form,
         title=_("Edit %(reference)s") % {"reference": case.reference},
         cancel_url=case_url(case),
         template="cases/case_form.html",
     )
-    if status == 409:
-        response.status_code = 409
-    return response
 
 
 @require_POST

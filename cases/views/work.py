@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.capabilities import Capability, organisation_ids_with
 from sutohamu import decisions
 from sutohamu.history import change_log
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, form_status, render_form
 
 from .. import lifecycle
 from ..access import case_for, consent_for, measure_for
@@ -45,7 +45,7 @@ from ..services import (
     measure_save,
     open_items,
 )
-from .shared import page_context, refusal_status
+from .shared import page_context
 
 
 @login_required
@@ -120,7 +120,6 @@ def transition(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
     reopening have their own forms; a form loaded before the last change answers 409."""
     case = case_for(request.user, reference, need=Right.WORK)
     form = TransitionForm(request.POST, case=case)
-    status = 400
     if form.is_valid():
         to, version = form.cleaned_data["to"], form.cleaned_data["version"]
         try:
@@ -147,12 +146,15 @@ def transition(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
                     version=version,
                 )
         except ValidationError as error:
-            status = refusal_status(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("The status was changed."))
             return redirect("cases:detail", reference=case.reference)
     return render(
-        request, "cases/detail.html", page_context(case, transition_form=form), status=status
+        request,
+        "cases/detail.html",
+        page_context(case, transition_form=form),
+        status=form_status(form),
     )
 
 
@@ -190,7 +192,6 @@ def commitment(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         else {}
     )
     form = CommitmentForm(request.POST or None, version=case.version, to=to, initial=initial)
-    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         planned = CommitmentData(
@@ -210,11 +211,11 @@ def commitment(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
             else:
                 commitment_plan(case=case, by=request.user, data=planned, reason=data["reason"])
         except ValidationError as error:
-            status = refusal_status(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("The commitment was saved."))
             return redirect("cases:detail", reference=case.reference)
-    response = render_form(
+    return render_form(
         request,
         form,
         title=_("Long-term commitment: %(reference)s") % {"reference": case.reference},
@@ -225,9 +226,6 @@ def commitment(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         ),
         cancel_url=reverse("cases:detail", args=[case.reference]),
     )
-    if status == 409:
-        response.status_code = 409
-    return response
 
 
 @login_required
@@ -301,7 +299,6 @@ def close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
         early=early,
         can_verify=decisions.can_verify(),
     )
-    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         early_data = (
@@ -323,11 +320,11 @@ def close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
                 early_closure=early_data,
             )
         except ValidationError as error:
-            status = refusal_status(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("The case was closed."))
             return redirect("cases:detail", reference=case.reference)
-    response = render(
+    return render(
         request,
         "cases/followup/close.html",
         {
@@ -340,9 +337,8 @@ def close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
             "minimum_months": settings.FOLLOWUP_MINIMUM_MONTHS,
             "can_verify": decisions.can_verify(),
         },
-        status=400 if form.is_bound and form.errors and status == 200 else status,
+        status=form_status(form),
     )
-    return response
 
 
 @login_required
@@ -351,7 +347,6 @@ def reopen(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     if case.status != CaseStatus.CLOSED:
         return redirect("cases:detail", reference=case.reference)
     form = ReopenForm(request.POST or None, version=case.version, closed_from=closed_from(case))
-    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             case_reopen(
@@ -362,11 +357,11 @@ def reopen(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
                 to=form.cleaned_data["to"],
             )
         except ValidationError as error:
-            status = refusal_status(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("The case was reopened."))
             return redirect("cases:detail", reference=case.reference)
-    response = render_form(
+    return render_form(
         request,
         form,
         title=_("Reopen %(reference)s") % {"reference": case.reference},
@@ -377,6 +372,3 @@ def reopen(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
         cancel_url=reverse("cases:detail", args=[case.reference]),
         submit_label=_("Reopen"),
     )
-    if status == 409:
-        response.status_code = 409
-    return response

@@ -28,6 +28,11 @@ ERROR_JOINT_NEEDS_DECISION = _(
 )
 ERROR_JOINT_NEEDS_DECISION_DATE = _("Give the date of the working group's decision.")
 ERROR_DECISION_NOT_FOUND = _("No decision with the reference %(reference)s was found.")
+ERROR_JOINT_PRIORITY_NOT_ALLOWED = _("Only the working group's members decide joint priorities.")
+ERROR_PRIORITY_NOT_ALLOWED = _(
+    "Local priorities are kept by the municipality's coordinators, joint ones by the working "
+    "group's members."
+)
 
 
 @dataclass(frozen=True)
@@ -43,9 +48,22 @@ class PriorityRights:
     joint: bool
 
     def allows(self, priority: Priority) -> bool:
-        if priority.scope == PriorityScope.LOCAL:
-            return priority.municipality_id in self.own
+        return self.allows_values(priority.scope, priority.municipality_id)
+
+    def allows_values(self, scope: str, municipality_id: int | None) -> bool:
+        if scope == PriorityScope.LOCAL:
+            return municipality_id in self.own
         return self.joint
+
+    def check(self, scope: str, municipality_id: int | None) -> None:
+        """Refuse (on the scope field) a priority of a kind the person does not keep."""
+        if self.allows_values(scope, municipality_id):
+            return
+        if scope == PriorityScope.JOINT:
+            error = ValidationError(ERROR_JOINT_PRIORITY_NOT_ALLOWED, code="joint_not_allowed")
+        else:
+            error = ValidationError(ERROR_PRIORITY_NOT_ALLOWED, code="not_allowed")
+        raise ValidationError({"scope": error})
 
 
 def priority_rights(user: AnyUser) -> PriorityRights:

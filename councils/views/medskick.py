@@ -14,7 +14,12 @@ from django.views.decorators.http import require_POST
 
 from sutohamu.forms import model_choice_field
 from sutohamu.history import change_log
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+from sutohamu.http import (
+    AuthenticatedHttpRequest,
+    add_validation_error,
+    refusal_status,
+    render_form,
+)
 
 from .. import access, services
 from ..forms import MedskickAnswerForm, MedskickForm
@@ -144,6 +149,8 @@ def _act(
     except ValidationError as error:
         context = _detail_context(request, item)
         context["action_errors"] = error.messages
-        return render(request, "councils/medskick_detail.html", context, status=409)
+        return render(
+            request, "councils/medskick_detail.html", context, status=refusal_status(error)
+        )
     messages.success(request, done)
     return redirect("councils:medskick", pk=item.pk)
