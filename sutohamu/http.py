@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +16,7 @@ if TYPE_CHECKING:
     # django-stubs' placeholder for AUTH_USER_MODEL: the mypy plugin reads it as accounts' User,
     # so this module names the user without importing a layer above it (tests/test_dependencies).
     from django.contrib.auth.models import _User as User
+    from django_stubs_ext import StrOrPromise
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -58,6 +62,39 @@ def form_status(form: forms.BaseForm) -> int:
     if getattr(form, _CONFLICT, False):
         return 409
     return 400 if form.is_bound and form.errors else 200
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Saved(Generic[T]):
+    """What the service returned for a form that was saved."""
+
+    result: T
+
+
+def save_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], T],
+    *,
+    done: StrOrPromise | Callable[[T], StrOrPromise],
+) -> Saved[T] | None:
+    """The one form loop of the views: a valid POST runs `save` (the service) with the cleaned
+    data; its refusal lands on the form (form_status then answers 409 or 400, the input kept);
+    on success the `done` message is queued and the service's result returned for the redirect.
+    None means: render the form (again).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as error:
+        add_validation_error(form, error)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return Saved(result)
 
 
 def render_form(

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 from accounts.capabilities import Capability, organisation_ids_with
 from sutohamu import decisions
 from sutohamu.history import change_log
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, form_status, render_form
+from sutohamu.http import (
+    AuthenticatedHttpRequest,
+    add_validation_error,
+    form_status,
+    render_form,
+    save_form,
+)
 
 from .. import lifecycle
 from ..access import case_for, consent_for, measure_for
@@ -62,14 +68,15 @@ def measure_edit(
     )
     measure = measure_for(case, request.user, pk) if pk else Measure(case=case)
     form = MeasureForm(request.POST or None, instance=measure, responsible_ids=own)
-    if request.method == "POST" and form.is_valid():
-        try:
-            measure_save(measure=form.save(commit=False), by=request.user, responsible_ids=own)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The measure was saved."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: measure_save(
+            measure=form.save(commit=False), by=request.user, responsible_ids=own
+        ),
+        done=_("The measure was saved."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     title = _("Edit measure") if pk else _("New measure")
     return render_form(
         request,
@@ -88,18 +95,17 @@ def consent_edit(
     case = case_for(request.user, reference, need=Right.WORK)
     consent = consent_for(case, pk) if pk else Consent(case=case)
     form = ConsentForm(request.POST or None, instance=consent)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent_save(
-                consent=form.save(commit=False),
-                organisations=form.cleaned_data["organisations"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The consent was saved."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: consent_save(
+            consent=form.save(commit=False),
+            organisations=data["organisations"],
+            by=request.user,
+        ),
+        done=_("The consent was saved."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     title = _("Edit consent") if pk else _("Record consent")
     return render_form(
         request,
@@ -235,19 +241,18 @@ def cadence(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     if plan is None:
         raise Http404
     form = CadenceForm(request.POST or None, cadence=plan.cadence)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cadence_update(
-                case=case,
-                by=request.user,
-                cadence=form.cleaned_data["cadence"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The contact cadence was saved."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: cadence_update(
+            case=case,
+            by=request.user,
+            cadence=data["cadence"],
+            reason=data["reason"],
+        ),
+        done=_("The contact cadence was saved."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     return render_form(
         request,
         form,
@@ -264,14 +269,13 @@ def cadence(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
 def contact_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, need=Right.WORK)
     form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact_log(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The contact was logged; the next contact moved on."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: contact_log(case=case, by=request.user, **data),
+        done=_("The contact was logged; the next contact moved on."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     return render_form(
         request,
         form,
@@ -347,20 +351,19 @@ def reopen(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     if case.status != CaseStatus.CLOSED:
         return redirect("cases:detail", reference=case.reference)
     form = ReopenForm(request.POST or None, version=case.version, closed_from=closed_from(case))
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_reopen(
-                case=case,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-                to=form.cleaned_data["to"],
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The case was reopened."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: case_reopen(
+            case=case,
+            by=request.user,
+            version=data["version"],
+            reason=data["reason"],
+            to=data["to"],
+        ),
+        done=_("The case was reopened."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     return render_form(
         request,
         form,

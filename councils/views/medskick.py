@@ -16,9 +16,9 @@ from sutohamu.forms import model_choice_field
 from sutohamu.history import change_log
 from sutohamu.http import (
     AuthenticatedHttpRequest,
-    add_validation_error,
     refusal_status,
     render_form,
+    save_form,
 )
 
 from .. import access, services
@@ -55,22 +55,21 @@ def medskick_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     senders = model_choice_field(form, "sender").queryset
     if senders is None or not senders.exists():
         raise PermissionDenied
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = services.medskick_create(
-                sender=data["sender"],
-                receiver=data["receiver"],
-                area=data["area"],
-                title=data["title"],
-                text=data["text"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The medskick was sent."))
-            return redirect("councils:medskick", pk=item.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.medskick_create(
+            sender=data["sender"],
+            receiver=data["receiver"],
+            area=data["area"],
+            title=data["title"],
+            text=data["text"],
+            by=request.user,
+        ),
+        done=_("The medskick was sent."),
+    )
+    if saved:
+        return redirect("councils:medskick", pk=saved.result.pk)
     return render_form(request, form, title=_("Send a medskick"), submit_label=_("Send"))
 
 
@@ -113,16 +112,13 @@ def medskick_receive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def medskick_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = access.medskick_for(request.user, pk, receiving=True)
     form = MedskickAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.medskick_answer(
-                medskick=item, text=form.cleaned_data["answer"], by=request.user
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The answer was saved."))
-            return redirect("councils:medskick", pk=item.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.medskick_answer(medskick=item, text=data["answer"], by=request.user),
+        done=_("The answer was saved."),
+    ):
+        return redirect("councils:medskick", pk=item.pk)
     context = _detail_context(request, item, form)
     context["action_errors"] = form.non_field_errors()
     return render(request, "councils/medskick_detail.html", context, status=400)
