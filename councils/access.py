@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from .models import Body, CitizenPromise, Medskick, MeetingPlan, Membership, Priority
@@ -139,17 +140,20 @@ def promises_visible_to(user: AnyUser) -> QuerySet[CitizenPromise]:
 
 
 def promise_for(user: AnyUser, pk: object, *, change: bool = False) -> CitizenPromise:
-    """A citizen promise (every member sees them); with change=True one they make (403)."""
+    """A citizen promise (every member sees them); with change=True one they make (403).
+
+    Read in one query with `changeable` (whether the person may change it) for the page.
+    """
+    changeable = CitizenPromise.objects.changeable_by(user).filter(pk=OuterRef("pk"))
     promise: CitizenPromise = _get(
-        CitizenPromise.objects.visible_to(user).select_related("municipality", "police_area"), pk
+        CitizenPromise.objects.visible_to(user)
+        .select_related("municipality", "police_area")
+        .annotate(changeable=Exists(changeable)),
+        pk,
     )
-    if change and not CitizenPromise.objects.changeable_by(user).filter(pk=promise.pk).exists():
+    if change and not promise.changeable:  # type: ignore[attr-defined]
         raise PermissionDenied
     return promise
-
-
-def can_change_promise(user: AnyUser, promise: CitizenPromise) -> bool:
-    return CitizenPromise.objects.changeable_by(user).filter(pk=promise.pk).exists()
 
 
 def medskick_senders(user: AnyUser) -> BodyQuerySet:

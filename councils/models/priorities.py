@@ -60,7 +60,7 @@ class PriorityRights:
         if self.allows_values(scope, municipality_id):
             return
         if scope == PriorityScope.JOINT:
-            error = ValidationError(ERROR_JOINT_PRIORITY_NOT_ALLOWED, code="joint_not_allowed")
+            error = ValidationError(ERROR_JOINT_PRIORITY_NOT_ALLOWED, code="not_allowed")
         else:
             error = ValidationError(ERROR_PRIORITY_NOT_ALLOWED, code="not_allowed")
         raise ValidationError({"scope": error})
