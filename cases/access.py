@@ -39,6 +39,10 @@ from .rights import CaseAccess, Right
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
 
+    from .models.case import CaseQuerySet
+    from .models.consent import ConsentQuerySet
+    from .models.escalations import EscalationQuerySet
+
 Side = Literal["either", "receiver", "sender"]
 
 
@@ -222,6 +226,31 @@ def escalation_for(user: User, pk: int, *, side: Side = "either", log: bool = Tr
     if log and item.shows_case:
         log_read(user, item.case, ReadKind.SHARED)
     return item
+
+
+def cases_changeable_by(user: AnyUser) -> CaseQuerySet:
+    """The cases the person works (the desk's lists and counts start here)."""
+    return Case.objects.changeable_by(user)
+
+
+def consents_of(cases: CaseQuerySet) -> ConsentQuerySet:
+    """The consents of cases that came through the door."""
+    return Consent.objects.filter(case__in=cases)
+
+
+def measures_of_cases(cases: CaseQuerySet) -> QuerySet[Measure]:
+    """The measures of cases that came through the door."""
+    return Measure.objects.filter(case__in=cases)
+
+
+def escalations_of(cases: CaseQuerySet) -> QuerySet[Escalation]:
+    """The escalations of cases that came through the door."""
+    return Escalation.objects.filter(case__in=cases)
+
+
+def escalations_in_queue_of(user: AnyUser) -> EscalationQuerySet:
+    """The receiving side's queue, for counts (queue_for for the list)."""
+    return Escalation.objects.in_queue_of(user)
 
 
 def queue_for(user: AnyUser, *, include_closed: bool) -> tuple[QuerySet[Escalation], dict]:

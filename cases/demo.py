@@ -162,7 +162,7 @@ def _nmr_case(orgs: dict[str, Organisation], users: dict[str, User], reported) -
     if Case.objects.filter(municipality=sunne, title=NMR_TITLE).exists():
         return
     case = case_report(
-        reporter=users["rektor.sunne"],
+        by=users["rektor.sunne"],
         municipality=sunne,
         areas=[Area.VBE, Area.CRIME],
         setting=Setting.SCHOOL,
@@ -298,7 +298,7 @@ def _varied_case(orgs: dict[str, Organisation], spec: dict, reported) -> None:
     if Case.objects.filter(municipality=municipality, title=spec["title"]).count() > spec["repeat"]:
         return
     case = case_report(
-        reporter=spec["reporter"],
+        by=spec["reporter"],
         municipality=municipality,
         areas=[spec["area"], *spec["extra_area"]],
         setting=spec["setting"],

@@ -36,7 +36,7 @@ from sutohamu.history import set_history_user
 from . import timeline
 from .choices import OPEN_ESCALATION, EscalationKind, EscalationStatus
 from .models import Case, CaseUserObjectPermission, Escalation, Measure, ProposedMeasure, Subject
-from .models.escalations import ALLOWED_FROM, kind_for
+from .models.escalations import ESCALATION_STATES, kind_for
 from .rights import RECEIVER_RIGHTS
 from .services import case_url
 
@@ -217,16 +217,7 @@ def escalations_open(
     ]
 
 
-# What each side is offered, per state. The service's table (ALLOWED_FROM) says what it accepts;
-# this one what a page offers as the next step: answering is offered once acknowledged, and not
-# again once answered. Every offer must be one the service accepts (tests check it).
-OFFERED_FROM: dict[str, frozenset[str]] = {
-    "acknowledge": frozenset({E.NEW}),
-    "answer": frozenset({E.ACKNOWLEDGED}),
-    "close": frozenset({E.ACKNOWLEDGED, E.ANSWERED}),
-    "record_security_service": ALLOWED_FROM["record_security_service"],
-    "withdraw": ALLOWED_FROM["withdraw"],
-}
+# Which side takes which action; what the state offers is ESCALATION_STATES.
 RECEIVER_ACTIONS = frozenset({"acknowledge", "answer", "close", "record_security_service"})
 SENDER_ACTIONS = frozenset({"withdraw"})
 
@@ -236,11 +227,7 @@ def allowed_actions(escalation: Escalation, user: User) -> frozenset[str]:
     side = (RECEIVER_ACTIONS if escalation.is_receiver else frozenset()) | (
         SENDER_ACTIONS if escalation.is_sender else frozenset()
     )
-    actions = {
-        action
-        for action in side
-        if escalation.status in OFFERED_FROM[action] & ALLOWED_FROM[action]
-    }
+    actions = set(side & ESCALATION_STATES.offered_from(escalation.status))
     if "record_security_service" in actions and not (
         escalation.kind == EscalationKind.POLICE
         and escalation.security_service_informed_on is None

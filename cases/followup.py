@@ -26,6 +26,7 @@ from sutohamu.history import set_change_reason, set_history_user
 
 from .choices import CaseStatus, MeasureStatus
 from .escalation import escalation_withdraw
+from .lifecycle import LIFE_CYCLE
 from .models import (
     Case,
     Commitment,
@@ -351,4 +352,8 @@ def section_for(case: Case) -> dict[str, Any]:
             EarlyClosure.objects.filter(case=case).select_related("recorded_by")
         ),
         "today": timezone.localdate(),
+        # The links to the close and reopen forms: what the life cycle offers from here.
+        "can_close": CaseStatus.CLOSED in LIFE_CYCLE.offered_from(case.status),
+        "can_reopen": case.status == CaseStatus.CLOSED
+        and bool(LIFE_CYCLE.offered_from(case.status)),
     }

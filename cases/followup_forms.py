@@ -233,7 +233,7 @@ class ReopenForm(TidyChoicesMixin, forms.Form):
 
     def __init__(self, *args: Any, version: int, closed_from: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = lifecycle.allowed_from(CaseStatus.CLOSED)
+        allowed = lifecycle.LIFE_CYCLE.offered_from(CaseStatus.CLOSED)
         choice_field(self, "to").choices = [c for c in CaseStatus.choices if c[0] in allowed]
         self.initial.setdefault("to", closed_from)
         self.initial.setdefault("version", version)

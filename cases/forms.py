@@ -166,7 +166,9 @@ class BaseSubjectFormSet(forms.BaseFormSet):
             if f.cleaned_data and f.cleaned_data.get("pseudonym")
         ]
         if len(names) != len(set(names)):
-            raise forms.ValidationError(_("Each pseudonym can appear only once in a case."))
+            raise forms.ValidationError(
+                _("Each pseudonym can appear only once in a case."), code="pseudonym_repeated"
+            )
 
 
 SubjectFormSet = cast(
@@ -212,7 +214,7 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The field accepts any status, so that a wrong one is refused by the life-cycle rule
         # with its own words; the widget offers only the moves allowed from here.
-        allowed = lifecycle.allowed_from(case.status)
+        allowed = lifecycle.LIFE_CYCLE.offered_from(case.status)
         choice_field(self, "to").choices = CaseStatus.choices
         self.fields["to"].widget.choices = [c for c in CaseStatus.choices if c[0] in allowed]
         self.initial.setdefault("version", case.version)
@@ -275,6 +277,8 @@ class NoteForm(forms.ModelForm):
 
 
 class DeskFilterForm(forms.Form):
+    filters_all_by_blank = True  # "All areas", "All open", "Everyone" (sutohamu.forms)
+
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -352,16 +356,20 @@ class EscalationForm(forms.Form):
         )
         field = model_choice_field(self, "receiver")
         field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in offered])
+        # includes/form.html draws the receivers with their pseudonyms by this template.
+        field.row_template = "cases/includes/receiver_rows.html"  # type: ignore[attr-defined]
         self.offered = offered
         subjects = list(case.subjects.all())
         self.has_subjects = bool(subjects)
         for organisation in offered if subjects else []:
-            self.fields[self.subjects_name(organisation.pk)] = forms.ModelMultipleChoiceField(
+            subjects_field = forms.ModelMultipleChoiceField(
                 label=_("Pseudonyms shared with %(receiver)s") % {"receiver": organisation},
                 required=False,
                 queryset=case.subjects.all(),
                 widget=forms.CheckboxSelectMultiple,
             )
+            subjects_field.nested = True  # type: ignore[attr-defined]  # drawn in receiver_rows
+            self.fields[self.subjects_name(organisation.pk)] = subjects_field
 
     @staticmethod
     def subjects_name(pk: int) -> str:

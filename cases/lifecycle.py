@@ -7,6 +7,8 @@ from, or to one the owner picks.
 
 from __future__ import annotations
 
+from sutohamu.states import StateTable
+
 from .choices import CaseStatus as S
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -41,9 +43,12 @@ CLOSE_NEEDS_FOLLOWUP: frozenset[tuple[str, str]] = frozenset(
 
 OPEN_STATUSES: frozenset[str] = frozenset(set(S.values) - {S.CLOSED})
 
+# The table in the shape every state table has (sutohamu/states.py): a step is a target status.
+LIFE_CYCLE = StateTable(TRANSITIONS)
+
 
 def allowed_from(status: str) -> frozenset[str]:
-    return TRANSITIONS.get(status, frozenset())
+    return LIFE_CYCLE.allowed_from(status)
 
 
 def needs_reason(current: str, target: str) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
@@ -39,18 +40,9 @@ REDACTED = "[gallrat]"
 DELETED: tuple[type[models.Model], ...] = (Consent, Note, Subject)  # consents first: PROTECT
 
 
-def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
-    """The same day `months` earlier (the month's last day if shorter)."""
-    index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
-    last_day = (next_month - datetime.timedelta(days=1)).day
-    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
-
-
 def cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
-    return months_before(now or timezone.now(), settings.RETENTION_MONTHS)
+    """The same day RETENTION_MONTHS earlier (the month's last day if shorter)."""
+    return (now or timezone.now()) - relativedelta(months=settings.RETENTION_MONTHS)
 
 
 def due_cases(now: datetime.datetime | None = None) -> QuerySet[Case]:

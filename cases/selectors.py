@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from . import access
 from .choices import CaseStatus, EscalationStatus, MeasureStatus
 from .lifecycle import OPEN_STATUSES
 from .models import Case, Consent, Escalation, Measure
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 MEASURES_DUE_DAYS = 14
-CONSENT_WARNING_DAYS = 30
 DESK_PAGE_SIZE = 50
 
 
@@ -40,10 +40,12 @@ class Desk:
 def desk_for(user: User) -> Desk:
     """My open cases by state, cases awaiting my first action, measures due, consent expiring."""
     today = timezone.localdate()
-    mine = Case.objects.changeable_by(user).filter(owner=user)
-    open_measures = Measure.objects.filter(
-        case__in=mine.open(), status__in=[MeasureStatus.PLANNED, MeasureStatus.ONGOING]
-    ).select_related("case", "responsible")
+    mine = access.cases_changeable_by(user).filter(owner=user)
+    open_measures = (
+        access.measures_of_cases(mine.open())
+        .filter(status__in=[MeasureStatus.PLANNED, MeasureStatus.ONGOING])
+        .select_related("case", "responsible")
+    )
     measures_due = list(
         open_measures.filter(
             planned_end__lte=today + datetime.timedelta(days=MEASURES_DUE_DAYS)
@@ -70,19 +72,14 @@ def desk_for(user: User) -> Desk:
         ),
         overdue_ids=overdue_ids(measures_due, today),
         consents_expiring=list(
-            Consent.objects.filter(
-                case__in=mine.open(),
-                withdrawn_on__isnull=True,
-                expires_on__lte=today + datetime.timedelta(days=CONSENT_WARNING_DAYS),
-            )
+            access.consents_of(mine.open())
+            .expiring(today)
             .select_related("case", "subject")
             .order_by("expires_on")[:20]
         ),
         escalations_waiting=list(
-            Escalation.objects.filter(
-                case__in=mine.open(),
-                status__in=[EscalationStatus.NEW, EscalationStatus.ACKNOWLEDGED],
-            )
+            access.escalations_of(mine.open())
+            .filter(status__in=[EscalationStatus.NEW, EscalationStatus.ACKNOWLEDGED])
             .select_related("case", "receiver")
             .order_by("created_at")[:20]
         ),
@@ -118,7 +115,7 @@ def search_cases(cases: CaseQuerySet, text: str) -> CaseQuerySet:
 
 def desk_cases(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
     """The desk's case table: the person's workable cases, filtered."""
-    cases = Case.objects.changeable_by(user).select_related("owner", "municipality")
+    cases = access.cases_changeable_by(user).select_related("owner", "municipality")
     if filters.get("q"):
         cases = search_cases(cases, filters["q"])
     if filters.get("status"):
@@ -147,7 +144,7 @@ def flags_for(case: Case, consents: list[Consent] | None = None) -> dict[str, bo
 
 def open_case_counts(user: User) -> dict[str, Any]:
     """A one-query summary for the start page."""
-    mine = Case.objects.changeable_by(user).filter(owner=user)
+    mine = access.cases_changeable_by(user).filter(owner=user)
     return mine.aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         waiting=Count("pk", filter=Q(status=CaseStatus.REPORTED)),
@@ -156,5 +153,5 @@ def open_case_counts(user: User) -> dict[str, Any]:
 
 def queue_counts(user: User) -> dict[str, Any]:
     """A one-query summary of the person's escalation queue for the start page."""
-    items = Escalation.objects.in_queue_of(user).open()
+    items = access.escalations_in_queue_of(user).open()
     return items.aggregate(open=Count("pk"), new=Count("pk", filter=Q(status=EscalationStatus.NEW)))

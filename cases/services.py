@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from accounts.models import Organisation, User
 from accounts.notifications import notify, register_kind, register_target
 from councils.services import assign_owner
 from sutohamu import decisions
+from sutohamu.counters import next_number
 from sutohamu.history import set_change_reason, set_history_user
 from sutohamu.pii import check_no_personal_data
 
@@ -120,20 +120,13 @@ class SubjectData:
 
 def _next_number(municipality: Organisation, year: int) -> int:
     """Take the next number under a row lock; call inside the intake transaction."""
-    CaseCounter.objects.bulk_create(
-        [CaseCounter(municipality=municipality, year=year)], ignore_conflicts=True
-    )
-    counter = CaseCounter.objects.select_for_update().get(municipality=municipality, year=year)
-    counter.last_number = F("last_number") + 1
-    counter.save(update_fields=["last_number"])
-    counter.refresh_from_db(fields=["last_number"])
-    return counter.last_number
+    return next_number(CaseCounter, municipality=municipality, year=year)
 
 
 @transaction.atomic
 def case_report(
     *,
-    reporter: User,
+    by: User,
     municipality: Organisation,
     areas: list[str],
     setting: str,
@@ -160,7 +153,7 @@ def case_report(
         title=title.strip(),
         description=description.strip(),
         discovery=discovery.strip(),
-        reported_by=reporter,
+        reported_by=by,
         reported_at=now,
         status_changed_at=now,
     )
@@ -173,7 +166,7 @@ def case_report(
         item = Subject(case=case, **subject.__dict__)
         item.full_clean()
         item.save()
-    Transition.objects.create(case=case, from_status="", to_status=case.status, by=reporter, at=now)
+    Transition.objects.create(case=case, from_status="", to_status=case.status, by=by, at=now)
     if case.owner is not None:
         notify(
             case.owner,
@@ -229,7 +222,7 @@ def case_transition(
     if case.version != version:
         # A form loaded before the last change (also the same form posted twice): stale, 409.
         raise StaleEdit(ERROR_STALE, code="stale")
-    if to not in lifecycle.allowed_from(current):
+    if not lifecycle.LIFE_CYCLE.allows(current, to):
         raise ValidationError(
             ERROR_WRONG_TRANSITION
             % {
@@ -326,10 +319,10 @@ def _check_closing(case: Case, by: User, data: EarlyClosureData | None) -> Early
             % {"months": settings.FOLLOWUP_MINIMUM_MONTHS, "date": plan.minimum_end.isoformat()},
             code="minimum_period",
         )
-    return early_closure_for(case, by, data)
+    return early_closure_for(case=case, by=by, data=data)
 
 
-def early_closure_for(case: Case, by: User, data: EarlyClosureData) -> EarlyClosure:
+def early_closure_for(*, case: Case, by: User, data: EarlyClosureData) -> EarlyClosure:
     """An unsaved, validated early-closure decision; the reference is looked up when it can be."""
     errors: dict[str, ValidationError] = {}
     reason, reference = data.reason.strip(), data.decision_reference.strip()

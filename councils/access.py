@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
-from .models import Body, Medskick, MeetingPlan, Membership, Priority
+from .models import Body, CitizenPromise, Medskick, MeetingPlan, Membership, Priority
 from .models.medskick import ROUTES, MedskickQuerySet
 from .models.memberships import MembershipQuerySet
 from .models.organisations import BodyQuerySet
-from .models.priorities import editing_rule
+from .models.priorities import PriorityRights
 from .models.priorities import promise_municipalities as _promise_municipalities
 
 if TYPE_CHECKING:
@@ -39,9 +40,14 @@ def _get(queryset, pk: object):
 def body_for(user: AnyUser, pk: object, *, change: bool = False) -> Body:
     """A body the person sees (404 otherwise); with change=True one they may edit (403)."""
     body = _get(Body.objects.visible_to(user).select_related("municipality"), pk)
-    if change and not Body.objects.changeable_by(user).filter(pk=body.pk).exists():
+    if change and not can_change_body(user, body):
         raise PermissionDenied
     return body
+
+
+def can_change_body(user: AnyUser, body: Body) -> bool:
+    """Whether the body page offers editing: the rule of Body.objects.changeable_by."""
+    return Body.objects.changeable_by(user).filter(pk=body.pk).exists()
 
 
 def medskick_for(
@@ -99,10 +105,6 @@ def meeting_plan_of_body(user: AnyUser, body: Body, year: int) -> MeetingPlan | 
     return MeetingPlan.objects.visible_to(user).filter(body=body, year=year).first()
 
 
-def can_change_body(user: AnyUser, body: Body) -> bool:
-    return Body.objects.changeable_by(user).filter(pk=body.pk).exists()
-
-
 def can_answer_medskick(user: AnyUser, item: Medskick) -> bool:
     return Medskick.objects.answerable_by(user).filter(pk=item.pk).exists()
 
@@ -111,10 +113,47 @@ def can_change_medskick(user: AnyUser, item: Medskick) -> bool:
     return Medskick.objects.changeable_by(user).filter(pk=item.pk).exists()
 
 
-def priority_rows(user: AnyUser, priorities: Iterable[Priority]) -> list[tuple[Priority, bool]]:
+def priorities_visible_to(user: AnyUser) -> QuerySet[Priority]:
+    return Priority.objects.visible_to(user)
+
+
+def priority_for(user: AnyUser, pk: object, rights: PriorityRights) -> Priority:
+    """A priority the person keeps under `rights` (priority_rights, read once per request).
+
+    Every member sees the priorities (404 only for a missing one); one outside the rights is 403.
+    """
+    priority: Priority = _get(Priority.objects.visible_to(user), pk)
+    if not rights.allows(priority):
+        raise PermissionDenied
+    return priority
+
+
+def priority_rows(
+    priorities: Iterable[Priority], rights: PriorityRights
+) -> list[tuple[Priority, bool]]:
     """Each priority with whether the person may open it: only those titles become links."""
-    can_open = editing_rule(user)
-    return [(p, can_open(p)) for p in priorities]
+    return [(p, rights.allows(p)) for p in priorities]
+
+
+def promises_visible_to(user: AnyUser) -> QuerySet[CitizenPromise]:
+    return CitizenPromise.objects.visible_to(user)
+
+
+def promise_for(user: AnyUser, pk: object, *, change: bool = False) -> CitizenPromise:
+    """A citizen promise (every member sees them); with change=True one they make (403).
+
+    Read in one query with `changeable` (whether the person may change it) for the page.
+    """
+    changeable = CitizenPromise.objects.changeable_by(user).filter(pk=OuterRef("pk"))
+    promise: CitizenPromise = _get(
+        CitizenPromise.objects.visible_to(user)
+        .select_related("municipality", "police_area")
+        .annotate(changeable=Exists(changeable)),
+        pk,
+    )
+    if change and not promise.changeable:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    return promise
 
 
 def medskick_senders(user: AnyUser) -> BodyQuerySet:

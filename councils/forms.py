@@ -6,15 +6,15 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.capabilities import Capability, organisation_ids_with
 from accounts.choices import Role
 from accounts.models import Organisation, RoleAssignment, User
 from sutohamu.forms import EMPTY_CHOICE, TidyChoicesMixin, model_choice_field
+from sutohamu.http import add_validation_error
 
-from .choices import BodyKind, PriorityScope
 from .models import (
     ActionPlanAssignment,
     Agreement,
@@ -25,7 +25,7 @@ from .models import (
     PromiseActivity,
 )
 from .models.medskick import ROUTES, receivers_for
-from .models.priorities import promise_municipalities
+from .models.priorities import PriorityRights, promise_municipalities
 from .validators import validate_pdf
 
 
@@ -103,21 +103,22 @@ class PriorityForm(TidyChoicesMixin, forms.ModelForm):
         ]
         widgets = {"scope": forms.RadioSelect, "decision_date": DateInput()}
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rights: PriorityRights, **kwargs: Any) -> None:
+        """The municipalities offered and the check in clean are the person's PriorityRights."""
         super().__init__(*args, **kwargs)
-        self.own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
-        self.joint_allowed = (
-            Body.objects.changeable_by(user).filter(kind=BodyKind.WORKING_GROUP).exists()
-        )
+        self.rights = rights
         field = model_choice_field(self, "municipality")
-        field.queryset = Organisation.objects.municipalities().filter(pk__in=self.own)
+        field.queryset = Organisation.objects.municipalities().filter(pk__in=rights.own)
         self.fields["year"].initial = timezone.localdate().year
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("scope") == PriorityScope.JOINT and not self.joint_allowed:
-            self.add_error("scope", _("Only the working group's members decide joint priorities."))
+        municipality = data.get("municipality")
+        try:
+            self.rights.check(data.get("scope", ""), getattr(municipality, "pk", None))
+        except ValidationError as error:
+            add_validation_error(self, error)
         return data
 
 
@@ -151,7 +152,8 @@ class PromiseActivityForm(TidyChoicesMixin, forms.ModelForm):
         year = self.instance.promise.year
         if due.year < year:
             raise forms.ValidationError(
-                _("The due date cannot be before the promise's year (%(year)s).") % {"year": year}
+                _("The due date cannot be before the promise's year (%(year)s).") % {"year": year},
+                code="due_before_year",
             )
         return due
 

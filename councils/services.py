@@ -29,7 +29,8 @@ from .models import (
     Membership,
     Priority,
 )
-from .models.medskick import ALLOWED_FROM
+from .models.medskick import MEDSKICK_STATES
+from .models.priorities import ERROR_PRIORITY_NOT_ALLOWED, PriorityRights, priority_rights
 
 ERROR_SUCCESSOR_LACKS_ROLE = gettext_lazy(
     "%(person)s does not hold the role %(role)s at %(organisation)s. Give them the role first."
@@ -49,10 +50,6 @@ ERROR_AGREEMENT_ENDS_BEFORE_START = gettext_lazy(
     "The agreement cannot end before it started (%(date)s)."
 )
 ERROR_AGREEMENT_NO_REASON = gettext_lazy("Give the reason for the termination.")
-ERROR_PRIORITY_NOT_ALLOWED = gettext_lazy(
-    "Local priorities are kept by the municipality's coordinators, joint ones by the working "
-    "group's members."
-)
 
 # The personal-data guard's code (sutohamu.pii); every guarded field raises it through full_clean.
 CODE_PERSONAL_DATA = "personal_data"
@@ -80,7 +77,7 @@ def assign_owner(municipality: Organisation, area: str) -> User | None:
 
 
 @transaction.atomic
-def handover_role(*, assignment: RoleAssignment, successor: User, performed_by: User) -> Handover:
+def handover_role(*, assignment: RoleAssignment, successor: User, by: User) -> Handover:
     """Move everything the role's holder has to the successor, then end the role."""
     assignment = (
         RoleAssignment.objects.select_for_update()
@@ -89,23 +86,26 @@ def handover_role(*, assignment: RoleAssignment, successor: User, performed_by: 
     )
     today = timezone.localdate()
     if not assignment.is_active(today):
-        raise ValidationError({"assignment": ERROR_ROLE_ENDED})
-    if performed_by.pk == assignment.user_id:
+        raise ValidationError({"assignment": ValidationError(ERROR_ROLE_ENDED, code="role_ended")})
+    if by.pk == assignment.user_id:
         raise ValidationError({"assignment": ValidationError(ERROR_OWN_ROLES, code="own_roles")})
     if successor.pk == assignment.user_id:
-        raise ValidationError({"successor": ERROR_SAME_PERSON})
+        raise ValidationError({"successor": ValidationError(ERROR_SAME_PERSON, code="same_person")})
     holds_role = RoleAssignment.objects.active(today).filter(
         user=successor, role=assignment.role, organisation=assignment.organisation
     )
     if not successor.is_active or not holds_role.exists():
         raise ValidationError(
             {
-                "successor": ERROR_SUCCESSOR_LACKS_ROLE
-                % {
-                    "person": successor,
-                    "role": assignment.get_role_display().lower(),
-                    "organisation": assignment.organisation,
-                }
+                "successor": ValidationError(
+                    ERROR_SUCCESSOR_LACKS_ROLE
+                    % {
+                        "person": successor,
+                        "role": assignment.get_role_display().lower(),
+                        "organisation": assignment.organisation,
+                    },
+                    code="successor_lacks_role",
+                )
             }
         )
     context = HandoverContext(assignment, assignment.user, successor, today)
@@ -117,7 +117,7 @@ def handover_role(*, assignment: RoleAssignment, successor: User, performed_by: 
         role_assignment=assignment,
         from_user=context.from_user,
         to_user=successor,
-        performed_by=performed_by,
+        performed_by=by,
         moved=moved,
     )
 
@@ -282,7 +282,7 @@ def _validated_save(
 def _medskick_locked(medskick: Medskick, action: str) -> Medskick:
     """The row under lock, refused unless the action may start from its status."""
     locked = Medskick.objects.select_for_update().get(pk=medskick.pk)
-    if locked.status not in ALLOWED_FROM[action]:
+    if not MEDSKICK_STATES.allows(locked.status, action):
         raise ValidationError(
             ERROR_MEDSKICK_WRONG_STATUS % {"status": locked.get_status_display().lower()},
             code="wrong_status",
@@ -376,19 +376,20 @@ def agreement_terminate(
 
 
 @transaction.atomic
-def priority_save(*, priority: Priority, by: User) -> Priority:
+def priority_save(
+    *, priority: Priority, by: User, rights: PriorityRights | None = None
+) -> Priority:
     """Create or change a priority; a joint one needs the working group's decision.
 
-    The decision rule lives in Priority.clean (reference, date, and the decision looked up once
-    the meetings app registers its look-up), so full_clean here applies it on every road.
+    Who keeps which priority is PriorityRights (read once: a view passes the rights it already
+    read for its door); it is applied here to the row as stored and as it is to be saved. The
+    decision rule lives in Priority.clean, so full_clean here applies it on every road.
     """
-    if not priority.can_edit(by):
-        raise ValidationError(
-            {"scope": ValidationError(ERROR_PRIORITY_NOT_ALLOWED, code="not_allowed")}
-        )
+    rights = rights or priority_rights(by)
+    rights.check(priority.scope, priority.municipality_id)
     if priority.pk is not None:
         stored = Priority.objects.select_for_update().get(pk=priority.pk)
-        if not stored.can_edit(by):
+        if not rights.allows(stored):
             raise ValidationError(ERROR_PRIORITY_NOT_ALLOWED, code="not_allowed")
     _validated_save(priority, by=by)
     return priority

@@ -111,12 +111,6 @@ def bodies_changeable_by(user: AnyUser) -> QuerySet[Body]:
     return Body.objects.changeable_by(user)
 
 
-def body_for(user: AnyUser, pk: object, *, change: bool = False) -> Body:
-    qs = Body.objects.changeable_by(user) if change else Body.objects.visible_to(user)
-    body: Body = _get(qs.select_related("municipality"), pk)
-    return body
-
-
 def decisions_visible_to(user: AnyUser) -> QuerySet[Decision]:
     return Decision.objects.visible_to(user).select_related("meeting__body")
 

@@ -1,20 +1,19 @@
 """The lägesbild history: rows per meeting and a small server-side chart per area (pygal SVG).
 
-The chart is an image (<img>) beside a text alternative and the data table, so it needs no
-script and no inline style on the page; pygal's own script tag is removed from the SVG.
+The chart is an image (<img>) beside a text alternative and the data table, drawn by the one
+chart helper (sutohamu.charts), so it needs no script and no inline style on the page.
 """
 
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 
-import pygal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation
+from sutohamu import charts
 
 from .choices import TREND_VALUE
 from .models import SituationReport
@@ -24,8 +23,6 @@ AREAS: list[tuple[str, object]] = [
     ("crime", gettext_lazy("Crime prevention")),
     ("vbe", gettext_lazy("Violent extremism")),
 ]
-
-_SCRIPT = re.compile(rb"<script.*?</script>", re.S)
 
 
 @dataclass(frozen=True)
@@ -86,22 +83,23 @@ def describe(rows: list[Row], area: str) -> str:
 
 def trend_chart(organisation: Organisation, area: str, rows: list[Row]) -> bytes:
     label = str(dict(AREAS)[area])
-    chart = pygal.Line(
-        js=[],
+    drawn = charts.chart(
+        "line",
+        key=f"trend-{organisation.pk}-{area}",
+        title=f"{organisation.name}: {label}",
         width=420,
         height=180,
         range=(-1, 1),
         show_legend=False,
-        title=f"{organisation.name}: {label}",
         y_labels=[-1, 0, 1],
         show_minor_x_labels=True,
         x_label_rotation=30,
         print_values=False,
     )
-    chart.y_labels_major = [-1, 0, 1]
-    chart.value_formatter = lambda v: {1: _("Rising"), 0: _("Unchanged"), -1: _("Falling")}.get(
+    drawn.y_labels_major = [-1, 0, 1]
+    drawn.value_formatter = lambda v: {1: _("Rising"), 0: _("Unchanged"), -1: _("Falling")}.get(
         v, ""
     )
-    chart.x_labels = [f"{r.day:%Y-%m-%d}" for r in rows]
-    chart.add(label, [TREND_VALUE.get(r.trend(area), 0) for r in rows])
-    return _SCRIPT.sub(b"", chart.render())
+    drawn.x_labels = [f"{r.day:%Y-%m-%d}" for r in rows]
+    drawn.add(label, [TREND_VALUE.get(r.trend(area), 0) for r in rows])
+    return charts.render(drawn).encode()

@@ -27,6 +27,7 @@ from accounts.models import Organisation, User
 from cases.models import Case
 from councils.choices import BodyKind, MembershipKind
 from councils.models import Body, Membership
+from sutohamu.counters import next_number
 from sutohamu.dates import in_force
 from sutohamu.history import set_change_reason, set_history_user
 
@@ -414,11 +415,7 @@ def _apply_notes(meeting: Meeting, notes: dict[int, str], by: User, reason: str 
 def _next_decision_number(meeting: Meeting) -> tuple[int, int]:
     """The next number of the body's year, under a row lock (no gaps, no duplicates)."""
     year = meeting.year
-    DecisionCounter.objects.get_or_create(body_id=meeting.body_id, year=year)
-    counter = DecisionCounter.objects.select_for_update().get(body_id=meeting.body_id, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return year, counter.last_number
+    return year, next_number(DecisionCounter, body_id=meeting.body_id, year=year)
 
 
 def _check_started(meeting: Meeting) -> None:
@@ -626,13 +623,13 @@ ERROR_FEED_NO_ROLE = _(
 
 
 @transaction.atomic
-def feed_create(*, user: User) -> CalendarFeed:
+def feed_create(*, by: User) -> CalendarFeed:
     """A new private address; the old one stops working. Only for a person holding a role."""
-    if not user.is_active or not active_roles(user):
+    if not by.is_active or not active_roles(by):
         raise ValidationError(ERROR_FEED_NO_ROLE, code="no_role")
-    CalendarFeed.objects.active().filter(user=user).update(revoked_at=timezone.now())
-    return CalendarFeed.objects.create(user=user)
+    CalendarFeed.objects.active().filter(user=by).update(revoked_at=timezone.now())
+    return CalendarFeed.objects.create(user=by)
 
 
-def feed_revoke(*, user: User) -> int:
-    return CalendarFeed.objects.active().filter(user=user).update(revoked_at=timezone.now())
+def feed_revoke(*, by: User) -> int:
+    return CalendarFeed.objects.active().filter(user=by).update(revoked_at=timezone.now())

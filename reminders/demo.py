@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,7 +14,6 @@ from accounts.models import User
 from cases.choices import CaseStatus
 from cases.followup import CommitmentData, case_close, commitment_plan, contact_log
 from cases.models import Case, Commitment, Contact, FollowUpPlan
-from cases.models.followup import add_months
 from cases.services import EarlyClosureData
 from councils.choices import BodyKind
 from meetings.models import Decision
@@ -35,12 +35,22 @@ def seed() -> None:
     overdue, due, early = cases
     # Overdue: followed up for five months, the last contact seven weeks ago (monthly phase).
     _history(
-        overdue, add_months(today, -5), [today - datetime.timedelta(weeks=w) for w in (15, 11, 7)]
+        overdue,
+        today - relativedelta(months=5),
+        [today - datetime.timedelta(weeks=w) for w in (15, 11, 7)],
     )
     # Due this week: four months in, the last contact a month ago.
-    _history(due, add_months(today, -4), [add_months(today, -2), add_months(today, -1)])
+    _history(
+        due,
+        today - relativedelta(months=4),
+        [today - relativedelta(months=2), today - relativedelta(months=1)],
+    )
     # Closed early: two months in, the working group decided the concern no longer holds.
-    _history(early, add_months(today, -2), [today - datetime.timedelta(weeks=w) for w in (6, 4, 2)])
+    _history(
+        early,
+        today - relativedelta(months=2),
+        [today - datetime.timedelta(weeks=w) for w in (6, 4, 2)],
+    )
     early.refresh_from_db()
     reference, decided = _decision(today)
     case_close(

@@ -271,10 +271,8 @@ def measures_overdue(today: datetime.date, size: int) -> Iterator[list[Due]]:
 
 
 def consents_expiring(today: datetime.date, size: int) -> Iterator[list[Due]]:
-    horizon = today + datetime.timedelta(days=settings.REMINDER_CONSENT_DAYS)
     consents = (
-        Consent.objects.filter(expires_on__gte=today, expires_on__lte=horizon)
-        .filter(models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=today))
+        Consent.objects.expiring(today)
         .exclude(case__status=CaseStatus.CLOSED)
         .select_related("case")
     )

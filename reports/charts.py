@@ -1,7 +1,7 @@
 """Charts of a report, drawn on the server as SVG (pygal) from the published figures only.
 
-No JavaScript in the SVG (`js=[]`), no XML declaration, and a fixed id instead of pygal's random
-one, so that the same figures draw the same chart. A suppressed figure is left out of the chart
+Drawn by the one chart helper (sutohamu.charts: no script, no XML declaration, a fixed id, so that
+the same figures draw the same chart). A suppressed figure is left out of the chart
 (and said so in the text alternative); each chart has its data table on the page.
 """
 
@@ -10,28 +10,13 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-import pygal
 from django.utils.translation import gettext as _
-from pygal.style import Style
+from pygal.graph.graph import Graph
+
+from sutohamu import charts
 
 from .figures import TOTAL
 from .present import Shown
-
-STYLE = Style(
-    background="white",
-    plot_background="white",
-    foreground="#1b1b1b",
-    foreground_strong="#1b1b1b",
-    foreground_subtle="#555555",
-    # Dark enough against white for the 3:1 of WCAG 1.4.11, and apart from each other.
-    colors=("#1d4e89", "#b5400b", "#2f6b2f", "#6a2c70", "#7a5c00"),
-    font_family="DejaVu Sans, sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
-    legend_font_size=13,
-    title_font_size=15,
-    value_font_size=12,
-)
 
 
 @dataclass
@@ -47,24 +32,17 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
-def _config(title: str) -> dict:
-    return {
-        "title": title,
-        "style": STYLE,
-        "js": [],
-        "disable_xml_declaration": True,
-        "width": 720,
-        "height": 360,
-        "print_values": True,
-        "legend_at_bottom": True,
-        "show_y_guides": True,
-        "explicit_size": True,
-    }
-
-
-def _render(chart: pygal.graph.graph.Graph, key: str) -> str:
-    chart.uuid = f"report-{key}"
-    return chart.render(is_unicode=True)
+def _chart(kind: str, key: str, title: str, **options: object) -> Graph:
+    """The common chart (sutohamu.charts) with what a report's charts add: values and guides."""
+    return charts.chart(
+        kind,
+        key=f"report-{key}",
+        title=title,
+        print_values=True,
+        legend_at_bottom=True,
+        show_y_guides=True,
+        **options,
+    )
 
 
 def _number(text: str) -> float | None:
@@ -81,14 +59,14 @@ def new_cases_chart(shown: Shown) -> Chart | None:
     index = [c for c, _label in table.columns].index(TOTAL)
     rows = [r for r in table.rows if not r.is_total]
     title = _("New cases per municipality")
-    chart = pygal.Bar(**_config(title), show_legend=False)
-    chart.x_labels = [r.label for r in rows]
-    chart.add(_("New cases"), [_number(r.cells[index]) for r in rows])
+    drawn = _chart("bar", "cases_new", title, show_legend=False)
+    drawn.x_labels = [r.label for r in rows]
+    drawn.add(_("New cases"), [_number(r.cells[index]) for r in rows])
     parts = [f"{r.label}: {r.cells[index]}" for r in rows]
     alt = _("Bar chart. New cases per municipality: %(values)s.") % {"values": "; ".join(parts)}
     if any(_number(r.cells[index]) is None for r in rows):
         alt += " " + _("Suppressed figures are not drawn.")
-    return Chart("cases_new", title, alt, _render(chart, "cases_new"))
+    return Chart("cases_new", title, alt, charts.render(drawn))
 
 
 def open_cases_chart(shown: Shown) -> Chart | None:
@@ -100,31 +78,31 @@ def open_cases_chart(shown: Shown) -> Chart | None:
         return None
     columns = [(i, label) for i, (c, label) in enumerate(table.columns) if c != TOTAL]
     title = _("Open cases at the end of the period, by state")
-    chart = pygal.Bar(**_config(title), show_legend=False)
-    chart.x_labels = [label for _i, label in columns]
-    chart.add(_("Open cases"), [_number(total.cells[i]) for i, _label in columns])
+    drawn = _chart("bar", "cases_open", title, show_legend=False)
+    drawn.x_labels = [label for _i, label in columns]
+    drawn.add(_("Open cases"), [_number(total.cells[i]) for i, _label in columns])
     parts = [f"{label}: {total.cells[i]}" for i, label in columns]
     alt = _("Bar chart. Open cases by state, whole report: %(values)s.") % {
         "values": "; ".join(parts)
     }
-    return Chart("cases_open", title, alt, _render(chart, "cases_open"))
+    return Chart("cases_open", title, alt, charts.render(drawn))
 
 
 def trend_chart(shown: Shown, group: str) -> Chart:
     trend = shown.trend()
     title = _("Snabb start: trend") if group == "start_fast" else _("Långsiktighet: trend")
-    chart = pygal.Line(**_config(title))
-    chart.x_labels = trend["labels"]
+    drawn = _chart("line", f"trend_{group}", title)
+    drawn.x_labels = trend["labels"]
     parts = []
     for series_group, name, texts, values in trend["series"]:
         if series_group != group:
             continue
-        chart.add(name, [float(v) if v is not None else None for v in values])
+        drawn.add(name, [float(v) if v is not None else None for v in values])
         parts.append(
             f"{name}: " + "; ".join(f"{p} {t}" for p, t in zip(trend["labels"], texts, strict=True))
         )
     alt = _("Line chart over the last five periods. %(values)s.") % {"values": ". ".join(parts)}
-    return Chart(f"trend_{group}", title, alt, _render(chart, f"trend_{group}"))
+    return Chart(f"trend_{group}", title, alt, charts.render(drawn))
 
 
 def charts_for(shown: Shown) -> list[Chart]:

@@ -25,7 +25,9 @@ def in_force(on: datetime.date | None = None, prefix: str = "") -> Q:
 
 def validate_date_order(start: datetime.date | None, end: datetime.date | None, field: str) -> None:
     if start and end and end < start:
-        raise ValidationError({field: ERROR_END_BEFORE_START})
+        raise ValidationError(
+            {field: ValidationError(ERROR_END_BEFORE_START, code="end_before_start")}
+        )
 
 
 # The range of dates any form accepts: nothing in the cooperation happened before 2000, and

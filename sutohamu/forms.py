@@ -40,7 +40,13 @@ _BLANK_VALUES = ("", None)
 
 
 def tidy_choices(form: forms.BaseForm) -> forms.BaseForm:
-    """Apply the rule above to every choice field of the form; safe to call more than once."""
+    """Apply the rule above to every choice field of the form; safe to call more than once.
+
+    A filter form whose empty entries name what they show ("All areas", "Everyone") says so
+    with `filters_all_by_blank = True` and keeps them.
+    """
+    if getattr(form, "filters_all_by_blank", False):
+        return form
     for field in form.fields.values():
         widget = field.widget
         if not isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(

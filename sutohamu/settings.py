@@ -314,11 +314,12 @@ FOLLOWUP_CADENCE: list[dict] = [
 ]
 # The daily sweep: reminders this many days before a contact is due; overdue this long also
 # tells the municipality's other coordinators; escalations unacknowledged after so many working
-# days; consents expiring within so many days; rows per batch.
+# days; rows per batch. A consent is "expiring" within CONSENT_EXPIRING_DAYS of its end (the
+# desk and the reminder sweep, cases.models.consent.ConsentQuerySet.expiring).
 REMINDER_DUE_DAYS: int = 3
 REMINDER_OVERDUE_ESCALATE_DAYS: int = 7
 REMINDER_ESCALATION_WORKING_DAYS: int = 5
-REMINDER_CONSENT_DAYS: int = 30
+CONSENT_EXPIRING_DAYS: int = 30
 REMINDER_BATCH_SIZE: int = env.int("REMINDER_BATCH_SIZE", default=500)
 # A task whose worker died unacknowledged is redelivered after this long (Redis broker).
 CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -13,6 +16,27 @@ from sutohamu.dates import validate_date_order, validate_not_future
 from sutohamu.fields import GuardedTextField
 
 from .case import Case, Subject
+
+if TYPE_CHECKING:
+    from accounts.capabilities import AnyUser
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def visible_to(self, user: AnyUser) -> ConsentQuerySet:
+        """A consent is case content: seen by those who see its case."""
+        return self.filter(case__in=Case.objects.visible_to(user))
+
+    def in_force(self, on: datetime.date) -> ConsentQuerySet:
+        """Not withdrawn by that day."""
+        return self.filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+
+    def expiring(self, on: datetime.date) -> ConsentQuerySet:
+        """The one meaning of "consent expiring": in force, and running out within
+        settings.CONSENT_EXPIRING_DAYS of the day. One already expired is no longer expiring
+        (it has run out), so the desk and the reminder sweep list the same consents.
+        """
+        horizon = on + datetime.timedelta(days=settings.CONSENT_EXPIRING_DAYS)
+        return self.in_force(on).filter(expires_on__gte=on, expires_on__lte=horizon)
 
 
 class Consent(models.Model):
@@ -30,6 +54,8 @@ class Consent(models.Model):
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[organisations])
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent")

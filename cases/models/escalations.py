@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from accounts.capabilities import Capability, organisation_ids_with
 from accounts.choices import OrganisationKind
 from sutohamu.fields import GuardedTextField
+from sutohamu.states import StateTable
 
 from ..choices import OPEN_ESCALATION, EscalationKind, EscalationStatus, MeasureKind
 from .case import Case, Subject
@@ -26,14 +27,23 @@ if TYPE_CHECKING:
 E = EscalationStatus
 OPEN = OPEN_ESCALATION
 
-# What each action may start from; one table, read by the service.
-ALLOWED_FROM: dict[str, frozenset[str]] = {
-    "acknowledge": frozenset({E.NEW}),
-    "answer": frozenset({E.NEW, E.ACKNOWLEDGED, E.ANSWERED}),
-    "close": frozenset(OPEN),
-    "withdraw": frozenset(OPEN),
-    "record_security_service": frozenset(OPEN),
-}
+# From each state, the actions the service accepts and those a page offers: answering is
+# accepted straight from "new" but offered once acknowledged, and not again once answered;
+# closing is offered once acknowledged. Which side may take which action is the view's door
+# (cases/escalation.py, RECEIVER_ACTIONS and SENDER_ACTIONS).
+_ANY_OPEN = frozenset({"close", "withdraw", "record_security_service"})
+ESCALATION_STATES = StateTable(
+    allowed={
+        E.NEW: _ANY_OPEN | {"acknowledge", "answer"},
+        E.ACKNOWLEDGED: _ANY_OPEN | {"answer"},
+        E.ANSWERED: _ANY_OPEN | {"answer"},
+    },
+    offered={
+        E.NEW: frozenset({"acknowledge", "withdraw", "record_security_service"}),
+        E.ACKNOWLEDGED: _ANY_OPEN | {"answer"},
+        E.ANSWERED: _ANY_OPEN,
+    },
+)
 
 
 def kind_for(receiver: object) -> str:
@@ -163,7 +173,7 @@ class Escalation(models.Model):
         return (self.closed_at or timezone.now()) - self.created_at
 
     def check_action(self, action: str) -> None:
-        if self.status not in ALLOWED_FROM[action]:
+        if not ESCALATION_STATES.allows(self.status, action):
             raise ValidationError(
                 _("This escalation is %(status)s and cannot be changed that way.")
                 % {"status": self.get_status_display().lower()},

@@ -8,11 +8,11 @@ working-group decision.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -31,21 +31,10 @@ UNITS = (WEEKS, MONTHS)
 COMPARE_MONTHS = 36
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    years, month = divmod(day.month - 1 + months, 12)
-    year = day.year + years
-    return day.replace(
-        year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1])
-    )
-
-
 def months_between(start: datetime.date, end: datetime.date) -> int:
     """Whole months from `start` to `end` (0 if `end` is earlier)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if end.day < start.day:
-        months -= 1
-    return max(0, months)
+    delta = relativedelta(end, start)
+    return max(0, delta.years * 12 + delta.months)
 
 
 class ContactKind(models.TextChoices):
@@ -73,7 +62,7 @@ class Phase:
         """The contact one step after `day`."""
         if self.unit == WEEKS:
             return day + datetime.timedelta(weeks=self.every)
-        return add_months(day, self.every)
+        return day + relativedelta(months=self.every)
 
     def as_dict(self) -> dict[str, Any]:
         return {"every": self.every, "unit": self.unit, "months": self.months}
@@ -112,7 +101,7 @@ def phase_on(cadence: list[dict[str, Any]], started_on: datetime.date, day: date
     for phase in phases:
         if phase.months is None:
             return phase
-        boundary = add_months(boundary, phase.months)
+        boundary = boundary + relativedelta(months=phase.months)
         if day < boundary:
             return phase
     return phases[-1]
@@ -130,7 +119,7 @@ def planned_contacts(
     cadence: list[dict[str, Any]], started_on: datetime.date, months: int = COMPARE_MONTHS
 ) -> list[datetime.date]:
     """Every contact the cadence plans over `months`, when each is kept on its day."""
-    end = add_months(started_on, months)
+    end = started_on + relativedelta(months=months)
     days: list[datetime.date] = []
     day = next_contact(cadence, started_on, None)
     while day <= end:
@@ -156,7 +145,7 @@ def thins_out(
 
 def minimum_end(started_on: datetime.date) -> datetime.date:
     """The first day a case followed up since `started_on` may be closed without a decision."""
-    return add_months(started_on, settings.FOLLOWUP_MINIMUM_MONTHS)
+    return started_on + relativedelta(months=settings.FOLLOWUP_MINIMUM_MONTHS)
 
 
 def split_team(roles: str) -> list[str]:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
 from ..access import case_for
 from ..choices import ReadKind
@@ -27,7 +25,7 @@ from ..services import (
     subject_add,
 )
 from ..timeline import timeline
-from .shared import page_context, refusal_status, shared_context
+from .shared import page_context, shared_context
 
 
 @login_required
@@ -59,35 +57,29 @@ def edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     log = ReadKind.EDIT if request.method == "GET" else None
     case = case_for(request.user, reference, need=Right.WORK, log=log)
     form = CaseEditForm(request.POST or None, instance=case)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case_update(
-                case=case,
-                by=request.user,
-                version=data["version"],
-                title=data["title"],
-                description=data["description"],
-                discovery=data["discovery"],
-                setting=data["setting"],
-                areas=Case.encode_areas(data["areas"]),
-            )
-        except ValidationError as error:
-            status = refusal_status(form, error)
-        else:
-            messages.success(request, _("The case was saved."))
-            return redirect("cases:detail", reference=case.reference)
-    response = render_form(
+    if save_form(
+        request,
+        form,
+        lambda data: case_update(
+            case=case,
+            by=request.user,
+            version=data["version"],
+            title=data["title"],
+            description=data["description"],
+            discovery=data["discovery"],
+            setting=data["setting"],
+            areas=Case.encode_areas(data["areas"]),
+        ),
+        done=_("The case was saved."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
+    return render_form(
         request,
         form,
         title=_("Edit %(reference)s") % {"reference": case.reference},
         cancel_url=case_url(case),
         template="cases/case_form.html",
     )
-    if status == 409:
-        response.status_code = 409
-    return response
 
 
 @require_POST
@@ -95,14 +87,13 @@ def edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
 def add_note(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, need=Right.ADD_NOTE)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            note_add(case=case, text=form.cleaned_data["text"], by=request.user)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The note was saved."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: note_add(case=case, text=data["text"], by=request.user),
+        done=_("The note was saved."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     if not case.access.works:
         context = shared_context(request.user, case, note_form=form)
         return render(request, "cases/shared.html", context, status=400)
@@ -113,14 +104,13 @@ def add_note(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
 def add_subject(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, need=Right.WORK)
     form = SubjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            subject_add(case=case, data=SubjectData(**form.cleaned_data), by=request.user)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The pseudonym was added."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: subject_add(case=case, data=SubjectData(**data), by=request.user),
+        done=_("The pseudonym was added."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     return render_form(
         request,
         form,
@@ -135,19 +125,18 @@ def reassign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """A coordinator gives the case to another coordinator of the municipality, with a reason."""
     case = case_for(request.user, reference, need=Right.WORK)
     form = ReassignForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_reassign(
-                case=case,
-                owner=form.cleaned_data["owner"],
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The case has a new owner."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: case_reassign(
+            case=case,
+            owner=data["owner"],
+            by=request.user,
+            reason=data["reason"],
+        ),
+        done=_("The case has a new owner."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     return render_form(
         request,
         form,

@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import Capability, capability_required, has_capability
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
+from sutohamu.http import (
+    AuthenticatedHttpRequest,
+    add_validation_error,
+    form_status,
+    refusal_status,
+)
 
 from .. import escalation as service
 from ..access import case_for, escalation_for, proposal_for, queue_for
@@ -62,7 +67,7 @@ def escalate(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
         request,
         "cases/escalate.html",
         {"form": form, "case": case, "cancel_url": reverse("cases:detail", args=[reference])},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -126,8 +131,7 @@ def _refused(
     request: AuthenticatedHttpRequest, item: Escalation, error: ValidationError, **forms: Any
 ) -> HttpResponse:
     context = _context(request, item, action_errors=error.messages, **forms)
-    status = 409 if getattr(error, "code", "") == "wrong_status" else 400
-    return render(request, "cases/escalation.html", context, status=status)
+    return render(request, "cases/escalation.html", context, status=refusal_status(error))
 
 
 @require_POST
@@ -188,9 +192,8 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 escalation=item, by=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            status = 409 if getattr(error, "code", "") == "wrong_status" else 400
             add_validation_error(form, error)
-            return _confirm(request, item, status, form=form, action="close")
+            return _confirm(request, item, form_status(form), form=form, action="close")
         messages.success(request, _("Your part is closed."))
         return redirect("cases:queue")
     return _confirm(request, item, status=400, form=form, action="close")
@@ -253,7 +256,7 @@ def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as refused:
             error = refused
     else:
-        error = ValidationError([e for errors in form.errors.values() for e in errors])
+        error = ValidationError([e for errors in form.errors.as_data().values() for e in errors])
     if error is not None:
         item = escalation_for(request.user, proposal.escalation_id, side="sender")
         return _refused(request, item, error, accept_forms={proposal.pk: form})

@@ -28,7 +28,7 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             case = case_report(
-                reporter=request.user,
+                by=request.user,
                 municipality=data["municipality"],
                 areas=data["areas"],
                 setting=data["setting"],

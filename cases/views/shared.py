@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError
-
 from accounts.models import User
-from sutohamu.http import add_validation_error
 
 from ..access import escalations_shared_with, measures_of, subjects_shared_with
 from ..forms import NoteForm, TransitionForm
 from ..models import Case
 from ..rights import Right
 from ..selectors import flags_for, overdue_ids
-from ..services import StaleEdit
 
 
 def page_context(case: Case, **extra: Any) -> dict[str, Any]:
@@ -55,13 +50,3 @@ def shared_context(user: User, case: Case, **extra: Any) -> dict[str, Any]:
         "note_form": extra.pop("note_form", None) or NoteForm(),
         **extra,
     }
-
-
-def refusal_status(form: forms.BaseForm, error: ValidationError) -> int:
-    """Put a refused write onto its form: 409 when the case changed since the form was loaded
-    (the person reloads and decides again), else 400 with the message on its field."""
-    if isinstance(error, StaleEdit):
-        form.add_error(None, error.messages)
-        return 409
-    add_validation_error(form, error)
-    return 400

@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST
 from accounts.capabilities import Capability, organisation_ids_with
 from sutohamu import decisions
 from sutohamu.history import change_log
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+from sutohamu.http import (
+    AuthenticatedHttpRequest,
+    add_validation_error,
+    form_status,
+    render_form,
+    save_form,
+)
 
 from .. import lifecycle
 from ..access import case_for, consent_for, measure_for
@@ -45,7 +51,7 @@ from ..services import (
     needs_early_closure,
     open_items,
 )
-from .shared import page_context, refusal_status
+from .shared import page_context
 
 
 @login_required
@@ -62,14 +68,15 @@ def measure_edit(
     )
     measure = measure_for(case, request.user, pk) if pk else Measure(case=case)
     form = MeasureForm(request.POST or None, instance=measure, responsible_ids=own)
-    if request.method == "POST" and form.is_valid():
-        try:
-            measure_save(measure=form.save(commit=False), by=request.user, responsible_ids=own)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The measure was saved."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: measure_save(
+            measure=form.save(commit=False), by=request.user, responsible_ids=own
+        ),
+        done=_("The measure was saved."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     title = _("Edit measure") if pk else _("New measure")
     return render_form(
         request,
@@ -88,18 +95,17 @@ def consent_edit(
     case = case_for(request.user, reference, need=Right.WORK)
     consent = consent_for(case, pk) if pk else Consent(case=case)
     form = ConsentForm(request.POST or None, instance=consent)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent_save(
-                consent=form.save(commit=False),
-                organisations=form.cleaned_data["organisations"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The consent was saved."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: consent_save(
+            consent=form.save(commit=False),
+            organisations=data["organisations"],
+            by=request.user,
+        ),
+        done=_("The consent was saved."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     title = _("Edit consent") if pk else _("Record consent")
     return render_form(
         request,
@@ -120,13 +126,12 @@ def transition(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
     reopening have their own forms; a form loaded before the last change answers 409."""
     case = case_for(request.user, reference, need=Right.WORK)
     form = TransitionForm(request.POST, case=case)
-    status = 400
     if form.is_valid():
         to, version = form.cleaned_data["to"], form.cleaned_data["version"]
         try:
             if version != case.version:
                 raise StaleEdit(ERROR_STALE, code="stale")
-            if to == CaseStatus.CLOSED and to in lifecycle.allowed_from(case.status):
+            if to == CaseStatus.CLOSED and lifecycle.LIFE_CYCLE.allows(case.status, to):
                 return _close_or_ask(request, case, form, version)
             if needs_commitment(case, to):
                 return redirect(f"{reverse('cases:commitment', args=[case.reference])}?till={to}")
@@ -147,12 +152,15 @@ def transition(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
                     version=version,
                 )
         except ValidationError as error:
-            status = refusal_status(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("The status was changed."))
             return redirect("cases:detail", reference=case.reference)
     return render(
-        request, "cases/detail.html", page_context(case, transition_form=form), status=status
+        request,
+        "cases/detail.html",
+        page_context(case, transition_form=form),
+        status=form_status(form),
     )
 
 
@@ -190,7 +198,6 @@ def commitment(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         else {}
     )
     form = CommitmentForm(request.POST or None, version=case.version, to=to, initial=initial)
-    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         planned = CommitmentData(
@@ -210,11 +217,11 @@ def commitment(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
             else:
                 commitment_plan(case=case, by=request.user, data=planned, reason=data["reason"])
         except ValidationError as error:
-            status = refusal_status(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("The commitment was saved."))
             return redirect("cases:detail", reference=case.reference)
-    response = render_form(
+    return render_form(
         request,
         form,
         title=_("Long-term commitment: %(reference)s") % {"reference": case.reference},
@@ -225,9 +232,6 @@ def commitment(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         ),
         cancel_url=reverse("cases:detail", args=[case.reference]),
     )
-    if status == 409:
-        response.status_code = 409
-    return response
 
 
 @login_required
@@ -237,19 +241,18 @@ def cadence(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     if plan is None:
         raise Http404
     form = CadenceForm(request.POST or None, cadence=plan.cadence)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cadence_update(
-                case=case,
-                by=request.user,
-                cadence=form.cleaned_data["cadence"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The contact cadence was saved."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: cadence_update(
+            case=case,
+            by=request.user,
+            cadence=data["cadence"],
+            reason=data["reason"],
+        ),
+        done=_("The contact cadence was saved."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     return render_form(
         request,
         form,
@@ -266,14 +269,13 @@ def cadence(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
 def contact_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, need=Right.WORK)
     form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact_log(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The contact was logged; the next contact moved on."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: contact_log(case=case, by=request.user, **data),
+        done=_("The contact was logged; the next contact moved on."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     return render_form(
         request,
         form,
@@ -298,7 +300,6 @@ def close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
         can_verify=decisions.can_verify(),
         decisions_about_case=decisions.about_case(case.reference) if early else [],
     )
-    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         early_data = (
@@ -320,11 +321,11 @@ def close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
                 early_closure=early_data,
             )
         except ValidationError as error:
-            status = refusal_status(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("The case was closed."))
             return redirect("cases:detail", reference=case.reference)
-    response = render(
+    return render(
         request,
         "cases/followup/close.html",
         {
@@ -339,9 +340,8 @@ def close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
             "decisions_about_case": form.fields.get("decision_reference") is not None
             and len(getattr(form.fields["decision_reference"].widget, "choices", [])) > 1,
         },
-        status=400 if form.is_bound and form.errors and status == 200 else status,
+        status=form_status(form),
     )
-    return response
 
 
 @login_required
@@ -350,22 +350,20 @@ def reopen(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     if case.status != CaseStatus.CLOSED:
         return redirect("cases:detail", reference=case.reference)
     form = ReopenForm(request.POST or None, version=case.version, closed_from=closed_from(case))
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_reopen(
-                case=case,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-                to=form.cleaned_data["to"],
-            )
-        except ValidationError as error:
-            status = refusal_status(form, error)
-        else:
-            messages.success(request, _("The case was reopened."))
-            return redirect("cases:detail", reference=case.reference)
-    response = render_form(
+    if save_form(
+        request,
+        form,
+        lambda data: case_reopen(
+            case=case,
+            by=request.user,
+            version=data["version"],
+            reason=data["reason"],
+            to=data["to"],
+        ),
+        done=_("The case was reopened."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
+    return render_form(
         request,
         form,
         title=_("Reopen %(reference)s") % {"reference": case.reference},
@@ -376,6 +374,3 @@ def reopen(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
         cancel_url=reverse("cases:detail", args=[case.reference]),
         submit_label=_("Reopen"),
     )
-    if status == 409:
-        response.status_code = 409
-    return response

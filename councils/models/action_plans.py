@@ -17,6 +17,9 @@ from accounts.models import Organisation, is_coordinator_of
 from ..choices import Area
 from ..handover import steps
 
+ERROR_NOT_COORDINATOR = _("The person is not an active coordinator of this municipality.")
+ERROR_FALLBACK_SAME = _("The fallback must be another person than the coordinator.")
+
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
 
@@ -76,18 +79,18 @@ class ActionPlanAssignment(models.Model):
             return
         if self.coordinator_id and not is_coordinator_of(self.coordinator, self.municipality):
             raise ValidationError(
-                {"coordinator": _("The person is not an active coordinator of this municipality.")}
+                {"coordinator": ValidationError(ERROR_NOT_COORDINATOR, code="not_coordinator")}
             )
         if self.fallback_id:
             if self.fallback_id == self.coordinator_id:
                 raise ValidationError(
-                    {"fallback": _("The fallback must be another person than the coordinator.")}
+                    {"fallback": ValidationError(ERROR_FALLBACK_SAME, code="fallback_same")}
                 )
             if self.fallback is not None and not is_coordinator_of(
                 self.fallback, self.municipality
             ):
                 raise ValidationError(
-                    {"fallback": _("The person is not an active coordinator of this municipality.")}
+                    {"fallback": ValidationError(ERROR_NOT_COORDINATOR, code="not_coordinator")}
                 )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from sutohamu.fields import GuardedCharField, GuardedTextField
+from sutohamu.states import StateTable
 
 from ..choices import Area, BodyKind, MedskickStatus
 from .organisations import Body
@@ -22,13 +23,15 @@ if TYPE_CHECKING:
 
 S = MedskickStatus
 
-# Which statuses each action may start from; one table, read by the services
-# (councils.services.medskick_*), the only writers of a medskick.
-ALLOWED_FROM: dict[str, frozenset[str]] = {
-    "receive": frozenset({S.SENT}),
-    "answer": frozenset({S.SENT, S.RECEIVED}),
-    "close": frozenset({S.SENT, S.RECEIVED, S.ANSWERED}),
-}
+# From each status, the actions allowed: one table, read by the services
+# (councils.services.medskick_*, the only writers of a medskick) and by the detail page.
+MEDSKICK_STATES = StateTable(
+    {
+        S.SENT: frozenset({"receive", "answer", "close"}),
+        S.RECEIVED: frozenset({"answer", "close"}),
+        S.ANSWERED: frozenset({"close"}),
+    }
+)
 
 
 # Who sends a medskick to whom: one table, read by Medskick.clean and by the form's "To" list.
@@ -123,13 +126,22 @@ class Medskick(models.Model):
         if self.sender_id is None or self.receiver_id is None:
             return
         if self.sender_id == self.receiver_id:
-            raise ValidationError({"receiver": _("A body cannot send a medskick to itself.")})
+            raise ValidationError(
+                {
+                    "receiver": ValidationError(
+                        _("A body cannot send a medskick to itself."), code="to_itself"
+                    )
+                }
+            )
         if ROUTES.get(self.sender.kind) != self.receiver.kind:
             raise ValidationError(
                 {
-                    "receiver": _(
-                        "A medskick goes from a local council to the working group, "
-                        "or from the working group to a local council."
+                    "receiver": ValidationError(
+                        _(
+                            "A medskick goes from a local council to the working group, "
+                            "or from the working group to a local council."
+                        ),
+                        code="wrong_route",
                     )
                 }
             )

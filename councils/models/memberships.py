@@ -125,4 +125,4 @@ class MeetingPlan(models.Model):
             try:
                 self.body.check_meeting_count(self.planned_meetings)
             except ValidationError as error:
-                raise ValidationError({"planned_meetings": error.messages}) from error
+                raise ValidationError({"planned_meetings": error}) from error

@@ -56,10 +56,6 @@ class BodyQuerySet(models.QuerySet["Body"]):
             return self.filter(Exists(self._seats_of(user)))
         return self.filter(Exists(self._seats_of(user, kind=MembershipKind.CHAIR)))
 
-    def editable_by(self, user: AnyUser) -> BodyQuerySet:
-        """The bodies a person may change; the older name of `changeable_by`."""
-        return self.changeable_by(user)
-
 
 class Body(models.Model):
     """A group that meets: a local council, the working group or the steering group."""
@@ -104,9 +100,6 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def can_edit(self, user: AnyUser) -> bool:
-        return Body.objects.changeable_by(user).filter(pk=self.pk).exists()
 
     def plan_meetings(self, *, year: int, count: int) -> MeetingPlan:
         """Set the year's number of planned meetings, within the body's range."""

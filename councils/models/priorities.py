@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.capabilities import Capability, organisation_ids_with
+from accounts.capabilities import Capability, active_roles, organisation_ids_with
 from accounts.models import Organisation
 from sutohamu import decisions
 from sutohamu.fields import GuardedCharField, GuardedTextField
@@ -32,33 +32,60 @@ ERROR_NOT_A_PRIORITY_DECISION = _(
     "Decision %(reference)s is not recorded as a decision on a joint priority. Give the reference "
     "of the working group's priority decision."
 )
+ERROR_JOINT_PRIORITY_NOT_ALLOWED = _("Only the working group's members decide joint priorities.")
+ERROR_PRIORITY_NOT_ALLOWED = _(
+    "Local priorities are kept by the municipality's coordinators, joint ones by the working "
+    "group's members."
+)
 
 
-def _editing_rights(user: AnyUser) -> tuple[set[int], bool]:
-    """The one rule of who keeps priorities: (municipalities whose local ones, joint ones?)."""
-    own = set(organisation_ids_with(user, Capability.EDIT_OWN_BODIES))
+@dataclass(frozen=True)
+class PriorityRights:
+    """The one rule of who keeps priorities, with the person's rights read once.
+
+    Local priorities: the municipality's coordinators (who edit their own bodies). Joint ones:
+    those who edit the working group. The list's links, the form's choices, the queryset and the
+    service all read it from here.
+    """
+
+    own: frozenset[int]
+    joint: bool
+
+    def allows(self, priority: Priority) -> bool:
+        return self.allows_values(priority.scope, priority.municipality_id)
+
+    def allows_values(self, scope: str, municipality_id: int | None) -> bool:
+        if scope == PriorityScope.LOCAL:
+            return municipality_id in self.own
+        return self.joint
+
+    def check(self, scope: str, municipality_id: int | None) -> None:
+        """Refuse (on the scope field) a priority of a kind the person does not keep."""
+        if self.allows_values(scope, municipality_id):
+            return
+        if scope == PriorityScope.JOINT:
+            error = ValidationError(ERROR_JOINT_PRIORITY_NOT_ALLOWED, code="not_allowed")
+        else:
+            error = ValidationError(ERROR_PRIORITY_NOT_ALLOWED, code="not_allowed")
+        raise ValidationError({"scope": error})
+
+
+def priority_rights(user: AnyUser) -> PriorityRights:
+    own = frozenset(organisation_ids_with(user, Capability.EDIT_OWN_BODIES))
     joint = Body.objects.changeable_by(user).filter(kind=BodyKind.WORKING_GROUP).exists()
-    return own, joint
-
-
-def editing_rule(user: AnyUser) -> Callable[[Priority], bool]:
-    """Priority.can_edit for many rows at once, with the person's rights read once."""
-    own, joint = _editing_rights(user)
-
-    def can_edit(priority: Priority) -> bool:
-        if priority.scope == PriorityScope.LOCAL:
-            return priority.municipality_id in own
-        return joint
-
-    return can_edit
+    return PriorityRights(own=own, joint=joint)
 
 
 class PriorityQuerySet(models.QuerySet["Priority"]):
+    def visible_to(self, user: AnyUser) -> PriorityQuerySet:
+        """Priorities are the cooperation's public plan: every member reads them all."""
+        return self.all() if active_roles(user) else self.none()
+
     def changeable_by(self, user: AnyUser) -> PriorityQuerySet:
-        """The priorities the person may open for editing (the rule of Priority.can_edit)."""
-        own, joint = _editing_rights(user)
-        allowed = Q(scope=PriorityScope.LOCAL, municipality_id__in=own)
-        if joint:
+        """The priorities the person may open for editing (PriorityRights.allows as a filter)."""
+        rights = priority_rights(user)
+        allowed = Q(scope=PriorityScope.LOCAL, municipality_id__in=rights.own)
+        if rights.joint:
             allowed |= Q(scope=PriorityScope.JOINT)
         return self.filter(allowed)
 
@@ -115,16 +142,23 @@ class Priority(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def can_edit(self, user: AnyUser) -> bool:
-        """Local: the municipality's coordinators. Joint: those who edit the working group."""
-        return editing_rule(user)(self)
-
     def clean(self) -> None:
         if self.scope == PriorityScope.LOCAL and self.municipality_id is None:
-            raise ValidationError({"municipality": _("A local priority needs a municipality.")})
+            raise ValidationError(
+                {
+                    "municipality": ValidationError(
+                        _("A local priority needs a municipality."), code="local_needs_municipality"
+                    )
+                }
+            )
         if self.scope == PriorityScope.JOINT and self.municipality_id is not None:
             raise ValidationError(
-                {"municipality": _("A joint priority belongs to no single municipality.")}
+                {
+                    "municipality": ValidationError(
+                        _("A joint priority belongs to no single municipality."),
+                        code="joint_has_no_municipality",
+                    )
+                }
             )
         if self.scope == PriorityScope.JOINT:
             self._check_decision()
@@ -181,6 +215,17 @@ def promise_municipalities(user: AnyUser) -> models.QuerySet[Organisation]:
     return Organisation.objects.municipalities().filter(pk__in=own)
 
 
+class CitizenPromiseQuerySet(models.QuerySet["CitizenPromise"]):
+    def visible_to(self, user: AnyUser) -> CitizenPromiseQuerySet:
+        """Citizen promises are public commitments: every member reads them all."""
+        return self.all() if active_roles(user) else self.none()
+
+    def changeable_by(self, user: AnyUser) -> CitizenPromiseQuerySet:
+        """Made by police and municipality: their coordinators and the kommunpolis edit it."""
+        own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
+        return self.filter(Q(municipality_id__in=own) | Q(police_area_id__in=own))
+
+
 class CitizenPromise(models.Model):
     """A municipality's and the police's medborgarlöfte for one year."""
 
@@ -201,6 +246,8 @@ class CitizenPromise(models.Model):
     text = GuardedTextField(_("promise"), max_length=4000)
     history = HistoricalRecords()
 
+    objects = CitizenPromiseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("citizen promise")
         verbose_name_plural = _("citizen promises")
@@ -213,11 +260,6 @@ class CitizenPromise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.year}: {self.title}"
-
-    def can_edit(self, user: AnyUser) -> bool:
-        """Made by police and municipality: the coordinators and the kommunpolis edit it."""
-        own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
-        return self.municipality_id in own or self.police_area_id in own
 
 
 class PromiseActivity(models.Model):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, capability_required, has_capability
 from sutohamu.history import change_log
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
 from ..forms import AgreementDocumentForm, AgreementTerminationForm
 from ..models import Agreement
@@ -80,20 +79,19 @@ def agreement_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def agreement_terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk)
     form = AgreementTerminationForm(request.POST or None, agreement=agreement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement_terminate_service(
-                agreement=agreement,
-                party=form.cleaned_data["party"],
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The agreement is terminated for all parties."))
-            return redirect("councils:agreement", pk=agreement.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: agreement_terminate_service(
+            agreement=agreement,
+            party=data["party"],
+            on=data["on"],
+            reason=data["reason"],
+            by=request.user,
+        ),
+        done=_("The agreement is terminated for all parties."),
+    ):
+        return redirect("councils:agreement", pk=agreement.pk)
     return render_form(
         request,
         form,

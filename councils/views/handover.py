@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, capability_required
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
 from ..forms import HandoverForm
 from ..models import Handover
@@ -19,22 +17,21 @@ from ..services import find_orphans, handover_role
 @capability_required(Capability.MANAGE_ACCOUNTS)
 def handover_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = HandoverForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = handover_role(
-                assignment=form.cleaned_data["assignment"],
-                successor=form.cleaned_data["successor"],
-                performed_by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(old)s's role was handed over to %(new)s.")
-                % {"old": done.from_user, "new": done.to_user},
-            )
-            return redirect("councils:handovers")
+    saved = save_form(
+        request,
+        form,
+        lambda data: handover_role(
+            assignment=data["assignment"],
+            successor=data["successor"],
+            by=request.user,
+        ),
+        done=lambda done: (
+            _("%(old)s's role was handed over to %(new)s.")
+            % {"old": done.from_user, "new": done.to_user}
+        ),
+    )
+    if saved:
+        return redirect("councils:handovers")
     return render_form(
         request,
         form,

@@ -14,11 +14,17 @@ from django.views.decorators.http import require_POST
 
 from sutohamu.forms import model_choice_field
 from sutohamu.history import change_log
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+from sutohamu.http import (
+    AuthenticatedHttpRequest,
+    refusal_status,
+    render_form,
+    save_form,
+)
 
 from .. import access, services
 from ..forms import MedskickAnswerForm, MedskickForm
 from ..models import Medskick
+from ..models.medskick import MEDSKICK_STATES
 from .access import member_required
 
 
@@ -49,22 +55,21 @@ def medskick_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     senders = model_choice_field(form, "sender").queryset
     if senders is None or not senders.exists():
         raise PermissionDenied
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = services.medskick_create(
-                sender=data["sender"],
-                receiver=data["receiver"],
-                area=data["area"],
-                title=data["title"],
-                text=data["text"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The medskick was sent."))
-            return redirect("councils:medskick", pk=item.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.medskick_create(
+            sender=data["sender"],
+            receiver=data["receiver"],
+            area=data["area"],
+            title=data["title"],
+            text=data["text"],
+            by=request.user,
+        ),
+        done=_("The medskick was sent."),
+    )
+    if saved:
+        return redirect("councils:medskick", pk=saved.result.pk)
     return render_form(request, form, title=_("Send a medskick"), submit_label=_("Send"))
 
 
@@ -78,10 +83,12 @@ def _detail_context(
     request: AuthenticatedHttpRequest, item: Medskick, form: MedskickAnswerForm | None = None
 ) -> dict[str, Any]:
     can_answer = access.can_answer_medskick(request.user, item)
+    offered = MEDSKICK_STATES.offered_from(item.status)
     return {
         "item": item,
-        "can_answer": can_answer and item.is_open,
-        "can_close": item.is_open
+        "can_receive": can_answer and "receive" in offered,
+        "can_answer": can_answer and "answer" in offered,
+        "can_close": "close" in offered
         and (can_answer or access.can_change_medskick(request.user, item)),
         "answer_form": form or MedskickAnswerForm(initial={"answer": item.answer}),
         "change_log": change_log(item),
@@ -105,16 +112,13 @@ def medskick_receive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def medskick_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = access.medskick_for(request.user, pk, receiving=True)
     form = MedskickAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.medskick_answer(
-                medskick=item, text=form.cleaned_data["answer"], by=request.user
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The answer was saved."))
-            return redirect("councils:medskick", pk=item.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.medskick_answer(medskick=item, text=data["answer"], by=request.user),
+        done=_("The answer was saved."),
+    ):
+        return redirect("councils:medskick", pk=item.pk)
     context = _detail_context(request, item, form)
     context["action_errors"] = form.non_field_errors()
     return render(request, "councils/medskick_detail.html", context, status=400)
@@ -141,6 +145,8 @@ def _act(
     except ValidationError as error:
         context = _detail_context(request, item)
         context["action_errors"] = error.messages
-        return render(request, "councils/medskick_detail.html", context, status=409)
+        return render(
+            request, "councils/medskick_detail.html", context, status=refusal_status(error)
+        )
     messages.success(request, done)
     return redirect("councils:medskick", pk=item.pk)

@@ -16,7 +16,8 @@ from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render
 
 from .. import access, services
 from ..forms import CitizenPromiseForm, PriorityForm, PromiseActivityForm
-from ..models import CitizenPromise, Priority, PromiseActivity
+from ..models import PromiseActivity
+from ..models.priorities import PriorityRights, priority_rights
 from .access import member_required
 
 
@@ -30,12 +31,13 @@ def _year(request: AuthenticatedHttpRequest) -> int:
 @member_required
 def priority_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year(request)
-    priorities = Priority.objects.filter(year=year).select_related("municipality")
+    priorities = access.priorities_visible_to(request.user).filter(year=year)
+    rights = priority_rights(request.user)
     return render(
         request,
         "councils/priority_list.html",
         {
-            "rows": access.priority_rows(request.user, priorities),
+            "rows": access.priority_rows(priorities.select_related("municipality"), rights),
             "year": year,
             "can_add": bool(organisation_ids_with(request.user, Capability.EDIT_OWN_BODIES)),
         },
@@ -46,12 +48,10 @@ def priority_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def priority_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not organisation_ids_with(request.user, Capability.EDIT_OWN_BODIES):
         raise PermissionDenied
-    form = PriorityForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        if not form.instance.can_edit(request.user):
-            raise PermissionDenied
-        if _saved(request, form):
-            return redirect(f"{reverse('councils:priorities')}?ar={form.instance.year}")
+    rights = priority_rights(request.user)
+    form = PriorityForm(request.POST or None, rights=rights)
+    if request.method == "POST" and form.is_valid() and _saved(request, form, rights):
+        return redirect(f"{reverse('councils:priorities')}?ar={form.instance.year}")
     return render_form(
         request, form, title=_("New priority"), cancel_url=reverse("councils:priorities")
     )
@@ -59,15 +59,11 @@ def priority_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @member_required
 def priority_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    priority = get_object_or_404(Priority, pk=pk)
-    if not priority.can_edit(request.user):
-        raise PermissionDenied
-    form = PriorityForm(request.POST or None, instance=priority, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        if not form.instance.can_edit(request.user):
-            raise PermissionDenied
-        if _saved(request, form):
-            return redirect(f"{reverse('councils:priorities')}?ar={priority.year}")
+    rights = priority_rights(request.user)
+    priority = access.priority_for(request.user, pk, rights)
+    form = PriorityForm(request.POST or None, instance=priority, rights=rights)
+    if request.method == "POST" and form.is_valid() and _saved(request, form, rights):
+        return redirect(f"{reverse('councils:priorities')}?ar={priority.year}")
     return render_form(
         request,
         form,
@@ -78,10 +74,10 @@ def priority_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _saved(request: AuthenticatedHttpRequest, form: PriorityForm) -> bool:
+def _saved(request: AuthenticatedHttpRequest, form: PriorityForm, rights: PriorityRights) -> bool:
     """Save through the service; its refusal lands on the form (answered with 400)."""
     try:
-        services.priority_save(priority=form.instance, by=request.user)
+        services.priority_save(priority=form.instance, by=request.user, rights=rights)
     except ValidationError as error:
         add_validation_error(form, error)
         return False
@@ -91,7 +87,9 @@ def _saved(request: AuthenticatedHttpRequest, form: PriorityForm) -> bool:
 
 @member_required
 def promise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    promises = CitizenPromise.objects.select_related("municipality", "police_area")
+    promises = access.promises_visible_to(request.user).select_related(
+        "municipality", "police_area"
+    )
     return render(
         request,
         "councils/promise_list.html",
@@ -117,31 +115,22 @@ def promise_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @member_required
 def promise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    promise = get_object_or_404(
-        CitizenPromise.objects.select_related("municipality", "police_area"), pk=pk
-    )
+    promise = access.promise_for(request.user, pk)
     return render(
         request,
         "councils/promise_detail.html",
         {
             "promise": promise,
             "activities": promise.activities.select_related("owner"),
-            "can_edit": promise.can_edit(request.user),
+            "can_edit": promise.changeable,  # type: ignore[attr-defined]  # from promise_for
             "change_log": change_log(promise),
         },
     )
 
 
-def _editable_promise(request: AuthenticatedHttpRequest, pk: int) -> CitizenPromise:
-    promise = get_object_or_404(CitizenPromise, pk=pk)
-    if not promise.can_edit(request.user):
-        raise PermissionDenied
-    return promise
-
-
 @member_required
 def activity_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    promise = _editable_promise(request, pk)
+    promise = access.promise_for(request.user, pk, change=True)
     form = PromiseActivityForm(request.POST or None, instance=PromiseActivity(promise=promise))
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -157,8 +146,8 @@ def activity_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @member_required
 def activity_edit(request: AuthenticatedHttpRequest, pk: int, activity_pk: int) -> HttpResponse:
-    promise = _editable_promise(request, pk)
-    activity = get_object_or_404(PromiseActivity, pk=activity_pk, promise=promise)
+    promise = access.promise_for(request.user, pk, change=True)
+    activity = get_object_or_404(promise.activities, pk=activity_pk)
     form = PromiseActivityForm(request.POST or None, instance=activity)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from councils.views.access import member_required
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
+from sutohamu.http import AuthenticatedHttpRequest, save_form
 
 from .. import access, records, services
 from ..forms import ItemForm, MoveForm
@@ -36,19 +36,18 @@ def agenda_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = access.prepare_for(request.user, pk)
     form = ItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.item_add(
-                meeting=meeting,
-                title=form.cleaned_data["title"],
-                text=form.cleaned_data["text"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The item was added."))
-            return redirect(f"{meeting_url(meeting.pk)}#dagordning")
+    if save_form(
+        request,
+        form,
+        lambda data: services.item_add(
+            meeting=meeting,
+            title=data["title"],
+            text=data["text"],
+            by=request.user,
+        ),
+        done=_("The item was added."),
+    ):
+        return redirect(f"{meeting_url(meeting.pk)}#dagordning")
     context = meeting_context(request, meeting)
     context["item_form"] = form
     status = 400 if form.is_bound and form.errors else 200
@@ -72,7 +71,11 @@ def item_move(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpR
         form = MoveForm(request.POST)
         if not form.is_valid():
             return refused(
-                request, ValidationError(_("Give the new position as a number.")), meeting
+                request,
+                ValidationError(
+                    _("Give the new position as a number."), code="position_not_a_number"
+                ),
+                meeting,
             )
         to = form.cleaned_data["to"]
     try:

@@ -9,29 +9,22 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.models import Organisation
-from sutohamu.http import AuthenticatedHttpRequest
+from sutohamu.http import AuthenticatedHttpRequest, refusal_status
 
 from .. import access
 from ..models import Meeting, SituationReport
 from ..services import approval_refusal, expected_reporters, seats_of
-
-# Codes that mean "changed meanwhile or locked": 409 Conflict; every other refusal is 400.
-CONFLICT_CODES = frozenset({"locked", "cancelled", "not_approved"})
 
 
 def refused(
     request: AuthenticatedHttpRequest, error: ValidationError, meeting: Meeting | None = None
 ) -> HttpResponse:
     """A clear message and a way back; nothing saved was lost."""
-    codes = {e.code for e in error.error_list} if hasattr(error, "error_list") else set()
-    if hasattr(error, "error_dict"):
-        codes = {e.code for errors in error.error_dict.values() for e in errors}
-    status = 409 if codes & CONFLICT_CODES else 400
     return render(
         request,
         "meetings/refused.html",
         {"messages_list": error.messages, "meeting": meeting},
-        status=status,
+        status=refusal_status(error),  # 409 for a locked or cancelled record, else 400
     )
 
 

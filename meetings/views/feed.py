@@ -32,7 +32,7 @@ def feed_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @member_required
 def feed_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    services.feed_create(user=request.user)
+    services.feed_create(by=request.user)
     messages.success(request, _("A new calendar address was made; the old one no longer works."))
     return redirect("meetings:feed")
 
@@ -40,7 +40,7 @@ def feed_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @member_required
 def feed_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
-    services.feed_revoke(user=request.user)
+    services.feed_revoke(by=request.user)
     messages.success(request, _("The calendar address was revoked."))
     return redirect("meetings:feed")
 

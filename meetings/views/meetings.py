@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,12 +13,15 @@ from django.utils.translation import gettext as _
 
 from councils.views.access import member_required
 from sutohamu.history import change_log
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
 from .. import access, services
 from ..forms import AttendanceForm, CancelForm, MeetingForm, NewMeetingForm, ScheduleForm
 from ..schedule import DEFAULT_SKIPPED_MONTHS, generate_year
 from .common import meeting_context, refused
+
+if TYPE_CHECKING:
+    from ..models import Meeting
 
 # Case lines the meeting page lists before "show all" (a working group reviews thousands at
 # county scale; the page's cost must not grow with them).
@@ -29,7 +33,10 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     this_year = timezone.localdate().year
     raw = request.GET.get("ar", "")
     if raw and not (raw.isdigit() and 2000 <= int(raw) <= 2100):
-        return refused(request, ValidationError(_("Choose a year between 2000 and 2100.")))
+        return refused(
+            request,
+            ValidationError(_("Choose a year between 2000 and 2100."), code="year_out_of_range"),
+        )
     year = int(raw) if raw else this_year
     meetings = list(access.meetings_visible_to(request.user).in_year(year).order_by("starts_at"))
     now = timezone.now()
@@ -66,23 +73,19 @@ def schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
         bodies=bodies,
         initial={"year": timezone.localdate().year + 1, "skipped_months": DEFAULT_SKIPPED_MONTHS},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = generate_year(
-                body=data["body"],
-                year=data["year"],
-                skipped_months=data["skipped_months"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(n)s meetings were added to the schedule.") % {"n": len(created)},
-            )
-            return redirect(f"{reverse('meetings:list')}?ar={data['year']}")
+    saved = save_form(
+        request,
+        form,
+        lambda data: generate_year(
+            body=data["body"],
+            year=data["year"],
+            skipped_months=data["skipped_months"],
+            by=request.user,
+        ),
+        done=lambda created: _("%(n)s meetings were added to the schedule.") % {"n": len(created)},
+    )
+    if saved:
+        return redirect(f"{reverse('meetings:list')}?ar={form.cleaned_data['year']}")
     return render_form(
         request,
         form,
@@ -101,21 +104,20 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not bodies.exists():
         raise PermissionDenied
     form = NewMeetingForm(request.POST or None, bodies=bodies)
-    if request.method == "POST" and form.is_valid():
+
+    def create(data: dict[str, Any]) -> Meeting:
         starts_at, ends_at = form.times()
-        try:
-            meeting = services.meeting_create(
-                body=form.cleaned_data["body"],
-                starts_at=starts_at,
-                ends_at=ends_at,
-                place=form.cleaned_data["place"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The meeting was added."))
-            return redirect("meetings:detail", pk=meeting.pk)
+        return services.meeting_create(
+            body=data["body"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=data["place"],
+            by=request.user,
+        )
+
+    saved = save_form(request, form, create, done=_("The meeting was added."))
+    if saved:
+        return redirect("meetings:detail", pk=saved.result.pk)
     return render_form(request, form, title=_("New meeting"), submit_label=_("Add"))
 
 
@@ -132,21 +134,20 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "place": meeting.place,
         },
     )
-    if request.method == "POST" and form.is_valid():
+
+    def move(data: dict[str, Any]) -> None:
         starts_at, ends_at = form.times()
-        try:
-            services.meeting_move(
-                meeting=meeting,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                place=form.cleaned_data["place"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The meeting was changed; the agenda owner stays."))
-            return redirect("meetings:detail", pk=meeting.pk)
+        services.meeting_move(
+            meeting=meeting,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=data["place"],
+            by=request.user,
+        )
+
+    done = _("The meeting was changed; the agenda owner stays.")
+    if save_form(request, form, move, done=done):
+        return redirect("meetings:detail", pk=meeting.pk)
     return render_form(
         request,
         form,
@@ -159,16 +160,15 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = access.meeting_for(request.user, pk, change=True)
     form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_cancel(
-                meeting=meeting, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The meeting was cancelled."))
-            return redirect("meetings:detail", pk=meeting.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.meeting_cancel(
+            meeting=meeting, reason=data["reason"], by=request.user
+        ),
+        done=_("The meeting was cancelled."),
+    ):
+        return redirect("meetings:detail", pk=meeting.pk)
     return render_form(
         request,
         form,
@@ -191,19 +191,18 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         seats=choices,
         initial={"present": list(recorded), "guests": guests},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attendance_record(
-                meeting=meeting,
-                present=form.cleaned_data["present"],
-                guests=form.cleaned_data["guests"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The attendance was saved."))
-            return redirect("meetings:detail", pk=meeting.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.attendance_record(
+            meeting=meeting,
+            present=data["present"],
+            guests=data["guests"],
+            by=request.user,
+        ),
+        done=_("The attendance was saved."),
+    ):
+        return redirect("meetings:detail", pk=meeting.pk)
     return render_form(
         request,
         form,

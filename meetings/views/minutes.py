@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from councils.views.access import member_required
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
 from .. import access, records, services
 from ..choices import ActionStatus
@@ -78,14 +78,15 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if meeting.is_locked:
         return refused(request, ValidationError(services.ERROR_LOCKED, code="locked"), meeting)
     form = NotesForm(request.POST, items=list(meeting.items.order_by("position", "pk")))
-    if form.is_valid():
-        try:
-            services.minutes_save(meeting=meeting, notes=form.values("note"), by=request.user)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The minutes were saved."))
-            return redirect("meetings:minutes", pk=meeting.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.minutes_save(
+            meeting=meeting, notes=form.values("note"), by=request.user
+        ),
+        done=_("The minutes were saved."),
+    ):
+        return redirect("meetings:minutes", pk=meeting.pk)
     return _minutes_page(request, meeting, notes=form)
 
 
@@ -96,21 +97,21 @@ def decision_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if meeting.is_locked:
         return refused(request, ValidationError(services.ERROR_LOCKED, code="locked"), meeting)
     form = DecisionForm(request.POST, items=meeting.items.all())
-    if form.is_valid():
-        try:
-            decision = services.decision_add(
-                meeting=meeting,
-                text=form.cleaned_data["text"],
-                item=form.cleaned_data["item"],
-                kind=form.cleaned_data["kind"],
-                case_reference=form.cleaned_data["case_reference"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Decision %(ref)s was recorded.") % {"ref": decision})
-            return redirect("meetings:minutes", pk=meeting.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.decision_add(
+            meeting=meeting,
+            text=data["text"],
+            item=data["item"],
+            kind=data["kind"],
+            case_reference=data["case_reference"],
+            by=request.user,
+        ),
+        done=lambda decision: _("Decision %(ref)s was recorded.") % {"ref": decision},
+    )
+    if saved:
+        return redirect("meetings:minutes", pk=meeting.pk)
     return _minutes_page(request, meeting, decision=form)
 
 
@@ -121,22 +122,20 @@ def action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if meeting.is_locked:
         return refused(request, ValidationError(services.ERROR_LOCKED, code="locked"), meeting)
     form = ActionItemForm(request.POST, owners=_owners(meeting), decisions=meeting.decisions.all())
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.action_item_add(
-                meeting=meeting,
-                title=data["title"],
-                owner=data["owner"],
-                due_date=data["due_date"],
-                decision=data["decision"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The action item was added."))
-            return redirect("meetings:minutes", pk=meeting.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.action_item_add(
+            meeting=meeting,
+            title=data["title"],
+            owner=data["owner"],
+            due_date=data["due_date"],
+            decision=data["decision"],
+            by=request.user,
+        ),
+        done=_("The action item was added."),
+    ):
+        return redirect("meetings:minutes", pk=meeting.pk)
     return _minutes_page(request, meeting, action=form)
 
 
@@ -196,22 +195,22 @@ def minutes_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     items = list(meeting.items.order_by("position", "pk"))
     decisions = list(meeting.decisions.order_by("number"))
     form = NotesForm(request.POST or None, items=items, decisions=decisions, reason=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.minutes_correct(
-                meeting=meeting,
-                notes=form.values("note"),
-                decisions=form.values("decision"),
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(
-                request, _("Version %(n)s of the minutes was recorded.") % {"n": version.number}
-            )
-            return redirect("meetings:detail", pk=meeting.pk)
+    saved = save_form(
+        request,
+        form,
+        lambda data: services.minutes_correct(
+            meeting=meeting,
+            notes=form.values("note"),
+            decisions=form.values("decision"),
+            reason=data["reason"],
+            by=request.user,
+        ),
+        done=lambda version: (
+            _("Version %(n)s of the minutes was recorded.") % {"n": version.number}
+        ),
+    )
+    if saved:
+        return redirect("meetings:detail", pk=meeting.pk)
     return render_form(
         request,
         form,
@@ -286,7 +285,9 @@ def action_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = access.action_item_for(request.user, pk)
     form = ActionStatusForm(request.POST)
     if not form.is_valid():
-        return refused(request, ValidationError(_("Choose a status from the list.")))
+        return refused(
+            request, ValidationError(_("Choose a status from the list."), code="status_not_in_list")
+        )
     services.action_item_set_status(item=item, status=form.cleaned_data["status"], by=request.user)
     messages.success(request, _("The action item's status was saved."))
     return redirect("meetings:actions")

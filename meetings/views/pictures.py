@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from csp.decorators import csp_update
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.models import Organisation
 from councils.views.access import member_required
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
 from .. import access, services
 from ..charts import AREAS, history_rows, latest_rows, trend_chart
@@ -44,19 +43,18 @@ def picture_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             }
         )
     form = SituationReportForm(request.POST or None, organisations=own, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.situation_report_submit(
-                meeting=meeting,
-                organisation=form.cleaned_data["organisation"],
-                data=form.cleaned_data,
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The situational picture was submitted."))
-            return redirect("meetings:detail", pk=meeting.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.situation_report_submit(
+            meeting=meeting,
+            organisation=data["organisation"],
+            data=data,
+            by=request.user,
+        ),
+        done=_("The situational picture was submitted."),
+    ):
+        return redirect("meetings:detail", pk=meeting.pk)
     return render_form(
         request,
         form,

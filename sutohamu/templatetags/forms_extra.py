@@ -18,6 +18,12 @@ def tidy_choices(form: forms.BaseForm) -> str:
 
 
 @register.filter
+def is_checkbox(bound_field: forms.BoundField) -> bool:
+    """A single checkbox: the box first, its label beside it."""
+    return isinstance(bound_field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
 def is_choice_group(bound_field: forms.BoundField) -> bool:
     """Radio buttons and checkbox lists: rendered as a fieldset with a legend, not one label."""
     return isinstance(bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)

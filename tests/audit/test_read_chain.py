@@ -159,7 +159,7 @@ def client_user(username: str):
 def test_concurrent_reads_chain_in_one_line():
     role = RoleAssignmentFactory(role=Role.COORDINATOR)
     case = case_report(
-        reporter=role.user,
+        by=role.user,
         municipality=role.organisation,
         areas=[Area.CRIME],
         setting="school",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from cases.models import (
     Transition,
 )
 from cases.models.followup import Contact, ContactKind
-from cases.retention import REDACTED, apply_retention, due_cases, months_before
+from cases.retention import REDACTED, apply_retention, cutoff, due_cases
 from cases.services import note_add
 from cases.tasks import apply_retention as retention_task
 from tests.demo_objects import NMR_TITLE, nmr_case
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 def _close_long_ago(case: Case, months: int = 25) -> None:
     """Closed `months` ago (written straight to the row: the life cycle stamps today)."""
     Case.objects.filter(pk=case.pk).update(
-        status=CaseStatus.CLOSED, status_changed_at=months_before(timezone.now(), months)
+        status=CaseStatus.CLOSED, status_changed_at=timezone.now() - relativedelta(months=months)
     )
 
 
@@ -62,11 +63,13 @@ def old_case(demo) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def test_months_before_keeps_the_day_or_the_month_end():
+def test_the_cutoff_keeps_the_day_or_the_month_end(settings):
     moment = datetime.datetime(2026, 3, 31, 12, tzinfo=datetime.UTC)
-    assert months_before(moment, 1).date() == datetime.date(2026, 2, 28)
-    assert months_before(moment, 24).date() == datetime.date(2024, 3, 31)
-    assert months_before(moment, 15).date() == datetime.date(2024, 12, 31)
+    assert cutoff(moment).date() == datetime.date(2024, 3, 31)
+    settings.RETENTION_MONTHS = 1
+    assert cutoff(moment).date() == datetime.date(2026, 2, 28)
+    settings.RETENTION_MONTHS = 15
+    assert cutoff(moment).date() == datetime.date(2024, 12, 31)
 
 
 def test_only_cases_closed_before_the_period_are_due(old_case, settings):

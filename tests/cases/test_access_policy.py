@@ -174,9 +174,7 @@ def test_hand_over_of_a_coordinator_moves_every_open_case(login):
     owned = list(Case.objects.open().filter(owner=old.user, municipality=old.organisation))
     assert nmr_case() in owned
     successor = User.objects.get(username="samordnare2.sunne")
-    handover_role(
-        assignment=old, successor=successor, performed_by=User.objects.get(username="admin")
-    )
+    handover_role(assignment=old, successor=successor, by=User.objects.get(username="admin"))
     for case in owned:
         case.refresh_from_db()
         assert case.owner == successor

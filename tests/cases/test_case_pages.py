@@ -36,7 +36,7 @@ def user(username):
 def test_the_reporter_sees_her_title_and_what_happened_not_the_owners_words(login):
     rektor = user("rektor.sunne")
     case = services.case_report(
-        reporter=rektor,
+        by=rektor,
         municipality=org("SUN"),
         areas=["andt"],
         setting="school",

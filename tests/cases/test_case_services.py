@@ -45,7 +45,7 @@ def report(user, municipality, **kwargs):
         "description": "Klistermärken i korridoren.",
     }
     values.update(kwargs)
-    return case_report(reporter=user, municipality=municipality, **values)
+    return case_report(by=user, municipality=municipality, **values)
 
 
 # Intake

@@ -25,7 +25,7 @@ def test_parallel_intakes_get_distinct_gap_free_references():
         try:
             barrier.wait(timeout=10)
             case_report(
-                reporter=user,
+                by=user,
                 municipality=town,
                 areas=[Area.CRIME],
                 setting="school",

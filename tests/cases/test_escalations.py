@@ -227,9 +227,7 @@ def test_a_receivers_queue_and_grants_follow_the_successor(login):
     successor = RoleAssignmentFactory(role=Role.AGERA, organisation=old.organisation).user
     item = Escalation.objects.get(receiver__code="AGERA", case=nmr_case())
     assert item.handler == old.user
-    handover_role(
-        assignment=old, successor=successor, performed_by=User.objects.get(username="admin")
-    )
+    handover_role(assignment=old, successor=successor, by=User.objects.get(username="admin"))
     item.refresh_from_db()
     assert item.handler == successor
     grants = set(

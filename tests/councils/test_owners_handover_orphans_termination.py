@@ -93,7 +93,7 @@ def test_an_ended_role_cannot_be_handed_over(leaving):
     town, _old, new = leaving
     ended = coordinator_of(town, start_date=TODAY - datetime.timedelta(days=60), end_date=YESTERDAY)
     with pytest.raises(ValidationError) as excinfo:
-        handover_role(assignment=ended, successor=new, performed_by=admin())
+        handover_role(assignment=ended, successor=new, by=admin())
     assert set(excinfo.value.error_dict) == {"assignment"}
     assert not Handover.objects.exists()
 
@@ -103,7 +103,7 @@ def test_a_deactivated_successor_is_refused_even_with_the_role(leaving):
     new.is_active = False
     new.save()
     with pytest.raises(ValidationError) as excinfo:
-        handover_role(assignment=old, successor=new, performed_by=admin())
+        handover_role(assignment=old, successor=new, by=admin())
     assert set(excinfo.value.error_dict) == {"successor"}
     old.refresh_from_db()
     assert old.end_date is None
@@ -113,14 +113,14 @@ def test_a_successor_with_another_role_in_the_same_municipality_is_refused(leavi
     town, old, _new = leaving
     member = RoleAssignmentFactory(role=Role.COUNCIL_MEMBER, organisation=town).user
     with pytest.raises(ValidationError) as excinfo:
-        handover_role(assignment=old, successor=member, performed_by=admin())
+        handover_role(assignment=old, successor=member, by=admin())
     assert set(excinfo.value.error_dict) == {"successor"}
 
 
 def test_hand_over_ends_the_role_and_records_who_did_what(leaving):
     _town, old, new = leaving
     performer = admin()
-    done = handover_role(assignment=old, successor=new, performed_by=performer)
+    done = handover_role(assignment=old, successor=new, by=performer)
     assert (done.from_user, done.to_user, done.performed_by) == (old.user, new, performer)
     assert done.role_assignment == old
     old.refresh_from_db()
@@ -133,7 +133,7 @@ def test_a_successor_already_on_the_body_gets_no_second_seat(leaving):
     council = LocalCouncilFactory(municipality=town)
     MembershipFactory(body=council, user=old.user, organisation=town, kind=MembershipKind.CHAIR)
     MembershipFactory(body=council, user=new, organisation=town)
-    done = handover_role(assignment=old, successor=new, performed_by=admin())
+    done = handover_role(assignment=old, successor=new, by=admin())
     assert done.moved["memberships"] == 1
     assert Membership.objects.active().filter(body=council, user=new).count() == 1
     assert not Membership.objects.active().filter(user=old.user).exists()
@@ -151,7 +151,7 @@ def test_the_action_plan_line_where_the_successor_is_fallback_loses_its_fallback
     untouched = ActionPlanAssignment.objects.create(
         municipality=town, area=Area.CRIME, coordinator=third, fallback=new
     )
-    done = handover_role(assignment=old, successor=new, performed_by=admin())
+    done = handover_role(assignment=old, successor=new, by=admin())
     assert done.moved["action_plan"] == 2
     both.refresh_from_db()
     fallback_only.refresh_from_db()
@@ -166,7 +166,7 @@ def test_hand_over_moves_only_the_leaving_persons_medskick(leaving):
     council = LocalCouncilFactory(municipality=town)
     mine = MedskickFactory(sender=council, handler=old.user)
     theirs = MedskickFactory(sender=council, handler=new)
-    done = handover_role(assignment=old, successor=new, performed_by=admin())
+    done = handover_role(assignment=old, successor=new, by=admin())
     assert done.moved["medskick"] == 1
     mine.refresh_from_db()
     theirs.refresh_from_db()

@@ -104,7 +104,7 @@ def leaving():
 def test_hand_over_moves_everything_and_ends_the_role(leaving):
     admin = user_with_role(Role.ADMINISTRATOR)
     old, new = leaving["old"], leaving["new"]
-    done = handover_role(assignment=old, successor=new, performed_by=admin)
+    done = handover_role(assignment=old, successor=new, by=admin)
 
     assert done.moved == {
         "memberships": 2,
@@ -141,7 +141,7 @@ def test_hand_over_is_recorded_in_each_moved_row_history(leaving):
     handover_role(
         assignment=leaving["old"],
         successor=leaving["new"],
-        performed_by=user_with_role(Role.ADMINISTRATOR),
+        by=user_with_role(Role.ADMINISTRATOR),
     )
     latest = leaving["item"].history.first()
     assert latest.history_change_reason.startswith("Överlämning från")
@@ -154,7 +154,7 @@ def test_hand_over_to_someone_without_the_role_is_refused_and_nothing_moves(leav
         handover_role(
             assignment=leaving["old"],
             successor=stranger,
-            performed_by=user_with_role(Role.ADMINISTRATOR),
+            by=user_with_role(Role.ADMINISTRATOR),
         )
     assert "har inte rollen samordnare" in str(excinfo.value)
     assert Membership.objects.active().filter(user=leaving["old"].user).count() == 2
@@ -169,7 +169,7 @@ def test_hand_over_to_a_coordinator_of_another_municipality_is_refused(leaving):
         handover_role(
             assignment=leaving["old"],
             successor=elsewhere,
-            performed_by=user_with_role(Role.ADMINISTRATOR),
+            by=user_with_role(Role.ADMINISTRATOR),
         )
 
 
@@ -178,7 +178,7 @@ def test_hand_over_to_oneself_is_refused(leaving):
         handover_role(
             assignment=leaving["old"],
             successor=leaving["old"].user,
-            performed_by=user_with_role(Role.ADMINISTRATOR),
+            by=user_with_role(Role.ADMINISTRATOR),
         )
     assert "successor" in excinfo.value.message_dict
 
@@ -214,5 +214,5 @@ def test_person_without_any_role_cannot_receive_a_hand_over(leaving):
         handover_role(
             assignment=leaving["old"],
             successor=UserFactory(),
-            performed_by=user_with_role(Role.ADMINISTRATOR),
+            by=user_with_role(Role.ADMINISTRATOR),
         )

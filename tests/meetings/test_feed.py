@@ -64,13 +64,13 @@ def test_a_person_without_a_role_gets_no_feed(demo, login):
     """Refused with a clear message (code `no_role`) and no address made; an old one answers
     404 once the role has ended."""
     user = User.objects.get(username="samordnare.sunne")
-    old = services.feed_create(user=user)
+    old = services.feed_create(by=user)
     RoleAssignment.objects.filter(user=user).update(
         end_date=timezone.localdate() - datetime.timedelta(days=1)
     )
     user = User.objects.get(pk=user.pk)  # roles are cached per user object
     with pytest.raises(ValidationError) as refused:
-        services.feed_create(user=user)
+        services.feed_create(by=user)
     assert refused.value.code == "no_role"
     assert "roll" in refused.value.messages[0]  # the Swedish message names the missing role
     assert CalendarFeed.objects.active().filter(user=user).get() == old

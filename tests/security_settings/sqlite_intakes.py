@@ -46,7 +46,7 @@ def main() -> None:
             with transaction.atomic():
                 Case.objects.filter(municipality=town).count()
                 case_report(
-                    reporter=user,
+                    by=user,
                     municipality=town,
                     areas=[Area.CRIME],
                     setting="school",
