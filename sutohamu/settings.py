@@ -212,6 +212,8 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "
 # E-mail (EMAIL_URL, e.g. smtp+tls://user:password@host:587); the console by default.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="SuToHaMu <noreply@localhost>")
+# Seconds an SMTP connection may hang before the attempt fails (and the outbox retries it).
+EMAIL_TIMEOUT: int = env.int("EMAIL_TIMEOUT", default=30)
 
 # Celery: without REDIS_URL tasks run in-process, so the embedded demo needs no services.
 REDIS_URL: str = env.str("REDIS_URL", default="")
@@ -320,6 +322,11 @@ REMINDER_OVERDUE_ESCALATE_DAYS: int = 7
 REMINDER_ESCALATION_WORKING_DAYS: int = 5
 REMINDER_CONSENT_DAYS: int = 30
 REMINDER_BATCH_SIZE: int = env.int("REMINDER_BATCH_SIZE", default=500)
+# An outbox e-mail whose mail server is down is tried again after base * 2^n seconds (capped),
+# up to so many times; the next sweep enqueues what is still pending after that.
+REMINDER_MAIL_RETRY_BASE: float = env.float("REMINDER_MAIL_RETRY_BASE", default=30.0)
+REMINDER_MAIL_RETRY_MAX: float = env.float("REMINDER_MAIL_RETRY_MAX", default=3600.0)
+REMINDER_MAIL_MAX_RETRIES: int = env.int("REMINDER_MAIL_MAX_RETRIES", default=12)
 # A task whose worker died unacknowledged is redelivered after this long (Redis broker).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
