@@ -553,7 +553,8 @@ def send_outbox_mail(mail_id: int) -> str:
     failure: BaseException | None = None
     with transaction.atomic():
         mail = (
-            OutboxMail.objects.select_for_update(skip_locked=True)
+            # The row alone: its recipient's row is shared with their other mails.
+            OutboxMail.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=mail_id, state=MailState.PENDING)
             .select_related("recipient")
             .first()

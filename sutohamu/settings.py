@@ -224,6 +224,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
+# The queue tasks go to unless sent elsewhere (the tests' worker listens on a queue of its own).
+CELERY_TASK_DEFAULT_QUEUE: str = env.str("CELERY_QUEUE", default="celery")
 
 # Every log line carries its time in UTC (ISO 8601 with a Z), whatever TIME_ZONE says. A refusal
 # (403) is one line, who and what with case references masked, without a traceback
@@ -328,8 +330,11 @@ REMINDER_MAIL_RETRY_BASE: float = env.float("REMINDER_MAIL_RETRY_BASE", default=
 REMINDER_MAIL_RETRY_MAX: float = env.float("REMINDER_MAIL_RETRY_MAX", default=3600.0)
 REMINDER_MAIL_MAX_RETRIES: int = env.int("REMINDER_MAIL_MAX_RETRIES", default=12)
 # A task whose worker died unacknowledged is redelivered after this long (Redis broker).
+# A worker looks for such tasks every interval * throttle seconds (kombu's defaults: 10 and 10).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Links in reminder e-mails are made absolute with this address.
