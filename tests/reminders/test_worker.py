@@ -320,4 +320,3 @@ def test_a_worker_killed_mid_sweep_has_the_task_redelivered_and_still_sends_once
     assert Notification.objects.filter(user=town.owner).count() == 1
     assert Reminder.objects.count() == 1
     assert list(sink.ids().values()) == [1]
-
