@@ -23,6 +23,7 @@ they sit in the meeting's body). E-mails carry a reference and a link, never fre
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import smtplib
 from collections import defaultdict
@@ -463,7 +464,7 @@ def sweep(
             with transaction.atomic():
                 recorded, mails = _record(rows)
                 if enqueue is not None and mails:
-                    transaction.on_commit(lambda mails=mails: enqueue(mails))
+                    transaction.on_commit(functools.partial(enqueue, mails))
             result.recorded += recorded
             result.emailed += len(mails)
             result.batches += 1
@@ -514,7 +515,7 @@ def send_digests(
                 )
             ids = [mail.pk for mail in mails]
             if enqueue is not None:
-                transaction.on_commit(lambda ids=ids: enqueue(ids))
+                transaction.on_commit(functools.partial(enqueue, ids))
         written += ids
 
 

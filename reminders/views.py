@@ -8,19 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from sutohamu.http import AuthenticatedHttpRequest, render_form
 
 from .models import Channel, ReminderKind, ReminderPreference
 from .services import channel_for
 
-INTRO = _lazy(
+INTRO = gettext_lazy(
     "Every reminder appears under Notifications. Choose per kind whether it also comes "
     "by e-mail at once, or in one daily digest e-mail. E-mails carry a link and the "
     "case reference only, never case text."
 )
-NO_ADDRESS = _lazy(
+NO_ADDRESS = gettext_lazy(
     "Your account has no e-mail address, so no reminder reaches you by e-mail: they appear "
     "under Notifications only. Ask the administrator to add your address."
 )
