@@ -325,9 +325,10 @@ REMINDER_ESCALATION_WORKING_DAYS: int = 5
 REMINDER_CONSENT_DAYS: int = 30
 REMINDER_BATCH_SIZE: int = env.int("REMINDER_BATCH_SIZE", default=500)
 # An outbox e-mail whose mail server is down is tried again after base * 2^n seconds (capped),
-# up to so many times; the next sweep enqueues what is still pending after that.
+# up to so many times; the next sweep enqueues what is still pending after that. The cap stays
+# under the broker's visibility timeout, so a waiting retry is not handed to a second worker.
 REMINDER_MAIL_RETRY_BASE: float = env.float("REMINDER_MAIL_RETRY_BASE", default=30.0)
-REMINDER_MAIL_RETRY_MAX: float = env.float("REMINDER_MAIL_RETRY_MAX", default=3600.0)
+REMINDER_MAIL_RETRY_MAX: float = env.float("REMINDER_MAIL_RETRY_MAX", default=1800.0)
 REMINDER_MAIL_MAX_RETRIES: int = env.int("REMINDER_MAIL_MAX_RETRIES", default=12)
 # A task whose worker died unacknowledged is redelivered after this long (Redis broker).
 # A worker looks for such tasks every interval * throttle seconds (kombu's defaults: 10 and 10).
