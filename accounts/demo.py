@@ -14,7 +14,10 @@ from .models import RoleAssignment, User
 
 ROLE_START = datetime.date(2025, 1, 1)
 
-# username, first name, last name, job title, role, organisation code
+# username, first name, last name, job title, role, organisation code; each has the fictitious
+# address <username>@example.se (reserved for examples), so the console mail backend shows the
+# reminders the demo sends.
+DEMO_MAIL_DOMAIN = "example.se"
 ACCOUNTS: list[tuple[str, str, str, str, Role, str]] = [
     ("samordnare.sunne", "Lena", "Ekström", "Samordnare trygghet", Role.COORDINATOR, "SUN"),
     ("samordnare2.sunne", "Jonas", "Berglund", "Samordnare ANDT", Role.COORDINATOR, "SUN"),
@@ -63,7 +66,13 @@ def seed() -> None:
         user = upsert(
             User,
             {"username": username},
-            {"first_name": first, "last_name": last, "job_title": title, "is_active": True},
+            {
+                "first_name": first,
+                "last_name": last,
+                "job_title": title,
+                "email": f"{username}@{DEMO_MAIL_DOMAIN}",
+                "is_active": True,
+            },
         )
         if user.password != demo_hash:
             user.password = demo_hash

@@ -1,5 +1,7 @@
 """Reminder bookkeeping: each reminder is one row per (what, kind, due date, person), so a sweep
-run twice, in two workers at once, or again after a worker died, sends it once."""
+run twice, in two workers at once, or again after a worker died, records it once; its in-app
+notification is committed with it, and each e-mail is a row of the outbox (`OutboxMail`), sent by
+a task of its own."""
 
 from __future__ import annotations
 
@@ -45,13 +47,21 @@ class Reminder(models.Model):
     params = models.JSONField(default=dict, blank=True)
     link = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    # Delivery: the notification, and the e-mail sent at once or in a digest.
+    # Delivery: the notification (committed with the reminder), and the e-mail at once or in the
+    # day's digest (an outbox row; none while a digest reminder waits for its digest).
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, db_index=True)
     notification = models.ForeignKey(
         "accounts.Notification", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    mail = models.ForeignKey(
+        "OutboxMail",
+        verbose_name=_("e-mail"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
 
     class Meta:
         verbose_name = _("reminder")
@@ -64,14 +74,59 @@ class Reminder(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["channel", "emailed_at"],
-                condition=models.Q(channel="digest", emailed_at__isnull=True),
-                name="reminder_digest_pending",
+                fields=["recipient"],
+                condition=models.Q(channel="digest", mail__isnull=True),
+                name="reminder_digest_waiting",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reference} {self.due_on} → {self.recipient_id}"
+
+
+class MailState(models.TextChoices):
+    PENDING = "pending", _("To be sent")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Not sent (no address, or out of reach)")
+
+
+class OutboxMail(models.Model):
+    """One e-mail to send (a reminder at once, or a person's digest): a row of the outbox.
+
+    Written in the transaction that records its reminders, sent by its own task, marked sent in
+    the transaction that holds its row lock while the mail server takes it. `key` is the
+    idempotency key; the Message-ID is made from it, so a repeat has the same Message-ID.
+    """
+
+    key = models.CharField(_("idempotency key"), max_length=64, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    digest = models.BooleanField(_("digest"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    state = models.CharField(
+        _("state"), max_length=8, choices=MailState.choices, default=MailState.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(state="pending"),
+                name="outbox_mail_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.state})"
 
 
 class ReminderPreference(models.Model):

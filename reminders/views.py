@@ -8,20 +8,34 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sutohamu.http import AuthenticatedHttpRequest, render_form
 
 from .models import Channel, ReminderKind, ReminderPreference
+from .services import channel_for
+
+INTRO = gettext_lazy(
+    "Every reminder appears under Notifications. Choose per kind whether it also comes "
+    "by e-mail at once, or in one daily digest e-mail. E-mails carry a link and the "
+    "case reference only, never case text."
+)
+NO_ADDRESS = gettext_lazy(
+    "Your account has no e-mail address, so no reminder reaches you by e-mail: they appear "
+    "under Notifications only. Ask the administrator to add your address."
+)
 
 
 class PreferencesForm(forms.Form):
-    def __init__(self, *args: object, current: dict[str, str], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, current: dict[str, str], address: str, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for kind in ReminderKind:
             self.fields[kind.value] = forms.ChoiceField(
                 label=kind.label,
                 choices=Channel.choices,
-                initial=current.get(kind.value, Channel.EMAIL),
+                initial=channel_for(current.get(kind.value), address),
                 widget=forms.RadioSelect,
             )
 
@@ -31,7 +45,8 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = dict(
         ReminderPreference.objects.filter(user=request.user).values_list("kind", "channel")
     )
-    form = PreferencesForm(request.POST or None, current=current)
+    address = request.user.email
+    form = PreferencesForm(request.POST or None, current=current, address=address)
     if request.method == "POST" and form.is_valid():
         for kind, channel in form.cleaned_data.items():
             ReminderPreference.objects.update_or_create(
@@ -43,9 +58,5 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         form,
         title=_("Reminder settings"),
-        intro=_(
-            "Every reminder appears under Notifications. Choose per kind whether it also comes "
-            "by e-mail at once, or in one daily digest e-mail. E-mails carry a link and the "
-            "case reference only, never case text."
-        ),
+        intro=INTRO if address else f"{INTRO} {NO_ADDRESS}",
     )

@@ -212,6 +212,8 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "
 # E-mail (EMAIL_URL, e.g. smtp+tls://user:password@host:587); the console by default.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="SuToHaMu <noreply@localhost>")
+# Seconds an SMTP connection may hang before the attempt fails (and the outbox retries it).
+EMAIL_TIMEOUT: int = env.int("EMAIL_TIMEOUT", default=30)
 
 # Celery: without REDIS_URL tasks run in-process, so the embedded demo needs no services.
 REDIS_URL: str = env.str("REDIS_URL", default="")
@@ -222,6 +224,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
+# The queue tasks go to unless sent elsewhere (the tests' worker listens on a queue of its own).
+CELERY_TASK_DEFAULT_QUEUE: str = env.str("CELERY_QUEUE", default="celery")
 
 # Every log line carries its time in UTC (ISO 8601 with a Z), whatever TIME_ZONE says. A refusal
 # (403) is one line, who and what with case references masked, without a traceback
@@ -321,9 +325,18 @@ REMINDER_OVERDUE_ESCALATE_DAYS: int = 7
 REMINDER_ESCALATION_WORKING_DAYS: int = 5
 CONSENT_EXPIRING_DAYS: int = 30
 REMINDER_BATCH_SIZE: int = env.int("REMINDER_BATCH_SIZE", default=500)
+# An outbox e-mail whose mail server is down is tried again after base * 2^n seconds (capped),
+# up to so many times; the next sweep enqueues what is still pending after that. The cap stays
+# under the broker's visibility timeout, so a waiting retry is not handed to a second worker.
+REMINDER_MAIL_RETRY_BASE: float = env.float("REMINDER_MAIL_RETRY_BASE", default=30.0)
+REMINDER_MAIL_RETRY_MAX: float = env.float("REMINDER_MAIL_RETRY_MAX", default=1800.0)
+REMINDER_MAIL_MAX_RETRIES: int = env.int("REMINDER_MAIL_MAX_RETRIES", default=12)
 # A task whose worker died unacknowledged is redelivered after this long (Redis broker).
+# A worker looks for such tasks every interval * throttle seconds (kombu's defaults: 10 and 10).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Links in reminder e-mails are made absolute with this address.

@@ -1,5 +1,5 @@
-"""The sweep at the service level: who is reminded of what, once; e-mail without case text;
-working days with Swedish holidays; the digest; a constant number of queries per batch."""
+"""The sweep at the service level: who is reminded of what, once; e-mail through the outbox,
+without case text; the digest; a constant number of queries per batch."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from accounts.notifications import visible_to
 from cases.choices import EscalationStatus, MeasureStatus
 from cases.models import Case, Escalation, FollowUpPlan
 from reminders.models import Channel, Reminder, ReminderKind, ReminderPreference
-from reminders.services import add_working_days, send_digests, sweep
+from reminders.services import send_digests, send_pending, sweep
 from tests.accounts.factories import RoleAssignmentFactory
 from tests.cases.factories import ConsentFactory, MeasureFactory
 from tests.councils.factories import MunicipalityFactory
-from tests.reminders.conftest import SECRET_TEXT, SECRET_TITLE, followup_case
+from tests.reminders.conftest import SECRET_TEXT, SECRET_TITLE, followup_case, make_town
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 25)  # a Wednesday
@@ -31,18 +31,25 @@ def days(n: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=n)
 
 
+def sweep_and_send(day: datetime.date = TODAY):
+    """The sweep, then the outbox's e-mails sent here (a worker's tasks do it in production)."""
+    result = sweep(day)
+    send_pending()
+    return result
+
+
 def test_a_contact_due_in_three_days_reminds_the_owner_once_in_app_and_by_mail(town):
     case = followup_case(town, days(3))
     followup_case(town, days(5))  # not yet, nor tomorrow
-    result = sweep(TODAY)
+    result = sweep_and_send()
     assert (result.recorded, result.delivered, result.emailed) == (1, 1, 1)
     note = Notification.objects.get(user=town.owner)
     assert note.kind == "reminders.followup_due" and case.reference in note.message
     assert [m.to for m in mail.outbox] == [["owner@example.se"]]
     assert case.reference in mail.outbox[0].subject
     # Again the same day, and the next day (same due date): nothing more.
-    sweep(TODAY)
-    sweep(days(1))
+    sweep_and_send()
+    sweep_and_send(days(1))
     assert Notification.objects.filter(user=town.owner).count() == 1
     assert len(mail.outbox) == 1
 
@@ -50,7 +57,7 @@ def test_a_contact_due_in_three_days_reminds_the_owner_once_in_app_and_by_mail(t
 def test_no_case_text_in_any_mail(town):
     followup_case(town, days(1))
     followup_case(town, days(-10))
-    sweep(TODAY)
+    sweep_and_send()
     assert len(mail.outbox) == 3  # due; overdue to the owner and, after a week, the colleague
     for message in mail.outbox:
         text = f"{message.subject}{message.body}"
@@ -72,7 +79,7 @@ def test_overdue_goes_to_the_owner_and_after_a_week_to_the_other_coordinators(to
 def test_nothing_is_sent_to_someone_who_can_no_longer_reach_the_case(town):
     followup_case(town, days(2))
     town.owner.roles.update(end_date=days(-1), start_date=days(-100))
-    sweep(TODAY)
+    sweep_and_send()
     assert not Reminder.objects.exists() and not mail.outbox
 
 
@@ -95,15 +102,16 @@ def test_in_app_only_sends_no_mail_and_the_digest_groups_a_days_reminders(town):
     overdue = followup_case(town, days(-1))
     other = followup_case(town, days(-3))
     MeasureFactory(case=overdue, planned_end=days(-5), status=MeasureStatus.ONGOING)
-    sweep(TODAY)
+    sweep_and_send()
     assert Notification.objects.filter(user=town.owner).count() == 4
     assert mail.outbox == []
-    assert send_digests(TODAY) == 1
+    assert len(send_digests(TODAY)) == 1
+    send_pending()
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert overdue.reference in body and other.reference in body
     assert body.count("/arenden/") == 3
-    assert send_digests(TODAY) == 0 and len(mail.outbox) == 1
+    assert send_digests(TODAY) == [] and send_pending() == 0 and len(mail.outbox) == 1
 
 
 def test_measures_without_outcome_and_expiring_consents_remind_the_owner(town):
@@ -117,15 +125,6 @@ def test_measures_without_outcome_and_expiring_consents_remind_the_owner(town):
         ReminderKind.CONSENT_EXPIRING,
         ReminderKind.MEASURE_OVERDUE,
     ]
-
-
-def test_working_days_skip_weekends_and_swedish_holidays():
-    # Wed 23 Dec 2026: Christmas Day (Fri 25) and the weekend are off; without the holiday
-    # the fifth working day would be the 30th.
-    assert add_working_days(datetime.date(2026, 12, 23), 5) == datetime.date(2026, 12, 31)
-    # Ascension Day, Thu 14 May 2026.
-    assert add_working_days(datetime.date(2026, 5, 12), 5) == datetime.date(2026, 5, 20)
-    assert add_working_days(datetime.date(2026, 11, 23), 5) == datetime.date(2026, 11, 30)
 
 
 def test_an_unacknowledged_escalation_reminds_the_receiver_then_the_sender(town):
@@ -177,19 +176,28 @@ def build_due(town, n: int) -> None:
     )
 
 
-def queries_for_sweep(n: int, settings) -> int:
-    town_ = __import__("tests.reminders.conftest", fromlist=["make_town"]).make_town()
-    build_due(town_, n)
+BATCH = 100
+# Per batch of follow-ups: the page of plans (with their cases), the coordinators, the people
+# (active, a role in force, their addresses), their preferences, the INSERT … RETURNING, the
+# notifications, the outbox rows, the UPDATE linking them, and the batch's savepoint and its
+# release.
+PER_BATCH = 10
+
+
+def queries_for_sweep(n: int) -> int:
+    build_due(make_town(), n)
     with CaptureQueriesContext(connection) as captured:
-        result = sweep(TODAY, size=2000)
-    assert result.delivered >= n
-    Reminder.objects.all().delete()
+        result = sweep(TODAY, size=BATCH)
+    assert result.delivered == result.emailed == n
+    FollowUpPlan.objects.all().delete()  # the next call's town alone is due
     return len(captured)
 
 
-def test_the_sweep_uses_the_same_number_of_queries_for_10_and_1000_due_items(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-    assert queries_for_sweep(10, settings) == queries_for_sweep(1000, settings)
+def test_the_sweep_uses_the_same_number_of_queries_per_batch_for_10_and_1000_due_items():
+    # Besides the batches: the empty last page of plans and an empty page of each other finder.
+    one_batch = queries_for_sweep(10)
+    assert queries_for_sweep(100) == one_batch
+    assert queries_for_sweep(1000) == one_batch + 9 * PER_BATCH
 
 
 def test_the_command_runs_without_redis(town):

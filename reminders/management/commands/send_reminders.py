@@ -1,5 +1,5 @@
-"""Run the reminder sweep (and the digest) now, in this process: the embedded demo needs no
-Redis and no worker."""
+"""Run the reminder sweep (and the digest) now, in this process, and send the outbox's e-mails
+here too: the embedded demo needs no Redis and no worker."""
 
 from __future__ import annotations
 
@@ -26,4 +26,5 @@ class Command(BaseCommand):
             f"e-mailed {result.emailed} ({result.batches} batches)"
         )
         if options["digest"]:
-            self.stdout.write(f"digests sent: {services.send_digests(day)}")
+            self.stdout.write(f"digests: {len(services.send_digests(day))}")
+        self.stdout.write(f"e-mails sent: {services.send_pending()}")
