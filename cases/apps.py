@@ -10,10 +10,14 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # Models are importable only once the registry is ready, hence the imports here.
         from accounts.models import RoleAssignment
+        from sutohamu.db_roles import register_erasable
 
         from . import escalation, handover
+        from .models import Transition
 
         handover.register()
+        # Retention empties a status change's reason; the app role may update that column alone.
+        register_erasable(Transition._meta.db_table, ("reason",))
         escalation.register_timeline()
         # A role given, changed or ended at an organisation keeps the grants of its open
         # escalations in step (the grant is a record; reads also check the live condition).

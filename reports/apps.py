@@ -8,3 +8,13 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Status reports")
+
+    def ready(self) -> None:
+        # Models are importable only once the registry is ready, hence the imports here.
+        from cases.audit import register_log_name
+        from cases.models.reads import register_chain
+
+        from .chain import CHAIN, download_seal_at, verify_downloads
+
+        register_chain(CHAIN, verify_downloads, download_seal_at)
+        register_log_name(CHAIN, "Report download log")
