@@ -53,7 +53,7 @@ def test_app_services_wait_for_healthy_database_and_redis():
 def test_the_owner_migrates_and_grants_and_the_app_runs_as_its_own_role():
     services = load_compose()["services"]
     migrate = services["migrate"]
-    assert migrate["command"].endswith("migrate --noinput && python manage.py grant_app_role\"")
+    assert migrate["command"].endswith('migrate --noinput && python manage.py grant_app_role"')
     assert migrate["environment"]["DATABASE_URL"].startswith("postgres://sutohamu:")
     assert migrate["environment"]["DATABASE_APP_URL"].startswith("postgres://sutohamu_app:")
     for name in ["web", "worker", "beat"]:
