@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -115,7 +116,7 @@ def confirm_app(*, request: HttpRequest, user: User, token: str) -> list[str]:
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    otp_login(request, device)
+    _verified(request, device)
     return new_backup_codes(user)
 
 
@@ -143,8 +144,16 @@ def verify(*, request: HttpRequest, user: User, token: str) -> Device:
     device = match_token(user, _clean(token))
     if device is None:
         raise ValidationError(ERROR_BAD_CODE, code="bad_code")
-    otp_login(request, device)
+    _verified(request, device)
     return device
+
+
+def _verified(request: HttpRequest, device: Device) -> None:
+    """The session counts as verified, under a new key (and CSRF token), as at sign-in: a key
+    seen before the second factor (on a shared computer, say) is worth nothing after it."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 def _clean(token: str) -> str:
