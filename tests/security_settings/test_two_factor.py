@@ -154,7 +154,7 @@ def test_administrator_reset_is_logged_shown_to_the_dpo_and_forces_enrolment(cli
     assert not StaticToken.objects.filter(device__user=person).exists()
     reset = TwoFactorReset.objects.get(user=person)
     assert reset.by.username == "admin"
-    assert f"two-factor reset user={person.pk}" in caplog.text
+    assert f"sign-in change reset user={person.pk}" in caplog.text
 
     # The person's verified session no longer counts: they enrol again.
     assert client.get(reverse("home")).url.startswith(ENROL)
