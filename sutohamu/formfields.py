@@ -44,11 +44,14 @@ def _checked(original: Any, check: Any) -> Any:
 
 def _integer_range(field: forms.ModelChoiceField) -> tuple[int, int] | None:
     """The range of the integer column the field looks its values up in (None: not integer)."""
-    meta = field.queryset.model._meta
+    queryset = field.queryset
+    if queryset is None:
+        return None
+    meta = queryset.model._meta
     column = meta.get_field(field.to_field_name) if field.to_field_name else meta.pk
     if not isinstance(column, models.IntegerField | models.AutoField):
         return None
-    low, high = connections[field.queryset.db].ops.integer_field_range(column.get_internal_type())
+    low, high = connections[queryset.db].ops.integer_field_range(column.get_internal_type())
     return (
         -BIGGEST_INTEGER - 1 if low is None else max(low, -BIGGEST_INTEGER - 1),
         BIGGEST_INTEGER if high is None else min(high, BIGGEST_INTEGER),
@@ -104,7 +107,7 @@ def install() -> None:
         forms.ModelChoiceField.to_python = _checked_choice(single)  # type: ignore[method-assign]
     multiple = forms.ModelMultipleChoiceField.__dict__["_check_values"]
     if not getattr(multiple, _INSTALLED, False):
-        forms.ModelMultipleChoiceField._check_values = _checked_choices(multiple)  # type: ignore[method-assign]
+        setattr(forms.ModelMultipleChoiceField, "_check_values", _checked_choices(multiple))  # noqa: B010
     for field_class, check in (
         (forms.DateField, validate_plausible_date),
         (forms.DateTimeField, validate_plausible_date),
