@@ -3,14 +3,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_site import CapabilityAdmin
 from .capabilities import Capability
+from .enrolment import enrolment_link_create
 from .models import RoleAssignment, User
 from .twofactor import hide_device_admin, reset_two_factor_action
 
@@ -62,18 +66,74 @@ class RoleAssignmentForm(forms.ModelForm):
         return user
 
 
+class NewPersonForm(forms.ModelForm):
+    """A new account without a password: the person chooses one through an enrolment link."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "job_title"]
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "job_title", "is_active"]
+
+
+@admin.action(description=_("Make an enrolment link (password and two-factor sign-in)"))
+def enrolment_link_action(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User]
+) -> None:
+    """Mailed to the person, or shown here once when they have no address; listed for the DPO."""
+    for user in queryset:
+        try:
+            url, mailed = enrolment_link_create(user=user, by=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+            continue
+        if mailed:
+            message = _("An enrolment link was mailed to %(person)s.") % {"person": user}
+        else:
+            message = _(
+                "Enrolment link for %(person)s (shown only now; valid for three days, once): "
+                "%(url)s"
+            ) % {"person": user, "url": url}
+        modeladmin.message_user(request, message, messages.SUCCESS)
+
+
 @admin.register(User)
 class UserAdmin(CapabilityAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
+    """People: no password is set or shown here; an enrolment link lets the person choose one."""
+
     capability = Capability.MANAGE_ACCOUNTS
     inlines = [RoleInline]
-    actions = [reset_two_factor_action]
+    actions = [enrolment_link_action, reset_two_factor_action]
     list_display = ["username", "first_name", "last_name", "job_title", "is_active"]
+    form = PersonForm
+    add_form = NewPersonForm
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username",)}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "job_title")}),
         (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
     )
+    add_fieldsets = (
+        (None, {"fields": ("username", "first_name", "last_name", "email", "job_title")}),
+    )
     readonly_fields = ["last_login", "date_joined"]
+
+    def get_urls(self) -> list[URLPattern]:
+        # Without Django's "change password" page: nobody sets another person's password.
+        return [url for url in super().get_urls() if not str(url.pattern).endswith("password/")]
+
+    def user_change_password(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        raise Http404
 
 
 @admin.register(RoleAssignment)

@@ -230,9 +230,22 @@ class Notification(models.Model):
             self.save(update_fields=["read_at"])
 
 
-class TwoFactorReset(models.Model):
-    """An administrator removed a person's second factors: listed for the DPO, never changed."""
+class AccountEventKind(models.TextChoices):
+    RESET = "reset", _("Second factor reset by an administrator")
+    LINK = "link", _("Enrolment link made")
+    ENROLLED = "enrolled", _("Password set and second factor enrolled")
 
+
+class TwoFactorReset(models.Model):
+    """A change to how a person signs in: listed for the DPO, never changed.
+
+    A reset of the second factors by an administrator, an enrolment link made for the person,
+    and the link used (the password set and the authenticator enrolled together).
+    """
+
+    kind = models.CharField(
+        _("what"), max_length=16, choices=AccountEventKind.choices, default=AccountEventKind.RESET
+    )
     user = models.ForeignKey(
         User, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
     )
@@ -242,9 +255,35 @@ class TwoFactorReset(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = _("two-factor reset")
-        verbose_name_plural = _("two-factor resets")
+        verbose_name = _("sign-in change")
+        verbose_name_plural = _("sign-in changes")
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.at:%Y-%m-%d})"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time, expiring link that sets a person's password and enrols their second factor.
+
+    Only the token's SHA-256 is stored; the link itself is shown once (or mailed) when made.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        User, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="+"
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("made"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used or replaced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment link")
+        verbose_name_plural = _("enrolment links")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

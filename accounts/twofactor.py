@@ -18,14 +18,16 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.models import Device
@@ -39,7 +41,8 @@ from .capabilities import (
     active_roles,
 )
 from .choices import Role
-from .models import TwoFactorReset
+from .models import AccountEventKind, TwoFactorReset
+from .notifications import notify
 
 if TYPE_CHECKING:
     from .capabilities import AnyUser
@@ -59,6 +62,9 @@ APP_DEVICE_NAME = "app"
 BACKUP_DEVICE_NAME = "backup"
 
 ERROR_BAD_CODE = _("The code is not valid. Check the time on your phone and try a new code.")
+NOTIFICATION_KIND = "accounts.sign_in_changed"
+NOTIFICATION_MESSAGE = _("Your sign-in was changed: %(what)s")
+
 ERROR_OWN_RESET = _("Nobody resets their own two-factor sign-in: ask another administrator.")
 
 
@@ -115,7 +121,7 @@ def confirm_app(*, request: HttpRequest, user: User, token: str) -> list[str]:
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    otp_login(request, device)
+    mark_verified(request, device)
     return new_backup_codes(user)
 
 
@@ -143,8 +149,16 @@ def verify(*, request: HttpRequest, user: User, token: str) -> Device:
     device = match_token(user, _clean(token))
     if device is None:
         raise ValidationError(ERROR_BAD_CODE, code="bad_code")
-    otp_login(request, device)
+    mark_verified(request, device)
     return device
+
+
+def mark_verified(request: HttpRequest, device: Device) -> None:
+    """The session counts as verified, under a new key (and CSRF token), as at sign-in: a key
+    seen before the second factor (on a shared computer, say) is worth nothing after it."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 def _clean(token: str) -> str:
@@ -166,6 +180,28 @@ class CodeForm(forms.Form):
 
 
 @transaction.atomic
+def record_sign_in_change(*, user: User, by: User, kind: AccountEventKind) -> TwoFactorReset:
+    """List the change for the data protection officer and tell the person (in the app, and by
+    mail where they have an address)."""
+    event = TwoFactorReset(user=user, by=by, kind=kind)
+    event.full_clean()
+    event.save()
+    what = str(kind.label)
+    notify(user, NOTIFICATION_KIND, params={"what": what})
+    if user.email:
+        body = gettext(
+            "%(what)s (%(when)s UTC). If this was not you or your administrator, tell your "
+            "data protection officer."
+        ) % {"what": what, "when": f"{event.at:%Y-%m-%d %H:%M}"}
+        transaction.on_commit(
+            lambda: EmailMessage(gettext("Your sign-in was changed"), body, to=[user.email]).send(
+                fail_silently=True
+            )
+        )
+    log.info("sign-in change %s user=%s by=%s", kind, user.pk, by.pk)
+    return event
+
+
 def reset_two_factor(*, user: User, by: User) -> TwoFactorReset:
     """Remove every second factor of a person (a lost phone): logged, shown to the DPO.
 
@@ -176,11 +212,7 @@ def reset_two_factor(*, user: User, by: User) -> TwoFactorReset:
         raise ValidationError(ERROR_OWN_RESET, code="own_two_factor")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    reset = TwoFactorReset(user=user, by=by)
-    reset.full_clean()
-    reset.save()
-    log.info("two-factor reset user=%s by=%s", user.pk, by.pk)
-    return reset
+    return record_sign_in_change(user=user, by=by, kind=AccountEventKind.RESET)
 
 
 # The middleware -----------------------------------------------------------------------------

@@ -3,18 +3,20 @@ list of resets. The rules live in accounts/twofactor.py."""
 
 from __future__ import annotations
 
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
 
-from . import twofactor
+from . import enrolment, twofactor
 from .capabilities import Capability, capability_required
 from .models import TwoFactorReset
 
@@ -113,9 +115,43 @@ def _show_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
     return response
 
 
+@sensitive_post_parameters("password1", "password2")
+def enrol_with_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Open to anyone holding a valid link: choose a password and enrol the app in one step."""
+    link = enrolment.valid_link(token)
+    if link is None:
+        raise Http404  # used, replaced, expired or never made: the same answer
+    device = twofactor.pending_app(link.user)
+    form = enrolment.EnrolmentForm(request.POST or None, user=link.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person, device, codes = enrolment.enrol_with_link(
+                link=link,
+                password=form.cleaned_data["password1"],
+                code=form.cleaned_data["code"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+            twofactor.mark_verified(request, device)
+            return _show_codes(request, codes)
+    status = 400 if form.is_bound and form.errors else 200
+    context = {
+        "form": form,
+        "person": link.user,
+        "qr": twofactor.qr_data_uri(device),
+        "secret": twofactor.secret_for_typing(device),
+    }
+    response = render(request, "accounts/enrol_with_link.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the token is in this page's address
+    return response
+
+
 @capability_required(Capability.READ_ACCESS_LOG)
 def resets(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """For the DPO: every reset of someone's second factor, by whom and when."""
+    """For the DPO: every reset, enrolment link and enrolment, for whom, by whom and when."""
     rows = TwoFactorReset.objects.select_related("user", "by")
     page = Paginator(rows, 100).get_page(request.GET.get("sida"))
     return render(request, "accounts/twofactor_resets.html", {"page": page})

@@ -29,4 +29,5 @@ urlpatterns = [
     path("tvafaktor/aktivera/", twofactor_views.enrol, name="twofactor_enrol"),
     path("tvafaktor/reservkoder/", twofactor_views.backup_codes, name="twofactor_backup_codes"),
     path("tvafaktor/aterstallningar/", twofactor_views.resets, name="twofactor_resets"),
+    path("konto/aktivera/<str:token>/", twofactor_views.enrol_with_link, name="enrol_with_link"),
 ]

@@ -11,12 +11,16 @@ class CasesConfig(AppConfig):
         # Models are importable only once the registry is ready, hence the imports here.
         from accounts import panels
         from accounts.models import RoleAssignment
+        from sutohamu.db_roles import register_erasable
 
         from . import escalation, handover, selectors, services, timeline
+        from .models import Transition
 
         services.register_notifications()
         handover.register()
         timeline.register_own()
+        # Retention empties a status change's reason; the app role may update that column alone.
+        register_erasable(Transition._meta.db_table, ("reason",))
         escalation.register_timeline()
         panels.register_summary("cases", selectors.open_case_counts)
         panels.register_summary("queue", selectors.queue_counts)

@@ -9,11 +9,13 @@ content.
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.core.mail import EmailMessage
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
@@ -25,12 +27,21 @@ from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 from weasyprint import HTML
 
-from accounts.capabilities import Capability, has_capability
-from accounts.models import User
+from accounts.capabilities import Capability, has_capability, roles_with
+from accounts.models import RoleAssignment, User
 
 from .choices import CaseStatus
 from .models import Case, CaseRead, ReadLogCheck, RetentionRecord, Transition
-from .models.reads import ChainProblem, ChainResult, verify_from_checkpoint
+from .models.reads import (
+    CHAINS,
+    READS,
+    ChainProblem,
+    ChainResult,
+    record_check,
+    seal_pending,
+    verify_from_checkpoint,
+    verify_full,
+)
 from .retention import parts
 
 if TYPE_CHECKING:
@@ -45,6 +56,8 @@ PAGE_CHECK_LIMIT = 20_000
 SEAL_GRACE = datetime.timedelta(minutes=10)
 # Before the first full check, unsealed reads are looked for this far back only.
 UNSEALED_WINDOW_DAYS = 30
+
+logger = logging.getLogger("sutohamu.readlog")
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
@@ -229,7 +242,9 @@ def chain_status(user: AnyUser) -> ChainStatus:
     sealed everything before it, so the count reads a bounded part of the log).
     """
     require_auditor(user)
-    last_full = ReadLogCheck.objects.filter(full=True).order_by("-checked_at", "-pk").first()
+    last_full = (
+        ReadLogCheck.objects.filter(chain=READS, full=True).order_by("-checked_at", "-pk").first()
+    )
     result, _checkpoint = verify_from_checkpoint(limit=PAGE_CHECK_LIMIT)
     if last_full is not None and not last_full.intact and result.intact:
         result = ChainResult(
@@ -267,3 +282,112 @@ def case_audit_pdf(audit: CaseAudit, printed_by: User) -> bytes:
         {"audit": audit, "printed": timezone.localtime(), "printed_by": printed_by},
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+# The full check (nightly task and `manage.py verify_read_log`), reported outside the database.
+
+
+@dataclass
+class CheckOutcome:
+    results: dict[str, ChainResult]  # by chain, the read log first
+    checks: list[ReadLogCheck]
+    sealed: int
+    message: str
+
+    @property
+    def result(self) -> ChainResult:
+        return self.results[READS]
+
+    @property
+    def intact(self) -> bool:
+        return all(result.intact for result in self.results.values())
+
+
+LOG_NAMES = {READS: "Read log"}
+
+
+def register_log_name(chain: str, name: str) -> None:
+    LOG_NAMES[chain] = name
+
+
+def describe(result: ChainResult, chain: str = READS) -> str:
+    """The check's result in one paragraph, naming the first broken entry and the checkpoint."""
+    name = LOG_NAMES.get(chain, f"The {chain} log")
+    if result.intact:
+        return (
+            f"{name} intact: {result.entries} entries checked, "
+            f"chain head at entry {result.last_seq}."
+        )
+    read = (
+        CaseRead.objects.filter(pk=result.broken_read or 0)
+        .values_list("at", "user__username", "case__reference", "kind")
+        .first()
+        if chain == READS
+        else None
+    )
+    detail = f" ({read[0]:%Y-%m-%d %H:%M:%S}, {read[1]}, {read[2]}, {read[3]})" if read else ""
+    row = "read id" if chain == READS else "row id"
+    message = (
+        f"{name} chain broken at entry {result.broken_seq} "
+        f"({row} {result.broken_read}){detail}: {ChainProblem(result.problem).label}. "
+        f"Entries up to {result.last_seq} are intact."
+    )
+    anchor = ReadLogCheck.objects.filter(pk=result.checkpoint or 0).first()
+    if anchor is not None:
+        message += (
+            f" Checkpoint {anchor.pk} of {anchor.checked_at:%Y-%m-%d %H:%M:%S} UTC recorded the "
+            f"head at entry {anchor.last_seq}, seal {bytes(anchor.last_digest).hex()}."
+        )
+    return message
+
+
+def _officers() -> list[str]:
+    held = RoleAssignment.objects.active().filter(role__in=roles_with(Capability.READ_ACCESS_LOG))
+    emails = User.objects.filter(is_active=True, roles__in=held).exclude(email="")
+    return sorted(set(emails.values_list("email", flat=True)))
+
+
+def report_check(outcome: CheckOutcome) -> None:
+    """Log the result and mail it to the data protection officers: a record outside the tables.
+
+    The head (entry and seal) in the mail and the log is what a later check must still find;
+    whoever could rewrite the checkpoint table cannot recall the mail.
+    """
+    heads = "; ".join(
+        f"{chain} head {result.last_seq} {result.last_digest.hex()}"
+        for chain, result in outcome.results.items()
+    )
+    if outcome.intact:
+        logger.info("read log check: %s (%s)", outcome.message, heads)
+    else:
+        logger.error("read log check: %s (%s)", outcome.message, heads)
+    recipients = _officers()
+    if not recipients:
+        return
+    subject = _("Read log check: intact") if outcome.intact else _("Read log check: BROKEN")
+    body = _(
+        "The whole read log was checked at %(when)s UTC.\n\n%(message)s\n\n"
+        "Chain heads (entry and seal): %(heads)s.\n"
+        "Keep this message: a later check must still find these heads in the logs."
+    ) % {"when": f"{timezone.now():%Y-%m-%d %H:%M:%S}", "message": outcome.message, "heads": heads}
+    EmailMessage(str(subject), body, to=recipients).send(fail_silently=True)
+
+
+def check_read_log(*, full: bool = True, record: bool = True, seal: bool = True) -> CheckOutcome:
+    """Seal leftovers, check the chains (whole, against the last heads; or the read log since
+    its checkpoint), keep each result as a checkpoint, report a full check to the officer."""
+    sealed = seal_pending() if seal else 0
+    if full:
+        results = {chain: verify_full(chain) for chain in CHAINS}
+    else:  # the incremental check is the read log's (the officer's page)
+        results = {READS: verify_from_checkpoint()[0]}
+    checks = (
+        [record_check(result, full=full, chain=chain) for chain, result in results.items()]
+        if record
+        else []
+    )
+    message = " ".join(describe(result, chain) for chain, result in results.items())
+    outcome = CheckOutcome(results, checks, sealed, message)
+    if full:
+        report_check(outcome)
+    return outcome

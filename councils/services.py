@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -372,6 +374,30 @@ def agreement_terminate(
         reason=gettext("The agreement is terminated for all parties."),
         rename={"termination_reason": "reason", "terminated_on": "on", "terminated_by": "party"},
     )
+    return locked
+
+
+@transaction.atomic
+def agreement_document_replace(
+    *, agreement: Agreement, document: UploadedFile, by: User
+) -> Agreement:
+    """Store the signed document; the one it replaces is removed once this commits.
+
+    The agreement's history keeps each document's name and SHA-256, so what was signed stays
+    provable without keeping the superseded file itself.
+    """
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    digest = hashlib.sha256()
+    for chunk in document.chunks():
+        digest.update(chunk)
+    previous = locked.document.name if locked.document else ""
+    locked.document.save(document.name or "avtal.pdf", document, save=False)
+    locked.document_sha256 = digest.hexdigest()
+    _validated_save(locked, by=by, reason=gettext("A new signed document was uploaded."))
+    storage = locked.document.storage
+    if previous and previous != locked.document.name:
+        # After the commit: a refused or rolled-back upload leaves the signed document in place.
+        transaction.on_commit(lambda: storage.delete(previous))
     return locked
 
 

@@ -10,8 +10,14 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Status reports")
 
     def ready(self) -> None:
+        # Models are importable only once the registry is ready, hence the imports here.
         from accounts import panels
+        from cases.audit import register_log_name
+        from cases.models.reads import register_chain
 
         from . import panels as report_panels
+        from .chain import CHAIN, download_seal_at, verify_downloads
 
+        register_chain(CHAIN, verify_downloads, download_seal_at)
+        register_log_name(CHAIN, "Report download log")
         panels.register_summary("reports", report_panels.summary)

@@ -6,11 +6,13 @@ twice gives the same bytes, and the page, the PDF and the CSV are all rendered f
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import json
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,8 +102,27 @@ class DownloadIsAppendOnly(Exception):
     """Raised on any attempt to change or delete a row of the download log."""
 
 
+# Any 64-bit number, the same in every installation: the key of the download chain's lock.
+DOWNLOAD_CHAIN_LOCK_KEY = 0x5354484D_52455054  # "STHMREPT"
+DOWNLOAD_GENESIS = bytes(32)
+
+
+def download_digest(
+    previous: bytes, seq: int, report_id: int, user_id: int, at: datetime.datetime, kind: str
+) -> bytes:
+    """SHA-256 over the previous seal and the entry (UTC to the microsecond, as the read log)."""
+    utc = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return hashlib.sha256(previous + f"{seq}|{report_id}|{user_id}|{utc}|{kind}".encode()).digest()
+
+
 class ReportDownload(models.Model):
-    """One read of a report (page, PDF or CSV) by a person; written once and never changed."""
+    """One read of a report (page, PDF or CSV) by a person; written once and never changed.
+
+    Append-only in the database (a trigger; the app's role may only insert and read) and a hash
+    chain of its own: each row carries its place and a seal over the previous seal, made under a
+    lock as it is inserted (downloads are rare, so the lock held to the request's commit costs
+    little), checked with the read log by `verify_read_log`.
+    """
 
     report = models.ForeignKey(
         Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="downloads"
@@ -114,6 +135,8 @@ class ReportDownload(models.Model):
     )
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     kind = models.CharField(_("what"), max_length=8, choices=DownloadKind.choices)
+    seq = models.PositiveBigIntegerField(_("entry"), unique=True, editable=False)
+    digest = models.BinaryField(_("seal"), max_length=32, editable=False)
 
     class Meta:
         verbose_name = _("report read")
@@ -126,7 +149,17 @@ class ReportDownload(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise DownloadIsAppendOnly
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DOWNLOAD_CHAIN_LOCK_KEY])
+            last = ReportDownload.objects.order_by("-seq").values_list("seq", "digest").first()
+            seq, previous = (last[0], bytes(last[1])) if last else (0, DOWNLOAD_GENESIS)
+            self.seq = seq + 1
+            self.digest = download_digest(
+                previous, self.seq, self.report_id, self.user_id, self.at, self.kind
+            )
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise DownloadIsAppendOnly

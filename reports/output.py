@@ -18,18 +18,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
+from sutohamu.spreadsheet import safe_cell
+
 from .charts import Chart, charts_for
 from .present import Shown, period_label
 
 if TYPE_CHECKING:
     from .models import Report
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def shown_for(report: Report) -> Shown:
@@ -109,19 +104,19 @@ def figures_csv(figures: dict[str, Any]) -> str:
             for (column, label), cell in zip(table.columns, row.cells, strict=True):
                 writer.writerow(
                     [
-                        neutralise(x)
+                        safe_cell(x)
                         for x in (table.key, table.title, row.key, row.label, column, label, cell)
                     ]
                 )
     for row_key, row_name in [*shown.municipalities, ("total", _("Total"))]:
         for group, key, label, value in shown.measure_rows(row_key):
             writer.writerow(
-                [neutralise(x) for x in (group, label, row_key, row_name, key, "", value)]
+                [safe_cell(x) for x in (group, label, row_key, row_name, key, "", value)]
             )
     for label, value in shown.acknowledge_rows():
         writer.writerow(
             [
-                neutralise(x)
+                safe_cell(x)
                 for x in (
                     "acknowledge_median_days",
                     _("Median days to acknowledge an escalation"),
@@ -138,7 +133,7 @@ def figures_csv(figures: dict[str, Any]) -> str:
         for period, text in zip(trend["labels"], texts, strict=True):
             writer.writerow(
                 [
-                    neutralise(x)
+                    safe_cell(x)
                     for x in (f"trend_{group}", name, "total", _("Total"), "", period, text)
                 ]
             )

@@ -14,7 +14,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# PostgreSQL: start the newest cluster, then a role that may create the test database.
+# PostgreSQL: start the newest cluster, then the two roles: `sutohamu` owns the schema (it creates
+# the test databases and runs the migrations), `sutohamu_app` is what the app and the tests run as
+# (grants from `manage.py grant_app_role`: no DDL, no TRUNCATE, the logs INSERT and SELECT only).
 version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
 pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$version main$" || pg_createcluster "$version" main
 pg_lsclusters -h | grep -q "^$version main .* online" || pg_ctlcluster "$version" main start
@@ -25,6 +27,8 @@ done
 psql_admin() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -tAc "$1"; }
 [ "$(psql_admin "SELECT 1 FROM pg_roles WHERE rolname='sutohamu'")" = "1" ] \
   || psql_admin "CREATE ROLE sutohamu LOGIN PASSWORD 'sutohamu' CREATEDB"
+[ "$(psql_admin "SELECT 1 FROM pg_roles WHERE rolname='sutohamu_app'")" = "1" ] \
+  || psql_admin "CREATE ROLE sutohamu_app LOGIN PASSWORD 'sutohamu_app' NOCREATEDB NOCREATEROLE"
 [ "$(psql_admin "SELECT 1 FROM pg_database WHERE datname='sutohamu'")" = "1" ] \
   || runuser -u postgres -- createdb -O sutohamu sutohamu
 

@@ -10,6 +10,58 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 HEALTH_PATH = "/healthz"
+# For a response nothing else gave a policy (a static file, the health check): it is no page.
+FALLBACK_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+class SecurityHeadersMiddleware:
+    """The security headers on every response, also those answered before the page stack.
+
+    First in MIDDLEWARE, so that the health check (answered next) and the static files
+    (WhiteNoise answers them before sign-in, CSP and the frame and permissions middleware) get
+    them too. It only adds what a response lacks: a page keeps the policies the later
+    middleware gave it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.headers = {
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": settings.X_FRAME_OPTIONS,
+            "Referrer-Policy": settings.SECURE_REFERRER_POLICY,
+            "Cross-Origin-Opener-Policy": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY,
+            "Permissions-Policy": settings.PERMISSIONS_POLICY,
+            "Content-Security-Policy": FALLBACK_CSP,
+        }
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        for header, value in self.headers.items():
+            if value and header not in response:
+                response[header] = value
+        return response
+
+
+class NoStoreForSignedInMiddleware:
+    """`Cache-Control: no-store` on every response to a signed-in person.
+
+    Case pages, their PDFs and exports, meeting documents, reports and the agreement are all
+    behind sign-in, and a shared computer's browser must not keep any of them after sign-out;
+    one rule for every signed-in response cannot miss a view written later. It replaces what
+    a view set. Static files (answered earlier, by WhiteNoise) keep their long caching; the
+    calendar feed, read without sign-in by calendar apps, carries references only.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"  # HTTP/1.0 proxies
+        return response
 
 
 class HealthCheckMiddleware:

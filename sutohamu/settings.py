@@ -55,7 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the container health check is answered before host validation (see its docstring).
+    # First: the security headers, on every response (health check and static files included).
+    "sutohamu.middleware.SecurityHeadersMiddleware",
+    # Then the container health check, answered before host validation (see its docstring).
     "sutohamu.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sutohamu.middleware.NoStoreForSignedInMiddleware",  # no browser keeps a signed-in page
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After sign-in and OTP: whoever must use two factors and has not yet goes to enrol/verify.

@@ -32,6 +32,8 @@ from django.test import override_settings
 
 from tests import testdb
 
+pytest_plugins = ["tests.db_roles"]
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Whether the demo is committed in this process's test database (one per xdist worker).
@@ -138,21 +140,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def _demo_state(request, django_db_setup, django_db_blocker):
+def _demo_state(request, django_db_setup, django_db_blocker, as_owner):
     """Commit the demo, or flush it, before the test's transaction begins (see the docstring)."""
     wants_demo = _uses_demo(request.node)
     with django_db_blocker.unblock():
         if wants_demo and not _committed["demo"]:
             if _committed["snapshot"]:
-                _restore_snapshot()
+                with as_owner():  # TRUNCATE: the owner's (tests/db_roles.py)
+                    _restore_snapshot()
             else:
                 # The hasher the tests use (see _fast_passwords); autouse fixtures come too late.
                 with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
                     call_command("seed_demo", verbosity=0)
-                _take_snapshot()
+                with as_owner():
+                    _take_snapshot()
             _committed["demo"] = True
         elif not wants_demo and _committed["demo"]:
-            call_command("flush", interactive=False, verbosity=0)
+            with as_owner():
+                call_command("flush", interactive=False, verbosity=0)
             _committed["demo"] = False
     yield
     if _is_transactional(request.node):
@@ -160,11 +165,12 @@ def _demo_state(request, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def _django_db_helper(_demo_state, _django_db_helper):
+def _django_db_helper(_db_role, _demo_state, _django_db_helper):
     """pytest-django's per-test database set-up, with `_demo_state` before it.
 
-    Overridden (and delegated to) only for the ordering: `_demo_state` must commit or flush
-    outside the test's transaction, and pytest-django's marker fixture opens that transaction
+    Overridden (and delegated to) only for the ordering: `_db_role` (tests/db_roles.py) and
+    `_demo_state` must reconnect, commit or flush outside the test's transaction, and
+    pytest-django's marker fixture opens that transaction
     before any fixture of ours would otherwise run.
     """
     return _django_db_helper

@@ -33,9 +33,9 @@ def test_schema_check_would_catch_a_mistake():
 
 def test_compose_runs_web_worker_beat_database_and_redis_with_health_checks():
     services = load_compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "db", "redis"}
+    assert set(services) == {"migrate", "web", "worker", "beat", "db", "redis"}
     for name, service in services.items():
-        assert "healthcheck" in service, name
+        assert "healthcheck" in service or name == "migrate", name
     assert "gunicorn" in services["web"]["command"]
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
@@ -48,6 +48,20 @@ def test_app_services_wait_for_healthy_database_and_redis():
         depends = services[name]["depends_on"]
         assert depends["db"]["condition"] == "service_healthy"
         assert depends["redis"]["condition"] == "service_healthy"
+
+
+def test_the_owner_migrates_and_grants_and_the_app_runs_as_its_own_role():
+    services = load_compose()["services"]
+    migrate = services["migrate"]
+    assert migrate["command"].endswith('migrate --noinput && python manage.py grant_app_role"')
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgres://sutohamu:")
+    assert migrate["environment"]["DATABASE_APP_URL"].startswith("postgres://sutohamu_app:")
+    for name in ["web", "worker", "beat"]:
+        service = services[name]
+        assert service["environment"]["DATABASE_URL"].startswith("postgres://sutohamu_app:")
+        assert "DATABASE_APP_URL" not in service["environment"]  # no owner password either
+        assert "migrate" not in service["command"]
+        assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
 def test_no_secret_is_committed_in_compose():

@@ -354,6 +354,7 @@ NO_FREE_TEXT: set[str] = {
     "twofactor_enrol",  # a one-time code
     "twofactor_backup_codes",  # no input
     "twofactor_resets",  # a read-only list
+    "enrol_with_link",  # a password and a one-time code
     "set_language",
     "councils:overview",
     "councils:body",

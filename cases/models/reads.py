@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ class ReadLogIsAppendOnly(Exception):
 
 
 GENESIS = bytes(32)
+READS = "reads"  # the read log's chain, among the chains `verify_read_log` checks
 # Any 64-bit number, the same in every installation: the key of the chain's advisory lock.
 CHAIN_LOCK_KEY = 0x5354484D_52454144  # "STHMREAD"
 VERIFY_BATCH = 5000
@@ -110,12 +111,19 @@ class ChainProblem(models.TextChoices):
     MISSING = "missing", _("An entry was removed")
     GAP = "gap", _("The sequence has a gap")
     CHECKPOINT = "checkpoint", _("The last checkpoint no longer matches")
+    SHORTER = "shorter", _("The log is shorter than the last checkpoint")
 
 
 class ReadLogCheck(models.Model):
-    """One verification of the chain: the checkpoint the next incremental check starts from."""
+    """One verification of the chain: the checkpoint the next check starts from and holds to.
+
+    Append-only (a trigger, and the app's role may only insert): an intact full check records
+    the head (sequence and seal), which every later full check must still find in the log.
+    """
 
     checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+    # Which chain: the read log ("reads") or another log registered with `register_chain`.
+    chain = models.CharField(_("log"), max_length=16, default="reads", db_index=True)
     full = models.BooleanField(_("whole log"), default=True)
     intact = models.BooleanField(_("intact"))
     entries = models.PositiveBigIntegerField(_("entries checked"), default=0)
@@ -209,6 +217,7 @@ class ChainResult:
     broken_seq: int | None = None
     broken_read: int | None = None
     complete: bool = True  # False when a bounded check stopped before the head
+    checkpoint: int | None = None  # the check whose recorded head the log no longer holds
 
 
 def _seal_batches(after: int, limit: int | None) -> Iterator[list[tuple[int, int, bytes]]]:
@@ -260,7 +269,9 @@ def verify_chain(
 
 def verify_from_checkpoint(limit: int | None = None) -> tuple[ChainResult, ReadLogCheck | None]:
     """Check only what came after the last intact checkpoint (whose own seal must still match)."""
-    checkpoint = ReadLogCheck.objects.filter(intact=True).order_by("-last_seq", "-pk").first()
+    checkpoint = (
+        ReadLogCheck.objects.filter(chain=READS, intact=True).order_by("-last_seq", "-pk").first()
+    )
     if checkpoint is None or checkpoint.last_seq == 0:
         return verify_chain(limit=limit), checkpoint
     anchor = CaseReadSeal.objects.filter(seq=checkpoint.last_seq).first()
@@ -278,8 +289,68 @@ def verify_from_checkpoint(limit: int | None = None) -> tuple[ChainResult, ReadL
     return verify_chain(checkpoint.last_seq, bytes(checkpoint.last_digest), limit), checkpoint
 
 
-def record_check(result: ChainResult, *, full: bool) -> ReadLogCheck:
+@dataclass(frozen=True)
+class Chain:
+    """A hash-chained log: how to check it whole, and which seal it holds at an entry."""
+
+    name: str
+    verify: Callable[[], ChainResult]
+    seal_at: Callable[[int], tuple[int | None, bytes] | None]  # (row id, seal) or None
+
+
+def _read_seal_at(seq: int) -> tuple[int | None, bytes] | None:
+    head = CaseReadSeal.objects.filter(seq=seq).values_list("read_id", "digest").first()
+    return (head[0], bytes(head[1])) if head else None
+
+
+CHAINS: dict[str, Chain] = {READS: Chain(READS, verify_chain, _read_seal_at)}
+
+
+def register_chain(name: str, verify: Callable[[], ChainResult], seal_at: Callable) -> None:
+    """Another append-only log with a chain of its own, checked and anchored with the reads."""
+    CHAINS[name] = Chain(name, verify, seal_at)
+
+
+def last_anchor(chain: str = READS) -> ReadLogCheck | None:
+    """The last intact full check that saw entries: the head a full check must still find."""
+    return (
+        ReadLogCheck.objects.filter(chain=chain, full=True, intact=True, last_seq__gt=0)
+        .order_by("-checked_at", "-pk")
+        .first()
+    )
+
+
+def verify_full(chain: str = READS) -> ChainResult:
+    """The whole chain, and the last full check's head still in it.
+
+    The chain alone proves nothing about its end: a log cut after its last entry, emptied or
+    replaced by a freshly computed chain is consistent in itself. The recorded head is kept
+    apart from the log (a checkpoint the app cannot change, and the mail to the data protection
+    officer), so it shows what went: a log ending before it (cut or emptied) or holding another
+    seal at its place (replaced).
+    """
+    log = CHAINS[chain]
+    result = log.verify()
+    anchor = last_anchor(chain)
+    if not result.intact or anchor is None:
+        return result
+    if result.last_seq < anchor.last_seq:
+        result.intact, result.problem = False, ChainProblem.SHORTER
+        result.broken_seq, result.checkpoint = result.last_seq + 1, anchor.pk
+        return result
+    head = log.seal_at(anchor.last_seq)
+    if head is None or head[1] != bytes(anchor.last_digest):
+        result.intact, result.problem = False, ChainProblem.CHECKPOINT
+        result.broken_seq, result.checkpoint = anchor.last_seq, anchor.pk
+        result.broken_read = head[0] if head else None
+        # Nothing before the head is known good: a replaced log is consistent in itself.
+        result.last_seq, result.last_digest = 0, GENESIS
+    return result
+
+
+def record_check(result: ChainResult, *, full: bool, chain: str = READS) -> ReadLogCheck:
     return ReadLogCheck.objects.create(
+        chain=chain,
         full=full,
         intact=result.intact,
         entries=result.entries,

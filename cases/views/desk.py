@@ -12,20 +12,13 @@ from django.utils import timezone
 
 from accounts.capabilities import Capability, capability_required
 from sutohamu.http import AuthenticatedHttpRequest
+from sutohamu.spreadsheet import safe_cell
 
 from ..access import cases_for_export, owners_to_filter
 from ..forms import DeskFilterForm
 from ..selectors import DESK_PAGE_SIZE, desk_cases, desk_for
 
 EXPORT_LIMIT = 2000
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """A text cell a spreadsheet shows as text: a leading formula character gets a quote."""
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _filters(request: AuthenticatedHttpRequest) -> tuple[DeskFilterForm, dict]:

@@ -22,6 +22,10 @@ class Agreement(models.Model):
     document = models.FileField(
         _("signed document"), storage=private_storage, upload_to="agreements/", blank=True
     )
+    # The signed document's SHA-256: kept in the history when a later upload replaces the file.
+    document_sha256 = models.CharField(
+        _("SHA-256 of the signed document"), max_length=64, blank=True, editable=False
+    )
     terminated_by = models.ForeignKey(
         Organisation,
         verbose_name=_("terminated by"),

@@ -15,6 +15,7 @@ from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
 from ..forms import AgreementDocumentForm, AgreementTerminationForm
 from ..models import Agreement
+from ..services import agreement_document_replace
 from ..services import agreement_terminate as agreement_terminate_service
 from .access import member_required
 
@@ -63,7 +64,9 @@ def agreement_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     agreement = get_object_or_404(Agreement, pk=pk)
     form = AgreementDocumentForm(request.POST or None, request.FILES or None, instance=agreement)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        agreement_document_replace(
+            agreement=agreement, document=form.cleaned_data["document"], by=request.user
+        )
         messages.success(request, _("The signed document was uploaded."))
         return redirect("councils:agreement", pk=agreement.pk)
     return render_form(

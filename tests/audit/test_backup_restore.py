@@ -13,7 +13,8 @@ from django.db import connection
 
 from tests.demo_objects import nmr_case
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+# A backup and a restore are the owner's work (pg_dump reads every schema, createdb): as the owner.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.db_owner]
 
 SCRIPTS = Path(settings.BASE_DIR) / "scripts"
 

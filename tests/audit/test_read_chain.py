@@ -16,6 +16,7 @@ from cases.audit import chain_status
 from cases.choices import ReadKind
 from cases.models import CaseRead, CaseReadSeal, ReadLogCheck
 from cases.models.reads import (
+    READS,
     ChainProblem,
     ReadLogIsAppendOnly,
     seal,
@@ -31,7 +32,10 @@ from tests.demo_objects import nmr_case
 
 
 def _tamper(sql: str, params: list, table: str = "cases_caseread") -> None:
-    """Change a row behind the application's back, as the table owner can (trigger off)."""
+    """Change a row behind the application's back, as the table owner can (trigger off).
+
+    Only in a test marked `db_owner`: the app's role may not switch a trigger off.
+    """
     with connection.cursor() as cursor:
         # The test's own inserts leave deferred foreign-key checks queued; ALTER TABLE needs none.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -79,11 +83,12 @@ def test_a_case_page_read_is_sealed_when_the_request_commits(
 def test_the_command_passes_an_intact_chain_and_records_a_checkpoint(reads, capsys):
     call_command("verify_read_log")
     assert "intact: 5 entries" in capsys.readouterr().out
-    check = ReadLogCheck.objects.get()
+    check = ReadLogCheck.objects.get(chain=READS)
     assert check.intact and check.full and check.last_seq == 5
 
 
 @pytest.mark.django_db
+@pytest.mark.db_owner  # tampering takes the owner: the app's role may not
 def test_an_altered_row_is_named_by_the_command(reads):
     victim = reads[2]
     _tamper("UPDATE cases_caseread SET kind = 'pdf' WHERE id = %s", [victim.pk])
@@ -92,12 +97,13 @@ def test_an_altered_row_is_named_by_the_command(reads):
     message = str(error.value)
     assert f"entry 3 (read id {victim.pk})" in message
     assert "samordnare" in message and nmr_case().reference in message
-    check = ReadLogCheck.objects.get()
+    check = ReadLogCheck.objects.get(chain=READS)
     assert not check.intact and check.broken_read == victim.pk
     assert check.problem == ChainProblem.ALTERED and check.last_seq == 2
 
 
 @pytest.mark.django_db
+@pytest.mark.db_owner  # tampering takes the owner: the app's role may not
 def test_a_changed_time_or_person_breaks_the_chain_too(reads):
     _tamper("UPDATE cases_caseread SET at = at - interval '1 second' WHERE id = %s", [reads[4].pk])
     result = verify_chain()
@@ -105,6 +111,7 @@ def test_a_changed_time_or_person_breaks_the_chain_too(reads):
 
 
 @pytest.mark.django_db
+@pytest.mark.db_owner  # tampering takes the owner: the app's role may not
 def test_a_removed_entry_is_found(reads):
     victim = reads[1]
     _tamper("DELETE FROM cases_casereadseal WHERE read_id = %s", [victim.pk], "cases_casereadseal")
@@ -119,11 +126,14 @@ def test_seals_are_append_only(reads):
     item = CaseReadSeal.objects.first()
     with pytest.raises(ReadLogIsAppendOnly):
         item.save()
-    with pytest.raises(Exception, match="append-only"):
+    # The app's role lacks the privilege; the owner would meet the trigger (tests/audit/
+    # test_db_roles.py has both).
+    with pytest.raises(Exception, match=r"append-only|permission denied"):
         CaseReadSeal.objects.filter(pk=item.pk).update(seq=99)
 
 
 @pytest.mark.django_db
+@pytest.mark.db_owner  # tampering takes the owner: the app's role may not
 def test_the_page_checks_from_the_checkpoint_and_shows_a_break(reads, login):
     call_command("verify_read_log")
     CaseRead.objects.create(user=demo_users().first(), case=nmr_case(), kind=ReadKind.TIMELINE)
@@ -204,6 +214,6 @@ def test_the_nightly_task_seals_leftovers_and_the_page_counts_unsealed_reads(rea
     assert chain_status(client_user("dso")).unsealed == 1
     assert verify_read_log_task() is True
     assert CaseReadSeal.objects.get(read=late).seq == 6
-    check = ReadLogCheck.objects.get()
+    check = ReadLogCheck.objects.get(chain=READS)
     assert check.full and check.last_seq == 6
     assert chain_status(client_user("dso")).unsealed == 0

@@ -18,7 +18,7 @@ from cases.choices import CaseStatus, MeasureStatus
 from cases.models import Case
 from cases.selectors import desk_cases, is_overdue
 from cases.timeline import Entry, timeline
-from cases.views.desk import safe_cell
+from sutohamu.spreadsheet import safe_cell
 from tests.cases.factories import CaseFactory, MeasureFactory
 from tests.demo_objects import nmr_case, org
 

@@ -17,10 +17,10 @@ from pypdf import PdfReader
 from cases.models import Case, Subject
 from reports import figures
 from reports.models import DownloadKind, Report, ReportDownload, ReportStatus
-from reports.output import neutralise
 from reports.panels import summary
 from reports.present import Shown
 from sutohamu.celery import app as celery_app
+from sutohamu.spreadsheet import safe_cell
 
 
 @pytest.fixture
@@ -193,9 +193,9 @@ def test_csv_holds_exactly_the_published_figures(login):
 
 
 def test_neutralise_formula_cells():
-    assert neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert neutralise("-5") == "'-5" and neutralise("@x") == "'@x" and neutralise("+1") == "'+1"
-    assert neutralise("<5") == "<5"
+    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert safe_cell("-5") == "'-5" and safe_cell("@x") == "'@x" and safe_cell("+1") == "'+1"
+    assert safe_cell("<5") == "<5"
 
 
 def test_report_reads_for_the_data_protection_officer(login):

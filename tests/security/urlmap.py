@@ -45,10 +45,10 @@ SEGMENT_MODELS = {
     "lagesbild": "accounts.Organisation",
     "rapporter": "reports.Report",
 }
-# Reachable without signing in: signing in and out, the language switch, and the calendar feed
-# (a secret token in its URL is its key; an unknown token is a 404).
+# Reachable without signing in: signing in and out, the language switch, the calendar feed and
+# the enrolment link (a secret token in its URL is its key; an unknown token is a 404).
 PUBLIC = {"login", "logout", "set_language", "admin:login", "admin:logout", "admin:jsi18n"}
-PUBLIC |= {"meetings:feed_ics"}
+PUBLIC |= {"meetings:feed_ics", "enrol_with_link"}
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,8 @@ def _fill(route: str) -> tuple[dict[str, Any], bool]:
                 kwargs[name] = str(row.pk) if row else "1"
         elif converter == "uuid":
             kwargs[name] = uuid.uuid4()
+        elif name == "token":  # an enrolment link's token: an unknown one is a 404
+            kwargs[name] = "unknown-token"
         elif label:
             row = _pick(apps.get_model(label), parents)
             kwargs[name] = row.pk if row else 1

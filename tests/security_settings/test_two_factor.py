@@ -67,7 +67,9 @@ def test_first_sign_in_enrols_with_a_local_qr_code_and_shows_backup_codes(client
     wrong = client.post(ENROL, {"code": "000000" if code_of(device) != "000000" else "111111"})
     assert wrong.status_code == 400 and "Koden är inte giltig" in wrong.content.decode()
 
+    before = client.cookies["sessionid"].value
     done = client.post(ENROL, {"code": code_of(device), "next": "/"})
+    assert client.cookies["sessionid"].value != before  # cycled when the app is confirmed
     codes = re.findall(r"<code>([a-z2-7]{8})</code>", done.content.decode())
     assert done.status_code == 200 and len(codes) == twofactor.BACKUP_CODE_COUNT
     assert done["Cache-Control"] == "no-store"
@@ -88,8 +90,11 @@ def test_next_sign_in_asks_for_the_code_and_a_backup_code_works_once(client, dem
     assert client.get(ENROL).url.startswith(VERIFY)
     assert client.post(VERIFY, {"code": "nonsense", "next": target}).status_code == 400
 
+    before = client.cookies["sessionid"].value
     verified = client.post(VERIFY, {"code": codes[0].upper(), "next": target})
     assert verified.status_code == 302 and verified.url == target
+    # A new session key after the code step: one seen before it is worth nothing after.
+    assert client.cookies["sessionid"].value != before
     assert client.get(target).status_code == 200
     assert not StaticToken.objects.filter(token=codes[0]).exists()
 
@@ -149,7 +154,7 @@ def test_administrator_reset_is_logged_shown_to_the_dpo_and_forces_enrolment(cli
     assert not StaticToken.objects.filter(device__user=person).exists()
     reset = TwoFactorReset.objects.get(user=person)
     assert reset.by.username == "admin"
-    assert f"two-factor reset user={person.pk}" in caplog.text
+    assert f"sign-in change reset user={person.pk}" in caplog.text
 
     # The person's verified session no longer counts: they enrol again.
     assert client.get(reverse("home")).url.startswith(ENROL)
