@@ -75,14 +75,16 @@ class Node:
     base: str = ""
     queue: str = ""
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+
+    def wait(self) -> None:
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
 
     def log(self) -> str:
         return (self.folder / "node.log").read_text(errors="replace")[-3000:]
@@ -205,8 +207,10 @@ def cluster(django_db_setup, django_db_blocker) -> Iterator[Cluster]:
         wait_until_serving(nodes.web_b)
         yield nodes
     finally:
+        for node in everyone:  # all at once: each shuts down in its own time
+            node.terminate()
         for node in everyone:
-            node.stop()
+            node.wait()
         for node in everyone:
             shutil.rmtree(node.folder, ignore_errors=True)
 
@@ -295,7 +299,7 @@ def a_pdf() -> bytes:
     return out.getvalue()
 
 
-def test_a_session_signed_in_on_one_node_works_on_the_other_and_sees_changes_at_once(cluster):
+def a_session_signed_in_on_one_node_works_on_the_other_and_sees_changes_at_once(cluster):
     town = make_town()
     with_password(town.owner)
     case = followup_case(town, timezone.localdate() + datetime.timedelta(days=60))
@@ -321,9 +325,7 @@ def test_a_session_signed_in_on_one_node_works_on_the_other_and_sees_changes_at_
     assert "Uppföljande samtal med skolan genomfört." in after.text
 
 
-def test_an_agreement_uploaded_through_one_node_downloads_through_the_other_byte_for_byte(
-    cluster,
-):
+def an_agreement_uploaded_through_one_node_downloads_through_the_other_byte_for_byte(cluster):
     admin = with_password(RoleAssignmentFactory(role=Role.ADMINISTRATOR).user)
     agreement = Agreement.objects.create(title="Samverkansöverenskommelse", start_date="2025-01-01")
     pdf = a_pdf()
@@ -348,7 +350,7 @@ def test_an_agreement_uploaded_through_one_node_downloads_through_the_other_byte
             assert not (path.is_file() and pdf in path.read_bytes()), path
 
 
-def test_a_lockout_triggered_through_one_node_holds_on_the_other(cluster):
+def a_lockout_triggered_through_one_node_holds_on_the_other(cluster):
     town = make_town()
     user = with_password(town.owner)
     browser = Browser()
@@ -363,7 +365,7 @@ def test_a_lockout_triggered_through_one_node_holds_on_the_other(cluster):
     assert Browser().sign_in(cluster.web_b, other.username).status == 302
 
 
-def test_the_reminder_sweep_on_both_workers_at_once_delivers_each_reminder_once(cluster):
+def the_reminder_sweep_on_both_workers_at_once_delivers_each_reminder_once(cluster):
     town = make_town()
     followup_case(town, timezone.localdate() + datetime.timedelta(days=2))
     day = timezone.localdate().isoformat()
@@ -383,3 +385,12 @@ def test_the_reminder_sweep_on_both_workers_at_once_delivers_each_reminder_once(
     assert Reminder.objects.count() == 1
     assert Notification.objects.filter(user=town.owner).count() == 1
     assert len(cluster.worker_a.mails()) + len(cluster.worker_b.mails()) == 1
+
+
+def test_two_web_nodes_and_two_workers_share_everything_a_request_or_a_sweep_needs(cluster):
+    # One test, so that the suite starts one set of nodes (the test processes of pytest-xdist
+    # would each start their own for the tests they were handed) and empties the database once.
+    a_session_signed_in_on_one_node_works_on_the_other_and_sees_changes_at_once(cluster)
+    an_agreement_uploaded_through_one_node_downloads_through_the_other_byte_for_byte(cluster)
+    a_lockout_triggered_through_one_node_holds_on_the_other(cluster)
+    the_reminder_sweep_on_both_workers_at_once_delivers_each_reminder_once(cluster)
