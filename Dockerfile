@@ -12,7 +12,7 @@ COPY . .
 RUN pip install --no-cache-dir . \
     && SECRET_KEY=build python manage.py collectstatic --noinput -v0 \
     && SECRET_KEY=build python manage.py compilemessages -v0
-RUN useradd --system --create-home sutohamu && mkdir -p /app/private && chown sutohamu /app/private
+RUN useradd --system --create-home sutohamu
 USER sutohamu
 EXPOSE 8000
 CMD ["gunicorn", "sutohamu.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--max-requests", "500", "--max-requests-jitter", "50"]

@@ -49,6 +49,8 @@ def env_for(database: str) -> dict[str, str]:
         BENCH_VIEWS="true",
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
         DB_CONN_MAX_AGE=os.environ.get("DB_CONN_MAX_AGE", "600"),
+        # As docker-compose.yml: each process's psycopg pool (0 measures persistent connections).
+        DB_POOL_MAX_SIZE=os.environ.get("DB_POOL_MAX_SIZE", "2"),
     )
 
 

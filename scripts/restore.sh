@@ -1,21 +1,19 @@
 #!/usr/bin/env bash
-# Restore a backup made by scripts/backup.sh into an EMPTY database (and an empty documents
-# directory); anything else is refused, so a restore never mixes with or overwrites live data.
+# Restore a backup made by scripts/backup.sh into an EMPTY database; anything else is refused,
+# so a restore never mixes with or overwrites live data.
 #
 #   createdb -O sutohamu sutohamu_restored
 #   DATABASE_URL=postgres://user:pw@host:5432/sutohamu_restored scripts/restore.sh BACKUP_DIR
 #
-# Documents go to PRIVATE_MEDIA_ROOT (default private/ in the project). The checksums are
-# checked first; the database is restored in one transaction (all or nothing).
+# The uploaded documents are in the database and come back with it. The checksums are checked
+# first; the database is restored in one transaction (all or nothing).
 set -euo pipefail
 
-project=$(cd "$(dirname "$0")/.." && pwd)
 PATH="${PG_BIN:-/usr/lib/postgresql/15/bin}:$PATH"
 backup="${1:?usage: restore.sh BACKUP_DIR}"
 : "${DATABASE_URL:?set DATABASE_URL to the empty PostgreSQL database to restore into}"
-media="${PRIVATE_MEDIA_ROOT:-$project/private}"
 
-[ -f "$backup/database.dump" ] && [ -f "$backup/documents.tar.gz" ] \
+[ -f "$backup/database.dump" ] && [ -f "$backup/SHA256SUMS" ] \
   || { echo "restore.sh: $backup is not a backup made by backup.sh" >&2; exit 2; }
 (cd "$backup" && sha256sum --quiet --check SHA256SUMS) \
   || { echo "restore.sh: checksums do not match; refusing" >&2; exit 2; }
@@ -29,13 +27,7 @@ if [ "$relations" != "0" ]; then
   echo "restore.sh: the database is not empty ($relations tables, views or sequences); refusing" >&2
   exit 3
 fi
-if [ -d "$media" ] && [ -n "$(ls -A "$media")" ]; then
-  echo "restore.sh: $media is not empty; refusing" >&2
-  exit 3
-fi
 
 pg_restore --no-owner --no-privileges --exit-on-error --single-transaction \
   --dbname="$DATABASE_URL" "$backup/database.dump"
-mkdir -p "$media"
-tar -C "$media" -xzf "$backup/documents.tar.gz"
 echo "restored $backup"

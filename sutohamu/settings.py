@@ -105,9 +105,22 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-    # Persistent connections: a new PostgreSQL connection per request cost more than most pages.
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=300)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A new PostgreSQL connection per request cost more than most pages. With DB_POOL_MAX_SIZE
+    # each process keeps a psycopg pool (Django's, which needs CONN_MAX_AGE 0): opened at start,
+    # checked and bounded, so PostgreSQL's max_connections is a sum one can state (README,
+    # Operations). Without it, one persistent connection per process (DB_CONN_MAX_AGE).
+    DB_POOL_MAX_SIZE: int = env.int("DB_POOL_MAX_SIZE", default=0)
+    if DB_POOL_MAX_SIZE > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env.int("DB_POOL_MIN_SIZE", default=1), DB_POOL_MAX_SIZE),
+            "max_size": DB_POOL_MAX_SIZE,
+            # A request waits this long for a free connection, then fails (503 rather than hang).
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=300)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A form's drop-down reads its choices with .iterator(), which on PostgreSQL is a server-side
     # cursor: DECLARE, FETCH, CLOSE for a few dozen rows, and a query-count test that sees only
     # the cheap DECLARE. Client-side cursors read them in one round trip.
@@ -198,8 +211,32 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded documents (the signed agreement) are shared by every node (councils/storage.py):
+# DOCUMENT_STORAGE=database keeps them in PostgreSQL, s3 in an S3-compatible object store through
+# django-storages (`pip install ".[s3]"`), configured by the S3_* variables.
+DOCUMENT_STORAGE: str = env.str("DOCUMENT_STORAGE", default="database")
+if DOCUMENT_STORAGE == "database":
+    _documents: dict = {"BACKEND": "councils.storage.DatabaseStorage"}
+elif DOCUMENT_STORAGE == "s3":
+    _documents = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("S3_REGION", default=None),
+            "access_key": env.str("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=None),
+            "location": env.str("S3_PREFIX", default=""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured("DOCUMENT_STORAGE must be 'database' or 's3'.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": _documents,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -209,8 +246,6 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-# Uploaded documents live outside the web root and are served only through views that check access.
-PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
 
 # E-mail (EMAIL_URL, e.g. smtp+tls://user:password@host:587); the console by default.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -221,6 +256,20 @@ EMAIL_TIMEOUT: int = env.int("EMAIL_TIMEOUT", default=30)
 # Celery: without REDIS_URL tasks run in-process, so the embedded demo needs no services.
 REDIS_URL: str = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Django's cache is shared by every node when there is Redis (beside Celery's keys, under a
+# prefix), else it is local to the process (the embedded demo). Sessions stay in the database:
+# see README, Operations.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "sutohamu-cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TIMEZONE = TIME_ZONE

@@ -2,6 +2,7 @@
 
 from .action_plans import ActionPlanAssignment, Handover
 from .agreement import Agreement, AgreementPoint, Signatory
+from .documents import StoredDocument
 from .medskick import Medskick
 from .memberships import MeetingPlan, Membership
 from .organisations import Body
@@ -20,4 +21,5 @@ __all__ = [
     "Priority",
     "PromiseActivity",
     "Signatory",
+    "StoredDocument",
 ]

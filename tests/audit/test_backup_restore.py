@@ -1,4 +1,5 @@
-"""Backup and restore round trip on PostgreSQL: every table and a case's history come back."""
+"""Backup and restore round trip on PostgreSQL: every table, a case's history and the uploaded
+documents (kept in the database) come back."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection
 
+from councils.models import Agreement
 from tests.demo_objects import nmr_case
 
 # A backup and a restore are the owner's work (pg_dump reads every schema, createdb): as the owner.
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.db_owner]
+# Transactional: the document saved by the test must be committed for pg_dump to see it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.db_owner]
 
 SCRIPTS = Path(settings.BASE_DIR) / "scripts"
 
@@ -43,8 +47,8 @@ HISTORY = (
 )
 
 
-def _run(script: str, *args: str, url: str, media: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": url, "PRIVATE_MEDIA_ROOT": str(media)}
+def _run(script: str, *args: str, url: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url}
     return subprocess.run(
         ["bash", str(SCRIPTS / script), *args],
         env=env,
@@ -83,9 +87,8 @@ def empty_database():
 
 def test_backup_and_restore_round_trip(demo, empty_database, tmp_path):
     case = nmr_case()
-    media = tmp_path / "private"
-    (media / "agreements").mkdir(parents=True)
-    (media / "agreements" / "signed.pdf").write_bytes(b"%PDF-1.4 signed")
+    agreement = Agreement.objects.get()
+    agreement.document.save("signed.pdf", ContentFile(b"%PDF-1.4 signed"))
     with connection.cursor() as cursor:
         source_counts = _counts(cursor)
         cursor.execute(HISTORY, [case.pk])
@@ -96,25 +99,24 @@ def test_backup_and_restore_round_trip(demo, empty_database, tmp_path):
         "backup.sh",
         str(tmp_path / "backups"),
         url=_url(connection.settings_dict["NAME"]),
-        media=media,
     )
     assert made.returncode == 0, made.stderr
     backup = made.stdout.strip().splitlines()[-1]
-    assert {p.name for p in Path(backup).iterdir()} == {
-        "database.dump",
-        "documents.tar.gz",
-        "SHA256SUMS",
-    }
+    assert {p.name for p in Path(backup).iterdir()} == {"database.dump", "SHA256SUMS"}
 
-    restored_media = tmp_path / "restored"
-    done = _run("restore.sh", backup, url=_url(empty_database), media=restored_media)
+    done = _run("restore.sh", backup, url=_url(empty_database))
     assert done.returncode == 0, done.stderr
     with psycopg.connect(_url(empty_database)) as restored, restored.cursor() as cursor:
         assert _counts(cursor) == source_counts
         cursor.execute(HISTORY, [case.pk])
         assert cursor.fetchall() == source_history
-    assert (restored_media / "agreements" / "signed.pdf").read_bytes() == b"%PDF-1.4 signed"
+        cursor.execute(
+            "SELECT d.content FROM councils_storeddocument d"
+            " JOIN councils_agreement a ON a.document = d.name WHERE a.id = %s",
+            [agreement.pk],
+        )
+        assert bytes(cursor.fetchone()[0]) == b"%PDF-1.4 signed"
 
     # A second restore into the now filled database is refused, and changes nothing.
-    again = _run("restore.sh", backup, url=_url(empty_database), media=tmp_path / "other")
+    again = _run("restore.sh", backup, url=_url(empty_database))
     assert again.returncode == 3 and "not empty" in again.stderr

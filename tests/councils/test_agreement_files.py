@@ -1,11 +1,10 @@
-"""Uploaded documents: a replaced file is removed (its name and hash stay in the history); only the
-app's user may read the files; the calendar key never reaches the access log."""
+"""Uploaded documents: a replaced file is removed (its name and hash stay in the history); nothing
+is written to a node's disk; the calendar key never reaches the access log."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import stat
 import uuid
 from types import SimpleNamespace
 
@@ -15,6 +14,7 @@ from django.urls import reverse
 from gunicorn.config import Config
 
 from councils.models import Agreement
+from councils.storage import private_storage
 from sutohamu.gunicorn_logging import MaskingLogger
 from tests.councils.test_views_forms import PDF
 
@@ -30,8 +30,14 @@ def _upload(client, agreement: Agreement, content: bytes):
 
 @pytest.fixture
 def media(settings, tmp_path):
+    """The old upload folder: it must stay empty (documents live in the shared storage)."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.PRIVATE_MEDIA_ROOT
+
+
+def _read(name: str) -> bytes:
+    with private_storage().open(name) as stored:
+        return stored.read()
 
 
 def test_a_replaced_document_is_removed_and_its_name_and_hash_stay_in_the_history(
@@ -50,20 +56,19 @@ def test_a_replaced_document_is_removed_and_its_name_and_hash_stay_in_the_histor
         assert _upload(client, agreement, second).status_code == 302
     agreement.refresh_from_db()
     assert agreement.document.name != first_name
-    assert not (media / first_name).exists()
-    assert (media / agreement.document.name).read_bytes() == second
+    assert not private_storage().exists(first_name)
+    assert _read(agreement.document.name) == second
     kept = [(h.document, h.document_sha256) for h in agreement.history.order_by("history_date")]
     assert (first_name, hashlib.sha256(PDF).hexdigest()) in kept
     assert (agreement.document.name, hashlib.sha256(second).hexdigest()) in kept
 
 
-def test_documents_are_readable_by_the_app_alone(login, media):
+def test_documents_are_written_to_no_node_disk(login, media):
     agreement = Agreement.objects.get()
     assert _upload(login("admin"), agreement, PDF).status_code == 302
     agreement.refresh_from_db()
-    stored = media / agreement.document.name
-    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
-    assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
+    assert _read(agreement.document.name) == PDF
+    assert not media.exists() or not any(media.rglob("*"))
 
 
 def test_a_refused_upload_keeps_the_signed_document(login, media):
@@ -74,7 +79,7 @@ def test_a_refused_upload_keeps_the_signed_document(login, media):
     name = agreement.document.name
     assert _upload(client, agreement, b"not a pdf").status_code == 400
     agreement.refresh_from_db()
-    assert agreement.document.name == name and (media / name).read_bytes() == PDF
+    assert agreement.document.name == name and _read(name) == PDF
 
 
 def test_the_calendar_key_is_masked_in_the_access_log():

@@ -6,11 +6,12 @@ from django.urls import reverse
 
 from accounts.models import Notification, TwoFactorReset
 from councils.choices import BodyKind
-from councils.models import Body, Handover, Medskick, Priority
+from councils.models import Body, Handover, Medskick, Priority, StoredDocument
 
 # Append-only records need no history of their own (they are never changed), and a
-# notification is a message to one person, not a record of the work.
-APPEND_ONLY = {Handover, Notification, TwoFactorReset}
+# notification is a message to one person, not a record of the work. A stored document's bytes
+# are written once; the agreement that names it keeps the history.
+APPEND_ONLY = {Handover, Notification, StoredDocument, TwoFactorReset}
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,15 @@ from pypdf import PdfWriter
 from accounts.models import RoleAssignment, User
 from cases.models import Case
 from councils.choices import BodyKind, MedskickStatus
-from councils.models import Agreement, Body, Medskick, MeetingPlan, Membership, PromiseActivity
+from councils.models import (
+    Agreement,
+    Body,
+    Medskick,
+    MeetingPlan,
+    Membership,
+    PromiseActivity,
+    StoredDocument,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,13 +148,13 @@ def upload(client, agreement, name, content):
     )
 
 
-def test_signed_agreement_upload_accepts_pdf_and_serves_it_to_members_only(login, settings):
+def test_signed_agreement_upload_accepts_pdf_and_serves_it_to_members_only(login):
     agreement = Agreement.objects.get()
     assert upload(login("admin"), agreement, "avtal.pdf", PDF).status_code == 302
     agreement.refresh_from_db()
-    stored = settings.PRIVATE_MEDIA_ROOT / agreement.document.name
-    assert stored.read_bytes() == PDF
-    assert not str(stored).startswith(str(settings.STATIC_ROOT))
+    # In the database (shared by every web node), never under the web root.
+    stored = StoredDocument.objects.get(name=agreement.document.name)
+    assert bytes(stored.content) == PDF and stored.size == len(PDF)
 
     url = reverse("councils:agreement_document", args=[agreement.pk])
     response = login("agera").get(url)
@@ -185,6 +193,7 @@ def test_bad_uploads_are_refused_and_keep_the_saved_document(
     assert message in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.document.name == saved
+    assert list(StoredDocument.objects.values_list("name", flat=True)) == [saved]
 
 
 def test_termination_before_start_is_refused(login):

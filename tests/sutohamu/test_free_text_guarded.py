@@ -22,6 +22,7 @@ EXEMPT = {
     "accounts.Organisation.code": "a short code",
     "accounts.Organisation.municipality_code": "four digits, validated",
     "councils.Agreement.document": "a file",
+    "councils.StoredDocument.name": "a file's storage name, made by the upload",
     "cases.Case.reference": "made by the system",
     "cases.Case.areas": "codes from a fixed list",
     "cases.Subject.pseudonym": "has its own format rule (a word and a letter or number)",
