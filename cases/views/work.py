@@ -31,6 +31,7 @@ from ..followup import (
     contact_log,
     leave_assessment,
     needs_commitment,
+    next_contact_of,
 )
 from ..followup_forms import CadenceForm, CloseForm, CommitmentForm, ContactForm, ReopenForm
 from ..forms import ConsentForm, MeasureForm, TransitionForm
@@ -267,12 +268,18 @@ def contact_add(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
     case = case_for(request.user, reference, need=Right.WORK)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        before = next_contact_of(case)
         try:
             contact_log(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, _("The contact was logged; the next contact moved on."))
+            if next_contact_of(case) != before:
+                messages.success(request, _("The contact was logged; the next contact moved on."))
+            else:
+                messages.success(
+                    request, _("The contact was logged; the next contact is unchanged.")
+                )
             return redirect("cases:detail", reference=case.reference)
     return render_form(
         request,

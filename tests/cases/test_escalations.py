@@ -407,3 +407,9 @@ def test_a_role_that_starts_later_opens_the_case_on_its_first_day(login):
     with time_machine.travel(start + datetime.timedelta(hours=12)):
         client.force_login(newcomer)
         assert client.get(case_url).status_code == 200
+
+
+def test_the_queue_header_shows_zero_for_an_empty_status(login):
+    """Hagfors's queue holds one new escalation, nothing acknowledged or answered."""
+    page = login("samordnare.sunne").get(reverse("cases:queue")).content.decode()
+    assert "Kvitterade: 0. Besvarade: 0." in page

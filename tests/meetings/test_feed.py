@@ -45,3 +45,13 @@ def test_feed_lists_the_persons_meetings_and_revoking_gives_404(demo, login):
     assert client.get(reverse("meetings:feed_ics", args=[fresh])).status_code == 200
     signed_in.post(reverse("meetings:feed_revoke"))
     assert client.get(reverse("meetings:feed_ics", args=[fresh])).status_code == 404
+
+
+def test_the_first_address_does_not_speak_of_an_old_one(demo, login):
+    client = login("samordnare.torsby")
+    first = client.post(reverse("meetings:feed_new"), follow=True)
+    assert [str(m) for m in first.context["messages"]] == ["Din kalenderadress skapades."]
+    second = client.post(reverse("meetings:feed_new"), follow=True)
+    assert [str(m) for m in second.context["messages"]] == [
+        "En ny kalenderadress skapades; den gamla fungerar inte längre."
+    ]
