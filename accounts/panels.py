@@ -28,6 +28,8 @@ class Panel:
     link_text: str | Promise = ""
     # Dotted path of a function(user) -> dict that gives the panel its figures.
     summary: str = ""
+    # Shown only when its summary has something to say (a nudge, not a section).
+    only_with_figures: bool = False
 
 
 PANELS: tuple[Panel, ...] = (
@@ -73,6 +75,14 @@ PANELS: tuple[Panel, ...] = (
         summary="meetings.panels.summary",
     ),
     Panel(
+        "picture",
+        Capability.REVIEW_ESCALATIONS,
+        _("Situational picture"),
+        "",
+        summary="meetings.panels.picture_nudge",
+        only_with_figures=True,
+    ),
+    Panel(
         "reports",
         Capability.VIEW_STATUS_REPORTS,
         _("Status reports"),
@@ -103,8 +113,9 @@ PANELS: tuple[Panel, ...] = (
 def panels_for(user: AnyUser) -> list[tuple[Panel, dict]]:
     """The panels the person's roles open, each with its figures (one query per panel)."""
     caps = capabilities_of(user)
-    return [
+    shown = [
         (p, import_string(p.summary)(user) if p.summary else {})
         for p in PANELS
         if p.capability in caps
     ]
+    return [(p, figures) for p, figures in shown if figures or not p.only_with_figures]

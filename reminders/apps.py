@@ -8,3 +8,10 @@ class RemindersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reminders"
     verbose_name = _("Reminders")
+
+    def ready(self) -> None:
+        from accounts.notifications import register_group
+
+        from .services import KIND_KEYS
+
+        register_group("paminnelser", _("Reminders"), KIND_KEYS.values(), "reminders:preferences")
