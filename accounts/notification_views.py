@@ -18,10 +18,14 @@ from . import notifications
 
 @login_required
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Everything the person was told about what they can still reach, newest first."""
+    """Everything the person was told about what they can still reach, newest first; `?visa=`
+    narrows it to a registered group (the reminders), an unknown group shows everything."""
     rows = notifications.visible_to(request.user).order_by("-created_at", "-pk")
+    group = notifications.GROUPS.get(request.GET.get("visa", ""))
+    if group:
+        rows = rows.filter(kind__in=group.kinds)
     page = Paginator(rows, 50).get_page(request.GET.get("sida"))
-    return render(request, "accounts/notifications.html", {"page": page})
+    return render(request, "accounts/notifications.html", {"page": page, "group": group})
 
 
 @require_POST

@@ -8,12 +8,15 @@ case handed over to someone else leaves no notification that leads to a 404.
 Apps above the foundation register, in their `AppConfig.ready()`:
 - each kind: `register_kind("cases.new_case", gettext_lazy("New case %(reference)s is yours"))`;
 - each kind of target: `register_target(Case, reachable=lambda user: <queryset of what the
-  person can open>, live=lambda user: <what is still worth showing under "New for you">)`.
+  person can open>, live=lambda user: <what is still worth showing under "New for you">)`;
+- a group of kinds the list can be filtered to, with its own settings page:
+  `register_group("paminnelser", gettext_lazy("Reminders"), kinds, "reminders:preferences")`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -40,6 +43,25 @@ Reach = Callable[["AnyUser"], QuerySet[Any]]
 
 _reachable: dict[str, Reach] = {}
 _live: dict[str, Reach] = {}
+
+
+@dataclass(frozen=True)
+class Group:
+    """Kinds of notification listed together (`?visa=<key>`), and where they are set up."""
+
+    label: StrOrPromise
+    kinds: frozenset[str]
+    settings_url_name: str
+
+
+GROUPS: dict[str, Group] = {}
+
+
+def register_group(
+    key: str, label: StrOrPromise, kinds: Iterable[str], settings_url_name: str
+) -> None:
+    """A filter of the notification list (the menu links to it), e.g. the reminders."""
+    GROUPS[key] = Group(label, frozenset(kinds), settings_url_name)
 
 
 class UnknownNotification(ValueError):

@@ -26,6 +26,11 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def municipalities(self) -> OrganisationQuerySet:
         return self.filter(kind=OrganisationKind.MUNICIPALITY)
 
+    def parties(self) -> OrganisationQuerySet:
+        """Those that can take part in a case or a meeting: never the Security Service, which
+        is informed through the police."""
+        return self.exclude(kind=OrganisationKind.SECURITY_SERVICE)
+
 
 class Organisation(models.Model):
     """A party at one of the five levels; new municipalities and partners are rows, not code."""

@@ -28,6 +28,8 @@ class Panel:
     empty_text: str | Promise
     link: str = ""  # URL name of the page the panel leads to
     link_text: str | Promise = ""
+    # Shown only when its summary has something to say (a nudge, not a section).
+    only_with_figures: bool = False
 
 
 PANELS: tuple[Panel, ...] = (
@@ -68,6 +70,13 @@ PANELS: tuple[Panel, ...] = (
         Capability.PREPARE_MEETINGS,
         _("Coming meetings"),
         _("No meetings are planned yet."),
+    ),
+    Panel(
+        "picture",
+        Capability.REVIEW_ESCALATIONS,
+        _("Situational picture"),
+        "",
+        only_with_figures=True,
     ),
     Panel(
         "reports",
@@ -115,8 +124,9 @@ def summaries() -> dict[str, Summary]:
 def panels_for(user: AnyUser) -> list[tuple[Panel, dict]]:
     """The panels the person's roles open, each with its figures (one query per panel)."""
     caps = capabilities_of(user)
-    return [
+    shown = [
         (p, _summaries[p.key](user) if p.key in _summaries else {})
         for p in PANELS
         if p.capability in caps
     ]
+    return [(p, figures) for p, figures in shown if figures or not p.only_with_figures]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.capabilities import Capability, has_capability, organisation_ids_with
 from accounts.models import User
 
-from .choices import CaseStatus, ReadKind
+from .choices import CaseStatus, EscalationStatus, ReadKind
 from .models import (
     Case,
     CaseRead,
@@ -256,7 +256,8 @@ def escalations_in_queue_of(user: AnyUser) -> EscalationQuerySet:
 def queue_for(user: AnyUser, *, include_closed: bool) -> tuple[QuerySet[Escalation], dict]:
     """The person's receiving queue and its counts by status (counted over the whole queue)."""
     items = Escalation.objects.in_queue_of(user)
-    counts = dict(items.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    counts = dict.fromkeys(EscalationStatus.values, 0)  # a status nobody is in shows 0
+    counts |= dict(items.values("status").annotate(n=Count("pk")).values_list("status", "n"))
     if not include_closed:
         items = items.open()
     items = items.select_related("case", "case__municipality", "receiver", "handler")

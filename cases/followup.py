@@ -205,6 +205,11 @@ def _plan_of(case: Case) -> FollowUpPlan:
     return plan
 
 
+def next_contact_of(case: Case) -> datetime.date | None:
+    """The case's next planned contact, or None without a follow-up plan."""
+    return FollowUpPlan.objects.filter(case=case).values_list("next_contact_on", flat=True).first()
+
+
 @transaction.atomic
 def contact_log(
     *, case: Case, by: User, on: datetime.date, kind: str, who: str, note: str = ""

@@ -83,7 +83,7 @@ class CommitmentForm(TidyChoicesMixin, forms.Form):
         self.fields["team_roles"].validators.append(guarded(str(_("Team (roles)"))))
         field = self.fields["team_organisations"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = Organisation.objects.order_by("level", "name")
+        field.queryset = Organisation.objects.parties().order_by("level", "name")
         choice_field(self, "to").choices = [("", ""), *CaseStatus.choices]
         self.initial.setdefault("months", settings.FOLLOWUP_COMMITMENT_MONTHS)
         self.initial.setdefault("version", version)

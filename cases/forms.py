@@ -10,7 +10,6 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.capabilities import Capability, organisations_with, roles_with
-from accounts.choices import OrganisationKind
 from accounts.models import Organisation, RoleAssignment, User
 from councils.choices import Area
 from councils.forms import DateInput
@@ -350,7 +349,7 @@ class EscalationForm(forms.Form):
         )
         offered = list(
             Organisation.objects.active()
-            .exclude(kind=OrganisationKind.SECURITY_SERVICE)
+            .parties()
             .exclude(pk=case.municipality_id)
             .filter(Exists(receivers))
         )

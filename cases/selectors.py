@@ -16,7 +16,7 @@ from accounts.models import User
 from . import access
 from .choices import CaseStatus, EscalationStatus, MeasureStatus
 from .lifecycle import OPEN_STATUSES
-from .models import Case, Consent, Escalation, Measure
+from .models import Case, Consent, Escalation, Measure, ProposedMeasure
 from .models.case import CaseQuerySet
 
 if TYPE_CHECKING:
@@ -127,6 +127,15 @@ def desk_cases(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
     if filters.get("owner"):
         cases = cases.filter(owner=filters["owner"])
     return cases.order_by("-reported_at")
+
+
+def open_proposals(case: Case) -> list[ProposedMeasure]:
+    """Measures the case's receivers proposed that the owner has not accepted yet."""
+    return list(
+        ProposedMeasure.objects.filter(escalation__case=case, accepted_as__isnull=True)
+        .select_related("responsible", "escalation__receiver")
+        .order_by("pk")
+    )
 
 
 def flags_for(case: Case, consents: list[Consent] | None = None) -> dict[str, bool]:

@@ -17,3 +17,4 @@ class MeetingsConfig(AppConfig):
         handover.register()
         registry.register(decisions.find, decisions.about_case)
         panels.register_summary("meetings", meeting_panels.summary)
+        panels.register_summary("picture", meeting_panels.picture_nudge)

@@ -99,7 +99,7 @@ class AttendanceForm(forms.Form):
     )
     guests = forms.ModelMultipleChoiceField(
         label=_("Guests (by organisation)"),
-        queryset=Organisation.objects.active(),
+        queryset=Organisation.objects.active().parties(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from accounts.capabilities import Capability, active_roles, organisation_ids_with
+from accounts.capabilities import (
+    Capability,
+    active_roles,
+    capabilities_of,
+    organisation_ids_with,
+)
 from councils.choices import BodyKind
 
 from .choices import MeetingStatus
@@ -39,16 +44,33 @@ def summary(user: AnyUser) -> dict[str, Any]:
         if m.host_id in hosts and m.status == MeetingStatus.PLANNED and m.starts_at <= soon
     ]
     next_wg = next((m for m in coming if m.body.kind == BodyKind.WORKING_GROUP), None)
-    picture: dict[str, Any] | None = None
-    own: set[int] = set()
-    if next_wg is not None:
-        roles = {a.organisation_id for a in active_roles(user)}
-        own = {o.pk for o in expected_reporters(next_wg) if o.pk in roles}
-    if next_wg is not None and own:
-        submitted = set(
-            SituationReport.objects.filter(meeting=next_wg, organisation_id__in=own).values_list(
-                "organisation_id", flat=True
-            )
-        )
-        picture = {"meeting": next_wg, "submitted": bool(submitted)}
-    return {"coming": coming, "agenda_due": agenda_due, "picture": picture}
+    return {"coming": coming, "agenda_due": agenda_due, "picture": _picture(user, next_wg)}
+
+
+def picture_nudge(user: AnyUser) -> dict[str, Any]:
+    """The lägesbild alone, for those who bring one but prepare no meetings (Agera,
+    Länsstyrelsen); those who prepare meetings see it in `summary`'s panel."""
+    if Capability.PREPARE_MEETINGS in capabilities_of(user):
+        return {}
+    next_wg = (
+        Meeting.objects.of_member(user)
+        .coming(timezone.now())
+        .filter(body__kind=BodyKind.WORKING_GROUP)
+        .select_related("body")
+        .order_by("starts_at")
+        .first()
+    )
+    picture = _picture(user, next_wg)
+    return {"picture": picture} if picture else {}
+
+
+def _picture(user: AnyUser, next_wg: Meeting | None) -> dict[str, Any] | None:
+    """Whether the person's organisations have submitted their picture for the next meeting."""
+    if next_wg is None:
+        return None
+    roles = {a.organisation_id for a in active_roles(user)}
+    own = {o.pk for o in expected_reporters(next_wg) if o.pk in roles}
+    if not own:
+        return None
+    submitted = SituationReport.objects.filter(meeting=next_wg, organisation_id__in=own).exists()
+    return {"meeting": next_wg, "submitted": submitted}

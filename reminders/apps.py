@@ -11,7 +11,7 @@ class RemindersConfig(AppConfig):
 
     def ready(self) -> None:
         # The reminders' notification kinds, in every process (the web process renders them).
-        from accounts.notifications import register_kind
+        from accounts.notifications import register_group, register_kind
 
         from . import kinds
 
@@ -20,3 +20,6 @@ class RemindersConfig(AppConfig):
         register_kind(kinds.ESCALATION_UNACKNOWLEDGED, kinds.ESCALATION_UNACKNOWLEDGED_MESSAGE)
         register_kind(kinds.MEASURE_OVERDUE, kinds.MEASURE_OVERDUE_MESSAGE)
         register_kind(kinds.CONSENT_EXPIRING, kinds.CONSENT_EXPIRING_MESSAGE)
+        register_group(
+            "paminnelser", _("Reminders"), kinds.KIND_KEYS.values(), "reminders:preferences"
+        )

@@ -71,6 +71,18 @@ KINDS = {
     "name": _("a person's name"),
 }
 
+# A finding as the writer sees it: "personnummer: 050505-1234".
+SHORT_KINDS = {
+    "personnummer": _("personal identity number"),
+    "samordningsnummer": _("coordination number"),
+    "email": _("e-mail address"),
+    "phone": _("phone number"),
+    "street_address": _("street address"),
+    "postal_code": _("postal code with a town"),
+    "name": _("name"),
+}
+FOUND = _("Found %(kind)s: %(text)s")
+
 # One message per kind of text: who reads it decides what the writer is told.
 MESSAGES: dict[str, StrPromise] = {
     "case": _(
@@ -150,53 +162,70 @@ def _date_kind(date_digits: str) -> str | None:
     return kind
 
 
-def _id_number(text: str) -> str | None:
+def _id_numbers(text: str) -> list[tuple[str, re.Match[str]]]:
+    found = []
     for match in _ID_NUMBER.finditer(text):
         date_digits, separator, serial = match.groups()
         kind = _date_kind(date_digits)
         if not kind:
             continue
-        # With a hyphen or plus it is written as an identity number: a wrong check digit is a
-        # typo, still personal data. Without one, only a valid check digit tells it from an
-        # ordinary number.
-        if (separator and separator.strip()) or luhn_ok(date_digits[-6:] + serial):
-            return kind
-    return None
+        # With a hyphen, a plus or a space it is written as an identity number, and so are
+        # twelve digits that begin with a date: a wrong check digit is a typo, still personal
+        # data. Ten digits without a separator are told from an ordinary number only by a valid
+        # check digit.
+        if separator or len(date_digits) == 8 or luhn_ok(date_digits[-6:] + serial):
+            found.append((kind, match))
+    return found
 
 
-def _phone(text: str) -> bool:
-    if _PHONE.search(text):
-        return True
+def _phones(text: str) -> list[tuple[int, int, str]]:
+    found = [(m.start(), m.end(), m.group()) for m in _PHONE.finditer(text)]
     matcher = phonenumbers.PhoneNumberMatcher(text, "SE", leniency=phonenumbers.Leniency.VALID)
-    return any(not _TIME_RANGE.match(match.raw_string) for match in matcher)
+    found += [
+        (m.start, m.end, m.raw_string) for m in matcher if not _TIME_RANGE.match(m.raw_string)
+    ]
+    return found
 
 
-def _name(text: str) -> bool:
-    for match in _name_pattern().finditer(text):
-        if not any(text.startswith(phrase, match.start()) for phrase in _NOT_A_PERSON):
-            return True
-    return False
+def _names(text: str) -> list[re.Match[str]]:
+    return [
+        match
+        for match in _name_pattern().finditer(text)
+        if not any(text.startswith(phrase, match.start()) for phrase in _NOT_A_PERSON)
+    ]
+
+
+def findings(text: str) -> list[tuple[str, str]]:
+    """Every identifier in the text, in order of kind: (kind, the characters as normalised).
+
+    A stretch of text counts once, as the first kind that claims it (a personnummer is not
+    also listed as a phone number).
+    """
+    if not text:
+        return []
+    text = normalise(text)
+    spans: list[tuple[str, int, int, str]] = [
+        (kind, m.start(), m.end(), m.group()) for kind, m in _id_numbers(text)
+    ]
+    spans += [("email", m.start(), m.end(), m.group()) for m in _EMAIL.finditer(text)]
+    spans += [("phone", start, end, raw) for start, end, raw in _phones(text)]
+    for kind, pattern in (("street_address", _STREET), ("postal_code", _POSTAL_CODE)):
+        spans += [(kind, m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+    spans += [("name", m.start(), m.end(), m.group()) for m in _names(text)]
+    found: list[tuple[str, str]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, start, end, chars in spans:
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        taken.append((start, end))
+        found.append((kind, chars.strip()))
+    return found
 
 
 def find_personal_data(text: str) -> str | None:
     """The kind of the first identifier found in the text, or None."""
-    if not text:
-        return None
-    text = normalise(text)
-    kind = _id_number(text)
-    if kind:
-        return kind
-    if _EMAIL.search(text):
-        return "email"
-    if _phone(text):
-        return "phone"
-    if _STREET.search(text):
-        return "street_address"
-    if _POSTAL_CODE.search(text):
-        return "postal_code"
-    if _name(text):
-        return "name"
-    return None
+    found = findings(text)
+    return found[0][0] if found else None
 
 
 def context_for(model: Any) -> str:
@@ -214,14 +243,24 @@ def context_for(model: Any) -> str:
 
 
 def check_no_personal_data(value: str, field_label: str, context: str = "other") -> None:
-    """Refuse `value` if it holds personal data, with the message of `context` (see MESSAGES)."""
-    kind = find_personal_data(value)
-    if kind:
-        raise ValidationError(
-            MESSAGES[context],
-            code="personal_data",
-            params={"field": field_label, "kind": KINDS[kind]},
-        )
+    """Refuse `value` if it holds personal data, with the message of `context` (see MESSAGES)
+    and one line per finding (its kind and characters), so the writer sees what to remove."""
+    found = findings(value)
+    if found:
+        errors = [
+            ValidationError(
+                MESSAGES[context],
+                code="personal_data",
+                params={"field": field_label, "kind": KINDS[found[0][0]]},
+            )
+        ]
+        errors += [
+            ValidationError(
+                FOUND, code="personal_data", params={"kind": SHORT_KINDS[kind], "text": chars}
+            )
+            for kind, chars in found
+        ]
+        raise ValidationError(errors)
 
 
 def starts_with_first_name(pseudonym: str) -> bool:

@@ -261,4 +261,6 @@ def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         item = escalation_for(request.user, proposal.escalation_id, side="sender")
         return _refused(request, item, error, accept_forms={proposal.pk: form})
     messages.success(request, _("The proposed measure was added to the case."))
+    if request.POST.get("back") == "case":  # accepted from the case page
+        return redirect("cases:detail", reference=proposal.escalation.case.reference)
     return redirect("cases:escalation", pk=proposal.escalation_id)

@@ -7,10 +7,10 @@ from typing import Any
 from accounts.models import User
 
 from ..access import escalations_shared_with, measures_of, subjects_shared_with
-from ..forms import NoteForm, TransitionForm
+from ..forms import NoteForm, ProposalAcceptForm, TransitionForm
 from ..models import Case
 from ..rights import Right
-from ..selectors import flags_for, overdue_ids
+from ..selectors import flags_for, open_proposals, overdue_ids
 
 
 def page_context(case: Case, **extra: Any) -> dict[str, Any]:
@@ -26,6 +26,9 @@ def page_context(case: Case, **extra: Any) -> dict[str, Any]:
         "consents": consents,
         "notes": case.notes.select_related("author"),
         "escalations": case.escalations.select_related("receiver").order_by("-created_at"),
+        "proposals": [
+            (p, ProposalAcceptForm(prefix=f"accept-{p.pk}")) for p in open_proposals(case)
+        ],
         "flags": flags_for(case, consents),
         "transition_form": extra.pop("transition_form", None) or TransitionForm(case=case),
         "note_form": extra.pop("note_form", None) or NoteForm(),

@@ -36,6 +36,7 @@ from ..followup import (
     contact_log,
     leave_assessment,
     needs_commitment,
+    next_contact_of,
 )
 from ..followup_forms import CadenceForm, CloseForm, CommitmentForm, ContactForm, ReopenForm
 from ..forms import ConsentForm, MeasureForm, TransitionForm
@@ -269,11 +270,16 @@ def cadence(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
 def contact_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = case_for(request.user, reference, need=Right.WORK)
     form = ContactForm(request.POST or None)
+    before = next_contact_of(case) if request.method == "POST" else None
     if save_form(
         request,
         form,
         lambda data: contact_log(case=case, by=request.user, **data),
-        done=_("The contact was logged; the next contact moved on."),
+        done=lambda _contact: (
+            _("The contact was logged; the next contact moved on.")
+            if next_contact_of(case) != before
+            else _("The contact was logged; the next contact is unchanged.")
+        ),
     ):
         return redirect("cases:detail", reference=case.reference)
     return render_form(

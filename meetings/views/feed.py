@@ -32,8 +32,14 @@ def feed_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 @member_required
 def feed_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    had_one = CalendarFeed.objects.active().filter(user=request.user).exists()
     services.feed_create(by=request.user)
-    messages.success(request, _("A new calendar address was made; the old one no longer works."))
+    if had_one:
+        messages.success(
+            request, _("A new calendar address was made; the old one no longer works.")
+        )
+    else:
+        messages.success(request, _("Your calendar address was made."))
     return redirect("meetings:feed")
 
 

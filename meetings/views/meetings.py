@@ -47,7 +47,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "year": year,
             "years": [this_year - 1, this_year, this_year + 1],
             "coming": [m for m in meetings if m.ends_at >= now],
-            "past": [m for m in meetings if m.ends_at < now],
+            "past": [m for m in reversed(meetings) if m.ends_at < now],  # newest first
             "can_plan": access.bodies_changeable_by(request.user).exists(),
             "can_see_pictures": access.picture_organisations_for(request.user).exists(),
         },

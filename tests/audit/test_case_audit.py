@@ -75,6 +75,19 @@ def test_the_officer_gets_page_and_pdf_without_case_text(activity, login):
     assert activity.description[:30] not in text
 
 
+def _pdf_text(response) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_the_pdf_without_dates_covers_all_time(activity, login):
+    client = login("dso")
+    query = {"reference": activity.reference}
+    text = _pdf_text(client.get(reverse("cases:case_audit_pdf"), query))
+    assert "Period: hela tiden" in text and "– – –" not in text
+    since = {**query, "date_from": "2026-01-01"}
+    assert "Period: 2026-01-01 – –" in _pdf_text(client.get(reverse("cases:case_audit_pdf"), since))
+
+
 @pytest.mark.parametrize(
     "query",
     [

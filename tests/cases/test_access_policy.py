@@ -351,3 +351,8 @@ def test_only_the_sending_side_reaches_a_proposal(demo):
     for username in ("agera", "samordnare.torsby"):
         with pytest.raises(Http404):
             proposal_for(User.objects.get(username=username), proposal.pk)
+
+
+def test_the_role_grant_list_heads_its_change_column_andring(login):
+    body = login("dso").get(reverse("role_grants")).content.decode()
+    assert '<th scope="col">Ändring</th>' in body

@@ -1,6 +1,7 @@
 """The coordinator's desk: sections, filters, search, and a constant number of queries."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -179,3 +180,13 @@ def test_an_export_larger_than_the_limit_is_refused_not_cut(client, coordinator,
     assert response.status_code == 200
     assert response.content.decode("utf-8-sig").count(f"{town.code}-") == 4
     assert CaseRead.objects.count() == 4
+
+
+def test_every_reference_on_the_desk_links_to_its_case(login):
+    """The escalation and measure panels link their receiver or measure, never the reference."""
+    page = login("samordnare.sunne").get(reverse("cases:desk")).content.decode()
+    pattern = r'<a href="([^"]+)"><span class="ref">([A-Z]{3}-\d{4}-\d{4})</span></a>'
+    links = re.findall(pattern, page)
+    assert len(links) > 3
+    assert [href for href, ref in links if href != f"/arenden/{ref}/"] == []
+    assert "/arenden/eskalering/" in page  # the escalations keep their own links

@@ -366,7 +366,7 @@ def test_the_seeds_nmr_path_through_the_views(login):
 def test_the_owner_sees_waiting_escalations_on_the_desk(login):
     body = login("samordnare.hagfors").get(reverse("cases:desk")).content.decode()
     assert "Eskaleringar som väntar på svar" in body
-    assert "Agera Värmland: ny, väntat" in body
+    assert "Agera Värmland</a>: ny, väntat" in body  # the receiver links the escalation
 
 
 def test_the_start_page_counts_the_queue(login):
@@ -398,3 +398,51 @@ def test_a_role_that_starts_later_opens_the_case_on_its_first_day(login):
     with time_machine.travel(start + datetime.timedelta(hours=12)):
         client.force_login(newcomer)
         assert client.get(case_url).status_code == 200
+
+
+def test_the_queue_header_shows_zero_for_an_empty_status(login):
+    """Hagfors's queue holds one new escalation, nothing acknowledged or answered."""
+    page = login("samordnare.sunne").get(reverse("cases:queue")).content.decode()
+    assert "Kvitterade: 0. Besvarade: 0." in page
+
+
+def test_open_proposals_are_accepted_from_the_case_page(login):
+    case = CaseFactory(
+        municipality=org("HAG"), owner=User.objects.get(username="samordnare.hagfors")
+    )
+    agera = User.objects.get(username="agera")
+    item = service.escalation_open(
+        case=case, receiver=org("AGERA"), by=case.owner, reason="r", request="q"
+    )
+    service.escalation_answer(
+        escalation=item,
+        by=agera,
+        text="Vi föreslår handledning.",
+        proposals=[
+            {"kind": "supervision", "description": "", "responsible": org("AGERA")},
+            {"kind": "staff_training", "description": "", "responsible": org("AGERA")},
+        ],
+    )
+    first, second = item.proposed_measures.order_by("pk")
+    client = login("samordnare.hagfors")
+    url = reverse("cases:detail", args=[case.reference])
+    page = client.get(url).content.decode()
+    assert page.count("Godta i ärendet") == 2
+    assert f'action="{reverse("cases:proposal_accept", args=[first.pk])}"' in page
+    done = client.post(
+        reverse("cases:proposal_accept", args=[first.pk]),
+        {"back": "case", f"accept-{first.pk}-planned_start": "2027-01-10"},
+    )
+    assert done.status_code == 302 and done["Location"] == url
+    assert Measure.objects.get(case=case).kind == "supervision"
+    page = client.get(url).content.decode()
+    assert page.count("Godta i ärendet") == 1  # only the open proposal is offered
+    assert f'action="{reverse("cases:proposal_accept", args=[second.pk])}"' in page
+
+
+def test_the_escalation_form_shows_every_pseudonym_box_without_a_script(login):
+    """The script hides a receiver's pseudonyms until it is ticked; the page itself hides none."""
+    page = login("samordnare.sunne").get(reverse("cases:escalate", args=[nmr().reference]))
+    html = page.content.decode()
+    assert 'src="/static/js/receivers.js"' in html
+    assert html.count('class="receiver-row"') >= 3 and " hidden" not in html

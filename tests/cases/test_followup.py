@@ -138,6 +138,23 @@ def test_a_contact_moves_the_next_date_and_an_older_one_does_not(coordinator):
         assert FollowUpPlan.objects.get(case=case).next_contact_on == datetime.date(2026, 4, 16)
 
 
+def test_logging_a_contact_says_whether_the_next_contact_moved(coordinator, client):
+    user, town = coordinator
+    today = datetime.date.today()
+    case = in_followup(user, town, on=today - datetime.timedelta(days=30))
+    client.force_login(user)
+    url = reverse("cases:contact_add", args=[case.reference])
+    moved = client.post(url, {"on": today.isoformat(), "kind": "call", "who": "samordnare"})
+    older = today - datetime.timedelta(days=3)  # before the last contact: nothing moves
+    same = client.post(url, {"on": older.isoformat(), "kind": "visit", "who": "Agera"})
+    assert moved.status_code == same.status_code == 302
+    page = client.get(reverse("cases:detail", args=[case.reference]))
+    assert [str(m) for m in page.context["messages"]] == [
+        "Kontakten loggades; nästa kontakt flyttades fram.",
+        "Kontakten loggades; nästa kontakt är oförändrad.",
+    ]
+
+
 def test_a_contact_note_goes_through_the_guard_and_a_future_date_is_refused(coordinator):
     user, town = coordinator
     case = in_followup(user, town)

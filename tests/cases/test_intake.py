@@ -177,3 +177,8 @@ def test_oversized_text_is_refused(login):
     assert "Högst 5000 tecken: texten har 5001" in body
     assert not Case.objects.filter(title="x" * 121).exists()
     assert not Case.objects.filter(description="y" * 5001).exists()
+
+
+def test_the_concern_form_says_what_its_button_does(login):
+    page = login("rektor.sunne").get(reverse("cases:report")).content.decode()
+    assert ">Anmäl oro</button>" in page

@@ -77,3 +77,13 @@ def test_a_person_without_a_role_gets_no_feed(demo, login):
     assert login("samordnare.sunne").post(reverse("meetings:feed_new")).status_code == 403
     assert CalendarFeed.objects.active().filter(user=user).get() == old
     assert Client().get(reverse("meetings:feed_ics", args=[old.token])).status_code == 404
+
+
+def test_the_first_address_does_not_speak_of_an_old_one(demo, login):
+    client = login("samordnare.torsby")
+    first = client.post(reverse("meetings:feed_new"), follow=True)
+    assert [str(m) for m in first.context["messages"]] == ["Din kalenderadress skapades."]
+    second = client.post(reverse("meetings:feed_new"), follow=True)
+    assert [str(m) for m in second.context["messages"]] == [
+        "En ny kalenderadress skapades; den gamla fungerar inte längre."
+    ]

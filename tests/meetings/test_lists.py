@@ -45,3 +45,12 @@ def test_the_list_links_the_pictures_only_for_those_who_may_open_them(login, use
     page = client.get(reverse("meetings:list")).content.decode()
     assert (f'href="{reverse("meetings:pictures")}"' in page) is linked
     assert client.get(reverse("meetings:pictures")).status_code == (200 if linked else 403)
+
+
+def test_past_meetings_are_listed_newest_first(login):
+    response = login("samordnare.sunne").get(reverse("meetings:list"))
+    past = [m.starts_at for m in response.context["past"]]
+    assert len(past) >= 2
+    assert past == sorted(past, reverse=True)
+    coming = [m.starts_at for m in response.context["coming"]]
+    assert coming == sorted(coming)

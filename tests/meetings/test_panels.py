@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from meetings.models import AGENDA_DUE_DAYS, ActionItem, Meeting
-from meetings.panels import summary
+from meetings.models import AGENDA_DUE_DAYS, ActionItem, Meeting, SituationReport
+from meetings.panels import picture_nudge, summary
 
 from .conftest import coordinator_of
 
@@ -41,3 +42,18 @@ def test_reminder_querysets(coming):
     assert item in ActionItem.objects.due_by(item.due_date)
     assert item not in ActionItem.objects.due_by(item.due_date - datetime.timedelta(days=1))
     assert not ActionItem.objects.due_by(timezone.localdate()).exclude(status="open").exists()
+
+
+@pytest.mark.parametrize("username", ["agera", "lansstyrelsen"])
+def test_the_regional_partners_start_page_nudges_for_their_lagesbild(coming, login, username):
+    SituationReport.objects.filter(meeting=coming).delete()
+    page = login(username).get(reverse("home")).content.decode()
+    assert 'id="panel-picture"' in page
+    assert "är inte lämnad ännu" in page
+    assert f'href="{reverse("meetings:picture_submit", args=[coming.pk])}"' in page
+
+
+def test_those_who_prepare_meetings_get_the_nudge_only_in_the_meetings_panel(coming, login):
+    page = login("samordnare.sunne").get(reverse("home")).content.decode()
+    assert 'id="panel-meetings"' in page and 'id="panel-picture"' not in page
+    assert picture_nudge(User.objects.get(username="rektor.sunne")) == {}

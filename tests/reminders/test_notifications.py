@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import Notification
+from accounts.models import Notification, User
 from accounts.notifications import UnknownNotification, mark_all_read, notify, visible_to
 from cases.choices import CaseStatus, EscalationStatus
 from cases.models import Escalation
@@ -110,3 +110,26 @@ def test_someone_elses_notification_cannot_be_marked(client, town: Town):
     note = notify(town.colleague, "cases.new_case", params={"reference": "X"})
     client.force_login(town.owner)
     assert client.post(reverse("mark_notification_read", args=[note.pk])).status_code == 404
+
+
+def test_the_reminders_menu_lists_the_persons_reminders_with_the_settings_one_click_away(
+    demo, login
+):
+    user = User.objects.get(username="samordnare.sunne")
+    Notification.objects.create(
+        user=user,
+        kind="reminders.consent_expiring",
+        params={"reference": "SUN-2026-0099", "date": "1 jan"},
+    )
+    Notification.objects.create(
+        user=user, kind="cases.new_case", params={"reference": "SUN-2026-0098"}
+    )
+    client = login("samordnare.sunne")
+    start = client.get(reverse("home")).content.decode()
+    menu = f'href="{reverse("notifications")}?visa=paminnelser"'
+    assert menu in start and ">Påminnelser</a>" in start
+    page = client.get(reverse("notifications"), {"visa": "paminnelser"})
+    html = page.content.decode()
+    assert "SUN-2026-0099" in html and "SUN-2026-0098" not in html
+    assert f'href="{reverse("reminders:preferences")}"' in html
+    assert "SUN-2026-0098" in client.get(reverse("notifications")).content.decode()

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from sutohamu.pii import check_no_personal_data, find_personal_data, luhn_ok
+from sutohamu.pii import check_no_personal_data, find_personal_data, findings, luhn_ok
 
 
 def with_check_digit(nine: str) -> str:
@@ -29,6 +29,9 @@ FLAGGED = [
     (f"20{PNR_OTHER}", "personnummer"),
     (f"nr {SAMORDNING[:6]}-{SAMORDNING[6:]}", "samordningsnummer"),
     (f"19{SAMORDNING}", "samordningsnummer"),
+    (f"19{PNR[:6]} {PNR[6:]} enligt anmälaren", "personnummer"),  # a space as separator
+    (f"nr {BAD_CHECK[:6]} {BAD_CHECK[6:]}", "personnummer"),  # a space, whatever the check digit
+    (f"nr 19{BAD_CHECK}", "personnummer"),  # twelve digits begin with a date: a typo
     ("Kontakta mig på foralder.exempel@example.se", "email"),
     ("mejla x_y+z@skola.example.com idag", "email"),
     ("Ring 070-123 45 67 efter skolan", "phone"),
@@ -42,6 +45,8 @@ PASSES = [
     "Elev A och Elev B har setts med propaganda.",
     f"Felaktig kontrollsiffra: {BAD_CHECK}",  # no separator and Luhn fails: an ordinary number
     "Ordernummer 1234567890",  # month 34: not a date
+    "Ordernummer 202612345678",  # twelve digits, but month 34: not a date
+    "Faktura 555512345678",  # century 55: not a date
     "Ärende SUN-2026-0007 följs upp",
     "Möte 2026-05-01 kl. 13.00 i rum 204",
     "Budget 250 000 kr för 2026",
@@ -69,7 +74,22 @@ def test_the_message_is_swedish_and_names_the_field_and_the_reason():
     message = excinfo.value.messages[0]
     assert message.startswith("”Beskrivning” verkar innehålla ett personnummer")
     assert "pseudonym" in message
-    assert PNR not in message  # the number itself is not echoed back
+
+
+def test_the_refusal_lists_every_finding_with_its_kind_and_characters():
+    text = f"Eleven {PNR[:6]}-{PNR[6:]}, mejla a@b.se eller ring 070-123 45 67"
+    with pytest.raises(ValidationError) as excinfo:
+        check_no_personal_data(text, "Beskrivning", "case")
+    assert {e.code for e in excinfo.value.error_list} == {"personal_data"}
+    assert excinfo.value.messages[1:] == [
+        f"Hittade personnummer: {PNR[:6]}-{PNR[6:]}",
+        "Hittade e-postadress: a@b.se",
+        "Hittade telefonnummer: 070-123 45 67",
+    ]
+
+
+def test_a_stretch_of_text_is_one_finding():
+    assert findings(f"{PNR[:6]}-{PNR[6:]}") == [("personnummer", f"{PNR[:6]}-{PNR[6:]}")]
 
 
 @pytest.mark.parametrize(
