@@ -58,7 +58,7 @@ def test_upgrading_copies_documents_from_the_old_folder_into_the_database(tmp_pa
     Agreement.objects.filter(pk=agreement.pk).update(document="agreements/gammal.pdf")
     Agreement.objects.create(title="Utan fil på disken", start_date="2024-01-01", document="x.pdf")
     monkeypatch.setenv("PRIVATE_MEDIA_ROOT", str(tmp_path))
-    migration = importlib.import_module("councils.migrations.0008_stored_document")
+    migration = importlib.import_module("councils.migrations.0009_stored_document")
 
     migration.import_files_from_the_old_folder(apps, None)
     migration.import_files_from_the_old_folder(apps, None)  # a second run adds nothing

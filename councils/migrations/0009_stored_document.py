@@ -22,7 +22,7 @@ def import_files_from_the_old_folder(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('councils', '0007_body_name_guarded'),
+        ('councils', '0008_agreement_document_sha256'),
     ]
 
     operations = [
