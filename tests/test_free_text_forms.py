@@ -14,7 +14,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tests.councils.conftest import _private_media, demo, login  # noqa: F401
+from tests.councils.conftest import demo, login  # noqa: F401
 from tests.demo_objects import nmr_reference
 
 # 19121212-1212 passes the Luhn check (19800101-0005 would not, and is an ordinary number).
