@@ -309,7 +309,7 @@ def _check_closing(case: Case, by: User, data: EarlyClosureData | None) -> Early
     if case.status != CaseStatus.FOLLOW_UP or plan is None:
         if data is None:
             raise ValidationError(ERROR_FOLLOWUP_REQUIRED, code="followup_required")
-        return early_closure_for(case, by, data)
+        return early_closure_for(case=case, by=by, data=data)
     today = timezone.localdate()
     if today >= plan.minimum_end:
         return None

@@ -112,7 +112,7 @@ def _db_role(request, _app_role) -> Iterator[None]:
         yield
 
 
-_flush = TransactionTestCase._fixture_teardown
+_flush = getattr(TransactionTestCase, "_fixture_teardown")  # noqa: B009 (private, untyped)
 
 
 def _fixture_teardown_as_owner(self: TransactionTestCase) -> None:
@@ -121,4 +121,4 @@ def _fixture_teardown_as_owner(self: TransactionTestCase) -> None:
         _flush(self)
 
 
-TransactionTestCase._fixture_teardown = _fixture_teardown_as_owner  # type: ignore[method-assign]
+setattr(TransactionTestCase, "_fixture_teardown", _fixture_teardown_as_owner)  # noqa: B010

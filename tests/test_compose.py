@@ -68,7 +68,7 @@ def test_the_owner_migrates_and_grants_and_the_app_runs_as_its_own_role():
 def test_migrations_run_once_as_a_job_that_web_worker_and_beat_wait_for():
     services = load_compose()["services"]
     migrate = services["migrate"]
-        assert migrate["restart"] == "no"  # exits when done; never run again by compose
+    assert migrate["restart"] == "no"  # exits when done; never run again by compose
     assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
     for name in ["web", "worker", "beat"]:
         assert services[name]["depends_on"]["migrate"] == {

@@ -46,7 +46,7 @@ def is_message(node: ast.AST) -> bool:
 def uncoded(source: str) -> list[int]:
     lines = []
     for node in ast.walk(ast.parse(source)):
-        if not is_validation_error(node) or not node.args:
+        if not isinstance(node, ast.Call) or not is_validation_error(node) or not node.args:
             continue
         if any(keyword.arg == "code" for keyword in node.keywords):
             continue

@@ -147,19 +147,15 @@ def justering(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if meeting.is_locked:
         return refused(request, ValidationError(services.ERROR_LOCKED, code="locked"), meeting)
     form = JusteringForm(request.POST, present=_present(meeting))
-    if form.is_valid():
-        try:
-            services.justering_set(
-                meeting=meeting,
-                chair=form.cleaned_data["chair"],
-                checkers=list(form.cleaned_data["checkers"]),
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The chair and the minutes checkers were named."))
-            return redirect("meetings:minutes", pk=meeting.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.justering_set(
+            meeting=meeting, chair=data["chair"], checkers=list(data["checkers"]), by=request.user
+        ),
+        done=_("The chair and the minutes checkers were named."),
+    ):
+        return redirect("meetings:minutes", pk=meeting.pk)
     return _minutes_page(request, meeting, justering=form)
 
 

@@ -18,7 +18,7 @@ def test_parties_leave_out_the_security_service(demo):
 def test_a_follow_up_team_cannot_include_the_security_service(demo):
     sapo = Organisation.objects.get(code="SAPO")
     form = CommitmentForm(version=1)
-    assert sapo not in form.fields["team_organisations"].queryset
+    assert sapo not in form.fields["team_organisations"].queryset  # type: ignore[attr-defined]
     posted = CommitmentForm(
         {"months": 12, "team_organisations": [sapo.pk], "version": 1}, version=1
     )
@@ -27,6 +27,6 @@ def test_a_follow_up_team_cannot_include_the_security_service(demo):
 
 def test_the_security_service_is_not_offered_as_a_meeting_guest(demo):
     sapo = Organisation.objects.get(code="SAPO")
-    assert sapo not in AttendanceForm(seats=[]).fields["guests"].queryset
+    assert sapo not in AttendanceForm(seats=[]).fields["guests"].queryset  # type: ignore[attr-defined]
     posted = AttendanceForm({"guests": [sapo.pk]}, seats=[])
     assert not posted.is_valid() and "guests" in posted.errors

@@ -115,7 +115,8 @@ def test_backup_and_restore_round_trip(demo, empty_database, tmp_path):
             " JOIN councils_agreement a ON a.document = d.name WHERE a.id = %s",
             [agreement.pk],
         )
-        assert bytes(cursor.fetchone()[0]) == b"%PDF-1.4 signed"
+        row = cursor.fetchone()
+        assert row is not None and bytes(row[0]) == b"%PDF-1.4 signed"
 
     # A second restore into the now filled database is refused, and changes nothing.
     again = _run("restore.sh", backup, url=_url(empty_database))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import User
 from cases import escalation as service
 from cases.choices import EscalationStatus as S
-from cases.models import Case, Escalation, Measure
+from cases.models import Escalation, Measure
 from cases.models.escalations import ESCALATION_STATES
 from tests.cases.factories import CaseFactory, SubjectFactory
 from tests.demo_objects import nmr_case, org

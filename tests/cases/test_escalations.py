@@ -19,7 +19,7 @@ from cases.views.escalations import QUEUE_PAGE_SIZE
 from councils.services import find_orphans, handover_role
 from tests.accounts.factories import RoleAssignmentFactory
 from tests.cases.factories import CaseFactory, SubjectFactory
-from tests.demo_objects import nmr_case, org
+from tests.demo_objects import nmr_case, nmr_reference, org
 
 pytestmark = pytest.mark.django_db
 
@@ -442,7 +442,7 @@ def test_open_proposals_are_accepted_from_the_case_page(login):
 
 def test_the_escalation_form_shows_every_pseudonym_box_without_a_script(login):
     """The script hides a receiver's pseudonyms until it is ticked; the page itself hides none."""
-    page = login("samordnare.sunne").get(reverse("cases:escalate", args=[nmr().reference]))
+    page = login("samordnare.sunne").get(reverse("cases:escalate", args=[nmr_reference()]))
     html = page.content.decode()
     assert 'src="/static/js/receivers.js"' in html
     assert html.count('class="receiver-row"') >= 3 and " hidden" not in html

@@ -35,7 +35,7 @@ def test_an_open_action_item_moves_to_the_successor(demo):
     successor = UserFactory(username="ny.samordnare")
     RoleAssignmentFactory(user=successor, role=Role.COORDINATOR, organisation=role.organisation)
     admin = User.objects.get(username="admin")
-    handover_role(assignment=role, successor=successor, performed_by=admin)
+    handover_role(assignment=role, successor=successor, by=admin)
     item.refresh_from_db()
     assert item.owner == successor
     assert "Överlämning" in (item.history.first().history_change_reason or "")

@@ -47,7 +47,7 @@ def test_an_action_item_reminds_its_owner_in_the_app_and_by_mail_without_its_tit
     note = Notification.objects.get(user=item.owner)
     assert ITEM_TITLE in note.text  # in the app, where the person sees the meeting
     [message] = mail.outbox
-    assert ITEM_TITLE not in message.subject + message.body
+    assert ITEM_TITLE not in f"{message.subject} {message.body}"
     assert reverse("meetings:detail", args=[item.meeting_id]) in message.body
 
 

@@ -82,6 +82,11 @@ def world(db):
     return by
 
 
+def _key(cell: str) -> tuple[str, str, str]:
+    table, row, column = cell.split("|")
+    return table, row, column
+
+
 def published(report: Report) -> dict[tuple[str, str], str]:
     """(municipality or "total", kind or "total") -> the escalation figure as the CSV shows it."""
     rows = list(csv.reader(io.StringIO(report_csv(report)), delimiter=";"))[1:]
@@ -193,7 +198,7 @@ def test_a_share_is_published_only_with_its_counts(world):
     assert shares
     for _t, _title, row, _name, column, _cname, value in shares:
         num, den = figures.share_cells(column, row)
-        n, d = (counts[tuple(k.split("|"))] for k in (num, den))
+        n, d = (counts[_key(k)] for k in (num, den))
         if value != "..":
             assert n.isdigit() and d.isdigit() and int(d) > 0
             assert value == f"{100 * int(n) / int(d):.1f}".replace(".", ",")
