@@ -4,13 +4,14 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from accounts.models import Notification, TwoFactorReset
+from accounts.models import EnrolmentLink, Notification, TwoFactorReset
 from councils.choices import BodyKind
 from councils.models import Body, Handover, Medskick, Priority
 
 # Append-only records need no history of their own (they are never changed), and a
-# notification is a message to one person, not a record of the work.
-APPEND_ONLY = {Handover, Notification, TwoFactorReset}
+# notification is a message to one person, not a record of the work. An enrolment link is a
+# one-time key; its making and use are in the sign-in changes (TwoFactorReset).
+APPEND_ONLY = {Handover, Notification, TwoFactorReset, EnrolmentLink}
 
 
 @pytest.mark.parametrize(
