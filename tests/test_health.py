@@ -42,7 +42,11 @@ def test_other_paths_still_answer_with_an_allowed_host(client, production_hosts)
 
 
 def test_health_is_first_so_no_middleware_validates_the_host_before_it():
-    assert django_settings.MIDDLEWARE[0] == "sutohamu.middleware.HealthCheckMiddleware"
+    # Only the security headers come before it: they add headers and read nothing.
+    assert django_settings.MIDDLEWARE[:2] == [
+        "sutohamu.middleware.SecurityHeadersMiddleware",
+        "sutohamu.middleware.HealthCheckMiddleware",
+    ]
 
 
 def test_compose_web_health_check_probes_the_health_path():
