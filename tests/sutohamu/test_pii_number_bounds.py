@@ -54,8 +54,9 @@ def test_twelve_digits_outside_the_centuries_pass(prefix):
 def test_twelve_digit_number_uses_its_last_six_date_digits():
     # 1985-04-12: read from the last six of the eight date digits.
     assert find_personal_data(f"19{number('850412')[:6]}-{number('850412')[6:]}") == "personnummer"
-    # A valid ten-digit tail is not enough when the twelve digits are cut elsewhere.
-    assert find_personal_data(f"2001{number('850412')[2:]}") is None
+    # Twelve digits are read as their own date (2001-04-12), whatever the check digit says.
+    assert find_personal_data(f"2001{number('850412')[2:]}") == "personnummer"
+    assert find_personal_data("200113451234") is None  # month 13: not a date
 
 
 @pytest.mark.parametrize("month", ["01", "12"])
