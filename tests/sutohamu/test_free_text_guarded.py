@@ -23,6 +23,8 @@ EXEMPT = {
     "accounts.Organisation.municipality_code": "four digits, validated",
     "councils.Agreement.document": "a file",
     "cases.Case.reference": "made by the system",
+    "meetings.AgendaVersion.sha256": "the digest of the stored PDF, made by the system",
+    "meetings.MinutesVersion.sha256": "the digest of the stored PDF, made by the system",
     "cases.Case.areas": "codes from a fixed list",
     "cases.Subject.pseudonym": "has its own format rule (a word and a letter or number)",
 }
