@@ -4,6 +4,7 @@ name in neither FREE_TEXT_FORMS nor NO_FREE_TEXT fails the test."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from meetings.models import Meeting
 from tests.councils.conftest import demo, login  # noqa: F401
 from tests.demo_objects import nmr_reference
 
@@ -52,6 +54,15 @@ def pk(model: str, **filters: Any) -> Callable[[], dict[str, Any]]:
 sunne_meeting = pk(
     "meetings.Meeting", body__municipality__code="SUN", status="planned", items__isnull=False
 )
+
+
+def sunne_started_meeting() -> dict[str, Any]:
+    """The same meeting, begun an hour ago (decisions and action items come from the start)."""
+    kwargs = sunne_meeting()
+    Meeting.objects.filter(pk=kwargs["pk"]).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    return kwargs
 
 
 def sunne_case(status: str) -> Callable[[], dict[str, Any]]:
@@ -309,11 +320,11 @@ FREE_TEXT_FORMS: dict[str, FreeTextForm] = {
     ),
     "meetings:minutes": FreeTextForm("samordnare.sunne", sunne_meeting, ("note_1",)),
     "meetings:decision_add": FreeTextForm(
-        "samordnare.sunne", sunne_meeting, ("text",), page="meetings:minutes"
+        "samordnare.sunne", sunne_started_meeting, ("text",), page="meetings:minutes"
     ),
     "meetings:action_add": FreeTextForm(
         "samordnare.sunne",
-        sunne_meeting,
+        sunne_started_meeting,
         ("title",),
         page="meetings:minutes",
         extra=lambda: {"title": "Göra", "due_date": "2030-01-01"},
@@ -399,6 +410,9 @@ NO_FREE_TEXT: set[str] = {
     "meetings:item_remove",
     "meetings:agenda_send",
     "meetings:agenda_pdf",
+    "meetings:agenda_version_pdf",
+    "meetings:justering",
+    "meetings:minutes_version_pdf",
     "meetings:minutes_approve",
     "meetings:minutes_pdf",
     "meetings:pictures",

@@ -73,7 +73,7 @@ EXPECTED = {
     ],
     "notification_targets": ["cases.case", "cases.escalation", "meetings.meeting"],
     "timeline_sources": ["transitions", "notes", "measures", "consents", "escalations"],
-    "panel_summaries": ["cases", "meetings", "queue", "reports"],
+    "panel_summaries": ["cases", "meetings", "picture", "queue", "reports"],
     "decision_lookups": ["meetings.decisions.find", "meetings.decisions.about_case"],
     "feed_sources": ["meetings.feed.followup_dates"],
     "deploy_checks": ["two_factor_required"],

@@ -125,7 +125,7 @@ PAGES = {
     "body_detail": (build_body, 15),  # + body, members, plan, can_edit, history, medskick
     "action_plans": (build_action_plans, 11),  # + municipalities, plan lines with people
     "handovers": (build_handovers, 10),  # + hand-overs with people and roles
-    "orphans": (build_orphans, 15),  # + one query per hand-over step (six)
+    "orphans": (build_orphans, 16),  # + one query per hand-over step (seven)
 }
 
 

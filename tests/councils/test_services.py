@@ -113,6 +113,7 @@ def test_hand_over_moves_everything_and_ends_the_role(leaving):
         "cases": 2,
         "escalations_sent": 0,
         "escalations": 0,
+        "action_items": 0,
     }
     for case in leaving["cases"]:
         case.refresh_from_db()
@@ -201,9 +202,9 @@ def test_orphan_finder_uses_one_query_per_kind(django_assert_max_num_queries):
         )
         ActionPlanAssignment.objects.create(municipality=town, area=Area.VBE, coordinator=gone.user)
         CaseFactory(municipality=town, owner=gone.user)
-    # memberships, action-plan lines, medskick, cases, escalations sent, escalation queues:
-    # one query each
-    with django_assert_max_num_queries(6):
+    # memberships, action-plan lines, medskick, cases, escalations sent, escalation queues,
+    # action items: one query each
+    with django_assert_max_num_queries(7):
         groups = find_orphans()
         assert sum(len(g.rows) for g in groups) == 30
     assert len({g.key: g for g in groups}["cases"].rows) == 10

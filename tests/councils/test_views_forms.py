@@ -311,7 +311,7 @@ def test_hand_over_through_the_view_leaves_no_orphans(login):
     )
     assert response.status_code == 302
     orphans = client.get(reverse("councils:orphans")).content.decode()
-    assert orphans.count("(0)") == 6  # every kind, cases included, is empty
+    assert orphans.count("(0)") == 7  # every kind, cases and action items included, is empty
     assert not Case.objects.open().filter(owner=role.user).exists()
     listing = client.get(reverse("councils:handovers")).content.decode()
     assert "Lena Ekström" in listing and "Jonas Berglund" in listing

@@ -72,7 +72,9 @@ def test_medskick_answer_refuses_personal_data_and_saves_nothing(kind):
     before, history = row(Medskick, item.pk), item.history.count()
     with pytest.raises(ValidationError) as excinfo:
         medskick_answer(medskick=item, text=PERSONAL_DATA[kind], by=UserFactory())
-    assert codes(excinfo.value, "answer") == [CODE_PERSONAL_DATA]
+    assert set(codes(excinfo.value, "answer")) == {
+        CODE_PERSONAL_DATA
+    }  # the message, then each finding
     assert row(Medskick, item.pk) == before
     assert item.history.count() == history
     assert item.answer == ""  # the caller's object is not changed either
@@ -91,7 +93,9 @@ def test_agreement_termination_reason_refuses_personal_data_and_saves_nothing(ki
             reason=PERSONAL_DATA[kind],
             by=UserFactory(),
         )
-    assert codes(excinfo.value, "reason") == [CODE_PERSONAL_DATA]
+    assert set(codes(excinfo.value, "reason")) == {
+        CODE_PERSONAL_DATA
+    }  # the message, then each finding
     assert row(Agreement, agreement.pk) == before
     assert agreement.history.count() == history
 
@@ -109,7 +113,9 @@ def test_medskick_create_refuses_personal_data(field, kind):
         medskick_create(
             sender=council, receiver=WorkingGroupFactory(), area="crime", by=chair, **values
         )
-    assert codes(excinfo.value, field) == [CODE_PERSONAL_DATA]
+    assert set(codes(excinfo.value, field)) == {
+        CODE_PERSONAL_DATA
+    }  # the message, then each finding
     assert Medskick.objects.count() == count
 
 
