@@ -125,7 +125,7 @@ def test_the_reference_workflow_in_the_browser(walk, page):
     police_record_the_security_service_and_close(walk, page, reference)
     followup_and_contact(walk, page, reference)
     meeting = agenda_shows_the_case_and_is_reordered_by_keyboard(walk, page, reference)
-    approve_the_minutes(walk, page, meeting)
+    approve_the_minutes(walk, page, meeting, secretary=owner_of(meeting))
     steering_group_report_has_no_case_text(walk, page, case)
     assert walk.found == {}
 
@@ -275,7 +275,7 @@ def agenda_shows_the_case_and_is_reordered_by_keyboard(walk: Walk, page, referen
         .order_by("starts_at")
         .first()
     )
-    owner = f"samordnare.{meeting.host.name.split()[0].lower()}" if meeting.host else "kommunpolis"
+    owner = owner_of(meeting)
     walk.sign_in(owner)
     walk.click("nav a[href='/moten/']", "meetings")
     walk.click(f"main a[href='/moten/{meeting.pk}/']", "meeting")
@@ -301,24 +301,56 @@ def agenda_shows_the_case_and_is_reordered_by_keyboard(walk: Walk, page, referen
     return meeting
 
 
-def approve_the_minutes(walk: Walk, page, meeting) -> None:
-    """THE MINUTES STEP: to be adapted once issue 21's justering is merged (the meeting's
-    justerare signs in and approves). Today the agenda owner, still signed in, approves and
-    locks the minutes, as the current code allows.
+def owner_of(meeting) -> str:
+    """The demo account of the meeting's agenda owner (the host municipality's coordinator)."""
+    return f"samordnare.{meeting.host.name.split()[0].lower()}" if meeting.host else "kommunpolis"
 
-    The meeting must have been held: the live server's clock cannot be moved, so its time is.
+
+def approve_the_minutes(walk: Walk, page, meeting, secretary: str) -> None:
+    """The meeting is held; the agenda owner, who writes the minutes, names the chair and a
+    justerare among those present; the justerare signs in and approves, which locks the minutes.
+
+    Two steps are set up without the browser: the meeting's time is moved into the past (the
+    live server's clock cannot be), and everyone seated is recorded as present.
     """
+    from accounts.models import User
+    from meetings import services
     from meetings.models import Meeting
 
     held = timezone.now() - datetime.timedelta(hours=3)
     Meeting.objects.filter(pk=meeting.pk).update(
         starts_at=held, ends_at=held + datetime.timedelta(hours=2)
     )
-    page.goto(f"{walk.url}/moten/{meeting.pk}/")
-    walk.check("meeting-held")
-    walk.click(f"main a[href='/moten/{meeting.pk}/protokoll/']", "minutes")
-    walk.click(f"main button:has-text('{sv('Approve and lock')}')", "minutes-approved")
-    assert sv("The minutes were approved and are now locked.") in page.inner_text("main")
+    meeting.refresh_from_db()
+    writer = User.objects.get(username=secretary)
+    services.attendance_record(
+        meeting=meeting,
+        present=[s.user_id for s in services.seats_of(meeting)],
+        guests=[],
+        by=writer,
+    )
+    others = [u for u in services.present_people(meeting) if u.username != secretary]
+    checker = next((u for u in others if u.username == "kommunpolis"), others[0])
+    chair = next(u for u in others if u != checker)
+
+    page.goto(f"{walk.url}/moten/{meeting.pk}/protokoll/")
+    walk.check("minutes-held")
+    page.select_option("#id_chair", str(chair.pk))
+    page.check(f"input[name=checkers][value='{checker.pk}']")
+    walk.click(
+        f"main button:has-text('{sv('Name the chair and the minutes checkers')}')", "justering"
+    )
+    assert sv("The chair and the minutes checkers were named.") in page.inner_text("main")
+    # Whoever writes the minutes never approves them alone: the page says why.
+    assert page.locator("#approval-refused").count() == 1
+
+    walk.sign_in(checker.username)
+    page.goto(f"{walk.url}/moten/{meeting.pk}/protokoll/")
+    walk.check("minutes-checker")
+    walk.click(f"main button:has-text('{sv('Approve as minutes checker')}')", "minutes-approved")
+    meeting.refresh_from_db()
+    assert meeting.is_locked and meeting.approved_by == checker
+    assert meeting.versions.count() == 1  # frozen: the official version
 
 
 def steering_group_report_has_no_case_text(walk: Walk, page, case) -> None:
