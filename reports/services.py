@@ -114,8 +114,11 @@ def report_build(report: Report, *, with_pdf: bool = True) -> Report:
             return _failed(report, "disclosure")
         _progress(report.pk, 80)
         with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_YEAR_LOCK + period.start.year])
+            if connection.vendor == "postgresql":  # SQLite's IMMEDIATE transactions serialise
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(%s)", [_YEAR_LOCK + period.start.year]
+                    )
             if [r.pk for r in linked_reports(period, exclude=report.pk)] != [r.pk for r in group]:
                 continue  # a linked report was published meanwhile: protect against it too
             try:

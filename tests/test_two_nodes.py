@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
@@ -44,6 +43,7 @@ from accounts.models import Notification, User
 from cases.models import Note
 from councils.models import Agreement
 from reminders.models import Reminder
+from sutohamu.celery import app as celery_app  # not current_app: a test may make its own
 from tests.accounts.factories import RoleAssignmentFactory
 from tests.reminders.conftest import followup_case, make_town
 
@@ -373,7 +373,7 @@ def the_reminder_sweep_on_both_workers_at_once_delivers_each_reminder_once(clust
     # As two beats would (or one restarted mid-sweep): the daily sweep sent twice, each to a
     # different worker node, so that the two really run at once.
     results = [
-        current_app.send_task("reminders.tasks.sweep", args=[day], queue=node.queue)
+        celery_app.send_task("reminders.tasks.sweep", args=[day], queue=node.queue)
         for node in (cluster.worker_a, cluster.worker_b)
     ]
     for result in results:

@@ -13,10 +13,11 @@ from django.db import DatabaseError, connection, transaction
 from accounts.models import User
 from cases.audit import check_read_log
 from cases.choices import ReadKind
-from cases.models import Case, CaseRead
+from cases.models import CaseRead
 from reports.models import DownloadKind, Report, ReportDownload, ReportStatus
 from sutohamu.db_roles import append_only_tables
 from tests.db_roles import app_role_name
+from tests.demo_objects import nmr_case
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,7 @@ def test_the_app_role_cannot_record_migrations_or_change_the_schema():
 def every_log_has_a_row(demo):
     """A read and its seal, a check and a report download beside the demo's status changes."""
     user = User.objects.get(username="samordnare.sunne")
-    case = Case.objects.get(title="NMR lockar unga på gymnasiet")
+    case = nmr_case()
     CaseRead.objects.create(user=user, case=case, kind=ReadKind.PAGE)
     check_read_log()
     report = Report.objects.filter(status=ReportStatus.DONE).first()

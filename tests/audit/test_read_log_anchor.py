@@ -15,10 +15,11 @@ from django.db import connection
 
 from accounts.models import User
 from cases.choices import ReadKind
-from cases.models import Case, CaseRead, ReadLogCheck
+from cases.models import CaseRead, ReadLogCheck
 from cases.models.reads import READS, ChainProblem, seal_pending
 from reports.chain import CHAIN as DOWNLOADS
 from reports.models import DownloadKind, Report, ReportDownload, ReportStatus
+from tests.demo_objects import nmr_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db_owner]
 
@@ -28,7 +29,7 @@ def _reader() -> User:
 
 
 def _read(count: int) -> list[CaseRead]:
-    case = Case.objects.get(title="NMR lockar unga på gymnasiet")
+    case = nmr_case()
     made = [
         CaseRead.objects.create(user=_reader(), case=case, kind=ReadKind.PAGE) for _ in range(count)
     ]

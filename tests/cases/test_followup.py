@@ -140,7 +140,7 @@ def test_a_contact_moves_the_next_date_and_an_older_one_does_not(coordinator):
 
 def test_logging_a_contact_says_whether_the_next_contact_moved(coordinator, client):
     user, town = coordinator
-    today = datetime.date.today()
+    today = timezone.localdate()
     case = in_followup(user, town, on=today - datetime.timedelta(days=30))
     client.force_login(user)
     url = reverse("cases:contact_add", args=[case.reference])

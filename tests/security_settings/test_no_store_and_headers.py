@@ -12,13 +12,14 @@ from cases.models import Case
 from councils.models import Agreement
 from reports.models import Report, ReportStatus
 from tests.councils.test_views_forms import PDF
+from tests.demo_objects import nmr_case
 from tests.meetings.conftest import next_working_group_meeting
 
 HEADERS = ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy")
 
 
 def _nmr() -> Case:
-    return Case.objects.get(title="NMR lockar unga på gymnasiet")
+    return nmr_case()
 
 
 def _content(response) -> bytes:
