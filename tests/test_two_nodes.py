@@ -104,6 +104,11 @@ class Cluster:
     worker_b: Node
 
 
+# The cluster's own default queue: what a node enqueues (a sweep's e-mails, from the outbox) goes
+# here, and both workers take from it beside their own queue; no other run's worker sees it.
+SHARED_QUEUE = f"two-nodes-{uuid.uuid4().hex[:8]}"
+
+
 def node_env(folder: Path) -> dict[str, str]:
     db = connection.settings_dict
     (folder / "mail").mkdir()
@@ -121,6 +126,7 @@ def node_env(folder: Path) -> dict[str, str]:
         AXES_FAILURE_LIMIT=str(FAILURE_LIMIT),
         EMAIL_URL=f"filemail:///{folder / 'mail'}",
         HOME=str(folder),
+        CELERY_QUEUE=SHARED_QUEUE,
     )
 
 
@@ -169,7 +175,7 @@ def start_worker(name: str) -> Node:
             "sutohamu",
             "worker",
             "-Q",
-            queue,
+            f"{queue},{SHARED_QUEUE}",
             "-n",
             f"{queue}@%h",
             "--pool=prefork",
