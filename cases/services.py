@@ -245,7 +245,7 @@ def case_transition(
     locked = _locked(case, version, by)
     early = _check_closing(locked, by, early_closure) if to == CaseStatus.CLOSED else None
     when = at or timezone.now()
-    if not locked.status_changed_at <= when <= timezone.now():
+    if at is not None and not locked.status_changed_at <= at <= timezone.now():
         raise ValueError("a change is dated between the case's last change and now")
     locked.status, locked.status_changed_at = to, when
     if locked.owner_id is None and to == CaseStatus.ASSESSING:
