@@ -21,6 +21,7 @@ from .models.followup import minimum_end
 from .services import SubjectData, case_report, case_transition
 
 NMR_TITLE = "NMR lockar unga på gymnasiet"
+WEEK = datetime.timedelta(days=7)
 
 # area, setting, title, description
 PICTURES = [
@@ -136,25 +137,47 @@ def seed() -> None:
 
 
 def _walk(case: Case, target: str, by: User) -> Case:
-    for step in STATUS_PATHS[target]:
+    """Walk the case to `target`, each step dated when it happened (see `_step_dates`)."""
+    steps = STATUS_PATHS[target]
+    for step, at in zip(steps, _step_dates(case.reported_at, steps), strict=True):
         reason = ""
         if step == CaseStatus.CLOSED:
-            if not _followed_long_enough(case):
+            if at is None:
                 break  # a recent case stays in follow-up: the minimum period is not over
             reason = "Oron bedöms inte längre kvarstå efter uppföljning."
-        case = case_transition(case=case, to=step, by=by, reason=reason, version=case.version)
+        case = case_transition(
+            case=case, to=step, by=by, reason=reason, version=case.version, at=at
+        )
+        if step == CaseStatus.FOLLOW_UP:  # the plan starts the day the case entered follow-up
+            FollowUpPlan.objects.filter(case=case).update(started_on=timezone.localdate(at))
     return case
 
 
-def _followed_long_enough(case: Case) -> bool:
-    """The demo walks a case's history in one moment; its follow-up is dated from when the case
-    was reported, so an old case has kept the minimum period and a recent one has not."""
-    plan = FollowUpPlan.objects.filter(case=case).first()
-    if plan is None:
-        return True
-    started = timezone.localtime(case.reported_at).date()
-    FollowUpPlan.objects.filter(pk=plan.pk).update(started_on=started)
-    return timezone.localdate() >= minimum_end(started)
+def _step_dates(
+    reported: datetime.datetime, steps: list[CaseStatus]
+) -> list[datetime.datetime | None]:
+    """When each step happened, in order, between the report and now: assessed within a week,
+    measures within a month, follow-up within three months; closed once the minimum follow-up
+    period is over (None when it is not yet: the case stays in follow-up). A case closes when
+    the period counted from its report day is over, so the demo's statuses do not move."""
+    now = timezone.now()
+    today = timezone.localdate()
+    span = now - reported
+    minute = datetime.timedelta(minutes=1)
+    assessed = reported + min(span * 0.05, datetime.timedelta(days=7)) + minute
+    measures = reported + min(span * 0.15, datetime.timedelta(days=30)) + 2 * minute
+    followed = reported + min(span * 0.3, datetime.timedelta(days=90)) + 3 * minute
+    closes = CaseStatus.CLOSED in steps
+    if closes:
+        while followed > measures + minute and today < minimum_end(timezone.localdate(followed)):
+            followed = max(measures + minute, followed - datetime.timedelta(days=1))
+    dates: list[datetime.datetime | None] = [assessed, measures, followed]
+    if closes:
+        closable = today >= minimum_end(timezone.localdate(reported))
+        start = timezone.localdate(followed)
+        closed = followed + (minimum_end(start) - start) + datetime.timedelta(days=14)
+        dates.append(max(followed + minute, min(closed, now - minute)) if closable else None)
+    return dates[: len(steps)]
 
 
 def _nmr_case(orgs: dict[str, Organisation], users: dict[str, User], reported) -> None:
@@ -310,12 +333,18 @@ def _varied_case(orgs: dict[str, Organisation], spec: dict, reported) -> None:
     case = _walk(case, spec["target"], case.owner or spec["fallback_owner"])
     if spec["target"] in {CaseStatus.MEASURES, CaseStatus.FOLLOW_UP}:
         today = timezone.localdate()
+        # Begun after the case moved to measures (not before its report), a week in if it is old.
+        moved = case.transitions.filter(to_status=CaseStatus.MEASURES).values_list("at", flat=True)
+        started = timezone.localdate(moved[0])
+        start = min(today - datetime.timedelta(days=spec["measure_days"][0]), started + WEEK)
+        if start < started and started <= today - datetime.timedelta(days=5):
+            start = started
         Measure.objects.create(
             case=case,
             kind=spec["measure_kind"],
             responsible=municipality,
             status=MeasureStatus.ONGOING,
-            planned_start=today - datetime.timedelta(days=spec["measure_days"][0]),
+            planned_start=start,
             planned_end=today + datetime.timedelta(days=spec["measure_days"][1]),
         )
 

@@ -210,8 +210,12 @@ def case_transition(
     reason: str = "",
     version: int,
     early_closure: EarlyClosureData | None = None,
+    at: datetime.datetime | None = None,
 ) -> Case:
     """Move the case along its life cycle; the table in lifecycle.py decides what is allowed.
+
+    `at` dates a change registered afterwards (demo data): no earlier than the case's last change
+    and not in the future; the rules are checked as of today.
 
     Closing is refused while escalations are open or measures unfinished (cases/followup.py's
     close flow settles them first) and, for a case whose commitment was planned, before the
@@ -240,7 +244,10 @@ def case_transition(
     transition.full_clean(exclude=["case", "by"])
     locked = _locked(case, version, by)
     early = _check_closing(locked, by, early_closure) if to == CaseStatus.CLOSED else None
-    locked.status, locked.status_changed_at = to, timezone.now()
+    when = at or timezone.now()
+    if at is not None and not locked.status_changed_at <= at <= timezone.now():
+        raise ValueError("a change is dated between the case's last change and now")
+    locked.status, locked.status_changed_at = to, when
     if locked.owner_id is None and to == CaseStatus.ASSESSING:
         locked.owner = by  # whoever starts the assessment owns an ownerless case
     set_change_reason(locked, reason or None)

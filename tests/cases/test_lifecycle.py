@@ -1,8 +1,11 @@
 """The life cycle: allowed transitions (listed by hand here), who/when/why, optimistic locking."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.choices import CaseStatus as S
 from cases.models import Case, Transition
@@ -120,6 +123,21 @@ def test_each_transition_records_who_when_and_why(coordinator):
     ]
     assert case.history.first().history_user == user
     assert case.history.first().history_change_reason == "Ny oro"
+
+
+def test_a_change_registered_afterwards_keeps_its_date_between_the_last_change_and_now(
+    coordinator,
+):
+    user, town = coordinator
+    reported = timezone.now() - datetime.timedelta(days=40)
+    case = CaseFactory(municipality=town, reported_at=reported, status_changed_at=reported)
+    for wrong in (reported - datetime.timedelta(days=1), timezone.now() + datetime.timedelta(1)):
+        with pytest.raises(ValueError):
+            case_transition(case=case, to=S.ASSESSING, by=user, version=case.version, at=wrong)
+    at = reported + datetime.timedelta(days=3)
+    case = case_transition(case=case, to=S.ASSESSING, by=user, version=case.version, at=at)
+    assert case.status_changed_at == at
+    assert Transition.objects.filter(case=case, to_status=S.ASSESSING).get().at == at
 
 
 def test_starting_the_assessment_of_an_ownerless_case_takes_ownership(coordinator):
