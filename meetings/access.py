@@ -20,6 +20,7 @@ from accounts.capabilities import Capability, active_roles, has_capability
 from accounts.models import Organisation
 from cases.choices import CaseStatus
 from cases.models import Case, Escalation
+from cases.models.case import CaseQuerySet
 from councils.choices import BodyKind, MembershipKind
 from councils.models import Body, Medskick, Membership
 
@@ -170,6 +171,14 @@ def _municipality_ids(meeting: Meeting) -> list[int]:
     return []
 
 
+def due_for_review(meeting: Meeting) -> CaseQuerySet:
+    """The cases a meeting reviews, for everyone: the page narrows them per reader, the official
+    record lists them all by reference and codes."""
+    return Case.objects.filter(
+        municipality_id__in=_municipality_ids(meeting), status__in=REVIEW_STATUSES
+    )
+
+
 def summary_of(case: Case) -> str:
     """An anonymised one-line summary, from codes only: never the case's own words."""
     parts = [case.municipality.name, ", ".join(case.area_labels)]
@@ -183,9 +192,7 @@ def case_lines(user: AnyUser, meeting: Meeting, limit: int | None = None) -> Lin
     With `limit`, the first lines and a count of the rest the person may see: the page stays
     the same size whatever the number of cases (the PDF lists them all).
     """
-    due = Case.objects.filter(
-        municipality_id__in=_municipality_ids(meeting), status__in=REVIEW_STATUSES
-    )
+    due = due_for_review(meeting)
     # The visibility rule on the same rows (not `pk IN (everything visible)`), so that the
     # municipality and status index narrows first: a whole-table scan at county scale otherwise.
     visible = due.visible_to(user)

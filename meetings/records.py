@@ -25,6 +25,7 @@ from councils.choices import BodyKind
 from councils.models import Body, Medskick
 from sutohamu.dates import in_force
 
+from .access import due_for_review
 from .choices import ItemKind, RecordKind
 from .models import (
     ActionItem,
@@ -35,21 +36,9 @@ from .models import (
     SituationReport,
 )
 from .pdf import record_pdf
-from .schedule import rotation_order
 
 # The language official documents are written in (the cooperation's working language).
 RECORD_LANGUAGE = "sv"
-
-# A case is due for review at a meeting while work on it goes on (same rule as the page's).
-REVIEW_STATUSES = ("measures", "follow_up")
-
-
-def _municipality_ids(meeting: Meeting) -> list[int]:
-    if meeting.body.kind == BodyKind.LOCAL_COUNCIL:
-        return [meeting.body.municipality_id] if meeting.body.municipality_id else []
-    if meeting.body.kind == BodyKind.WORKING_GROUP:
-        return rotation_order(meeting.body)
-    return []
 
 
 def case_line(case: Case) -> str:
@@ -63,9 +52,7 @@ def case_line(case: Case) -> str:
 
 def official_case_lines(meeting: Meeting) -> list[str]:
     due = (
-        Case.objects.filter(
-            municipality_id__in=_municipality_ids(meeting), status__in=REVIEW_STATUSES
-        )
+        due_for_review(meeting)
         .select_related("municipality")
         .only("reference", "areas", "setting", "municipality__code")
         .order_by("reference")
