@@ -145,6 +145,13 @@ def active_roles(user: AnyUser) -> list[RoleAssignment]:
     return cached[1]
 
 
+def fragment_scope(user: AnyUser) -> str:
+    """Whose cached page parts these are (sutohamu.fragments): the person and their active
+    roles, so that a part is never shown to another person, nor after a role changes."""
+    roles = sorted(f"{a.role}@{a.organisation_id}" for a in active_roles(user))
+    return f"{user.pk}:{','.join(roles)}"
+
+
 def forget_roles(user: AnyUser) -> None:
     """Drop the per-object cache after roles change within one request or test."""
     if hasattr(user, "_active_roles_cache"):

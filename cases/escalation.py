@@ -39,6 +39,7 @@ from .models import Case, CaseUserObjectPermission, Escalation, Measure, Propose
 from .models.escalations import ESCALATION_STATES, kind_for
 from .rights import RECEIVER_RIGHTS
 from .services import case_url
+from .versions import case_changed
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -174,6 +175,7 @@ def escalation_open(
         raise _field_error("receiver", message, "already_open") from error
     escalation.shared_subjects.set(subjects)
     sync_case_grants(case)
+    case_changed(case, listed=True)
     for user_id in receivers:
         notify(
             user_id,
@@ -250,6 +252,7 @@ def _save(escalation: Escalation, by: User, fields: list[str]) -> Escalation:
     escalation.full_clean()
     set_history_user(escalation, by)
     escalation.save(update_fields=fields)
+    case_changed(escalation.case, listed=True)  # the agenda lists escalations with their status
     return escalation
 
 
@@ -358,6 +361,7 @@ def proposal_accept(
     proposal.accepted_as = measure
     set_history_user(proposal, by)
     proposal.save(update_fields=["accepted_as"])
+    case_changed(measure.case)
     return measure
 
 

@@ -45,6 +45,7 @@ from .services import (
     measure_save,
     open_items,
 )
+from .versions import case_changed
 
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
@@ -101,6 +102,7 @@ def commitment_plan(*, case: Case, by: User, data: CommitmentData, reason: str =
     commitment.full_clean(exclude=["case", "planned_by"])
     commitment.save()
     commitment.team_organisations.set(list(data.team_organisations))
+    case_changed(case)
     if before and before != after:
         team_changed = (before["team_roles"], before["team_organisations"]) != (
             after["team_roles"],
@@ -191,6 +193,7 @@ def cadence_update(
     set_change_reason(plan, reason or None)
     plan.full_clean(exclude=["case"])
     plan.save()
+    case_changed(case)
     after = {"cadence": cadence, "next_contact_on": plan.next_contact_on.isoformat()}
     _record_change(
         case, by, PlanChangeKind.CADENCE, thinned=thinner, reason=reason, before=before, after=after
@@ -226,6 +229,7 @@ def contact_log(
         plan.derive_next()
         set_history_user(plan, by)
         plan.save()
+    case_changed(case)
     return contact
 
 

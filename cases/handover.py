@@ -20,6 +20,7 @@ from sutohamu.history import set_change_reason
 from .choices import OPEN_ESCALATION
 from .escalation import REVIEWING_ROLES, sync_grants
 from .models import Case, Escalation
+from .versions import cases_changed
 
 WORKING_ROLES = roles_with(Capability.WORK_CASES)
 
@@ -38,6 +39,7 @@ def _move_cases(ctx: HandoverContext) -> int:
         case.version += 1
         set_change_reason(case, ctx.reason)
         case.save(update_fields=["owner", "version"])
+    cases_changed(c.reference for c in cases)
     return len(cases)
 
 

@@ -34,6 +34,7 @@ from sutohamu.fields import GuardedCharField, GuardedTextField
 
 from .choices import CaseStatus
 from .models import Case, Consent, Note, RetentionRecord, Subject, Transition
+from .versions import cases_changed
 
 # What a required free-text field holds once reduced (stored data, in the data's language).
 REDACTED = "[gallrat]"
@@ -133,7 +134,11 @@ def _history_rows(part: Part, case_ids: list[int]) -> QuerySet | None:
 
 def reduce(cases: QuerySet[Case], *, by: User | None = None) -> dict[str, int]:
     """Reduce these cases now; the totals per kind of row. Call inside a transaction."""
-    case_ids = list(cases.values_list("pk", flat=True))
+    case_ids, references = [], []
+    for pk, reference in cases.values_list("pk", "reference"):
+        case_ids.append(pk)
+        references.append(reference)
+    cases_changed(references)
     per_case: dict[int, dict[str, int]] = {pk: {} for pk in case_ids}
     totals: dict[str, int] = {}
 

@@ -41,6 +41,7 @@ from .models import (
     Subject,
     Transition,
 )
+from .versions import case_changed
 
 ERROR_STALE = gettext_lazy(
     "Someone else changed this case while you were editing it. Your changes are kept below: "
@@ -167,6 +168,7 @@ def case_report(
         item.full_clean()
         item.save()
     Transition.objects.create(case=case, from_status="", to_status=case.status, by=by, at=now)
+    case_changed(case, listed=True)
     if case.owner is not None:
         notify(
             case.owner,
@@ -258,6 +260,7 @@ def case_transition(
         early.save()
     if to == CaseStatus.FOLLOW_UP:
         _start_followup(locked)
+    case_changed(locked, listed=True)
     return locked
 
 
@@ -386,6 +389,7 @@ def case_update(*, case: Case, by: User, version: int, **fields: Any) -> Case:
         setattr(locked, name, value)
     locked.full_clean()
     locked.save()
+    case_changed(locked, listed=True)  # the codes are in the agenda's lines
     return locked
 
 
@@ -419,6 +423,7 @@ def case_reassign(*, case: Case, owner: User, by: User, reason: str) -> Case:
     set_change_reason(locked, reason)
     locked.full_clean()
     locked.save()
+    case_changed(locked)
     transaction.on_commit(
         lambda: notify(
             owner,
@@ -436,6 +441,7 @@ def note_add(*, case: Case, text: str, by: User) -> Note:
     set_history_user(note, by)
     note.full_clean()
     note.save()
+    case_changed(case)
     return note
 
 
@@ -450,6 +456,7 @@ def measure_save(
     set_history_user(measure, by)
     measure.full_clean()
     measure.save()
+    case_changed(measure.case)
     return measure
 
 
@@ -459,6 +466,7 @@ def consent_save(*, consent: Consent, organisations: Iterable[Organisation], by:
     consent.full_clean()
     consent.save()
     consent.organisations.set(list(organisations))
+    case_changed(consent.case)
     return consent
 
 
@@ -471,4 +479,5 @@ def subject_add(*, case: Case, data: SubjectData, by: User) -> Subject:
     set_history_user(subject, by)
     subject.full_clean()
     subject.save()
+    case_changed(case)
     return subject

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.choices import Role
 from accounts.models import Organisation, RoleAssignment, User, role_in_force
+from sutohamu import fragments
 from sutohamu.history import set_change_reason, set_history_user
 
 from . import handover
@@ -281,6 +282,10 @@ def _validated_save(
     obj.save()
 
 
+# The version of the cached page parts that list open medskick (the agenda; sutohamu.fragments).
+MEDSKICK_VERSION = "medskick"
+
+
 def _medskick_locked(medskick: Medskick, action: str) -> Medskick:
     """The row under lock, refused unless the action may start from its status."""
     locked = Medskick.objects.select_for_update().get(pk=medskick.pk)
@@ -303,6 +308,7 @@ def medskick_create(
         )
     item = Medskick(sender=sender, receiver=receiver, area=area, title=title, text=text, sent_by=by)
     _validated_save(item, by=by)
+    fragments.bump(MEDSKICK_VERSION)
     return item
 
 
@@ -313,6 +319,7 @@ def medskick_receive(*, medskick: Medskick, by: User) -> Medskick:
     item.status, item.received_at = MedskickStatus.RECEIVED, timezone.now()
     item.handler = item.handler or by
     _validated_save(item, by=by, reason=gettext("Marked as received."))
+    fragments.bump(MEDSKICK_VERSION)
     return item
 
 
@@ -329,6 +336,7 @@ def medskick_answer(*, medskick: Medskick, text: str, by: User) -> Medskick:
     item.status, item.answer, item.answered_at = MedskickStatus.ANSWERED, text.strip(), now
     item.handler = by
     _validated_save(item, by=by, reason=gettext("The answer was saved."))
+    fragments.bump(MEDSKICK_VERSION)
     return item
 
 
@@ -338,6 +346,7 @@ def medskick_close(*, medskick: Medskick, by: User) -> Medskick:
     item = _medskick_locked(medskick, "close")
     item.status, item.closed_at = MedskickStatus.CLOSED, timezone.now()
     _validated_save(item, by=by, reason=gettext("The medskick was closed."))
+    fragments.bump(MEDSKICK_VERSION)
     return item
 
 

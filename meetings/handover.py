@@ -14,9 +14,11 @@ from accounts.models import RoleAssignment
 from councils import handover
 from councils.handover import HandoverContext, HandoverStep
 from councils.models import Membership
+from sutohamu import fragments
 from sutohamu.history import set_change_reason
 
 from .models import ActionItem
+from .versions import ACTIONS_VERSION
 
 
 def _move_action_items(ctx: HandoverContext) -> int:
@@ -28,6 +30,8 @@ def _move_action_items(ctx: HandoverContext) -> int:
         item.owner = ctx.to_user
         set_change_reason(item, ctx.reason)
         item.save(update_fields=["owner"])
+    if items:
+        fragments.bump(ACTIONS_VERSION)
     return len(items)
 
 

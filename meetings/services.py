@@ -27,6 +27,7 @@ from accounts.models import Organisation, User
 from cases.models import Case
 from councils.choices import BodyKind, MembershipKind
 from councils.models import Body, Membership
+from sutohamu import fragments
 from sutohamu.counters import next_number
 from sutohamu.dates import in_force
 from sutohamu.history import set_change_reason, set_history_user
@@ -55,6 +56,7 @@ from .models import (
 )
 from .notify import notify_agenda_sent
 from .schedule import allowed_count, rotation_order
+from .versions import ACTIONS_VERSION, meeting_version
 
 ERROR_LOCKED = _("The minutes are approved and locked. Record a correction with a reason instead.")
 ERROR_CANCELLED = _("The meeting is cancelled.")
@@ -91,6 +93,16 @@ def _save(obj: Any, by: User | None, reason: str | None = None) -> None:
     if reason:
         set_change_reason(obj, reason)
     obj.save()
+    changed(obj)
+
+
+def changed(obj: Any) -> None:
+    """The cached agenda parts that show `obj` are stale on commit (sutohamu.fragments)."""
+    meeting_id = obj.pk if isinstance(obj, Meeting) else getattr(obj, "meeting_id", None)
+    names = [meeting_version(meeting_id)] if meeting_id else []
+    if isinstance(obj, ActionItem):
+        names.append(ACTIONS_VERSION)  # listed on the body's later agendas
+    fragments.bump(*names)
 
 
 def _relations(obj: Any) -> list[str]:
@@ -332,6 +344,7 @@ def agenda_create(*, meeting: Meeting, by: User) -> list[AgendaItem]:
     ]
     for item in items:
         item.full_clean(exclude=_relations(item))
+    changed(meeting)
     return bulk_create_with_history(items, AgendaItem, default_user=by)
 
 
@@ -360,6 +373,7 @@ def item_move(*, item: AgendaItem, to: int, by: User) -> None:
             each.position = position
             set_history_user(each, by)
             each.save(update_fields=["position"])
+    changed(meeting)
 
 
 @transaction.atomic
@@ -374,6 +388,7 @@ def item_remove(*, item: AgendaItem, by: User) -> None:
         if each.position != position:
             each.position = position
             each.save(update_fields=["position"])
+    changed(meeting)
 
 
 @transaction.atomic

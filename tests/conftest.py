@@ -25,6 +25,7 @@ browser test after the first. Each pytest-xdist worker has its own test database
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -217,6 +218,13 @@ def _plain_http_one_factor():
         WHITENOISE_AUTOREFRESH=True,
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fragments(settings):
+    """Each test starts without cached page parts (sutohamu.fragments): its rows roll back, the
+    shared Redis does not."""
+    settings.FRAGMENTS_NAMESPACE = uuid.uuid4().hex
 
 
 @pytest.fixture(autouse=True)

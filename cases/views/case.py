@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.capabilities import fragment_scope
+from sutohamu.fragments import Page
 from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
 from ..access import case_for
@@ -25,15 +27,19 @@ from ..services import (
     subject_add,
 )
 from ..timeline import timeline
+from ..versions import case_version
 from .shared import page_context, shared_context
 
 
 @login_required
 def detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    # The parts' versions before any row (sutohamu.fragments); the door logs the read every time.
+    parts = Page(versions=[case_version(reference)], scope=fragment_scope(request.user))
     case = case_for(request.user, reference, log=ReadKind.PAGE)
     if not case.access.works:
+        # A receiver's part depends on what each escalation shares: not cached.
         return render(request, "cases/shared.html", shared_context(request.user, case))
-    return render(request, "cases/detail.html", page_context(case))
+    return render(request, "cases/detail.html", page_context(case, parts=parts))
 
 
 @login_required

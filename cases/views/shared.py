@@ -2,34 +2,47 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from accounts.models import User
 
 from ..access import escalations_shared_with, measures_of, subjects_shared_with
 from ..forms import NoteForm, ProposalAcceptForm, TransitionForm
-from ..models import Case
+from ..models import Case, Consent, Measure
 from ..rights import Right
 from ..selectors import flags_for, open_proposals, overdue_ids
 
 
 def page_context(case: Case, **extra: Any) -> dict[str, Any]:
-    """The owning municipality's page: everything, read once per kind."""
-    consents = list(case.consents.select_related("subject").prefetch_related("organisations"))
-    measures = list(case.measures.select_related("responsible"))
+    """The owning municipality's page: everything, read once per kind, and only when a part is
+    rendered (the template calls these; a part served from the cache reads nothing)."""
+
+    @cache
+    def consents() -> list[Consent]:
+        return list(case.consents.select_related("subject").prefetch_related("organisations"))
+
+    @cache
+    def measures() -> list[Measure]:
+        return list(case.measures.select_related("responsible"))
+
+    @cache
+    def overdue() -> set[int]:
+        return overdue_ids(measures())
+
     return {
         "case": case,
         "can_work": case.access.works,
         "subjects": case.subjects.select_related("residence"),
         "measures": measures,
-        "overdue_ids": overdue_ids(measures),
+        "overdue_ids": overdue,
         "consents": consents,
         "notes": case.notes.select_related("author"),
         "escalations": case.escalations.select_related("receiver").order_by("-created_at"),
         "proposals": [
             (p, ProposalAcceptForm(prefix=f"accept-{p.pk}")) for p in open_proposals(case)
         ],
-        "flags": flags_for(case, consents),
+        "flags": lambda: flags_for(case, consents()),
         "transition_form": extra.pop("transition_form", None) or TransitionForm(case=case),
         "note_form": extra.pop("note_form", None) or NoteForm(),
         **extra,

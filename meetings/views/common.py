@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.models import Organisation
+from sutohamu.fragments import Page
 from sutohamu.http import AuthenticatedHttpRequest, refusal_status
 
 from .. import access
@@ -40,19 +42,27 @@ def pictures_of(
 
 
 def meeting_context(
-    request: AuthenticatedHttpRequest, meeting: Meeting, case_limit: int | None = None
+    request: AuthenticatedHttpRequest,
+    meeting: Meeting,
+    case_limit: int | None = None,
+    parts: Page | None = None,
 ) -> dict[str, Any]:
+    """The meeting page's context. What only the agenda items show is read when an item is
+    rendered (the template calls these), so an item served from the cache (`parts`) reads nothing.
+    """
     user = request.user
     items = list(meeting.items.select_related("organisation").order_by("position", "pk"))
     reporters = expected_reporters(meeting)
     return {
         "meeting": meeting,
         "items": items,
-        "case_lines": access.case_lines(user, meeting, case_limit),
-        "escalation_lines": access.escalation_lines(user, meeting),
-        "medskick_lines": access.medskick_lines(user, meeting),
-        "earlier_actions": access.open_action_items(meeting),
-        "pictures": pictures_of(meeting, reporters),
+        "parts": parts,
+        "case_limit": case_limit,
+        "case_lines": cache(lambda: access.case_lines(user, meeting, case_limit)),
+        "escalation_lines": cache(lambda: access.escalation_lines(user, meeting)),
+        "medskick_lines": cache(lambda: access.medskick_lines(user, meeting)),
+        "earlier_actions": cache(lambda: access.open_action_items(meeting)),
+        "pictures": cache(lambda: pictures_of(meeting, reporters)),
         # Links only where they open: a history the person may read, a picture they may submit.
         "readable_pictures": set(
             access.picture_organisations_for(user).values_list("pk", flat=True)

@@ -11,13 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import fragment_scope
 from councils.views.access import member_required
+from sutohamu.fragments import Page
 from sutohamu.history import change_log
 from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
 from .. import access, services
 from ..forms import AttendanceForm, CancelForm, MeetingForm, NewMeetingForm, ScheduleForm
 from ..schedule import DEFAULT_SKIPPED_MONTHS, generate_year
+from ..versions import agenda_versions
 from .common import meeting_context, refused
 
 if TYPE_CHECKING:
@@ -56,9 +59,11 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @member_required
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # The agenda items' versions before any row (sutohamu.fragments).
+    parts = Page(versions=agenda_versions(pk), scope=fragment_scope(request.user))
     meeting = access.meeting_for(request.user, pk)
     limit = None if request.GET.get("arenden") == "alla" else AGENDA_CASE_LINES
-    context = meeting_context(request, meeting, case_limit=limit)
+    context = meeting_context(request, meeting, case_limit=limit, parts=parts)
     context["change_log"] = change_log(meeting, limit=20)
     return render(request, "meetings/detail.html", context)
 

@@ -1,0 +1,114 @@
+"""Rendered page parts cached under the versions of what they show.
+
+A version is a random token in Django's cache (Redis when REDIS_URL is set, so every process
+sees the same one), named after what it covers (`case:SUN-2026-0001`, `meeting:12`). A write
+service names the versions its change makes stale (`bump`); the new tokens are stored when its
+transaction commits, so no process can see a new token before the rows it stands for.
+
+A page reads its versions first (`Page`), before it reads any row: a fragment rendered from rows
+older than a token can then only be stored under the older token, which nobody asks for again once
+the bump lands. A fragment's key is its name, the page's tokens, the person's scope (their id and
+active roles: two people never share an entry), the language and the date (overdue marks, expired
+consents and ended roles follow the calendar). Entries expire after `FRAGMENT_SECONDS`, which also
+bounds what a change no service announces (an organisation renamed in the admin) can leave stale.
+
+The foundation layer: it knows no app; the apps name their versions and call `bump`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone, translation
+
+FRAGMENT_SECONDS = 3600
+# A version that nobody bumps or reads for a day is dropped (a new token: only misses follow), so
+# versions named from a URL (a mistyped reference) do not pile up.
+VERSION_SECONDS = 86400
+VERSION_PREFIX = "fragment-version"
+FRAGMENT_PREFIX = "fragment"
+
+
+def _namespace() -> str:
+    # Two databases on one Redis (the test workers' clones) never share a version or a fragment;
+    # FRAGMENTS_NAMESPACE lets the tests start each test afresh.
+    return f"{connection.settings_dict['NAME']}:{getattr(settings, 'FRAGMENTS_NAMESPACE', '')}"
+
+
+def version_key(name: str) -> str:
+    return f"{VERSION_PREFIX}:{_namespace()}:{name}"
+
+
+class _Bump:
+    """The on-commit step of `bump`: new tokens for the named versions."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+
+    def __call__(self) -> None:
+        tokens = {version_key(n): secrets.token_hex(8) for n in self.names}
+        cache.set_many(tokens, timeout=VERSION_SECONDS)
+
+
+def bump(*names: str) -> None:
+    """Make the fragments that show `names` stale, when the current transaction commits."""
+    if names:
+        # robust: the rows are committed already; a cache that is down must not turn the saved
+        # change into an error page (its fragments then expire within FRAGMENT_SECONDS).
+        transaction.on_commit(_Bump(tuple(dict.fromkeys(names))), robust=True)
+
+
+def bumps_pending() -> bool:
+    """True while this connection's transaction holds a change whose bump has not landed: a
+    fragment rendered now would show uncommitted rows under the old token, so none is cached."""
+    return any(isinstance(func, _Bump) for _ids, func, _robust in connection.run_on_commit)
+
+
+def read_versions(names: Iterable[str]) -> dict[str, str]:
+    """The current token of each name, one round trip when all exist (a missing one is made)."""
+    keys = {version_key(n): n for n in names}
+    found = cache.get_many(list(keys))
+    missing = [k for k in keys if k not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, secrets.token_hex(8), timeout=VERSION_SECONDS)
+        found.update(cache.get_many(missing))
+    return {keys[k]: str(found.get(k, "")) for k in keys}
+
+
+class Page:
+    """One request's view of its fragments: the versions (read now, before any row), the person's
+    scope, and the date. Templates render parts through it with `{% fragment page "name" %}`."""
+
+    def __init__(self, *, versions: Iterable[str], scope: str) -> None:
+        self.versions = read_versions(versions)
+        self.scope = scope
+        self.today = timezone.localdate().isoformat()
+
+    def key(self, name: str, extra: Iterable[object] = ()) -> str:
+        parts = [
+            name,
+            *(f"{n}={t}" for n, t in sorted(self.versions.items())),
+            self.scope,
+            translation.get_language() or "",
+            self.today,
+            *(str(e) for e in extra),
+        ]
+        digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        return f"{FRAGMENT_PREFIX}:{_namespace()}:{name}:{digest}"
+
+    def render(self, name: str, render: Callable[[], str], extra: Iterable[object] = ()) -> str:
+        """The cached text of the fragment, or `render()` stored for the next reader."""
+        if bumps_pending():
+            return render()
+        key = self.key(name, extra)
+        text = cache.get(key)
+        if text is None:
+            text = render()
+            cache.set(key, text, timeout=FRAGMENT_SECONDS)
+        return str(text)
