@@ -1,0 +1,244 @@
+"""The case page's cached parts (sutohamu.fragments): served from the cache until a write service
+bumps the case's version, never shared between people, and the read is logged every time.
+
+Each write below is made inside `committed()` (tests/caching.py): its on-commit steps run as a
+commit would run them, so the page that follows is served from the cache, and shows the change
+only because the service bumped the version.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.choices import Role
+from cases.choices import CaseStatus, MeasureStatus, ReadKind
+from cases.followup import CommitmentData, cadence_update, commitment_plan, contact_log
+from cases.models import Case, CaseRead, Consent
+from cases.retention import reduce
+from cases.services import (
+    SubjectData,
+    case_reassign,
+    case_transition,
+    case_update,
+    consent_save,
+    measure_save,
+    note_add,
+    subject_add,
+)
+from tests.accounts.factories import RoleAssignmentFactory, UserFactory
+from tests.caching import committed
+from tests.cases.factories import CaseFactory, MeasureFactory, SubjectFactory
+from tests.reminders.conftest import followup_case, make_town
+
+pytestmark = pytest.mark.django_db
+
+
+def page_of(case: Case) -> str:
+    return reverse("cases:detail", args=[case.reference])
+
+
+def shown(client, case: Case, **headers) -> str:
+    response = client.get(page_of(case), **headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def worked(client, coordinator):
+    """A case of the coordinator's municipality, its page already in the cache."""
+    user, town = coordinator
+    case = CaseFactory(municipality=town, owner=user, title="Klotter vid skolan")
+    client.force_login(user)
+    assert "Klotter vid skolan" in shown(client, case)
+    return user, case
+
+
+def test_the_parts_come_from_the_cache_until_a_service_bumps_the_case(client, worked):
+    user, case = worked
+    # Changed behind the services' back: no bump, so the cached parts still show the old title.
+    Case.objects.filter(pk=case.pk).update(title="Ändrad utan tjänsten")
+    assert "Klotter vid skolan" in shown(client, case)
+    with committed():
+        note_add(case=case, text="Samtal med rektorn", by=user)
+    page = shown(client, case)
+    assert "Ändrad utan tjänsten" in page
+    assert "Samtal med rektorn" in page
+
+
+def test_a_write_still_in_its_transaction_is_shown_but_not_cached(client, worked):
+    user, case = worked
+    note_add(case=case, text="Ännu inte bekräftad", by=user)  # its bump waits for the commit
+    assert "Ännu inte bekräftad" in shown(client, case)
+    Case.objects.filter(pk=case.pk).update(title="Senare ändring")
+    assert "Senare ändring" in shown(client, case)  # nothing was cached meanwhile
+
+
+def test_every_view_of_a_cached_page_is_in_the_read_log(client, worked):
+    user, case = worked
+    before = CaseRead.objects.filter(case=case, user=user, kind=ReadKind.PAGE).count()
+    shown(client, case)
+    shown(client, case)
+    assert CaseRead.objects.filter(case=case, user=user, kind=ReadKind.PAGE).count() == before + 2
+
+
+def test_a_warm_case_page_keeps_its_query_budget(client, worked, django_assert_max_num_queries):
+    _user, case = worked
+    for _ in range(3):
+        MeasureFactory(case=case)
+    # session, user, savepoint/release pairs (atomic request), roles, the case through the door,
+    # the read log insert, escalations, proposals, the transition form's owner check: the
+    # cached parts (facts, follow-up, pseudonyms, measures, consents, notes) read nothing.
+    with django_assert_max_num_queries(10):
+        shown(client, case)
+
+
+def test_two_people_of_the_same_municipality_never_share_a_part(client, worked, coordinator):
+    user, case = worked
+    _, town = coordinator
+    colleague = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=town).user
+    Case.objects.filter(pk=case.pk).update(title="Ny titel i databasen")
+    client.force_login(colleague)
+    assert "Ny titel i databasen" in shown(client, case)  # her own entry, read now
+    client.force_login(user)
+    assert "Klotter vid skolan" in shown(client, case)  # his, from before
+
+
+def test_a_receiver_never_gets_the_owners_cached_parts(client, worked):
+    user, case = worked
+    with committed():
+        note_add(case=case, text="Intern anteckning om skolan", by=user)
+    assert "Intern anteckning om skolan" in shown(client, case)
+    outsider = RoleAssignmentFactory(role=Role.COORDINATOR).user  # another municipality
+    client.force_login(outsider)
+    assert client.get(page_of(case)).status_code == 404
+
+
+def test_each_language_has_its_own_parts(client, worked):
+    _user, case = worked
+    client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})
+    english = shown(client, case)
+    client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "sv"})
+    swedish = shown(client, case)
+    assert "Persons concerned" in english and "Persons concerned" not in swedish
+
+
+def test_a_role_that_ends_drops_the_persons_parts(client, worked):
+    user, case = worked
+    user.roles.update(end_date=timezone.localdate() - datetime.timedelta(days=1))
+    assert client.get(page_of(case)).status_code == 404
+
+
+# One test per write service that changes a cached part: the change shows at once.
+
+
+def test_a_note_shows(client, worked):
+    user, case = worked
+    with committed():
+        note_add(case=case, text="Möte med fritidsgården", by=user)
+    assert "Möte med fritidsgården" in shown(client, case)
+
+
+def test_a_pseudonym_shows(client, worked):
+    user, case = worked
+    with committed():
+        subject_add(case=case, data=SubjectData(pseudonym="Elev Q"), by=user)
+    assert "Elev Q" in shown(client, case)
+
+
+def test_a_new_and_a_changed_measure_show(client, worked):
+    user, case = worked
+    measure = MeasureFactory.build(case=case, description="Vuxenvandring på kvällen")
+    with committed():
+        measure_save(measure=measure, by=user)
+    assert "Vuxenvandring på kvällen" in shown(client, case)
+    measure.description = "Vuxenvandring på helgen"
+    measure.status = MeasureStatus.ONGOING
+    measure.actual_start = timezone.localdate()
+    with committed():
+        measure_save(measure=measure, by=user)
+    assert "Vuxenvandring på helgen" in shown(client, case)
+
+
+def test_a_consent_shows(client, worked):
+    user, case = worked
+    subject = SubjectFactory(case=case, pseudonym="Elev R")
+    consent = Consent(
+        case=case, subject=subject, scope="Får delas med skolan", given_on=timezone.localdate()
+    )
+    with committed():
+        consent_save(consent=consent, organisations=[case.municipality], by=user)
+    assert "Får delas med skolan" in shown(client, case)
+
+
+def test_an_edited_problem_picture_shows(client, worked):
+    user, case = worked
+    with committed():
+        case_update(case=case, by=user, version=case.version, title="Skadegörelse i parken")
+    assert "Skadegörelse i parken" in shown(client, case)
+
+
+def test_a_new_status_shows(client, worked):
+    user, case = worked
+    with committed():
+        moved = case_transition(case=case, to=CaseStatus.ASSESSING, by=user, version=case.version)
+    with translation.override("sv"):
+        label = str(moved.get_status_display())
+    assert f"<strong>{label}</strong>" in shown(client, case)
+
+
+def test_a_new_owner_shows(client, worked, coordinator):
+    user, case = worked
+    _, town = coordinator
+    other = UserFactory(first_name="Greta", last_name="Ny")
+    RoleAssignmentFactory(user=other, role=Role.COORDINATOR, organisation=town)
+    with committed():
+        case_reassign(case=case, owner=other, by=user, reason="Semester")
+    assert "Greta Ny" in shown(client, case)
+
+
+def test_reduction_after_the_retention_period_shows(client, worked):
+    _user, case = worked
+    with committed():
+        reduce(Case.objects.filter(pk=case.pk))
+    assert "Klistermärken i korridoren" not in shown(client, case)
+
+
+# The follow-up section.
+
+
+@pytest.fixture
+def following(client):
+    town = make_town()
+    case = followup_case(town, timezone.localdate() + datetime.timedelta(days=30))
+    client.force_login(town.owner)
+    shown(client, case)
+    return town.owner, case
+
+
+def test_a_planned_commitment_shows(client, following):
+    user, case = following
+    with committed():
+        commitment_plan(case=case, by=user, data=CommitmentData(months=17))
+    assert "17 månader" in shown(client, case)
+
+
+def test_a_logged_contact_shows(client, following):
+    user, case = following
+    with committed():
+        contact_log(
+            case=case, by=user, on=timezone.localdate(), kind="meeting", who="Vårdnadshavare"
+        )
+    assert "Vårdnadshavare" in shown(client, case)
+
+
+def test_a_changed_cadence_shows(client, following):
+    user, case = following
+    cadence = [{"every": 3, "unit": "weeks"}]
+    with committed():
+        cadence_update(case=case, by=user, cadence=cadence, reason="Tätare kontakt")
+    assert "Tätare kontakt" in shown(client, case)  # the change to the plan, with its reason
