@@ -1,0 +1,189 @@
+"""The agenda's cached items (sutohamu.fragments): served from the cache until a write service
+bumps a version they show (the meeting, the cases and escalations due, medskick, action items),
+and never shared between people.
+
+Each write is made inside `committed()` (tests/caching.py), so the page that follows comes from
+the cache and shows the change only because the service bumped the version.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Organisation, User
+from cases.choices import CaseStatus
+from cases.escalation import escalation_withdraw
+from cases.models import Case, Escalation
+from cases.services import case_transition
+from councils.choices import MedskickStatus
+from councils.models import Medskick
+from councils.services import medskick_close
+from meetings import access
+from meetings.choices import ActionStatus, ItemKind, Trend
+from meetings.models import ActionItem, AgendaItem
+from meetings.services import (
+    action_item_set_status,
+    item_add,
+    item_move,
+    item_remove,
+    minutes_save,
+    situation_report_submit,
+)
+from tests.caching import committed
+
+from .conftest import coordinator_of
+
+pytestmark = pytest.mark.django_db
+
+MEMBER = "samordnare.sunne"
+
+
+def shown(client, meeting) -> str:
+    response = client.get(reverse("meetings:detail", args=[meeting.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def warm(coming, login):
+    """A member's client with the coming meeting's agenda in the cache, and the agenda owner."""
+    client = login(MEMBER)
+    shown(client, coming)
+    return client, User.objects.get(username=coordinator_of(coming.host))
+
+
+def test_the_items_come_from_the_cache_until_a_service_bumps_the_meeting(coming, warm):
+    client, owner = warm
+    item = coming.items.get(kind=ItemKind.CASES)
+    AgendaItem.objects.filter(pk=item.pk).update(text="Ändrad utan tjänsten")
+    assert "Ändrad utan tjänsten" not in shown(client, coming)
+    with committed():
+        item_add(meeting=coming, title="Trygghetsvandring i centrum", text="", by=owner)
+    page = shown(client, coming)
+    assert "Ändrad utan tjänsten" in page and "Trygghetsvandring i centrum" in page
+
+
+def test_a_warm_agenda_keeps_its_query_budget(coming, warm, django_assert_max_num_queries):
+    client, _owner = warm
+    # 24: savepoint and release (the atomic request), session, user, roles, the meeting through
+    # the door, its items, the rotation and two of organisations (expected reporters, pictures
+    # the person may read), attendance, seats, decisions, action items, minutes and agenda
+    # versions, checkers, two body rights (prepare, change), the change log, the bell's two,
+    # the situational pictures (shown outside the items too). The items' case, escalation,
+    # medskick and earlier action lines read nothing warm (32 queries cold).
+    with django_assert_max_num_queries(24):
+        shown(client, coming)
+
+
+def test_two_people_never_share_an_agenda_item(coming, warm, login):
+    client, _owner = warm
+    member_page = shown(client, coming)
+    county = User.objects.get(username="lansstyrelsen")
+    visible = set(Case.objects.visible_to(county).values_list("reference", flat=True))
+    lines = access.case_lines(User.objects.get(username=MEMBER), coming)
+    unseen = [line.reference for line in lines.lines if line.reference not in visible]
+    assert unseen and all(reference in member_page for reference in unseen)
+    county_page = shown(login("lansstyrelsen"), coming)
+    assert not any(reference in county_page for reference in unseen)
+
+
+def test_an_added_item_shows(coming, warm):
+    client, owner = warm
+    with committed():
+        item_add(meeting=coming, title="Nattvandring i Sunne", text="Planering", by=owner)
+    assert "Nattvandring i Sunne" in shown(client, coming)
+
+
+def test_a_moved_item_shows_in_its_new_place(coming, warm):
+    client, owner = warm
+    last = coming.items.order_by("-position").first()
+    with committed():
+        item_move(item=last, to=1, by=owner)
+    order = re.findall(r'<li id="punkt-(\d+)">', shown(client, coming))
+    assert order[0] == str(last.pk)
+
+
+def test_a_removed_item_is_gone(coming, warm):
+    client, owner = warm
+    with committed():
+        added = item_add(meeting=coming, title="Tillfällig punkt", text="", by=owner)
+    assert "Tillfällig punkt" in shown(client, coming)
+    with committed():
+        item_remove(item=added, by=owner)
+    assert "Tillfällig punkt" not in shown(client, coming)
+
+
+def test_notes_on_an_item_show(coming, warm):
+    client, owner = warm
+    item = coming.items.get(kind=ItemKind.MEDSKICK)
+    with committed():
+        minutes_save(meeting=coming, notes={item.pk: "Diskuterades kort"}, by=owner)
+    assert "Diskuterades kort" in shown(client, coming)
+
+
+def test_a_submitted_situational_picture_shows(coming, warm):
+    client, _owner = warm
+    item = coming.items.filter(kind=ItemKind.SITUATION).select_related("organisation").first()
+    reporter = User.objects.get(username=coordinator_of(item.organisation))
+    data = {"trend_andt": Trend.UP, "trend_crime": Trend.UP, "trend_vbe": Trend.DOWN}
+    with committed():
+        situation_report_submit(
+            meeting=coming, organisation=item.organisation, data=data, by=reporter
+        )
+    assert "ANDT: Ökande" in shown(client, coming)
+
+
+def test_a_done_action_item_leaves_the_later_agenda(coming, warm):
+    client, owner = warm
+    earlier = access.open_action_items(coming)
+    assert earlier, "the demo has open action items from earlier meetings"
+    item = earlier[0]
+    assert item.title in shown(client, coming)
+    with committed():
+        action_item_set_status(item=item, status=ActionStatus.DONE, by=owner)
+    assert item.title not in shown(client, coming)
+    assert ActionItem.objects.get(pk=item.pk).status == ActionStatus.DONE
+
+
+def test_a_closed_medskick_leaves_the_agenda(coming, warm):
+    client, _owner = warm
+    lines = access.medskick_lines(User.objects.get(username=MEMBER), coming)
+    assert lines.lines, "the demo has open medskick for the working group"
+    medskick = lines.lines[0]
+    assert medskick.title in shown(client, coming)
+    closer = User.objects.get(username=coordinator_of(Organisation.objects.get(code="SUN")))
+    with committed():
+        medskick_close(medskick=medskick, by=closer)
+    assert Medskick.objects.get(pk=medskick.pk).status == MedskickStatus.CLOSED
+    assert f"<li>{medskick.title} (" not in shown(client, coming)
+
+
+def test_a_case_that_changes_status_changes_its_line(coming, warm):
+    client, _owner = warm
+    member = User.objects.get(username=MEMBER)
+    line = access.case_lines(member, coming).lines[0]
+    assert line.reference in shown(client, coming)
+    case = Case.objects.get(reference=line.reference)
+    to = CaseStatus.FOLLOW_UP if case.status == CaseStatus.MEASURES else CaseStatus.MEASURES
+    with committed():
+        case_transition(case=case, to=to, by=member, version=case.version, reason="Läget ändrat")
+    after = access.case_lines(member, coming).lines
+    assert [x.summary for x in after if x.reference == line.reference] != [line.summary]
+    page = shown(client, coming)
+    assert all(f"{x.reference}</strong>: {x.summary}" in page for x in after[:5])
+
+
+def test_a_withdrawn_escalation_leaves_the_agenda(coming, login):
+    client = login("samordnare.torsby")
+    torsby = User.objects.get(username="samordnare.torsby")
+    lines = access.escalation_lines(torsby, coming).lines
+    assert lines
+    escalation = Escalation.objects.select_related("case").get(pk=lines[0].pk)
+    assert escalation.case.reference in shown(client, coming)
+    sender = escalation.created_by
+    with committed():
+        escalation_withdraw(escalation=escalation, by=sender)
+    assert f"<strong>{escalation.case.reference}</strong> →" not in shown(client, coming)
