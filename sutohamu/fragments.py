@@ -66,7 +66,8 @@ def bump(*names: str) -> None:
 def bumps_pending() -> bool:
     """True while this connection's transaction holds a change whose bump has not landed: a
     fragment rendered now would show uncommitted rows under the old token, so none is cached."""
-    return any(isinstance(func, _Bump) for _ids, func, _robust in connection.run_on_commit)
+    # Entries are (savepoint ids, callable, robust); the stubs know only the first two.
+    return any(isinstance(entry[1], _Bump) for entry in connection.run_on_commit)
 
 
 def read_versions(names: Iterable[str]) -> dict[str, str]:

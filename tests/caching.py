@@ -21,5 +21,5 @@ def committed() -> Iterator[None]:
     yield
     pending = connection.run_on_commit[start:]
     del connection.run_on_commit[start:]
-    for _ids, step, _robust in pending:
-        step()
+    for entry in pending:
+        entry[1]()
