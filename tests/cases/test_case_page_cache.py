@@ -127,7 +127,7 @@ def test_each_language_has_its_own_parts(client, worked):
     assert "Persons concerned" in english and "Persons concerned" not in swedish
 
 
-def test_a_role_that_ends_drops_the_persons_parts(client, worked):
+def test_a_person_whose_role_ended_gets_no_page_though_her_parts_are_cached(client, worked):
     user, case = worked
     user.roles.update(end_date=timezone.localdate() - datetime.timedelta(days=1))
     assert client.get(page_of(case)).status_code == 404
