@@ -29,6 +29,7 @@ from sutohamu.pii import check_no_personal_data
 
 from . import lifecycle
 from .choices import OPEN_ESCALATION, CaseStatus, MeasureStatus
+from .desk_rows import desk_sync
 from .models import (
     Case,
     CaseCounter,
@@ -167,6 +168,7 @@ def case_report(
         item.full_clean()
         item.save()
     Transition.objects.create(case=case, from_status="", to_status=case.status, by=by, at=now)
+    desk_sync([case.pk])
     if case.owner is not None:
         notify(
             case.owner,
@@ -258,6 +260,7 @@ def case_transition(
         early.save()
     if to == CaseStatus.FOLLOW_UP:
         _start_followup(locked)
+    desk_sync([locked.pk])
     return locked
 
 
@@ -419,6 +422,7 @@ def case_reassign(*, case: Case, owner: User, by: User, reason: str) -> Case:
     set_change_reason(locked, reason)
     locked.full_clean()
     locked.save()
+    desk_sync([locked.pk])
     transaction.on_commit(
         lambda: notify(
             owner,
@@ -439,6 +443,7 @@ def note_add(*, case: Case, text: str, by: User) -> Note:
     return note
 
 
+@transaction.atomic
 def measure_save(
     *, measure: Measure, by: User, responsible_ids: frozenset[int] | None = None
 ) -> Measure:
@@ -450,6 +455,7 @@ def measure_save(
     set_history_user(measure, by)
     measure.full_clean()
     measure.save()
+    desk_sync([measure.case_id])
     return measure
 
 
