@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 
 from accounts.choices import Role
 from accounts.models import User
-from cases import access
+from cases import access, followup, services
 from cases import escalation as escalations
-from cases import followup, services
 from cases.choices import CaseStatus, EscalationStatus, MeasureKind, MeasureStatus
 from cases.desk_rows import FIELDS, desk_rebuild, desk_rows_of
 from cases.handover import _move_cases
@@ -174,7 +173,10 @@ def test_commitment_cadence_and_contacts_keep_the_follow_up_row(demo):
     followup.commitment_plan(case=case, by=hagfors(), data=followup.CommitmentData(months=18))
     assert items(case, DeskKind.FOLLOW_UP)[0].months == 18
     followup.cadence_update(
-        case=case, by=hagfors(), cadence=[{"every": 1, "unit": "weeks", "months": None}], reason="Tätare"
+        case=case,
+        by=hagfors(),
+        cadence=[{"every": 1, "unit": "weeks", "months": None}],
+        reason="Tätare",
     )
     followup.contact_log(case=case, by=hagfors(), on=TODAY, kind="meeting", who="Mentor")
     plan_next = FollowUpPlan.objects.get(case=case).next_contact_on
@@ -239,7 +241,8 @@ def step(action: str, case: Case, to: str, days: int) -> None:
         status__in=[EscalationStatus.NEW, EscalationStatus.ACKNOWLEDGED]
     ).first()
     if action == "move":
-        if case.status == CaseStatus.ASSESSING and to in (CaseStatus.MEASURES, CaseStatus.FOLLOW_UP):
+        leaving = to in (CaseStatus.MEASURES, CaseStatus.FOLLOW_UP)
+        if case.status == CaseStatus.ASSESSING and leaving:
             followup.leave_assessment(
                 case=case,
                 to=to,
