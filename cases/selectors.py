@@ -162,9 +162,10 @@ def followup_lines(user: User, words: _Wording, today: datetime.date) -> dict[st
         .filter(kind=DeskKind.FOLLOW_UP)
         .order_by("on", "reference")[:FOLLOWUP_LIMIT]
     )
-    lines = []
+    dated: list[tuple[DeskLine, datetime.date]] = []
     for item in items:
-        assert item.on is not None and item.since is not None  # a plan has both
+        if item.on is None or item.since is None:
+            continue  # every plan has both; the columns are shared with other kinds of row
         followed = months_between(item.since, today)
         if item.months:
             progress = gettext("followed up %(n)s of %(planned)s months") % {
@@ -175,24 +176,21 @@ def followup_lines(user: User, words: _Wording, today: datetime.date) -> dict[st
             progress = ngettext("followed up %(n)s month", "followed up %(n)s months", followed) % {
                 "n": followed
             }
-        lines.append(
-            words.line(
-                item,
-                when=words.next_contact % {"d": prose_date(item.on)},
-                overdue=item.on < today,
-                text=item.on.isoformat(),
-                detail=progress,
-            )
+        line = words.line(
+            item,
+            when=words.next_contact % {"d": prose_date(item.on)},
+            overdue=item.on < today,
+            text=item.on.isoformat(),
+            detail=progress,
         )
+        dated.append((line, item.on))
     return {
-        "rows": lines,
-        "this_week": [
-            line for line, item in zip(lines, items, strict=True) if today <= item.on <= week_end
-        ],
+        "rows": [line for line, _on in dated],
+        "this_week": [line for line, on in dated if today <= on <= week_end],
         "overdue": [
-            replace(line, when=words.overdue_since % {"d": prose_date(item.on)})
-            for line, item in zip(lines, items, strict=True)
-            if item.on < today
+            replace(line, when=words.overdue_since % {"d": prose_date(on)})
+            for line, on in dated
+            if on < today
         ],
     }
 
