@@ -28,6 +28,7 @@ from .models import (
     Case,
     CaseRead,
     Consent,
+    DeskItem,
     Escalation,
     Measure,
     ProposedMeasure,
@@ -241,6 +242,11 @@ def consents_of(cases: CaseQuerySet) -> ConsentQuerySet:
 def measures_of_cases(cases: CaseQuerySet) -> QuerySet[Measure]:
     """The measures of cases that came through the door."""
     return Measure.objects.filter(case__in=cases)
+
+
+def desk_items_for(user: AnyUser) -> QuerySet[DeskItem]:
+    """The desk's read-model rows of the cases the person works (the cases' own rule)."""
+    return DeskItem.objects.changeable_by(user)
 
 
 def escalations_of(cases: CaseQuerySet) -> QuerySet[Escalation]:

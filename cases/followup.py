@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from accounts.capabilities import Capability, organisation_ids_with
 from accounts.models import Organisation, User
 from sutohamu.history import set_change_reason, set_history_user
 
 from .choices import CaseStatus, MeasureStatus
+from .desk_rows import desk_sync
 from .escalation import escalation_withdraw
 from .lifecycle import LIFE_CYCLE
 from .models import (
@@ -46,9 +44,6 @@ from .services import (
     open_items,
 )
 from .versions import case_changed
-
-if TYPE_CHECKING:
-    from accounts.capabilities import AnyUser
 
 ERROR_THINNING_REASON = gettext_lazy(
     "Less contact, a shorter commitment or a smaller team is recorded with a reason: give one."
@@ -102,6 +97,7 @@ def commitment_plan(*, case: Case, by: User, data: CommitmentData, reason: str =
     commitment.full_clean(exclude=["case", "planned_by"])
     commitment.save()
     commitment.team_organisations.set(list(data.team_organisations))
+    desk_sync([case.pk])
     case_changed(case)
     if before and before != after:
         team_changed = (before["team_roles"], before["team_organisations"]) != (
@@ -198,6 +194,7 @@ def cadence_update(
     _record_change(
         case, by, PlanChangeKind.CADENCE, thinned=thinner, reason=reason, before=before, after=after
     )
+    desk_sync([case.pk])
     return plan
 
 
@@ -229,6 +226,7 @@ def contact_log(
         plan.derive_next()
         set_history_user(plan, by)
         plan.save()
+        desk_sync([case.pk])
     case_changed(case)
     return contact
 
@@ -290,56 +288,6 @@ def case_reopen(*, case: Case, by: User, version: int, reason: str, to: str | No
     return case_transition(
         case=case, to=to or closed_from(case), by=by, reason=reason, version=version
     )
-
-
-# --- Reading: the desk's panels (through the door: the person's own municipalities' cases). ---
-
-
-@dataclass(frozen=True)
-class FollowUpRow:
-    case: Case
-    plan: FollowUpPlan
-    committed_months: int | None
-
-    @property
-    def overdue(self) -> bool:
-        return self.plan.is_overdue()
-
-    @property
-    def months_followed(self) -> int:
-        return self.plan.months_followed()
-
-
-def plans_for(user: AnyUser) -> QuerySet[FollowUpPlan]:
-    """Follow-up plans of the cases in follow-up that the person works."""
-    return FollowUpPlan.objects.filter(
-        case__status=CaseStatus.FOLLOW_UP,
-        case__municipality_id__in=organisation_ids_with(user, Capability.WORK_CASES),
-    )
-
-
-def desk_followup(user: AnyUser, limit: int = 50) -> dict[str, Any]:
-    """This week's contacts, overdue ones, and every followed case with its plan (two queries)."""
-    today = timezone.localdate()
-    week_end = today + datetime.timedelta(days=6 - today.weekday())
-    rows = [
-        FollowUpRow(
-            plan.case, plan, getattr(getattr(plan.case, "commitment", None), "months", None)
-        )
-        for plan in plans_for(user)
-        .select_related("case", "case__owner", "case__commitment")
-        # NULLS FIRST (the column has no nulls) so that no index yields this order: walking the
-        # next-contact index with the LIMIT visited every plan of every municipality (36,000 at
-        # county scale) to find one municipality's 55; now its follow-up cases come first.
-        .order_by(F("next_contact_on").asc(nulls_first=True), "case__reference")[:limit]
-    ]
-    return {
-        "rows": rows,
-        "this_week": [r for r in rows if today <= r.plan.next_contact_on <= week_end],
-        "overdue": [r for r in rows if r.plan.next_contact_on < today],
-        "today": today,
-        "minimum_months": settings.FOLLOWUP_MINIMUM_MONTHS,
-    }
 
 
 def _committed_months(case: Case) -> int | None:

@@ -3,87 +3,196 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
+from councils.choices import Area
+from sutohamu.links import url_maker
+from sutohamu.templatetags.formats import prose_date
 
 from . import access
-from .choices import CaseStatus, EscalationStatus, MeasureStatus
+from .choices import CaseStatus, EscalationStatus, MeasureKind
 from .lifecycle import OPEN_STATUSES
-from .models import Case, Consent, Escalation, Measure, ProposedMeasure
+from .models import Case, Consent, DeskItem, DeskKind, Measure, ProposedMeasure
 from .models.case import CaseQuerySet
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+from .models.followup import months_between
 
 MEASURES_DUE_DAYS = 14
 DESK_PAGE_SIZE = 50
 
 
+@dataclass(frozen=True)
+class DeskLine:
+    """A line of a desk panel ready to print: its links built and its labels resolved."""
+
+    href: str  # the case page
+    reference: str
+    text: str = ""  # what the line is about: the measure's kind, the escalation's receiver
+    when: str = ""  # its date, worded
+    overdue: bool = False
+    link: str = ""  # the measure's form, the escalation's page
+    detail: str = ""  # the measure's responsible organisation, the escalation's status
+
+
 @dataclass
 class Desk:
-    counts: list[tuple[str, StrOrPromise, int]] = field(default_factory=list)
-    waiting: list[Case] = field(default_factory=list)
-    measures_due: list[Measure] = field(default_factory=list)
-    measures_unscheduled: list[Measure] = field(default_factory=list)
-    overdue_ids: set[int] = field(default_factory=set)
+    counts: list[tuple[str, str, int]] = field(default_factory=list)
+    waiting: list[DeskLine] = field(default_factory=list)
+    measures_due: list[DeskLine] = field(default_factory=list)
+    measures_unscheduled: list[DeskLine] = field(default_factory=list)
     consents_expiring: list[Consent] = field(default_factory=list)
-    escalations_waiting: list[Escalation] = field(default_factory=list)
+    escalations_waiting: list[DeskLine] = field(default_factory=list)
+    followup: dict[str, Any] = field(default_factory=dict)
+
+
+class _Wording:
+    """Labels and links for one page: each choice list and URL pattern resolved once."""
+
+    def __init__(self) -> None:
+        self.case_url = url_maker("cases:detail", 1)
+        self.measure_url = url_maker("cases:measure_edit", 2)
+        self.escalation_url = url_maker("cases:escalation", 1)
+        self.measure_kinds = {k: str(v) for k, v in MeasureKind.choices}
+        self.escalation_statuses = {k: str(v).lower() for k, v in EscalationStatus.choices}
+        self.due = gettext("due %(d)s")
+        self.overdue_since = gettext("overdue since %(d)s")
+        self.waiting = gettext("waiting %(age)s")
+        self.next_contact = gettext("next contact %(d)s")
+
+    def line(self, item: DeskItem, **more: Any) -> DeskLine:
+        return DeskLine(href=self.case_url(item.reference), reference=item.reference, **more)
 
 
 def desk_for(user: User) -> Desk:
-    """My open cases by state, cases awaiting my first action, measures due, consent expiring."""
+    """My open cases by state, cases awaiting my first action, measures due, consent expiring,
+    escalations waiting and follow-up: seven queries whatever the number of cases (the panels
+    read the desk's read model, cases/desk_rows.py; consent from its own table)."""
     today = timezone.localdate()
-    mine = access.cases_changeable_by(user).filter(owner=user)
-    open_measures = (
-        access.measures_of_cases(mine.open())
-        .filter(status__in=[MeasureStatus.PLANNED, MeasureStatus.ONGOING])
-        .select_related("case", "responsible")
-    )
-    measures_due = list(
-        open_measures.filter(
-            planned_end__lte=today + datetime.timedelta(days=MEASURES_DUE_DAYS)
-        ).order_by("planned_end")[:20]
-    )
+    words = _Wording()
+    rows = access.desk_items_for(user)
+    mine = rows.filter(owner_id=user.pk)
     counts = dict(
-        mine.filter(status__in=OPEN_STATUSES)
-        .values("status")
+        mine.filter(kind=DeskKind.CASE, case_status__in=OPEN_STATUSES)
+        .values("case_status")
         .annotate(n=Count("pk"))
-        .values_list("status", "n")
+        .values_list("case_status", "n")
     )
+    due = mine.filter(
+        kind=DeskKind.MEASURE_DUE, on__lte=today + datetime.timedelta(days=MEASURES_DUE_DAYS)
+    ).order_by("on", "measure_id")[:20]
+    unscheduled = (
+        mine.filter(kind=DeskKind.MEASURE_UNSCHEDULED)
+        .select_related("party")
+        .order_by("at", "measure_id")[:20]
+    )
+    escalations = mine.filter(kind=DeskKind.ESCALATION).select_related("party").order_by("at")[:20]
     return Desk(
         counts=[
-            (status, label, counts.get(status, 0))
+            (status, str(label), counts.get(status, 0))
             for status, label in CaseStatus.choices
             if status in OPEN_STATUSES
         ],
-        waiting=list(mine.filter(status=CaseStatus.REPORTED).order_by("reported_at")[:20]),
-        measures_due=measures_due,
-        measures_unscheduled=list(
-            open_measures.filter(planned_start__isnull=True, planned_end__isnull=True).order_by(
-                "case__reported_at", "pk"
+        waiting=[
+            words.line(item, when=prose_date(item.at))
+            for item in mine.filter(kind=DeskKind.CASE, case_status=CaseStatus.REPORTED).order_by(
+                "at"
             )[:20]
-        ),
-        overdue_ids=overdue_ids(measures_due, today),
+        ],
+        measures_due=[
+            words.line(
+                item,
+                text=words.measure_kinds.get(item.measure_kind, item.measure_kind),
+                overdue=_is_past(item.on, today),
+                when=(words.overdue_since if _is_past(item.on, today) else words.due)
+                % {"d": prose_date(item.on)},
+            )
+            for item in due
+        ],
+        measures_unscheduled=[
+            words.line(
+                item,
+                text=words.measure_kinds.get(item.measure_kind, item.measure_kind),
+                link=words.measure_url(item.reference, item.measure_id),
+                detail=str(item.party),
+            )
+            for item in unscheduled
+        ],
         consents_expiring=list(
-            access.consents_of(mine.open())
+            access.consents_of(access.cases_changeable_by(user).filter(owner=user).open())
             .expiring(today)
             .select_related("case", "subject")
             .order_by("expires_on")[:20]
         ),
-        escalations_waiting=list(
-            access.escalations_of(mine.open())
-            .filter(status__in=[EscalationStatus.NEW, EscalationStatus.ACKNOWLEDGED])
-            .select_related("case", "receiver")
-            .order_by("created_at")[:20]
-        ),
+        escalations_waiting=[
+            words.line(
+                item,
+                text=str(item.party),
+                link=words.escalation_url(item.escalation_id),
+                detail=words.escalation_statuses.get(item.escalation_status, ""),
+                when=words.waiting % {"age": timesince(item.at)},
+            )
+            for item in escalations
+        ],
+        followup=followup_lines(user, words, today),
     )
+
+
+def _is_past(day: datetime.date | None, today: datetime.date) -> bool:
+    return day is not None and day < today
+
+
+FOLLOWUP_LIMIT = 50
+
+
+def followup_lines(user: User, words: _Wording, today: datetime.date) -> dict[str, Any]:
+    """This week's contacts, overdue ones, and the followed cases of the person's
+    municipalities with their plans (one query, the first FOLLOWUP_LIMIT by next contact)."""
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    items = list(
+        access.desk_items_for(user)
+        .filter(kind=DeskKind.FOLLOW_UP)
+        .order_by("on", "reference")[:FOLLOWUP_LIMIT]
+    )
+    dated: list[tuple[DeskLine, datetime.date]] = []
+    for item in items:
+        if item.on is None or item.since is None:
+            continue  # every plan has both; the columns are shared with other kinds of row
+        followed = months_between(item.since, today)
+        if item.months:
+            progress = gettext("followed up %(n)s of %(planned)s months") % {
+                "n": followed,
+                "planned": item.months,
+            }
+        else:
+            progress = ngettext("followed up %(n)s month", "followed up %(n)s months", followed) % {
+                "n": followed
+            }
+        line = words.line(
+            item,
+            when=words.next_contact % {"d": prose_date(item.on)},
+            overdue=item.on < today,
+            text=item.on.isoformat(),
+            detail=progress,
+        )
+        dated.append((line, item.on))
+    return {
+        "rows": [line for line, _on in dated],
+        "this_week": [line for line, on in dated if today <= on <= week_end],
+        "overdue": [
+            replace(line, when=words.overdue_since % {"d": prose_date(on)})
+            for line, on in dated
+            if on < today
+        ],
+    }
 
 
 def is_overdue(measure: Measure, today: datetime.date) -> bool:
@@ -129,6 +238,38 @@ def desk_cases(user: User, filters: dict[str, Any]) -> QuerySet[Case]:
     return cases.order_by("-reported_at")
 
 
+@dataclass(frozen=True)
+class CaseRow:
+    """A row of the desk's case table, ready to print."""
+
+    href: str
+    reference: str
+    title: str
+    areas: str
+    status: str
+    owner: str
+    reported_at: datetime.datetime
+
+
+def case_rows(cases: Iterable[Case]) -> list[CaseRow]:
+    """The table's rows: choice labels resolved once for the page, links from one pattern."""
+    case_url = url_maker("cases:detail", 1)
+    areas = {k: str(v) for k, v in Area.choices}
+    statuses = {k: str(v) for k, v in CaseStatus.choices}
+    return [
+        CaseRow(
+            href=case_url(c.reference),
+            reference=c.reference,
+            title=c.title,
+            areas=", ".join(areas.get(a, a) for a in c.area_list),
+            status=statuses.get(c.status, c.status),
+            owner=str(c.owner) if c.owner else "–",
+            reported_at=c.reported_at,
+        )
+        for c in cases
+    ]
+
+
 def open_proposals(case: Case) -> list[ProposedMeasure]:
     """Measures the case's receivers proposed that the owner has not accepted yet."""
     return list(
@@ -152,11 +293,11 @@ def flags_for(case: Case, consents: list[Consent] | None = None) -> dict[str, bo
 
 
 def open_case_counts(user: User) -> dict[str, Any]:
-    """A one-query summary for the start page."""
-    mine = access.cases_changeable_by(user).filter(owner=user)
+    """A one-query summary for the start page (from the desk's read model)."""
+    mine = access.desk_items_for(user).filter(owner_id=user.pk, kind=DeskKind.CASE)
     return mine.aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        waiting=Count("pk", filter=Q(status=CaseStatus.REPORTED)),
+        open=Count("pk", filter=Q(case_status__in=OPEN_STATUSES)),
+        waiting=Count("pk", filter=Q(case_status=CaseStatus.REPORTED)),
     )
 
 

@@ -29,6 +29,7 @@ from sutohamu.pii import check_no_personal_data
 
 from . import lifecycle
 from .choices import OPEN_ESCALATION, CaseStatus, MeasureStatus
+from .desk_rows import desk_sync
 from .models import (
     Case,
     CaseCounter,
@@ -168,6 +169,7 @@ def case_report(
         item.full_clean()
         item.save()
     Transition.objects.create(case=case, from_status="", to_status=case.status, by=by, at=now)
+    desk_sync([case.pk])
     case_changed(case, listed=True)
     if case.owner is not None:
         notify(
@@ -260,6 +262,7 @@ def case_transition(
         early.save()
     if to == CaseStatus.FOLLOW_UP:
         _start_followup(locked)
+    desk_sync([locked.pk])
     case_changed(locked, listed=True)
     return locked
 
@@ -423,6 +426,7 @@ def case_reassign(*, case: Case, owner: User, by: User, reason: str) -> Case:
     set_change_reason(locked, reason)
     locked.full_clean()
     locked.save()
+    desk_sync([locked.pk])
     case_changed(locked)
     transaction.on_commit(
         lambda: notify(
@@ -445,6 +449,7 @@ def note_add(*, case: Case, text: str, by: User) -> Note:
     return note
 
 
+@transaction.atomic
 def measure_save(
     *, measure: Measure, by: User, responsible_ids: frozenset[int] | None = None
 ) -> Measure:
@@ -456,6 +461,7 @@ def measure_save(
     set_history_user(measure, by)
     measure.full_clean()
     measure.save()
+    desk_sync([measure.case_id])
     case_changed(measure.case)
     return measure
 

@@ -2,6 +2,7 @@
 
 from .case import Case, CaseCounter, Note, Subject, Transition
 from .consent import Consent
+from .desk import DeskItem, DeskKind
 from .escalations import Escalation, ProposedMeasure
 from .followup import Commitment, Contact, EarlyClosure, FollowUpPlan, PlanChange
 from .measures import Measure
@@ -18,6 +19,8 @@ __all__ = [
     "Commitment",
     "Consent",
     "Contact",
+    "DeskItem",
+    "DeskKind",
     "EarlyClosure",
     "Escalation",
     "FollowUpPlan",

@@ -49,12 +49,18 @@ class CaseCounter(models.Model):
         return f"{self.municipality_id}/{self.year}: {self.last_number}"
 
 
+def changeable_filter(user: AnyUser) -> Q:
+    """Rows of the cases the person works: their own municipality's. The one rule, used by the
+    cases and by the desk's read model (models/desk.py), which carries the case's municipality."""
+    return Q(municipality_id__in=organisation_ids_with(user, Capability.WORK_CASES))
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     """Who may see and change which case; the only place that says so (see cases/access.py)."""
 
     def changeable_by(self, user: AnyUser) -> CaseQuerySet:
         """Cases whose full content the person works and changes: their own municipality's."""
-        return self.filter(municipality_id__in=organisation_ids_with(user, Capability.WORK_CASES))
+        return self.filter(changeable_filter(user))
 
     def shared_with(self, user: AnyUser, right: Right = Right.VIEW) -> CaseQuerySet:
         """Cases an open escalation shares with the person, with `right`.

@@ -16,7 +16,7 @@ from sutohamu.spreadsheet import safe_cell
 
 from ..access import cases_for_export, owners_to_filter
 from ..forms import DeskFilterForm
-from ..selectors import DESK_PAGE_SIZE, desk_cases, desk_for
+from ..selectors import DESK_PAGE_SIZE, case_rows, desk_cases, desk_for
 
 EXPORT_LIMIT = 2000
 
@@ -37,7 +37,13 @@ def desk(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/desk.html",
-        {"desk": desk_for(request.user), "form": form, "page": page, "query": query.urlencode()},
+        {
+            "desk": desk_for(request.user),
+            "form": form,
+            "page": page,
+            "rows": case_rows(page.object_list),
+            "query": query.urlencode(),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 

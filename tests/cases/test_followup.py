@@ -22,11 +22,11 @@ from cases.followup import (
     case_reopen,
     commitment_plan,
     contact_log,
-    desk_followup,
     leave_assessment,
 )
 from cases.models import Case, EarlyClosure, FollowUpPlan, Measure, PlanChange
 from cases.models.followup import next_contact, planned_contacts, thins_out
+from cases.selectors import desk_for
 from cases.services import EarlyClosureData, StaleEdit, case_transition
 from sutohamu import decisions
 from tests.accounts.factories import RoleAssignmentFactory
@@ -451,7 +451,7 @@ def test_the_desk_lists_this_weeks_and_overdue_follow_up(coordinator):
     due = in_followup(user, town, on=today - datetime.timedelta(days=14 - (6 - today.weekday())))
     other_town = CaseFactory(status=S.FOLLOW_UP)
     FollowUpPlan.objects.create(case=other_town, started_on=today, next_contact_on=today)
-    panels = desk_followup(user)
-    assert [r.case for r in panels["overdue"]] == [overdue]
-    assert [r.case for r in panels["this_week"]] == [due]
-    assert {r.case for r in panels["rows"]} == {overdue, due}
+    panels = desk_for(user).followup
+    assert [r.reference for r in panels["overdue"]] == [overdue.reference]
+    assert [r.reference for r in panels["this_week"]] == [due.reference]
+    assert {r.reference for r in panels["rows"]} == {overdue.reference, due.reference}

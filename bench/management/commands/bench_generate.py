@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from bench import generate_followup, generate_meetings  # noqa: F401 - register their parts
 from bench.generate import generate, summary
 from bench.scales import SCALES
+from cases.desk_rows import desk_rebuild
 from cases.models import Case
 
 
@@ -44,5 +45,6 @@ class Command(BaseCommand):
                 options["seed"],
                 options["anchor"] or timezone.localdate(),
             )
+            desk_rebuild()  # the generator bulk-creates past the services
         result = summary(context) | {"seconds": round(time.perf_counter() - started, 1)}
         self.stdout.write(json.dumps(result))
