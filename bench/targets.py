@@ -82,6 +82,8 @@ def _figures(scale: str, result: dict[str, Any]) -> list[str]:
     """What is not a page: the report's figures and PDF, the sweep, the workers' memory."""
     misses = []
     extra = {**result.get("extra", {}), **result.get("memory", {})}
+    if "failed" in extra:
+        misses.append(f"{scale}: the report and sweep timings failed: {extra['failed']}")
     budget = REPORT_FIGURES_SECONDS.get(scale)
     figures = extra.get("report_figures_seconds")
     if budget is not None and figures is not None and figures > budget:

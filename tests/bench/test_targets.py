@@ -165,3 +165,10 @@ def test_the_summary_marks_a_page_missed_at_one_connection_count():
 def test_the_readme_block_is_replaced_between_its_markers_only():
     text = f"before\n{START}\nold table\n{END}\nafter\n"
     assert replace_block(text, "new table") == f"before\n{START}\nnew table\n{END}\nafter\n"
+
+
+def test_timings_that_failed_are_a_miss_with_the_reason():
+    county = result("county", [], failed="report 4 refused by the disclosure audit")
+    assert check({"county": county}) == [
+        "county: the report and sweep timings failed: report 4 refused by the disclosure audit"
+    ]
