@@ -43,8 +43,9 @@ def command(url: str, connections: int, seconds: float, cookie: str) -> list[str
     return [*line, url]
 
 
-def parse(output: str, seconds: float) -> dict[str, Any]:
-    """The report line of wrk_report.lua as the window's figures (milliseconds, req/s)."""
+def parse(output: str, seconds: float, connections: int = 1) -> dict[str, Any]:
+    """The report line of wrk_report.lua as the window's figures (milliseconds, req/s). A window
+    without a single answer counts each connection's request as an error."""
     line = next((ln for ln in output.splitlines() if ln.startswith(MARK)), None)
     if line is None:
         raise ValueError(f"wrk printed no report: {output[-500:]!r}")
@@ -52,7 +53,10 @@ def parse(output: str, seconds: float) -> dict[str, Any]:
     duration = raw["duration_us"] / 1e6 or seconds
     return {
         "requests": raw["requests"],
-        "errors": raw["not_ok"] + raw["socket_errors"] + raw["timeouts"],
+        "errors": raw["not_ok"]
+        + raw["socket_errors"]
+        + raw["timeouts"]
+        + (0 if raw["requests"] else connections),
         "rps": round(raw["requests"] / duration, 2),
         "p50_ms": round(raw["p50_us"] / 1000, 1),
         "p95_ms": round(raw["p95_us"] / 1000, 1),
@@ -67,7 +71,17 @@ def window(host: str, item: dict[str, Any], cookie: str, seconds: float) -> dict
         capture_output=True,
         text=True,
     )
-    return parse(done.stdout, seconds)
+    figures = parse(done.stdout, seconds, item["users"])
+    settle(host)
+    return figures
+
+
+def settle(host: str) -> None:
+    """Wait until the server has answered what wrk left queued when it stopped (a sync worker
+    finishes every request it accepted), so that the next window starts on an idle server."""
+    for _ in range(2):
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"{host}/healthz", timeout=300).read()
 
 
 def cookie_for(item: dict[str, Any], cookies: dict[str, str]) -> str:

@@ -156,3 +156,10 @@ def test_the_pool_table_gives_both_ways_and_their_ratio():
         "persistent_errors": 0,
         "ratio": 1.1,
     }
+
+
+def test_a_window_without_a_single_answer_is_an_error_per_connection():
+    silent = REPORT.replace('"requests": 1000', '"requests": 0').replace(
+        '"not_ok": 2, "socket_errors": 1', '"not_ok": 0, "socket_errors": 0'
+    )
+    assert parse(silent, 2.0, connections=8)["errors"] == 8
