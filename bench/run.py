@@ -256,8 +256,8 @@ def summarise_pool(measured: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 ]
                 if not mine:
                     break
-                row[f"{mode}_rps"] = statistics.median(m["rps"] for m in mine)
-                row[f"{mode}_p50_ms"] = statistics.median(m["p50_ms"] for m in mine)
+                row[f"{mode}_rps"] = round(statistics.median(m["rps"] for m in mine), 2)
+                row[f"{mode}_p50_ms"] = round(statistics.median(m["p50_ms"] for m in mine), 2)
                 row[f"{mode}_errors"] = sum(m["errors"] for m in mine)
             else:
                 row["ratio"] = (
@@ -304,16 +304,16 @@ def summarise(measured: list[dict[str, Any]]) -> list[dict[str, Any]]:
         floor = [
             m for m in measured if m["pair"] == pair and m["users"] == users and m["page"] == FLOOR
         ]
-        page_rps = statistics.median(m["rps"] for m in page)
-        floor_rps = statistics.median(m["rps"] for m in floor)
+        page_rps = round(statistics.median(m["rps"] for m in page), 2)
+        floor_rps = round(statistics.median(m["rps"] for m in floor), 2)
         rows.append(
             {
                 "page": pair,
                 "users": users,
                 "rps": page_rps,
-                "p50_ms": statistics.median(m["p50_ms"] for m in page),
-                "p95_ms": statistics.median(m["p95_ms"] for m in page),
-                "p99_ms": statistics.median(m["p99_ms"] for m in page),
+                "p50_ms": round(statistics.median(m["p50_ms"] for m in page), 2),
+                "p95_ms": round(statistics.median(m["p95_ms"] for m in page), 2),
+                "p99_ms": round(statistics.median(m["p99_ms"] for m in page), 2),
                 "errors": sum(m["errors"] for m in page),
                 "floor_rps": floor_rps,
                 # the bare view's row compares the other way: the signed-in floor against it

@@ -172,3 +172,10 @@ def test_timings_that_failed_are_a_miss_with_the_reason():
     assert check({"county": county}) == [
         "county: the report and sweep timings failed: report 4 refused by the disclosure audit"
     ]
+
+
+def test_the_summary_lists_pages_without_a_target_too():
+    small = result("small", [row("desk", 2, 0.2), row("floor (bare Django)", 2, 0.6)])
+    text = summary(run_of(small=small))
+    assert "| desk | 0.2 |  |  | 10.0 |  |  |" in text
+    assert "| floor (bare Django) | 0.6 |  |  | 10.0 |  |  |" in text
