@@ -65,6 +65,7 @@ mutants: $(BIN)/.installed
 # The benchmark (bench/run.py): generated data, the production stack, ratios to the floor.
 # `make bench BENCH_ARGS="--scales nation"` adds the national scale; `--fresh` regenerates.
 bench: $(BIN)/.installed
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev,bench]"
 	bash scripts/test-services.sh
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -2,10 +2,15 @@
 
 For each scale (small = 5,000 cases, county = 50,000, nation = 500,000) it builds a database of
 its own (kept for the next run unless `--fresh`), starts gunicorn (two sync workers, DEBUG off,
-persistent connections) and a Celery worker against PostgreSQL and Redis, and measures every
-page with Locust in short windows, each page interleaved with the signed-in floor so that a
-noisy machine affects both alike. It prints a table, writes bench/results.json, and exits 1 if
-a target is missed.
+each process's psycopg pool as in compose) and a Celery worker against PostgreSQL and Redis, and
+measures every page with wrk (bench/load.py) in short windows at 2 and 8 connections, each page
+interleaved with the signed-in floor so that a noisy machine affects both alike. Then it starts
+two servers side by side, one with the pool and one with persistent connections, and measures a
+few pages alternately on each. It prints a table, writes bench/results.json, regenerates
+bench/README.md and the README's benchmark results from it, and exits 1 if a target is missed.
+
+`python -m bench.run --scales county` measures the county scale alone (the other scales' last
+results stay in results.json); `--pages`, `--no-extra` and `--no-pool` shorten a run further.
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -26,31 +30,49 @@ from typing import Any
 
 import psycopg
 
+from bench import markdown
+from bench.load import measure
 from bench.targets import check, slopes, target_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 DB_URL = "postgres://sutohamu:sutohamu@127.0.0.1:5432/{name}"
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+SECOND_PORT = PORT + 1  # the pool comparison's second server
 FLOOR = "floor (signed in)"
 BARE = "floor (bare Django)"
+LOAD = "wrk"
 
 
-def env_for(database: str) -> dict[str, str]:
-    return dict(
-        os.environ,
-        DATABASE_URL=DB_URL.format(name=database),
-        SECRET_KEY="bench-only-secret-key-that-is-long-enough-for-the-deploy-check-0123456789",
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_COOKIES="false",
-        SECURE_SSL_REDIRECT="false",
-        BENCH_VIEWS="true",
-        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
-        DB_CONN_MAX_AGE=os.environ.get("DB_CONN_MAX_AGE", "600"),
-        # As docker-compose.yml: each process's psycopg pool (0 measures persistent connections).
-        DB_POOL_MAX_SIZE=os.environ.get("DB_POOL_MAX_SIZE", "2"),
+# The two ways the app holds its PostgreSQL connections (README, Operations: connections).
+CONNECTIONS = {
+    # As docker-compose.yml: each process's psycopg pool (Django's; CONN_MAX_AGE is then 0).
+    "pool": {"DB_POOL_MAX_SIZE": "2"},
+    # One persistent connection per process, kept between requests.
+    "persistent": {"DB_POOL_MAX_SIZE": "0", "DB_CONN_MAX_AGE": "600"},
+}
+# The pages measured both ways: the floor, the heaviest pages and a cheap list.
+POOL_PAGES = (FLOOR, "case page", "desk", "queue open (Agera)")
+
+
+def env_for(database: str, **overrides: str) -> dict[str, str]:
+    return (
+        dict(
+            os.environ,
+            DATABASE_URL=DB_URL.format(name=database),
+            SECRET_KEY="bench-only-secret-key-that-is-long-enough-for-the-deploy-check-0123456789",
+            DEBUG="false",
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            SECURE_COOKIES="false",
+            SECURE_SSL_REDIRECT="false",
+            BENCH_VIEWS="true",
+            REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+            DB_CONN_MAX_AGE=os.environ.get("DB_CONN_MAX_AGE", "600"),
+            # As docker-compose.yml: each process's psycopg pool (0: persistent connections).
+            DB_POOL_MAX_SIZE=os.environ.get("DB_POOL_MAX_SIZE", "2"),
+        )
+        | overrides
     )
 
 
@@ -64,6 +86,16 @@ def manage(database: str, *args: str) -> str:
         text=True,
     )
     return done.stdout
+
+
+def measured_extra(database: str) -> dict[str, Any]:
+    """`bench_extra`'s figures, or what made it fail (a miss; the pages are measured anyway)."""
+    try:
+        return dict(json.loads(manage(database, "bench_extra")))
+    except subprocess.CalledProcessError as error:
+        lines = (error.stderr or "").strip().splitlines()
+        said = [line for line in lines if " ERROR " in line][:1] + lines[-1:]
+        return {"failed": " / ".join(said)}
 
 
 def database_ready(name: str, fresh: bool) -> bool:
@@ -86,8 +118,8 @@ def database_ready(name: str, fresh: bool) -> bool:
     return row is not None
 
 
-def start(database: str) -> list[subprocess.Popen[bytes]]:
-    env = env_for(database)
+def start_web(database: str, port: int = PORT, **overrides: str) -> subprocess.Popen[bytes]:
+    """gunicorn with two sync workers, as production runs it; returns once it answers."""
     web = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -95,15 +127,26 @@ def start(database: str) -> list[subprocess.Popen[bytes]]:
             "--workers",
             "2",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--log-level",
             "warning",
         ],
         cwd=ROOT,
-        env=env,
+        env=env_for(database, **overrides),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return web
+        except OSError:
+            time.sleep(0.2)
+    web.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def start(database: str) -> list[subprocess.Popen[bytes]]:
     worker = subprocess.Popen(
         [
             str(BIN / "celery"),
@@ -118,19 +161,15 @@ def start(database: str) -> list[subprocess.Popen[bytes]]:
             "--without-mingle",
         ],
         cwd=ROOT,
-        env=env,
+        env=env_for(database),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        raise SystemExit("gunicorn did not start")
-    return [web, worker]
+    try:
+        return [start_web(database), worker]
+    except SystemExit:
+        stop([worker])
+        raise
 
 
 def stop(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -160,20 +199,6 @@ def peak_memory_mib(root_pid: int) -> float:
     return round(peak / 1024, 1)
 
 
-def load(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump(plan, handle)
-    done = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "load.py"), handle.name],
-        cwd=ROOT,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    os.unlink(handle.name)
-    return list(json.loads(done.stdout))
-
-
 def windows(pages: list[dict[str, Any]], users: list[int], rounds: int) -> list[dict[str, Any]]:
     """Each page next to the signed-in floor; the floor next to the bare view."""
     floor = next(p for p in pages if p["page"] == FLOOR)
@@ -188,6 +213,87 @@ def windows(pages: list[dict[str, Any]], users: list[int], rounds: int) -> list[
     return out
 
 
+def pool_windows(
+    pages: list[dict[str, Any]], users: list[int], rounds: int
+) -> list[dict[str, Any]]:
+    """Each of a few pages on the pooled server and on the persistent one, alternately (the
+    order flips each round, so neither side always goes first)."""
+    hosts = {
+        "pool": f"http://127.0.0.1:{PORT}",
+        "persistent": f"http://127.0.0.1:{SECOND_PORT}",
+    }
+    out = []
+    for page in pages:
+        if page["page"] not in POOL_PAGES:
+            continue
+        for count in users:
+            for turn in range(rounds):
+                modes = list(hosts) if turn % 2 == 0 else list(reversed(hosts))
+                for mode in modes:
+                    out.append(
+                        {
+                            **page,
+                            "users": count,
+                            "mode": mode,
+                            "host": hosts[mode],
+                            "label": f"{mode:<11}",
+                        }
+                    )
+    return out
+
+
+def summarise_pool(measured: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per page and connection count: both ways' median throughput and p50, and pool/persistent."""
+    rows = []
+    for page in POOL_PAGES:
+        for users in sorted({m["users"] for m in measured}):
+            row: dict[str, Any] = {"page": page, "users": users}
+            for mode in CONNECTIONS:
+                mine = [
+                    m
+                    for m in measured
+                    if m["page"] == page and m["users"] == users and m["mode"] == mode
+                ]
+                if not mine:
+                    break
+                row[f"{mode}_rps"] = round(statistics.median(m["rps"] for m in mine), 2)
+                row[f"{mode}_p50_ms"] = round(statistics.median(m["p50_ms"] for m in mine), 2)
+                row[f"{mode}_errors"] = sum(m["errors"] for m in mine)
+            else:
+                row["ratio"] = (
+                    round(row["pool_rps"] / row["persistent_rps"], 3)
+                    if row["persistent_rps"]
+                    else 0.0
+                )
+                rows.append(row)
+    return rows
+
+
+def measure_pool(
+    database: str, prepared: dict[str, Any], users: list[int], args: argparse.Namespace
+) -> dict[str, Any]:
+    """Two servers side by side on the same data, the pool and persistent connections."""
+    servers = [
+        start_web(database, PORT, **CONNECTIONS["pool"]),
+        start_web(database, SECOND_PORT, **CONNECTIONS["persistent"]),
+    ]
+    try:
+        measured = measure(
+            {
+                "host": f"http://127.0.0.1:{PORT}",
+                "cookies": prepared["cookies"],
+                "seconds": args.seconds,
+                "windows": pool_windows(prepared["pages"], users, max(args.rounds, 2)),
+            }
+        )
+    finally:
+        stop(servers)
+    return {
+        "settings": {mode: dict(values) for mode, values in CONNECTIONS.items()},
+        "rows": summarise_pool(measured),
+    }
+
+
 def summarise(measured: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     keys = sorted({(m["pair"], m["users"]) for m in measured}, key=lambda k: (k[1], k[0]))
@@ -198,15 +304,16 @@ def summarise(measured: list[dict[str, Any]]) -> list[dict[str, Any]]:
         floor = [
             m for m in measured if m["pair"] == pair and m["users"] == users and m["page"] == FLOOR
         ]
-        page_rps = statistics.median(m["rps"] for m in page)
-        floor_rps = statistics.median(m["rps"] for m in floor)
+        page_rps = round(statistics.median(m["rps"] for m in page), 2)
+        floor_rps = round(statistics.median(m["rps"] for m in floor), 2)
         rows.append(
             {
                 "page": pair,
                 "users": users,
                 "rps": page_rps,
-                "p50_ms": statistics.median(m["p50_ms"] for m in page),
-                "p95_ms": statistics.median(m["p95_ms"] for m in page),
+                "p50_ms": round(statistics.median(m["p50_ms"] for m in page), 2),
+                "p95_ms": round(statistics.median(m["p95_ms"] for m in page), 2),
+                "p99_ms": round(statistics.median(m["p99_ms"] for m in page), 2),
                 "errors": sum(m["errors"] for m in page),
                 "floor_rps": floor_rps,
                 # the bare view's row compares the other way: the signed-in floor against it
@@ -218,6 +325,13 @@ def summarise(measured: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def chosen(pages: list[dict[str, Any]], wanted: list[str]) -> list[dict[str, Any]]:
+    """The pages whose names start with one of `wanted` (all without), and always the floor."""
+    if not wanted:
+        return pages
+    return [p for p in pages if p["page"] == FLOOR or p["page"].startswith(tuple(wanted))]
 
 
 def run_scale(scale: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -235,20 +349,20 @@ def run_scale(scale: str, args: argparse.Namespace) -> dict[str, Any]:
     print(f"[{scale}] data: {generated}", flush=True)
     manage(database, "collectstatic", "--noinput", "-v0")
     prepared = json.loads(manage(database, "bench_prepare"))
+    prepared["pages"] = chosen(prepared["pages"], args.pages)
     queries = json.loads(manage(database, "bench_queries"))
-    extra = json.loads(manage(database, "bench_extra"))
+    extra = {} if args.no_extra else measured_extra(database)
+    rounds = 1 if scale == "small" else args.rounds
     processes = start(database)
     try:
-        users = [2] if scale == "small" else args.users
-        rounds = 1 if scale == "small" else args.rounds
-        plan = {
-            "host": f"http://127.0.0.1:{PORT}",
-            "cookies": prepared["cookies"],
-            "seconds": args.seconds,
-            "warmup": 0.5,
-            "windows": windows(prepared["pages"], users, rounds),
-        }
-        measured = load(plan)
+        measured = measure(
+            {
+                "host": f"http://127.0.0.1:{PORT}",
+                "cookies": prepared["cookies"],
+                "seconds": args.seconds,
+                "windows": windows(prepared["pages"], args.users, rounds),
+            }
+        )
         memory = {
             "web_worker_peak_mib": peak_memory_mib(processes[0].pid),
             "celery_worker_peak_mib": peak_memory_mib(processes[1].pid),
@@ -258,14 +372,17 @@ def run_scale(scale: str, args: argparse.Namespace) -> dict[str, Any]:
     rows = summarise(measured)
     for row in rows:
         row["queries"] = queries.get(row["page"])
-    return {
+    result: dict[str, Any] = {
         "scale": scale,
         "data": generated,
         "rows": rows,
         "extra": extra,
         "memory": memory,
-        "seconds": round(time.perf_counter() - started, 1),
     }
+    if not args.no_pool:
+        result["pool"] = measure_pool(database, prepared, args.users, args)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result
 
 
 def table(result: dict[str, Any]) -> str:
@@ -283,22 +400,41 @@ def table(result: dict[str, Any]) -> str:
         )
     for key, value in {**result["extra"], **result["memory"]}.items():
         lines.append(f"{key}: {value}")
+    for row in result.get("pool", {}).get("rows", []):
+        lines.append(
+            f"pool vs persistent: {row['page']} c={row['users']}: {row['pool_rps']} / "
+            f"{row['persistent_rps']} req/s, p50 {row['pool_p50_ms']} / "
+            f"{row['persistent_p50_ms']} ms"
+        )
     return "\n".join(lines)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scales", default="small,county")
-    parser.add_argument("--users", default="2,8")
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=2.0)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scales", default="small,county", help="small, county, nation")
+    parser.add_argument("--users", default="2,8", help="wrk's connections, one window each")
+    parser.add_argument("--rounds", type=int, default=2, help="windows per page and count")
+    parser.add_argument("--seconds", type=float, default=2.0, help="one window's length")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fresh", action="store_true", help="regenerate the databases")
+    parser.add_argument(
+        "--pages", default="", help="only pages whose names start so (comma-separated)"
+    )
+    parser.add_argument(
+        "--no-extra", action="store_true", help="skip the report, PDF and sweep timings"
+    )
+    parser.add_argument(
+        "--no-pool", action="store_true", help="skip the pool against persistent connections"
+    )
     args = parser.parse_args()
     args.users = [int(u) for u in args.users.split(",")]
+    args.pages = [p for p in args.pages.split(",") if p]
     output = ROOT / "bench" / "results.json"
     previous = json.loads(output.read_text()) if output.exists() else {}
-    results = dict(previous.get("scales", {}))
+    # Other scales' last results are kept only if they were measured the same way (wrk).
+    results = dict(previous.get("scales", {})) if previous.get("load") == LOAD else {}
     for scale in args.scales.split(","):
         results[scale] = run_scale(scale, args)
         print(table(results[scale]), flush=True)
@@ -306,12 +442,14 @@ def main() -> int:
     report = {
         "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
+        "load": LOAD,
         "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "scales": results,
         "misses": misses,
         "growth_p50": slopes(results),
     }
     output.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    markdown.write(report)
     print("\n".join(["", "Targets missed:" if misses else "Every target met.", *misses]))
     return 1 if misses else 0
 

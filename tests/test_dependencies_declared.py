@@ -3,8 +3,8 @@
 Every module the app's code imports is the standard library, the project itself, or a
 distribution that `[project].dependencies` in pyproject.toml pulls in (with their own
 requirements). Imports under `if TYPE_CHECKING:` are for mypy only. `bench/` may import its
-`bench` extra inside functions, never at module level, and `bench/load.py` is Locust's script,
-run by `bench/run.py` under that extra and never imported by the app.
+`bench` extra inside functions, never at module level (its load driver, wrk, is Debian's
+package and not a Python one, so today the extra is empty).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_EXTRA_SCRIPTS = {"bench/load.py"}
+BENCH_EXTRA_SCRIPTS: set[str] = set()  # scripts run only under the `bench` extra
 APPS = ["sutohamu", "accounts", "councils", "cases", "meetings", "reminders", "reports", "bench"]
 
 
