@@ -52,7 +52,8 @@ if TYPE_CHECKING:
 # The officer's page checks at most this many entries past the last checkpoint; the nightly task
 # (or `manage.py verify_read_log`) checks the whole log and moves the checkpoint forward.
 PAGE_CHECK_LIMIT = 20_000
-# A read gets its seal right after it commits; one older than this without a seal is reported.
+# A read gets its seal within seconds of its commit (the seal task); one older than this without a
+# seal is reported.
 SEAL_GRACE = datetime.timedelta(minutes=10)
 # Before the first full check, unsealed reads are looked for this far back only.
 UNSEALED_WINDOW_DAYS = 30
@@ -314,9 +315,12 @@ def describe(result: ChainResult, chain: str = READS) -> str:
     """The check's result in one paragraph, naming the first broken entry and the checkpoint."""
     name = LOG_NAMES.get(chain, f"The {chain} log")
     if result.intact:
+        unsealed = (
+            f" {result.unsealed} read(s) not yet sealed match their MAC." if chain == READS else ""
+        )
         return (
             f"{name} intact: {result.entries} entries checked, "
-            f"chain head at entry {result.last_seq}."
+            f"chain head at entry {result.last_seq}.{unsealed}"
         )
     read = (
         CaseRead.objects.filter(pk=result.broken_read or 0)
@@ -327,10 +331,14 @@ def describe(result: ChainResult, chain: str = READS) -> str:
     )
     detail = f" ({read[0]:%Y-%m-%d %H:%M:%S}, {read[1]}, {read[2]}, {read[3]})" if read else ""
     row = "read id" if chain == READS else "row id"
+    where = (
+        f"chain broken at entry {result.broken_seq}"
+        if result.broken_seq is not None
+        else "broken at an entry not yet sealed"  # its MAC no longer matches
+    )
     message = (
-        f"{name} chain broken at entry {result.broken_seq} "
-        f"({row} {result.broken_read}){detail}: {ChainProblem(result.problem).label}. "
-        f"Entries up to {result.last_seq} are intact."
+        f"{name} {where} ({row} {result.broken_read}){detail}: "
+        f"{ChainProblem(result.problem).label}. Entries up to {result.last_seq} are intact."
     )
     anchor = ReadLogCheck.objects.filter(pk=result.checkpoint or 0).first()
     if anchor is not None:
