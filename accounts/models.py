@@ -224,6 +224,13 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding and self.read_at is None:
+                add_unread({(self.user_id, self.target_type): 1})
+
     @property
     def message(self) -> str:
         """The message in the active language (the reader's), from its kind and parameters."""
@@ -234,13 +241,6 @@ class Notification(models.Model):
             return str(template) % self.params
         except (KeyError, TypeError, ValueError):
             return self.text
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        adding = self._state.adding
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if adding and self.read_at is None:
-                add_unread({(self.user_id, self.target_type): 1})
 
     def mark_read(self) -> None:
         """Read now (once): the row and the stored count change together."""

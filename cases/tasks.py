@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from celery import shared_task
-
 from django.utils import timezone
 
 from .audit import check_read_log

@@ -305,10 +305,7 @@ def verify_unsealed(limit: int | None = None) -> tuple[int, int | None]:
     while limit is None or checked < limit:
         size = VERIFY_BATCH if limit is None else min(VERIFY_BATCH, limit - checked)
         rows = list(
-            pending_reads()
-            .filter(pk__gt=after)
-            .order_by("pk")
-            .values_list(*READ_FIELDS_MAC)[:size]
+            pending_reads().filter(pk__gt=after).order_by("pk").values_list(*READ_FIELDS_MAC)[:size]
         )
         if not rows:
             break

@@ -164,9 +164,7 @@ def test_any_changed_field_of_an_unsealed_read_is_found(unsealed, change):
 
 
 @pytest.mark.django_db
-def test_the_officers_page_reports_an_intact_log_with_reads_waiting_for_their_seal(
-    unsealed, login
-):
+def test_the_officers_page_reports_an_intact_log_with_reads_waiting_for_their_seal(unsealed, login):
     page = login("dso").get(reverse("cases:read_log")).content.decode()
     assert 'class="chain-intact"' in page
 
