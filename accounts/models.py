@@ -148,7 +148,7 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     ) -> list[Notification]:
         """Insert, and count the unread ones in the stored counts, in one transaction."""
         objs = list(objs)
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
             add_unread(Counter((n.user_id, n.target_type) for n in objs if n.read_at is None))
         return created
@@ -226,7 +226,7 @@ class Notification(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         adding = self._state.adding
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
             if adding and self.read_at is None:
                 add_unread({(self.user_id, self.target_type): 1})
@@ -247,7 +247,7 @@ class Notification(models.Model):
         if self.read_at is not None:
             return
         now = timezone.now()
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             if Notification.objects.filter(pk=self.pk, read_at__isnull=True).update(read_at=now):
                 add_unread({(self.user_id, self.target_type): -1})
         self.read_at = now

@@ -304,15 +304,14 @@ def verify_unsealed(limit: int | None = None) -> tuple[int, int | None]:
     checked, after = 0, 0
     while limit is None or checked < limit:
         size = VERIFY_BATCH if limit is None else min(VERIFY_BATCH, limit - checked)
-        rows = list(
-            pending_reads().filter(pk__gt=after).order_by("pk").values_list(*READ_FIELDS_MAC)[:size]
-        )
-        if not rows:
-            break
+        pending = pending_reads().filter(pk__gt=after).order_by("pk")
+        rows = list(pending.values_list(*READ_FIELDS_MAC)[:size])
         for row in rows:
             if not mac_matches(*row):
                 return checked, row[0]
             checked += 1
+        if len(rows) < size:
+            break
         after = rows[-1][0]
     return checked, None
 
@@ -391,12 +390,15 @@ def verify_chain(
 
 
 def verify_from_checkpoint(limit: int | None = None) -> tuple[ChainResult, ReadLogCheck | None]:
-    """Check only what came after the last intact checkpoint (whose own seal must still match)."""
+    """Check only what came after the last intact checkpoint (whose own seal must still match).
+
+    The reads not yet sealed are checked by the caller (`check_unsealed`, or the officer's page
+    for those in its window)."""
     checkpoint = (
         ReadLogCheck.objects.filter(chain=READS, intact=True).order_by("-last_seq", "-pk").first()
     )
     if checkpoint is None or checkpoint.last_seq == 0:
-        return check_unsealed(verify_chain(limit=limit), limit), checkpoint
+        return verify_chain(limit=limit), checkpoint
     anchor = CaseReadSeal.objects.filter(seq=checkpoint.last_seq).first()
     if anchor is None or bytes(anchor.digest) != bytes(checkpoint.last_digest):
         result = ChainResult(
@@ -409,8 +411,7 @@ def verify_from_checkpoint(limit: int | None = None) -> tuple[ChainResult, ReadL
             anchor.read_id if anchor else None,
         )
         return result, checkpoint
-    result = verify_chain(checkpoint.last_seq, bytes(checkpoint.last_digest), limit)
-    return check_unsealed(result, limit), checkpoint
+    return verify_chain(checkpoint.last_seq, bytes(checkpoint.last_digest), limit), checkpoint
 
 
 @dataclass(frozen=True)
