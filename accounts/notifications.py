@@ -169,7 +169,7 @@ def can_reach(user: AnyUser, note: Notification) -> bool:
 _MEMO = "_unread_per_kind_memo"
 
 
-def _unread_per_kind(user: AnyUser) -> dict[str, int]:
+def _unread_per_kind(user: User) -> dict[str, int]:
     """Unread notifications per kind of target, as stored (`UnreadCount`): one indexed read."""
     memo: dict[str, int] | None = getattr(user, _MEMO, None)
     if memo is None:

@@ -207,3 +207,13 @@ def test_case_views_do_not_wait_while_the_seal_lock_is_held(demo):
     assert pending_reads().count() == 2  # inserted, waiting for the task
     assert seal_reads() == 2
     assert verify_chain().intact
+
+
+@pytest.mark.django_db
+@pytest.mark.db_owner  # tampering takes the owner: the app's role may not
+def test_the_officers_page_shows_a_read_altered_before_its_seal(unsealed, login):
+    _tamper("UPDATE cases_caseread SET kind = 'export' WHERE id = %s", [unsealed[2].pk])
+    page = login("dso").get(reverse("cases:read_log")).content.decode()
+    assert 'class="chain-broken"' in page and 'role="alert"' in page
+    assert "ännu inte är förseglad stämmer inte längre med sitt kontrollvärde" in page
+    assert nmr_case().reference in page  # the altered read's case, named as for any break

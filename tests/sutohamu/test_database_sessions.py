@@ -7,7 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import connection
-from django.db.backends.postgresql.base import DatabaseWrapper, ServerBindingCursor
+from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+    DatabaseWrapper,
+    ServerBindingCursor,
+)
 
 from accounts.models import User
 
@@ -61,7 +64,7 @@ def pooled() -> Iterator[DatabaseWrapper]:
     wrapper = DatabaseWrapper(settings_dict, alias="pooled_sessions_test")
     yield wrapper
     wrapper.close()
-    wrapper.close_pool()
+    wrapper.close_pool()  # type: ignore[attr-defined]
 
 
 def test_a_pooled_connection_keeps_the_settings_and_its_prepared_statements(pooled):
