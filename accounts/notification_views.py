@@ -37,7 +37,7 @@ def open_notification(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     message instead of a 404.
     """
     note = get_object_or_404(request.user.notifications, pk=pk)
-    note.mark_read()
+    notifications.mark_read(request.user, note)
     if not notifications.can_reach(request.user, note):
         messages.info(request, _("What that notification was about is no longer yours to open."))
         return redirect("notifications")
@@ -50,7 +50,7 @@ def open_notification(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @login_required
 def mark_notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(request.user.notifications, pk=pk)
-    note.mark_read()
+    notifications.mark_read(request.user, note)
     return redirect(_back(request))
 
 

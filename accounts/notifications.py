@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, override
@@ -30,6 +30,7 @@ from .models import (
     NOTIFICATION_TARGETS,
     Notification,
     NotificationQuerySet,
+    UnreadCount,
     User,
 )
 
@@ -131,7 +132,9 @@ def notify(
     Never put case text in `params`: a reference, a date, an organisation's name at most.
     """
     note = build(user, kind, link=link, params=params, target=target)
-    note.save()
+    note.save()  # with the stored unread count (Notification.save)
+    if not isinstance(user, int):
+        forget_unread(user)
     return note
 
 
@@ -161,17 +164,31 @@ def can_reach(user: AnyUser, note: Notification) -> bool:
     return visible_to(user).filter(pk=note.pk).exists()
 
 
+# The stored counts, read once per person object (one request's `request.user`): the bell and
+# the start page's list share them. The services below forget them when they change the counts.
+_MEMO = "_unread_per_kind_memo"
+
+
 def _unread_per_kind(user: User) -> dict[str, int]:
-    return dict(
-        Notification.objects.filter(user=user, read_at__isnull=True)
-        .values_list("target_type")
-        .annotate(n=models.Count("pk"))
-        .order_by()
-    )
+    """Unread notifications per kind of target, as stored (`UnreadCount`): one indexed read."""
+    memo: dict[str, int] | None = getattr(user, _MEMO, None)
+    if memo is None:
+        memo = dict(
+            UnreadCount.objects.filter(user_id=user.pk, n__gt=0).values_list("target_type", "n")
+        )
+        setattr(user, _MEMO, memo)
+    return memo
+
+
+def forget_unread(user: AnyUser) -> None:
+    """Drop the person object's copy of the counts (after a change in the same request)."""
+    if hasattr(user, _MEMO):
+        delattr(user, _MEMO)
 
 
 def unread_count(user: AnyUser) -> int:
-    """The bell's figure, on every page: one cheap query, and a second only for targeted ones.
+    """The bell's figure, on every page: the stored counts (one indexed read, shared with the
+    start page's list), and a count of the reachable ones only for targeted notifications.
 
     Most people have nothing unread that points at a case or an escalation, and then the
     reachability rules (the costly part) are neither built nor run.
@@ -193,10 +210,42 @@ def unread_for(user: AnyUser, *, live: bool = False) -> NotificationQuerySet:
     return visible_to(user, live=live, kinds=kinds).unread()
 
 
+def mark_read(user: AnyUser, note: Notification) -> None:
+    """One of the person's notifications read (and the stored count with it)."""
+    note.mark_read()
+    forget_unread(user)
+
+
 def mark_all_read(user: AnyUser) -> int:
-    """Everything the person has, reachable or not, so nothing hidden pops up unread later."""
+    """Everything the person has, reachable or not, so nothing hidden pops up unread later.
+
+    The person's count rows are locked first: a notification made meanwhile is either marked
+    read here or counted after this commits, never lost from the count.
+    """
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    forget_unread(user)
+    with transaction.atomic():
+        list(UnreadCount.objects.select_for_update().filter(user_id=user.pk).values_list("pk"))
+        done = Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        UnreadCount.objects.filter(user_id=user.pk).exclude(n=0).update(n=0)
+    return done
+
+
+def recount(user_ids: Iterable[int] | None = None) -> None:
+    """The stored counts made again from the notifications (after rows were removed in bulk,
+    e.g. a benchmark's clean-up): for these people, or everyone."""
+    with transaction.atomic():
+        counts = UnreadCount.objects.all()
+        unread = Notification.objects.filter(read_at__isnull=True)
+        if user_ids is not None:
+            ids = list(user_ids)
+            counts, unread = counts.filter(user_id__in=ids), unread.filter(user_id__in=ids)
+        counts.delete()
+        rows = unread.values_list("user_id", "target_type").annotate(n=models.Count("pk"))
+        UnreadCount.objects.bulk_create(
+            UnreadCount(user_id=user_id, target_type=target_type, n=n)
+            for user_id, target_type, n in rows.order_by()
+        )

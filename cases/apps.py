@@ -13,10 +13,13 @@ class CasesConfig(AppConfig):
         from accounts.models import RoleAssignment
         from sutohamu.db_roles import register_erasable
 
-        from . import escalation, handover, selectors, services, timeline
+        from . import escalation, handover, selectors, services, tasks, timeline
         from .models import Transition
+        from .models.reads import register_seal_task
 
         services.register_notifications()
+        # A committed read enqueues the task that seals it (the models cannot import tasks).
+        register_seal_task(tasks.seal_reads.delay)
         handover.register()
         timeline.register_own()
         # Retention empties a status change's reason; the app role may update that column alone.

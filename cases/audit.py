@@ -34,9 +34,13 @@ from .choices import CaseStatus
 from .models import Case, CaseRead, ReadLogCheck, RetentionRecord, Transition
 from .models.reads import (
     CHAINS,
+    READ_FIELDS_MAC,
     READS,
     ChainProblem,
     ChainResult,
+    check_unsealed,
+    mac_matches,
+    pending_reads,
     record_check,
     seal_pending,
     verify_from_checkpoint,
@@ -52,7 +56,8 @@ if TYPE_CHECKING:
 # The officer's page checks at most this many entries past the last checkpoint; the nightly task
 # (or `manage.py verify_read_log`) checks the whole log and moves the checkpoint forward.
 PAGE_CHECK_LIMIT = 20_000
-# A read gets its seal right after it commits; one older than this without a seal is reported.
+# A read gets its seal within seconds of its commit (the seal task); one older than this without a
+# seal is reported.
 SEAL_GRACE = datetime.timedelta(minutes=10)
 # Before the first full check, unsealed reads are looked for this far back only.
 UNSEALED_WINDOW_DAYS = 30
@@ -263,7 +268,15 @@ def chain_status(user: AnyUser) -> ChainStatus:
         if last_full is not None
         else timezone.now() - datetime.timedelta(days=UNSEALED_WINDOW_DAYS)
     )
-    unsealed = CaseRead.objects.filter(seal__isnull=True, at__lt=since, at__gte=start)
+    # The unsealed reads in the window, each against its MAC (one query): an altered one breaks
+    # the log; those older than the grace period are counted.
+    waiting = pending_reads().filter(at__gte=start).order_by("pk")
+    rows = list(waiting.values_list(*READ_FIELDS_MAC)[:PAGE_CHECK_LIMIT])
+    altered = next((row[0] for row in rows if not mac_matches(*row)), None)
+    if altered is not None and result.intact:
+        result.intact, result.problem = False, ChainProblem.ALTERED
+        result.broken_seq, result.broken_read = None, altered
+    unsealed = sum(1 for row in rows if row[3] < since)
     broken = None
     if result.broken_read is not None:
         broken = (
@@ -272,7 +285,7 @@ def chain_status(user: AnyUser) -> ChainStatus:
             .only("at", "kind", "user__username", "case__reference")
             .first()
         )
-    return ChainStatus(result.intact, result, last_full, unsealed.count(), broken)
+    return ChainStatus(result.intact, result, last_full, unsealed, broken)
 
 
 def case_audit_pdf(audit: CaseAudit, printed_by: User) -> bytes:
@@ -314,9 +327,12 @@ def describe(result: ChainResult, chain: str = READS) -> str:
     """The check's result in one paragraph, naming the first broken entry and the checkpoint."""
     name = LOG_NAMES.get(chain, f"The {chain} log")
     if result.intact:
+        unsealed = (
+            f" {result.unsealed} read(s) not yet sealed match their MAC." if chain == READS else ""
+        )
         return (
             f"{name} intact: {result.entries} entries checked, "
-            f"chain head at entry {result.last_seq}."
+            f"chain head at entry {result.last_seq}.{unsealed}"
         )
     read = (
         CaseRead.objects.filter(pk=result.broken_read or 0)
@@ -327,10 +343,14 @@ def describe(result: ChainResult, chain: str = READS) -> str:
     )
     detail = f" ({read[0]:%Y-%m-%d %H:%M:%S}, {read[1]}, {read[2]}, {read[3]})" if read else ""
     row = "read id" if chain == READS else "row id"
+    where = (
+        f"chain broken at entry {result.broken_seq}"
+        if result.broken_seq is not None
+        else "broken at an entry not yet sealed"  # its MAC no longer matches
+    )
     message = (
-        f"{name} chain broken at entry {result.broken_seq} "
-        f"({row} {result.broken_read}){detail}: {ChainProblem(result.problem).label}. "
-        f"Entries up to {result.last_seq} are intact."
+        f"{name} {where} ({row} {result.broken_read}){detail}: "
+        f"{ChainProblem(result.problem).label}. Entries up to {result.last_seq} are intact."
     )
     anchor = ReadLogCheck.objects.filter(pk=result.checkpoint or 0).first()
     if anchor is not None:
@@ -380,7 +400,7 @@ def check_read_log(*, full: bool = True, record: bool = True, seal: bool = True)
     if full:
         results = {chain: verify_full(chain) for chain in CHAINS}
     else:  # the incremental check is the read log's (the officer's page)
-        results = {READS: verify_from_checkpoint()[0]}
+        results = {READS: check_unsealed(verify_from_checkpoint()[0])}
     checks = (
         [record_check(result, full=full, chain=chain) for chain, result in results.items()]
         if record

@@ -129,8 +129,19 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # cost assumes spinning disks and made the planner scan all 43,000 follow-up plans instead of
     # looking up a municipality's 1,340 by index (27 ms -> 14 ms at county scale, bench/).
     pg_options = env.str("DB_PG_OPTIONS", default="-c random_page_cost=1.1")
+    # PostgreSQL's JIT compiles a query's expressions when its estimated cost is high: on the
+    # yearly report it took 730 of one query's 1,124 ms, and no page gains from it (DB_JIT).
+    jit = "" if env.bool("DB_JIT", default=False) else "-c jit=off"
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = " ".join(filter(None, [options.get("options", ""), pg_options]))
+    options["options"] = " ".join(filter(None, [options.get("options", ""), pg_options, jit]))
+    # Prepared statements: psycopg binds parameters on the server (Django's ServerBindingCursor)
+    # and prepares a statement the connection has run more than DB_PREPARE_THRESHOLD times, so
+    # the hot paths' queries are parsed and planned once per connection (persistent or pooled)
+    # instead of on every request. A negative threshold turns preparing off (for a transaction-
+    # mode pooler such as PgBouncer without prepared-statement support).
+    prepare_threshold = env.int("DB_PREPARE_THRESHOLD", default=2)
+    options["server_side_binding"] = env.bool("DB_SERVER_SIDE_BINDING", default=True)
+    options["prepare_threshold"] = prepare_threshold if prepare_threshold >= 0 else None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded demo under concurrent use: readers never block the writer (WAL), a writer
     # waits for the lock instead of failing (busy timeout), and a transaction takes the write
@@ -394,6 +405,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Links in reminder e-mails are made absolute with this address.
 SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# The read log's MAC key (cases/models/reads.py); empty: derived from SECRET_KEY. Changing it
+# only matters for reads not yet sealed (seconds), so set it before the app starts.
+READ_LOG_KEY: str = env.str("READ_LOG_KEY", default="")
+# Beat's period for sealing the read log (seconds).
+READ_LOG_SEAL_EVERY: float = env.float("READ_LOG_SEAL_EVERY", default=5.0)
+
 # Celery beat (the `beat` service): the reminder sweep every morning and the digest after it;
 # at night retention, then the read log's chain checked in full (its result is the checkpoint the
 # officer's page continues from).
@@ -407,6 +424,13 @@ CELERY_BEAT_SCHEDULE = {
     "read-log-chain": {
         "task": "cases.tasks.verify_read_log",
         "schedule": crontab(hour=3, minute=0),
+    },
+    # The read log's seals, off the request path: a read commits, then within seconds it is
+    # sealed (each committed read also enqueues this task; beat catches a lost message).
+    "read-log-seal": {
+        "task": "cases.tasks.seal_reads",
+        "schedule": READ_LOG_SEAL_EVERY,
+        "options": {"expires": READ_LOG_SEAL_EVERY},
     },
     # The status reports' archive audited again against today's data (rebuilt or withdrawn).
     "reports-audit-archive": {

@@ -2,24 +2,37 @@
 
 Tamper evidence: each read is sealed by a `CaseReadSeal` whose digest is SHA-256 over the
 previous seal's digest and the read's own fields, so changing, removing or inserting a row in
-the middle breaks the chain from that entry on (`verify_chain`). Seals are appended in a short
-transaction of their own right after the read commits, under a lock (an advisory lock on
-PostgreSQL): requests run in one transaction each (ATOMIC_REQUESTS), and taking the chain lock
-at the insert itself would hold it for the rest of the request, making every case page in the
-installation wait for the slowest one. A seal lost to a crash between the two commits is made
-by the next sweep (`seal_pending`, run by `verify_read_log` and the nightly task); the chain's
-order is the seal sequence, so a read sealed late simply comes later in it.
+the middle breaks the chain from that entry on (`verify_chain`).
+
+The request only inserts the read (one statement, no lock): case views never queue behind each
+other. The read carries a MAC, HMAC-SHA256 over its own fields with a key the database does not
+hold (`READ_LOG_KEY`, by default derived from `SECRET_KEY`). Seals are appended off the request
+path by a Celery task (`cases.tasks.seal_reads`): enqueued when a read commits (debounced: at
+most one waiting task per database) and run every few seconds by beat, it takes the chain's lock
+(an advisory lock on PostgreSQL) and seals every unsealed read with a valid MAC in id order, in
+one batch (`seal_pending`). The chain's order is the seal sequence, so a read sealed late simply
+comes later in it.
+
+Until its seal, a read is covered by the database and by its MAC: the app's role may only insert
+and select (the triggers refuse UPDATE and DELETE to anyone else); a read altered behind the
+application's back no longer matches its MAC, is never sealed, and every check reports it
+(`verify_unsealed`, part of `verify_read_log`). What the MAC cannot show is a read deleted by the
+schema's owner in the seconds before its seal; the grace-period count on the officer's page and
+the nightly full check (which seals everything left) bound that window.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,12 +49,31 @@ READS = "reads"  # the read log's chain, among the chains `verify_read_log` chec
 # Any 64-bit number, the same in every installation: the key of the chain's advisory lock.
 CHAIN_LOCK_KEY = 0x5354484D_52454144  # "STHMREAD"
 VERIFY_BATCH = 5000
+# The seal task looks this far back for unsealed reads (the `at` index bounds its scan); the
+# nightly full check seals whatever is older.
+SEAL_WINDOW = datetime.timedelta(hours=1)
+# A queued seal task is forgotten after this long if no worker took it (beat sends another).
+SEAL_QUEUED_TIMEOUT = 30
+
+logger = logging.getLogger("sutohamu.readlog")
+
+# The task that seals, set by cases.apps (the task module imports this one).
+_seal_task: Callable[[], Any] | None = None
+
+
+def register_seal_task(enqueue: Callable[[], Any]) -> None:
+    global _seal_task
+    _seal_task = enqueue
 
 
 class CaseReadQuerySet(models.QuerySet["CaseRead"]):
     def bulk_create(self, objs: Iterable[CaseRead], *args: Any, **kwargs: Any) -> list[CaseRead]:
+        objs = list(objs)
+        for read in objs:
+            read.mac = read_mac(read.user_id, read.case_id, read.at, read.kind)
         created = super().bulk_create(objs, *args, **kwargs)
-        _seal_after_commit([read.pk for read in created if read.pk is not None])
+        if created:
+            _seal_after_commit()
         return created
 
 
@@ -59,6 +91,8 @@ class CaseRead(models.Model):
     )
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     kind = models.CharField(_("what"), max_length=16, choices=ReadKind.choices)
+    # HMAC of the fields above (`read_mac`): what shows a change before the read is sealed.
+    mac = models.BinaryField(max_length=32, default=b"", editable=False)
 
     objects = CaseReadQuerySet.as_manager()
 
@@ -73,8 +107,9 @@ class CaseRead(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ReadLogIsAppendOnly
+        self.mac = read_mac(self.user_id, self.case_id, self.at, self.kind)
         super().save(*args, **kwargs)
-        _seal_after_commit([self.pk])
+        _seal_after_commit()
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ReadLogIsAppendOnly
@@ -161,9 +196,41 @@ def chain_digest(previous: bytes, fields: bytes) -> bytes:
 READ_FIELDS = ("pk", "user_id", "case_id", "at", "kind")
 
 
-def _seal_after_commit(read_ids: Sequence[int]) -> None:
-    if read_ids:
-        transaction.on_commit(lambda: seal(read_ids), robust=True)
+def _mac_key() -> bytes:
+    key = getattr(settings, "READ_LOG_KEY", "") or f"sutohamu.read-log:{settings.SECRET_KEY}"
+    return hashlib.sha256(key.encode()).digest()
+
+
+def read_mac(user_id: int, case_id: int, at: datetime.datetime, kind: str) -> bytes:
+    """The read's MAC: its person, case, time (UTC, to the microsecond) and kind, keyed."""
+    utc = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return hmac.digest(_mac_key(), f"{user_id}|{case_id}|{utc}|{kind}".encode(), "sha256")
+
+
+def mac_matches(read_id: int, user_id: int, case_id: int, at: Any, kind: str, mac: Any) -> bool:
+    return hmac.compare_digest(bytes(mac or b""), read_mac(user_id, case_id, at, kind))
+
+
+def _queued_key() -> str:
+    return f"sutohamu:read-seal-queued:{connection.settings_dict.get('NAME')}"
+
+
+def request_seal() -> None:
+    """Enqueue the seal task unless one is already waiting (the task clears the mark first)."""
+    if _seal_task is None:
+        seal_pending()
+        return
+    if cache.add(_queued_key(), 1, timeout=SEAL_QUEUED_TIMEOUT):
+        _seal_task()
+
+
+def seal_queued_done() -> None:
+    """The task has started: a read committed from now on enqueues another."""
+    cache.delete(_queued_key())
+
+
+def _seal_after_commit() -> None:
+    transaction.on_commit(request_seal, robust=True)
 
 
 def _lock_chain() -> None:
@@ -173,38 +240,80 @@ def _lock_chain() -> None:
     # SQLite has one writer at a time; the unique seq refuses a fork in any case.
 
 
+READ_FIELDS_MAC = (*READ_FIELDS, "mac")
+
+
 def seal(read_ids: Iterable[int]) -> int:
-    """Append seals for these reads (those still without one), in id order; the count sealed."""
+    """Append seals for these reads (those still without one and with a valid MAC), in id
+    order, under the chain's lock; the count sealed. A read whose MAC fails stays unsealed."""
     with transaction.atomic():
         _lock_chain()
         rows = list(
             CaseRead.objects.filter(pk__in=list(read_ids), seal__isnull=True)
             .order_by("pk")
-            .values_list(*READ_FIELDS)
+            .values_list(*READ_FIELDS_MAC)
         )
-        if not rows:
-            return 0
-        last = CaseReadSeal.objects.order_by("-seq").values_list("seq", "digest").first()
-        seq, previous = (last[0], bytes(last[1])) if last else (0, GENESIS)
-        seals = []
-        for row in rows:
-            seq += 1
-            previous = chain_digest(previous, canonical(*row))
-            seals.append(CaseReadSeal(read_id=row[0], seq=seq, digest=previous))
-        CaseReadSeal.objects.bulk_create(seals)
-        return len(seals)
+        return _append_seals(rows)
+
+
+def _append_seals(rows: Sequence[tuple[Any, ...]]) -> int:
+    """Seal these rows (read fields and MAC, in id order); the caller holds the lock."""
+    good = []
+    for row in rows:
+        if mac_matches(*row):
+            good.append(row[:-1])
+        else:
+            logger.error("read log: read %s does not match its MAC; not sealed", row[0])
+    if not good:
+        return 0
+    last = CaseReadSeal.objects.order_by("-seq").values_list("seq", "digest").first()
+    seq, previous = (last[0], bytes(last[1])) if last else (0, GENESIS)
+    seals = []
+    for row in good:
+        seq += 1
+        previous = chain_digest(previous, canonical(*row))
+        seals.append(CaseReadSeal(read_id=row[0], seq=seq, digest=previous))
+    CaseReadSeal.objects.bulk_create(seals)
+    return len(seals)
 
 
 def pending_reads() -> models.QuerySet[CaseRead]:
-    """Committed reads without a seal (a crash between the read and its seal)."""
+    """Committed reads without a seal (waiting for the task, or refused by their MAC)."""
     return CaseRead.objects.filter(seal__isnull=True)
 
 
-def seal_pending(batch: int = VERIFY_BATCH) -> int:
-    total = 0
-    while ids := list(pending_reads().order_by("pk").values_list("pk", flat=True)[:batch]):
-        total += seal(ids)
-    return total
+def seal_pending(batch: int = VERIFY_BATCH, since: datetime.datetime | None = None) -> int:
+    """Seal the unsealed reads (those from `since` on; all without it), in id order, each batch
+    in one transaction under the chain's lock: one lock, one read, one insert per batch."""
+    total, after = 0, 0
+    while True:
+        with transaction.atomic():
+            _lock_chain()
+            pending = pending_reads().filter(pk__gt=after)
+            if since is not None:
+                pending = pending.filter(at__gte=since)
+            rows = list(pending.order_by("pk").values_list(*READ_FIELDS_MAC)[:batch])
+            if not rows:
+                return total
+            total += _append_seals(rows)
+            after = rows[-1][0]
+
+
+def verify_unsealed(limit: int | None = None) -> tuple[int, int | None]:
+    """Every unsealed read against its MAC, in id order: (reads checked, first altered id)."""
+    checked, after = 0, 0
+    while limit is None or checked < limit:
+        size = VERIFY_BATCH if limit is None else min(VERIFY_BATCH, limit - checked)
+        pending = pending_reads().filter(pk__gt=after).order_by("pk")
+        rows = list(pending.values_list(*READ_FIELDS_MAC)[:size])
+        for row in rows:
+            if not mac_matches(*row):
+                return checked, row[0]
+            checked += 1
+        if len(rows) < size:
+            break
+        after = rows[-1][0]
+    return checked, None
 
 
 @dataclass
@@ -218,6 +327,19 @@ class ChainResult:
     broken_read: int | None = None
     complete: bool = True  # False when a bounded check stopped before the head
     checkpoint: int | None = None  # the check whose recorded head the log no longer holds
+    unsealed: int = 0  # unsealed reads checked against their MAC (the read log only)
+
+
+def check_unsealed(result: ChainResult, limit: int | None = None) -> ChainResult:
+    """An intact chain, and the reads not yet in it unaltered: a read whose MAC fails breaks
+    the log (problem "altered", no sequence number: it has no place in the chain yet)."""
+    if not result.intact:
+        return result
+    result.unsealed, altered = verify_unsealed(limit)
+    if altered is not None:
+        result.intact, result.problem = False, ChainProblem.ALTERED
+        result.broken_seq, result.broken_read = None, altered
+    return result
 
 
 def _seal_batches(after: int, limit: int | None) -> Iterator[list[tuple[int, int, bytes]]]:
@@ -268,7 +390,10 @@ def verify_chain(
 
 
 def verify_from_checkpoint(limit: int | None = None) -> tuple[ChainResult, ReadLogCheck | None]:
-    """Check only what came after the last intact checkpoint (whose own seal must still match)."""
+    """Check only what came after the last intact checkpoint (whose own seal must still match).
+
+    The reads not yet sealed are checked by the caller (`check_unsealed`, or the officer's page
+    for those in its window)."""
     checkpoint = (
         ReadLogCheck.objects.filter(chain=READS, intact=True).order_by("-last_seq", "-pk").first()
     )
@@ -333,7 +458,7 @@ def verify_full(chain: str = READS) -> ChainResult:
     result = log.verify()
     anchor = last_anchor(chain)
     if not result.intact or anchor is None:
-        return result
+        return check_unsealed(result) if chain == READS else result
     if result.last_seq < anchor.last_seq:
         result.intact, result.problem = False, ChainProblem.SHORTER
         result.broken_seq, result.checkpoint = result.last_seq + 1, anchor.pk
@@ -345,7 +470,7 @@ def verify_full(chain: str = READS) -> ChainResult:
         result.broken_read = head[0] if head else None
         # Nothing before the head is known good: a replaced log is consistent in itself.
         result.last_seq, result.last_digest = 0, GENESIS
-    return result
+    return check_unsealed(result) if chain == READS else result
 
 
 def record_check(result: ChainResult, *, full: bool, chain: str = READS) -> ReadLogCheck:

@@ -1,4 +1,4 @@
-"""The read log's hash chain: sealed after each read, verified, and broken by any tampering."""
+"""The read log's hash chain: sealed by the task after the reads, verified, broken by tampering."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from cases.models.reads import (
     verify_from_checkpoint,
 )
 from cases.services import case_report
+from cases.tasks import seal_reads
 from cases.tasks import verify_read_log as verify_read_log_task
 from councils.choices import Area
 from tests.accounts.factories import RoleAssignmentFactory
@@ -64,7 +65,7 @@ def demo_users():
 
 
 @pytest.mark.django_db
-def test_a_case_page_read_is_sealed_when_the_request_commits(
+def test_a_case_page_read_is_sealed_by_the_task_after_the_request_commits(
     login, django_capture_on_commit_callbacks
 ):
     case = nmr_case()
@@ -72,6 +73,8 @@ def test_a_case_page_read_is_sealed_when_the_request_commits(
     with django_capture_on_commit_callbacks(execute=True):
         client.get(reverse("cases:detail", args=[case.reference]))
         client.get(reverse("cases:pdf", args=[case.reference]))
+    assert not CaseReadSeal.objects.exists()  # the request only inserted its read
+    assert seal_reads() == 2
     sealed = CaseReadSeal.objects.select_related("read").order_by("seq")
     assert [s.read.kind for s in sealed] == [ReadKind.PAGE, ReadKind.PDF]
     assert not CaseRead.objects.filter(seal__isnull=True).exists()
@@ -165,6 +168,13 @@ def client_user(username: str):
     return User.objects.get(username=username)
 
 
+def _seal_in_thread() -> None:
+    try:
+        seal_reads()
+    finally:
+        connection.close()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reads_chain_in_one_line():
     role = RoleAssignmentFactory(role=Role.COORDINATOR)
@@ -196,7 +206,12 @@ def test_concurrent_reads_chain_in_one_line():
     for worker in workers:
         worker.join(timeout=30)
     assert errors == []
-    # Every read got its seal at once (autocommit): none lost to a race for the chain head.
+    # Two seal runs at once (the task and a check): one line, none lost to a race for the head.
+    runs = [threading.Thread(target=_seal_in_thread) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=30)
     assert CaseReadSeal.objects.count() == threads * per_thread
     assert seal([r.pk for r in CaseRead.objects.all()]) == 0
     result = verify_chain()

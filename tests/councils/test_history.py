@@ -4,15 +4,16 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from accounts.models import EnrolmentLink, Notification, TwoFactorReset
+from accounts.models import EnrolmentLink, Notification, TwoFactorReset, UnreadCount
 from councils.choices import BodyKind
 from councils.models import Body, Handover, Medskick, Priority, StoredDocument
 
 # Append-only records need no history of their own (they are never changed), and a
 # notification is a message to one person, not a record of the work. A stored document's bytes
 # are written once; the agreement that names it keeps the history. An enrolment link is a
-# one-time key; its making and use are in the sign-in changes (TwoFactorReset).
-APPEND_ONLY = {Handover, Notification, StoredDocument, TwoFactorReset, EnrolmentLink}
+# one-time key; its making and use are in the sign-in changes (TwoFactorReset). The bell's unread
+# count is derived from the notifications (recounted from them at will).
+APPEND_ONLY = {Handover, Notification, StoredDocument, TwoFactorReset, EnrolmentLink, UnreadCount}
 
 
 @pytest.mark.parametrize(

@@ -179,9 +179,9 @@ def build_due(town, n: int) -> None:
 BATCH = 100
 # Per batch of follow-ups: the page of plans (with their cases), the coordinators, the people
 # (active, a role in force, their addresses), their preferences, the INSERT … RETURNING, the
-# notifications, the outbox rows, the UPDATE linking them, and the batch's savepoint and its
-# release.
-PER_BATCH = 10
+# notifications, the upsert of their unread counts, the outbox rows, the UPDATE linking them,
+# and the batch's savepoint and its release.
+PER_BATCH = 11
 
 
 def queries_for_sweep(n: int) -> int:
