@@ -125,12 +125,17 @@ def _is_transactional(item: pytest.Item) -> bool:
     return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
 
 
-def _run_order(item: pytest.Item) -> int:
+def _run_order(item: pytest.Item) -> tuple[int, int]:
+    """(group, slow first): the groups keep demo and empty-database tests apart (see above);
+    within a group the tests that start extra processes (marked slow) go first, so that the
+    run ends on short tests and the xdist workers finish together."""
     if "test_run_command" in item.nodeid:
-        return 0  # minutes of pip install in a subprocess: start it first, beside the rest
+        return (0, 0)  # `make run` in a subprocess: start it first, beside the rest
     if _is_transactional(item):
-        return 3 if _uses_demo(item) else 4
-    return 2 if _uses_demo(item) else 1
+        group = 3 if _uses_demo(item) else 4
+    else:
+        group = 2 if _uses_demo(item) else 1
+    return (group, 0 if item.get_closest_marker("slow") else 1)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

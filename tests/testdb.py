@@ -42,7 +42,7 @@ SNAPSHOT_SCHEMA = "demo_snapshot"
 MAX_AGE = datetime.timedelta(minutes=30)
 
 # The demo's seeding code besides each app's demo modules (*/demo*.py).
-SEED_CODE = ("accounts/management/commands/seed_demo.py",)
+SEED_CODE = ("reports/management/commands/seed_demo.py",)
 
 
 def fingerprint() -> str:
