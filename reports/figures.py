@@ -50,7 +50,7 @@ from meetings.choices import MeetingStatus
 from meetings.models import Meeting, SituationReport
 
 from .models import PeriodKind, Report, ReportStatus, Scope
-from .suppression import Cell, Ratio, System, protect, threshold
+from .suppression import Cell, Ratio, System, differences, protect, threshold
 
 FORMAT = 2
 TOTAL = "total"
@@ -770,6 +770,10 @@ def municipalities() -> list[Organisation]:
     )
 
 
+# The prefix of the counts outside violent extremism: the whole view's minus the VBE view's.
+OUTSIDE_VBE = "outside_vbe"
+
+
 def tag(scope: str, period: Period) -> str:
     """The prefix of a report's cell keys in the system of linked reports."""
     return f"{scope}/{period.tag}/"
@@ -799,7 +803,8 @@ class Linked:
 class LinkedSystem:
     """The cells of a report and of every report linked to it, with what those published
     (keys prefixed by each report's tag); `unmarked`: the counts of linked reports not published
-    (yet), which the attacker must not prove small either."""
+    (yet), and those outside violent extremism of each period (the whole view minus the VBE
+    view, tag `OUTSIDE_VBE`), which the attacker must not prove small either."""
 
     system: System
     published: dict[str, int]
@@ -816,16 +821,16 @@ def linked_system(
 ) -> LinkedSystem:
     cells: list[Cell] = []
     unmarked: list[str] = []
-    done: set[tuple[str, Period]] = set()
+    done: dict[tuple[str, Period], list[Cell]] = {}
     if own is not None:
         prefix = tag(*own)
         cells += [Cell(prefix + c.key, c.value, c.members) for c in draft.cells]
-        done.add(own)
+        done[own] = draft.cells
     for other in linked:
         pre = tag(other.scope, other.period)
         theirs = counts(Context(other.scope, other.period, munis))
         cells += [Cell(pre + c.key, c.value, c.members) for c in theirs.cells]
-        done.add((other.scope, other.period))
+        done[(other.scope, other.period)] = theirs.cells
     published, hidden, ratios = knowledge(linked)
     years = {p.start.year for _s, p in done}
     for y in sorted(years):
@@ -837,6 +842,13 @@ def linked_system(
                 theirs = counts(Context(scope, period, munis))
                 cells += [Cell(pre + c.key, c.value, c.members) for c in theirs.cells]
                 unmarked += [pre + c.key for c in theirs.cells]
+                done[(scope, period)] = theirs.cells
+            # The whole view minus the VBE view: a table never published, guarded all the same.
+            outside = differences(
+                tag(OUTSIDE_VBE, period), done[(Scope.ALL, period)], done[(Scope.VBE, period)]
+            )
+            cells += outside
+            unmarked += [c.key for c in outside]
     return LinkedSystem(System(cells), published, hidden, ratios, unmarked)
 
 

@@ -72,6 +72,25 @@ def is_primary(value: int, limit: int) -> bool:
     return 0 < value < limit
 
 
+def differences(prefix: str, whole: Sequence[Cell], part: Sequence[Cell]) -> list[Cell]:
+    """The counts no table shows but two published views give by subtraction: cell by cell,
+    the units of `whole` outside `part` (the whole cooperation's view minus Agera's VBE view of
+    the same period: the units outside violent extremism). Keys prefixed by `prefix`; only the
+    cells both views have, where `part`'s units are among `whole`'s (a plain difference).
+
+    They are counts of a linked table that is never published: the callers pass them as
+    `unmarked`, so that no pair of published views proves one of 1-4 small (or pins it)."""
+    theirs = {c.key: c for c in part}
+    out = []
+    for cell in whole:
+        other = theirs.get(cell.key)
+        if other is None or not other.members <= cell.members:
+            continue
+        rest = cell.members - other.members
+        out.append(Cell(prefix + cell.key, len(rest), rest))
+    return out
+
+
 class System:
     """The cells of linked reports as sums of finest cells, split into independent parts."""
 
