@@ -29,7 +29,8 @@ HANDLERS = {
     "MUN": "samordnare.munkfors",
 }
 # The first escalation of a case goes where its first area belongs; a second one, sent once the
-# measures began, to the neighbour municipality (or the police, for violent extremism).
+# measures began, to the neighbour municipality (or the police, for violent extremism); some
+# cases escalate a third time when their follow-up begins (the county board, or the police).
 FIRST_RECEIVER = {Area.VBE: "AGERA", Area.CRIME: "LPO-NV", Area.ANDT: "LST-S"}
 NEIGHBOUR = {"SUN": "TOR", "TOR": "HAG", "HAG": "MUN", "MUN": "SUN"}
 # An escalation of the history is wholly done this long before today.
@@ -175,7 +176,8 @@ def _open_items(orgs: dict, users: dict) -> None:
 
 def _history(nmr: Case, orgs: dict, users: dict) -> None:
     """Escalations of the two years behind the demo, dated when they happened: sent after the
-    case was assessed (a second one after its measures began), acknowledged, answered and
+    case was assessed (a second one after its measures began, a third at times when its
+    follow-up began), acknowledged, answered and
     closed in turn, each before the case closed and all of it settled before today. Made as
     records of the past, not through the services: their notifications were read long ago."""
     now = timezone.now()
@@ -192,10 +194,11 @@ def _history(nmr: Case, orgs: dict, users: dict) -> None:
         code = case.municipality.code
         areas = [a for a in case.areas.split(",") if a]
         first = FIRST_RECEIVER[areas[0]]
-        sends = [(first, moves[CaseStatus.ASSESSING])]
-        if index % 2 == 0 or Area.VBE in areas:
-            second = "LPO-NV" if first == "AGERA" else NEIGHBOUR[code]
-            sends.append((second, moves[CaseStatus.MEASURES]))
+        second = "LPO-NV" if first == "AGERA" else NEIGHBOUR[code]
+        sends = [(first, moves[CaseStatus.ASSESSING]), (second, moves[CaseStatus.MEASURES])]
+        if CaseStatus.FOLLOW_UP in moves and (index % 3 == 0 or Area.VBE in areas):
+            third = "LPO-NV" if first == "LST-S" else "LST-S"
+            sends.append((third, moves[CaseStatus.FOLLOW_UP]))
         for receiver, after in sends:
             steps = [after]
             for low, high in ((1, 6), (0, 3), (2, 10), (3, 20)):

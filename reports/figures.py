@@ -849,7 +849,8 @@ def linked_system(
             )
             cells += outside
             unmarked += [c.key for c in outside]
-    return LinkedSystem(System(cells), published, hidden, ratios, unmarked)
+    reports = [c.key for c in cells if not c.key.startswith(OUTSIDE_VBE)]
+    return LinkedSystem(System(cells, floors=reports), published, hidden, ratios, unmarked)
 
 
 def knowledge(linked: Sequence[Linked]) -> tuple[dict[str, int], set[str], list[Ratio]]:

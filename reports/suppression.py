@@ -94,12 +94,17 @@ def differences(prefix: str, whole: Sequence[Cell], part: Sequence[Cell]) -> lis
 class System:
     """The cells of linked reports as sums of finest cells, split into independent parts."""
 
-    def __init__(self, cells: Sequence[Cell]) -> None:
+    def __init__(self, cells: Sequence[Cell], floors: Iterable[str] = ()) -> None:
+        """`floors`: the cells the attacker will know to be at least 1 when they are not zero,
+        published or not (every count of a linked report is published or marked "..", once
+        all are out), granted now so that a linked report published later, at worst hiding
+        every count, tells nothing the protection did not already allow for."""
         keys = [c.key for c in cells]
         if len(set(keys)) != len(keys):
             raise ValueError("cell keys must be unique")
         self.cells = list(cells)
         self.index = {c.key: i for i, c in enumerate(self.cells)}
+        self.floors = sorted(k for k in set(floors) if self.cells[self.index[k]].value > 0)
         signature: dict[Hashable, list[int]] = {}
         for i, c in enumerate(self.cells):
             for unit in c.members:
@@ -176,10 +181,17 @@ def _problem(
         row = row_of(key)
         if row is not None:
             problem.add(row, value, value)
+    hidden = set(hidden)
     for key in hidden:
         row = row_of(key)
         if row is not None:
             problem.add(row, 1, np.inf)  # zeros are published: a hidden cell is at least 1
+    for key in system.floors:
+        if key in hidden or key in published:
+            continue
+        row = row_of(key)
+        if row is not None:
+            problem.add(row, 1, np.inf)  # a count of a linked report not out yet, not zero
     for ratio in ratios:
         num, den = row_of(ratio.numerator), row_of(ratio.denominator)
         if num is None or den is None:
