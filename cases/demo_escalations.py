@@ -8,7 +8,6 @@ import random
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-
 from councils.choices import Area
 from sutohamu.history import set_history_user
 
@@ -31,7 +30,11 @@ HANDLERS = {
 # The first escalation of a case goes where its first area belongs; a second one, sent once the
 # measures began, to the neighbour municipality (or the police, for violent extremism); some
 # cases escalate a third time when their follow-up begins (the county board, or the police).
-FIRST_RECEIVER = {Area.VBE: "AGERA", Area.CRIME: "LPO-NV", Area.ANDT: "LST-S"}
+FIRST_RECEIVER: dict[str, str] = {
+    Area.VBE.value: "AGERA",
+    Area.CRIME.value: "LPO-NV",
+    Area.ANDT.value: "LST-S",
+}
 NEIGHBOUR = {"SUN": "TOR", "TOR": "HAG", "HAG": "MUN", "MUN": "SUN"}
 # An escalation of the history is wholly done this long before today.
 SETTLED = datetime.timedelta(days=3)
