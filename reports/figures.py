@@ -4,8 +4,9 @@ Reads attributes only, never case text: each kind of unit (cases, escalations, m
 read in one `values()` query with every attribute a table uses, so the number of queries does not
 grow with the number of cases. The tables are cut from the units in Python; every count of a
 report and of the reports linked to it (the same calendar year, both scopes: see `linked_periods`)
-is one system of cells over the same units (reports/suppression.py), suppressed together, and the
-result is a plain dict that `canonical()` turns into the same bytes every time.
+is one system of cells over the same units (reports/suppression.py), suppressed together, with the
+differences of the two scopes (`OUTSIDE_VBE`) guarded, and the result is a plain dict that
+`canonical()` turns into the same bytes every time.
 
 Periods come from a fixed grid: calendar half-years and years. Medians and percentiles are
 published from at least `REPORT_STATISTIC_MINIMUM` (10) values, rounded to whole units; a share

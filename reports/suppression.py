@@ -4,8 +4,10 @@ The attacker (README, "Status reports": the attacker model) holds every publishe
 linked report, knows that counts are non-negative integers, that a hidden cell ("..") is never
 zero (zeros are published), and every published share with its rounding. Every cell is a sum of
 finest cells: the units (cases, escalations, …) grouped by the set of cells they count in, over
-all linked reports at once. The attacker is also granted which finest cells are empty: stricter
-than needed, never weaker.
+all linked reports at once. The attacker is also granted which finest cells are empty, and
+(`System.floors`) that every count of a linked report not out yet is at least 1 unless it is
+zero: stricter than needed, never weaker. Counts that no table shows but two views give by
+subtraction (`differences`) are guarded like the counts of linked reports not out yet.
 
 Protection, for every hidden cell: its feasible integer interval is not a single value, and it
 includes a value of at least the threshold (5), so that nobody can prove a count of 1-4 small.
