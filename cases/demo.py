@@ -16,12 +16,15 @@ from accounts.models import Organisation, User
 from councils.choices import Area
 
 from .choices import AgeBand, CaseStatus, MeasureKind, MeasureStatus, Setting
-from .models import Case, Consent, FollowUpPlan, Measure
-from .models.followup import minimum_end
+from .followup import contact_log
+from .models import Case, Consent, Contact, FollowUpPlan, Measure
+from .models.followup import ContactKind, minimum_end, months_between, planned_contacts
 from .services import SubjectData, case_report, case_transition
 
 NMR_TITLE = "NMR lockar unga på gymnasiet"
 WEEK = datetime.timedelta(days=7)
+# Who took part in a follow-up contact (roles, never names).
+WHO = ["samordnare, elevhälsan", "samordnare, socialtjänsten", "mentor, vårdnadshavare"]
 
 # area, setting, title, description
 PICTURES = [
@@ -134,6 +137,52 @@ def seed() -> None:
     specs += _varied_specs(orgs, users, now)
     for reported_at, create in sorted(specs, key=lambda spec: spec[0]):
         create(reported_at)
+    # The cases still in follow-up have held their contacts up to today; those that closed held
+    # theirs before closing (`_walk`).
+    story = _reminder_story()
+    for case in (
+        Case.objects.filter(status=CaseStatus.FOLLOW_UP, contacts__isnull=True)
+        .exclude(pk__in=story)
+        .select_related("owner", "reported_by")
+        .order_by("reference")
+    ):
+        _contacts(case, case.owner or case.reported_by, timezone.localdate())
+
+
+def _reminder_story() -> list[int]:
+    """Sunne's first three cases in follow-up: the reminders demo writes their contacts (one
+    overdue, one due this week, one closed early; reminders/demo.py picks them the same way)."""
+    return list(
+        Case.objects.filter(municipality__code="SUN", status=CaseStatus.FOLLOW_UP)
+        .exclude(owner=None)
+        .order_by("reference")
+        .values_list("pk", flat=True)[:3]
+    )
+
+
+def _contacts(case: Case, by: User, until: datetime.date) -> None:
+    """The contacts held from the plan's start to `until` (the day before closing, or today),
+    about as the cadence planned them: a few days late at times, now and then one missed."""
+    plan = FollowUpPlan.objects.get(case=case)
+    rng = random.Random(case.reference)
+    months = months_between(plan.started_on, until) + 1
+    for day in planned_contacts(plan.cadence, plan.started_on, months=months):
+        held = day + datetime.timedelta(days=rng.randint(0, 4))
+        if held > until:
+            break
+        if rng.random() < 0.12:
+            continue  # missed
+        contact = contact_log(
+            case=case,
+            by=by,
+            on=held,
+            kind=rng.choice(ContactKind.values),
+            who=rng.choice(WHO),
+            note="",
+        )
+        # Recorded the day it was held (staging: a queryset update, not a change of record).
+        recorded = timezone.make_aware(datetime.datetime.combine(held, datetime.time(15)))
+        Contact.objects.filter(pk=contact.pk).update(recorded_at=min(recorded, timezone.now()))
 
 
 def _walk(case: Case, target: str, by: User) -> Case:
@@ -145,6 +194,7 @@ def _walk(case: Case, target: str, by: User) -> Case:
             if at is None:
                 break  # a recent case stays in follow-up: the minimum period is not over
             reason = "Oron bedöms inte längre kvarstå efter uppföljning."
+            _contacts(case, by, timezone.localdate(at) - datetime.timedelta(days=1))
         case = case_transition(
             case=case, to=step, by=by, reason=reason, version=case.version, at=at
         )

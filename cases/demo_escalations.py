@@ -3,15 +3,41 @@
 from __future__ import annotations
 
 import datetime
+import random
 
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from councils.choices import Area
+from sutohamu.history import set_history_user
 
 from . import escalation as service
-from .choices import CaseStatus, MeasureKind
+from .choices import CaseStatus, EscalationStatus, MeasureKind
 from .demo import NMR_TITLE
 from .models import Case, Escalation, Measure, ProposedMeasure
+from .models.escalations import kind_for
+
+# Who handles an escalation at each receiver, and who escalates from each municipality.
+HANDLERS = {
+    "AGERA": "agera",
+    "LPO-NV": "kommunpolis",
+    "LST-S": "lansstyrelsen",
+    "SUN": "samordnare.sunne",
+    "TOR": "samordnare.torsby",
+    "HAG": "samordnare.hagfors",
+    "MUN": "samordnare.munkfors",
+}
+# The first escalation of a case goes where its first area belongs; a second one, sent once the
+# measures began, to the neighbour municipality (or the police, for violent extremism); some
+# cases escalate a third time when their follow-up begins (the county board, or the police).
+FIRST_RECEIVER: dict[str, str] = {
+    Area.VBE.value: "AGERA",
+    Area.CRIME.value: "LPO-NV",
+    Area.ANDT.value: "LST-S",
+}
+NEIGHBOUR = {"SUN": "TOR", "TOR": "HAG", "HAG": "MUN", "MUN": "SUN"}
+# An escalation of the history is wholly done this long before today.
+SETTLED = datetime.timedelta(days=3)
 
 
 def seed() -> None:
@@ -23,6 +49,7 @@ def seed() -> None:
     _nmr_path(nmr, orgs, users)
     _open_items(orgs, users)
     _backdate(nmr)
+    _history(nmr, orgs, users)
 
 
 def _backdate(nmr: Case) -> None:
@@ -148,3 +175,102 @@ def _open_items(orgs: dict, users: dict) -> None:
     first_open = Escalation.objects.open().filter(receiver=orgs["LST-S"]).first()
     if first_open:
         service.escalation_acknowledge(escalation=first_open, by=users["lansstyrelsen"])
+
+
+def _history(nmr: Case, orgs: dict, users: dict) -> None:
+    """Escalations of the two years behind the demo, dated when they happened: sent after the
+    case was assessed (a second one after its measures began, a third at times when its
+    follow-up began), acknowledged, answered and
+    closed in turn, each before the case closed and all of it settled before today. Made as
+    records of the past, not through the services: their notifications were read long ago."""
+    now = timezone.now()
+    cases = (
+        Case.objects.exclude(pk=nmr.pk)
+        .filter(status__in=[CaseStatus.MEASURES, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED])
+        .select_related("municipality")
+        .prefetch_related("transitions", "subjects")
+        .order_by("reported_at", "pk")
+    )
+    for index, case in enumerate(cases):
+        moves = {t.to_status: t.at for t in case.transitions.all()}
+        rng = random.Random(f"escalations {case.reference}")
+        code = case.municipality.code
+        areas = [a for a in case.areas.split(",") if a]
+        first = FIRST_RECEIVER[areas[0]]
+        second = "LPO-NV" if first == "AGERA" else NEIGHBOUR[code]
+        sends = [(first, moves[CaseStatus.ASSESSING]), (second, moves[CaseStatus.MEASURES])]
+        if CaseStatus.FOLLOW_UP in moves and (index % 3 == 0 or Area.VBE in areas):
+            third = "LPO-NV" if first == "LST-S" else "LST-S"
+            sends.append((third, moves[CaseStatus.FOLLOW_UP]))
+        for receiver, after in sends:
+            steps = [after]
+            for low, high in ((1, 6), (0, 3), (2, 10), (3, 20)):
+                steps.append(steps[-1] + datetime.timedelta(days=rng.randint(low, high), hours=2))
+            sent, acknowledged, answered, closed = steps[1:]
+            ends = moves.get(CaseStatus.CLOSED, now - SETTLED)
+            if closed >= min(ends, now - SETTLED):
+                continue  # current work: the demo's open items stand for it
+            if case.escalations.open().filter(receiver=orgs[receiver]).exists():
+                continue  # one of the open items goes there now
+            _past_escalation(
+                case,
+                orgs[receiver],
+                sender=case.owner or users[HANDLERS[code]],
+                handler=users[HANDLERS[receiver]],
+                when=(sent, acknowledged, answered, closed),
+            )
+
+
+def _past_escalation(
+    case: Case,
+    receiver,
+    *,
+    sender,
+    handler,
+    when: tuple[datetime.datetime, ...],
+) -> None:
+    sent, acknowledged, answered, closed = when
+    item = Escalation(
+        case=case,
+        receiver=receiver,
+        kind=kind_for(receiver),
+        reason="Problembilden berör även mottagarens ansvarsområde.",
+        request="Kännedom och råd om fortsatt arbete.",
+        created_by=sender,
+        created_at=sent,
+    )
+    steps = [
+        (sender, sent, {}),
+        (handler, acknowledged, {"status": EscalationStatus.ACKNOWLEDGED, "handler": handler}),
+        (
+            handler,
+            answered,
+            {
+                "status": EscalationStatus.ANSWERED,
+                "answer": "Vi har tagit del av ärendet och lämnar råd om fortsatt arbete.",
+            },
+        ),
+        (
+            handler,
+            closed,
+            {
+                "status": EscalationStatus.CLOSED,
+                "closing_note": "Avslutat: arbetet fortsätter i kommunens ordinarie insatser.",
+            },
+        ),
+    ]
+    for by, at, fields in steps:
+        for name, value in fields.items():
+            setattr(item, name, value)
+        item.acknowledged_at = acknowledged if at >= acknowledged else None
+        item.answered_at = answered if at >= answered else None
+        item.closed_at = closed if at >= closed else None
+        item.full_clean()
+        set_history_user(item, by)
+        item.save()
+        if at == sent:
+            item.shared_subjects.set(list(case.subjects.all())[:1])
+        # Its history dated when each step happened (staging, as `_backdate`).
+        latest = Escalation.history.filter(id=item.pk).order_by("-history_id").first()
+        if latest is not None:
+            Escalation.history.filter(history_id=latest.history_id).update(history_date=at)

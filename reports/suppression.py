@@ -4,8 +4,10 @@ The attacker (README, "Status reports": the attacker model) holds every publishe
 linked report, knows that counts are non-negative integers, that a hidden cell ("..") is never
 zero (zeros are published), and every published share with its rounding. Every cell is a sum of
 finest cells: the units (cases, escalations, …) grouped by the set of cells they count in, over
-all linked reports at once. The attacker is also granted which finest cells are empty: stricter
-than needed, never weaker.
+all linked reports at once. The attacker is also granted which finest cells are empty, and
+(`System.floors`) that every count of a linked report not out yet is at least 1 unless it is
+zero: stricter than needed, never weaker. Counts that no table shows but two views give by
+subtraction (`differences`) are guarded like the counts of linked reports not out yet.
 
 Protection, for every hidden cell: its feasible integer interval is not a single value, and it
 includes a value of at least the threshold (5), so that nobody can prove a count of 1-4 small.
@@ -72,15 +74,39 @@ def is_primary(value: int, limit: int) -> bool:
     return 0 < value < limit
 
 
+def differences(prefix: str, whole: Sequence[Cell], part: Sequence[Cell]) -> list[Cell]:
+    """The counts no table shows but two published views give by subtraction: cell by cell,
+    the units of `whole` outside `part` (the whole cooperation's view minus Agera's VBE view of
+    the same period: the units outside violent extremism). Keys prefixed by `prefix`; only the
+    cells both views have, where `part`'s units are among `whole`'s (a plain difference).
+
+    They are counts of a linked table that is never published: the callers pass them as
+    `unmarked`, so that no pair of published views proves one of 1-4 small (or pins it)."""
+    theirs = {c.key: c for c in part}
+    out = []
+    for cell in whole:
+        other = theirs.get(cell.key)
+        if other is None or not other.members <= cell.members:
+            continue
+        rest = cell.members - other.members
+        out.append(Cell(prefix + cell.key, len(rest), rest))
+    return out
+
+
 class System:
     """The cells of linked reports as sums of finest cells, split into independent parts."""
 
-    def __init__(self, cells: Sequence[Cell]) -> None:
+    def __init__(self, cells: Sequence[Cell], floors: Iterable[str] = ()) -> None:
+        """`floors`: the cells the attacker will know to be at least 1 when they are not zero,
+        published or not (every count of a linked report is published or marked "..", once
+        all are out), granted now so that a linked report published later, at worst hiding
+        every count, tells nothing the protection did not already allow for."""
         keys = [c.key for c in cells]
         if len(set(keys)) != len(keys):
             raise ValueError("cell keys must be unique")
         self.cells = list(cells)
         self.index = {c.key: i for i, c in enumerate(self.cells)}
+        self.floors = sorted(k for k in set(floors) if self.cells[self.index[k]].value > 0)
         signature: dict[Hashable, list[int]] = {}
         for i, c in enumerate(self.cells):
             for unit in c.members:
@@ -157,10 +183,17 @@ def _problem(
         row = row_of(key)
         if row is not None:
             problem.add(row, value, value)
+    hidden = set(hidden)
     for key in hidden:
         row = row_of(key)
         if row is not None:
             problem.add(row, 1, np.inf)  # zeros are published: a hidden cell is at least 1
+    for key in system.floors:
+        if key in hidden or key in published:
+            continue
+        row = row_of(key)
+        if row is not None:
+            problem.add(row, 1, np.inf)  # a count of a linked report not out yet, not zero
     for ratio in ratios:
         num, den = row_of(ratio.numerator), row_of(ratio.denominator)
         if num is None or den is None:

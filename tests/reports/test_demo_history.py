@@ -8,10 +8,11 @@ import datetime
 
 from django.utils import timezone
 
+from cases.choices import EscalationStatus
 from cases.models import Case, Contact, Escalation, FollowUpPlan, Measure, Transition
 from reports import figures
 from reports.models import PeriodKind, Report, ReportStatus, Scope
-from reports.services import report_build, report_request
+from reports.services import report_build, report_request, reports_audit_archive
 
 STEP_ORDER = ["", "reported", "assessing", "measures", "follow_up", "closed"]
 
@@ -56,6 +57,36 @@ def test_measures_escalations_and_contacts_are_dated_in_the_past(demo):
     assert Contact.objects.filter(on__lt=today - datetime.timedelta(days=60))
 
 
+def test_escalations_happen_in_the_order_of_their_case_and_their_own_steps(demo):
+    now = timezone.now()
+    past = Escalation.objects.filter(created_at__lt=now - datetime.timedelta(days=60))
+    assert past.count() >= 20
+    assert past.filter(status=EscalationStatus.CLOSED).count() == past.count()
+    # Current work stays: items wait for acknowledgement in the queues.
+    assert Escalation.objects.filter(status=EscalationStatus.NEW).count() >= 3
+    for item in Escalation.objects.select_related("case").prefetch_related("case__transitions"):
+        moves = {t.to_status: t.at for t in item.case.transitions.all()}
+        assert item.case.reported_at <= item.created_at <= now
+        assert moves.get("assessing", item.case.reported_at) <= item.created_at
+        steps = [item.created_at, item.acknowledged_at, item.answered_at, item.closed_at]
+        done = [at for at in steps if at is not None]
+        assert done == sorted(done) and done[-1] <= now
+        if item.closed_at and "closed" in moves:
+            assert item.closed_at <= moves["closed"]
+
+
+def test_contacts_are_held_between_the_plans_start_and_the_cases_closure(demo):
+    today = timezone.localdate()
+    assert Contact.objects.count() >= 100
+    for contact in Contact.objects.select_related("case__followup_plan"):
+        assert contact.case.followup_plan.started_on <= contact.on <= today
+        closed = contact.case.transitions.filter(to_status="closed").values_list("at", flat=True)
+        if closed:
+            assert contact.on <= timezone.localdate(closed[0])
+    followed = Case.objects.filter(status__in=["follow_up", "closed"], followup_plan__isnull=False)
+    assert followed.filter(contacts__isnull=True).count() == 0
+
+
 def test_past_reports_of_the_demo_show_real_figures_and_pass_the_audit(demo):
     last, before = figures.last_half_years(timezone.localdate(), 2)
     for period in (last, before):  # the demo's own reports, audited when they were built
@@ -66,10 +97,18 @@ def test_past_reports_of_the_demo_show_real_figures_and_pass_the_audit(demo):
         data = report.figures_data
         assert sum(published(data, "cases_flow") + published(data, "cases_open")) > 0
         assert sum(published(data, "follow_up")) + sum(published(data, "contacts")) > 0
+        assert sum(published(data, "escalations_kind")) > 0
+        assert sum(published(data, "contacts")) > 0
     assert sum(published(Report.objects.get(start=last.start).figures_data, "cases_flow")) > 0
     by = Report.objects.get(start=last.start, scope=Scope.ALL).requested_by
     whole = figures.year(before.start.year)  # linked with the demo's half-year of that year
-    built = report_build(report_request(by=by, scope=Scope.ALL, period=whole), with_pdf=False)
-    assert built.status == ReportStatus.DONE  # the exact audit let it out
+    for period in (before.previous(), whole):
+        built = report_build(report_request(by=by, scope=Scope.ALL, period=period), with_pdf=False)
+        assert built.status == ReportStatus.DONE  # the exact audit let it out
+        assert sum(published(built.figures_data, "escalations_kind")) > 0
     assert sum(published(built.figures_data, "cases_flow")) > 0
     assert sum(published(built.figures_data, "cases_open")) > 0
+    assert sum(published(built.figures_data, "contacts")) > 0
+    # Every past report, audited again together with those linked to it, passes as it stands.
+    outcome = reports_audit_archive()
+    assert (len(outcome.passed), outcome.rebuilt, outcome.withdrawn) == (4, [], [])

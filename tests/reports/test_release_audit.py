@@ -249,3 +249,102 @@ def test_the_archive_audit_rebuilds_an_unprotected_report_and_withdraws_a_free_p
     assert published(report)["SU", KINDS[0]] == ".."
     call_command("audit_reports", stdout=out)
     assert out.getvalue().strip().endswith("passed 1, rebuilt 0, withdrawn 0")
+
+
+# Escalations of the second half of 2026 per municipality and kind, in violent-extremism cases
+# and in the others. Sunne's Agera column and total outside VBE are 2: the whole view (9 and 30)
+# minus Agera's VBE view (7 and 28) would tell it, though no table shows it.
+IN_VBE = {"SU": [7, 6, 7, 8], "TO": [6, 5, 6, 6], "HA": [8, 9, 6, 7], "MU": [6, 7, 7, 5]}
+OUTSIDE = {"SU": [2, 0, 0, 0], "TO": [5, 6, 0, 7], "HA": [0, 5, 6, 0], "MU": [9, 0, 5, 6]}
+
+
+@pytest.fixture
+def two_views(db):
+    by = user_with_role(Role.STEERING_GROUP)
+    receiver = OrganisationFactory(code="REC", kind=OrganisationKind.CIVIL_SOCIETY)
+    rows = []
+    for code in MUNIS:
+        muni = MunicipalityFactory(code=code, name=f"Kommun {code}")
+        for areas, counts in ((",vbe,", IN_VBE), (",crime,", OUTSIDE)):
+            case = CaseFactory(
+                municipality=muni,
+                areas=areas,
+                reported_at=datetime.datetime(2025, 3, 1, 12, tzinfo=TZ),
+                reported_by=by,
+                status=CaseStatus.MEASURES,
+            )
+            Transition.objects.create(
+                case=case, from_status="", to_status=CaseStatus.REPORTED, by=by, at=case.reported_at
+            )
+            for kind, n in zip(KINDS, counts[code], strict=True):
+                rows += [
+                    Escalation(
+                        case=case,
+                        receiver=receiver,
+                        kind=kind,
+                        reason="Råd",
+                        request="Stöd",
+                        created_by=by,
+                        created_at=datetime.datetime(2026, 9, 1 + i, 12, tzinfo=TZ),
+                        status="closed",
+                    )
+                    for i in range(n)
+                ]
+    Escalation.objects.bulk_create(rows)
+    return by
+
+
+def attack_outside_vbe(whole: dict, vbe: dict) -> dict[tuple[str, str], tuple[int, int]]:
+    """The least and greatest count outside violent extremism of every cell of the escalations
+    table (municipality or total, kind or total), from the two views' figures. Unknowns: the
+    count of each municipality and kind, inside VBE and outside."""
+    cells = list(itertools.product(MUNIS, KINDS, ("vbe", "other")))
+    index = {c: i for i, c in enumerate(cells)}
+
+    def row_of(muni: str, kind: str, parts: tuple[str, ...]) -> np.ndarray:
+        row = np.zeros(len(cells))
+        for m, k, a in cells:
+            if a in parts and muni in (m, "total") and kind in (k, "total"):
+                row[index[m, k, a]] = 1
+        return row
+
+    rows, lower, upper = [], [], []
+    for shown, parts in ((whole, ("vbe", "other")), (vbe, ("vbe",))):
+        for (muni, kind), text in shown.items():
+            if muni not in [*MUNIS, "total"]:
+                continue
+            rows.append(row_of(muni, kind, parts))
+            lo, hi = (int(text), int(text)) if text.isdigit() else (1, np.inf)
+            lower.append(lo)
+            upper.append(hi)
+    constraint = LinearConstraint(np.vstack(rows), lower, upper)
+    out = {}
+    for muni, kind in itertools.product([*MUNIS, "total"], [*KINDS, "total"]):
+        objective = row_of(muni, kind, ("other",))
+        ends = []
+        for sign in (1, -1):
+            result = milp(
+                sign * objective,
+                constraints=[constraint],
+                integrality=np.ones(len(cells)),
+                bounds=Bounds(0, 10_000),
+            )
+            assert result.status == 0
+            ends.append(round(sign * result.fun))
+        out[muni, kind] = (ends[0], ends[1])
+    return out
+
+
+def test_the_whole_view_minus_the_vbe_view_proves_no_count_outside_vbe_small(two_views):
+    agera = user_with_role(Role.AGERA)
+    half = figures.half_year(2026, 2)
+    vbe = report_build(report_request(by=agera, scope=Scope.VBE, period=half), with_pdf=False)
+    whole = built(two_views, half)
+    assert vbe.status == ReportStatus.DONE, vbe.error
+    bounds = attack_outside_vbe(published(whole), published(vbe))
+    for (muni, kind), (lo, hi) in bounds.items():
+        picked = [m for m in MUNIS if muni in (m, "total")]
+        true = sum(OUTSIDE[m][k] for m in picked for k in range(4) if kind in (KINDS[k], "total"))
+        assert lo <= true <= hi
+        if 0 < true < 5:
+            assert hi >= 5, f"{muni} {kind} outside VBE: proved at most {hi}"

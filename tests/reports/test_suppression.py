@@ -16,6 +16,7 @@ from reports.suppression import (
     Ratio,
     System,
     audit,
+    differences,
     intervals,
     protect,
     unprotected,
@@ -149,6 +150,41 @@ def test_linked_year_and_half_years_are_protected_together():
     assert bounds["y|0|0"][0] < bounds["y|0|0"][1]
     # The other half, never published, cannot be proved small either.
     assert bounds["h2|0|0"][1] >= LIMIT
+
+
+def two_views(inside: list[list[int]], outside: list[list[int]]) -> tuple[list, list]:
+    """A whole view (units inside and outside violent extremism) and its VBE view, cell keys
+    alike: the tables of the same period in Agera's scope and the whole cooperation's."""
+    part = [Cell(c.key.split("|", 1)[1], c.value, c.members) for c in table(inside, "i", "in")]
+    rest = [Cell(c.key.split("|", 1)[1], c.value, c.members) for c in table(outside, "o", "out")]
+    whole = [
+        Cell(a.key, a.value + b.value, a.members | b.members)
+        for a, b in zip(part, rest, strict=True)
+    ]
+    return whole, part
+
+
+def test_the_whole_view_minus_the_vbe_view_proves_no_count_outside_small():
+    """No table shows the counts outside violent extremism, but the whole view minus the VBE
+    view gives them. As a linked table never published and guarded, no pair proves one small."""
+    whole, part = two_views([[7, 6], [8, 9]], [[2, 0], [6, 5]])
+    outside = differences("out/", whole, part)
+    assert {c.key: c.value for c in outside}["out/0|0"] == 2
+    cells = [Cell("all/" + c.key, c.value, c.members) for c in whole]
+    cells += [Cell("vbe/" + c.key, c.value, c.members) for c in part] + outside
+    system = System(cells)
+    vbe = {"vbe/" + c.key: c.value for c in part}  # published first, nothing in it small
+    free = ["all/" + c.key for c in whole]
+    naive = protect(system, free=free, fixed_published=vbe, limit=LIMIT)
+    assert not naive  # nothing small in the whole view: all of it would be published
+    with pytest.raises(DisclosureError) as refused:
+        audit(system, {**vbe, **{k: system.value(k) for k in free}}, (), (), LIMIT, ["out/0|0"])
+    assert "out/0|0" in refused.value.keys
+    guard = [c.key for c in outside]
+    hidden = protect(system, free=free, fixed_published=vbe, unmarked=guard, limit=LIMIT)
+    visible = {**vbe, **{k: system.value(k) for k in free if k not in hidden}}
+    bounds = audit(system, visible, hidden, (), LIMIT, guard)
+    assert bounds["out/0|0"][1] >= LIMIT
 
 
 def test_same_cells_same_answer():
