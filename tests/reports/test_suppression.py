@@ -7,8 +7,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports.suppression import (
