@@ -83,6 +83,7 @@ def test_the_threshold_is_five_unless_the_settings_say_otherwise():
     assert unprotected(bounds) == ["small", "tiny"]
     with override_settings(REPORT_SUPPRESSION_THRESHOLD=3):
         assert unprotected(bounds) == ["tiny"]
+    assert unprotected(bounds, 3) == ["tiny"]  # a limit given wins over the settings'
 
 
 def test_primary_cells_hidden_zeros_published():
