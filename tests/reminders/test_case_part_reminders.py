@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.choices import CaseStatus, MeasureStatus
 from reminders.models import Reminder, ReminderKind
-from reminders.services import sweep
+from reminders.services import consents_expiring, measures_overdue, sweep
 from tests.cases.factories import ConsentFactory, MeasureFactory
-from tests.reminders.conftest import followup_case
+from tests.reminders.conftest import followup_case, make_town
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 25)  # a Wednesday
@@ -74,3 +76,24 @@ def test_an_owner_who_no_longer_works_the_cases_is_not_reminded(town):
     town.owner.roles.update(end_date=days(-30), start_date=days(-100))
     sweep(TODAY)
     assert not Reminder.objects.filter(recipient=town.owner).exists()
+
+
+def test_the_finders_read_a_batch_in_the_same_number_of_queries_for_one_case_or_many(town):
+    def queries(finder) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            found = [due for batch in finder(TODAY, 100, None) for due in batch]
+        return len(found), len(captured)
+
+    case = followup_case(town, days(40))
+    MeasureFactory(case=case, planned_end=days(-1), status=MeasureStatus.ONGOING)
+    ConsentFactory(case=case, expires_on=days(10))
+    # Per finder: the batch (rows with their case), the owners' roles, the empty next batch.
+    one = queries(measures_overdue), queries(consents_expiring)
+    for _ in range(4):
+        other = followup_case(make_town(), days(40))
+        MeasureFactory(case=other, planned_end=days(-1), status=MeasureStatus.ONGOING)
+        ConsentFactory(case=other, expires_on=days(10))
+    many = queries(measures_overdue), queries(consents_expiring)
+    assert [found for found, _count in one] == [1, 1]
+    assert [found for found, _count in many] == [5, 5]
+    assert [count for _found, count in many] == [count for _found, count in one]
