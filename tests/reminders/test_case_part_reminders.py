@@ -97,3 +97,12 @@ def test_the_finders_read_a_batch_in_the_same_number_of_queries_for_one_case_or_
     assert [found for found, _count in one] == [1, 1]
     assert [found for found, _count in many] == [5, 5]
     assert [count for _found, count in many] == [count for _found, count in one]
+
+
+def test_the_finders_read_in_batches_of_the_size_asked(town):
+    case = followup_case(town, days(40))
+    for _ in range(3):
+        MeasureFactory(case=case, planned_end=days(-1), status=MeasureStatus.ONGOING)
+        ConsentFactory(case=case, expires_on=days(10))
+    for finder in (measures_overdue, consents_expiring):
+        assert [len(batch) for batch in finder(TODAY, 2, None)] == [2, 1]
