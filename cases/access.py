@@ -27,9 +27,11 @@ from .choices import CaseStatus, EscalationStatus, ReadKind
 from .models import (
     Case,
     CaseRead,
+    Commitment,
     Consent,
     DeskItem,
     Escalation,
+    FollowUpPlan,
     Measure,
     ProposedMeasure,
     Subject,
@@ -193,6 +195,16 @@ def measure_for(case: Case, user: AnyUser, pk: int) -> Measure:
     return get_object_or_404(measures_of(case, user), pk=pk)
 
 
+def commitment_of(case: Case) -> Commitment | None:
+    """The long-term commitment of a case that came through the door (None until planned)."""
+    return Commitment.objects.filter(case=case).first()
+
+
+def followup_plan_of(case: Case) -> FollowUpPlan | None:
+    """The follow-up plan of a case that came through the door (None until follow-up starts)."""
+    return FollowUpPlan.objects.filter(case=case).first()
+
+
 def consent_for(case: Case, pk: int) -> Consent:
     if not case.access.works:
         raise PermissionDenied
@@ -283,6 +295,11 @@ def subjects_shared_with(user: AnyUser, case: Case) -> QuerySet[Subject]:
         .distinct()
         .select_related("residence")
     )
+
+
+def open_proposals_of(case: Case) -> QuerySet[ProposedMeasure]:
+    """The proposals not accepted yet of a case that came through the door (case_for)."""
+    return ProposedMeasure.objects.filter(escalation__case=case, accepted_as__isnull=True)
 
 
 def proposal_for(user: AnyUser, pk: int) -> ProposedMeasure:

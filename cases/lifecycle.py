@@ -47,9 +47,5 @@ OPEN_STATUSES: frozenset[str] = frozenset(set(S.values) - {S.CLOSED})
 LIFE_CYCLE = StateTable(TRANSITIONS)
 
 
-def allowed_from(status: str) -> frozenset[str]:
-    return LIFE_CYCLE.allowed_from(status)
-
-
 def needs_reason(current: str, target: str) -> bool:
     return (current, target) in REASON_REQUIRED

@@ -273,7 +273,7 @@ def case_rows(cases: Iterable[Case]) -> list[CaseRow]:
 def open_proposals(case: Case) -> list[ProposedMeasure]:
     """Measures the case's receivers proposed that the owner has not accepted yet."""
     return list(
-        ProposedMeasure.objects.filter(escalation__case=case, accepted_as__isnull=True)
+        access.open_proposals_of(case)
         .select_related("responsible", "escalation__receiver")
         .order_by("pk")
     )

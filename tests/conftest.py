@@ -99,6 +99,7 @@ def django_db_setup(
     settings. Under mutmut (MUTANT_UNDER_TEST set) each mutant's test run is a process of its
     own, so it gets a fresh clone of its own, named by the process.
     """
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
     if suffix := testdb.run_suffix(os.environ, os.getpid()):
@@ -106,6 +107,10 @@ def django_db_setup(
         test["NAME"] = f"{testdb.worker_database_name(connection)}_{suffix}"
     with django_db_blocker.unblock():
         original, _ = testdb.clone_test_database(_seed_template)
+    # mutmut runs its stats and clean runs in one process and forks each mutant from it: a
+    # content type cached from an earlier session's database (whose flushes renumbered them)
+    # would not match this fresh clone's.
+    ContentType.objects.clear_cache()
     _committed.update(demo=False, snapshot=True)
     yield
     if not request.config.getoption("reuse_db", False):

@@ -24,8 +24,8 @@ from sutohamu.http import (
 )
 
 from .. import lifecycle
-from ..access import case_for, consent_for, measure_for
-from ..choices import CaseStatus
+from ..access import case_for, commitment_of, consent_for, followup_plan_of, measure_for
+from ..choices import CaseStatus, ReadKind
 from ..followup import (
     CommitmentData,
     cadence_update,
@@ -40,7 +40,7 @@ from ..followup import (
 )
 from ..followup_forms import CadenceForm, CloseForm, CommitmentForm, ContactForm, ReopenForm
 from ..forms import ConsentForm, MeasureForm, TransitionForm
-from ..models import Case, Commitment, Consent, FollowUpPlan, Measure
+from ..models import Case, Consent, Measure
 from ..rights import Right
 from ..services import (
     ERROR_STALE,
@@ -188,7 +188,7 @@ def commitment(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
     """Plan the long-term commitment (leaving assessment), or change it with a reason."""
     case = case_for(request.user, reference, need=Right.WORK)
     to = request.POST.get("to") or request.GET.get("till", "")
-    current = Commitment.objects.filter(case=case).first()
+    current = commitment_of(case)
     initial = (
         {
             "months": current.months,
@@ -237,8 +237,10 @@ def commitment(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
 
 @login_required
 def cadence(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    case = case_for(request.user, reference, need=Right.WORK)
-    plan = FollowUpPlan.objects.filter(case=case).first()
+    # The form shows the case's plan: opening it is logged like the case's edit form.
+    log = ReadKind.EDIT if request.method == "GET" else None
+    case = case_for(request.user, reference, need=Right.WORK, log=log)
+    plan = followup_plan_of(case)
     if plan is None:
         raise Http404
     form = CadenceForm(request.POST or None, cadence=plan.cadence)
@@ -295,7 +297,7 @@ def contact_add(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
 def close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Close the case: the minimum follow-up period, and what happens to open parts."""
     case = case_for(request.user, reference, need=Right.WORK)
-    plan = FollowUpPlan.objects.filter(case=case).first()
+    plan = followup_plan_of(case)
     escalations, measures = open_items(case)
     early = needs_early_closure(case)
     form = CloseForm(

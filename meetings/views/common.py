@@ -35,8 +35,7 @@ def pictures_of(
 ) -> list[tuple[Organisation, SituationReport | None]]:
     """Each expected organisation (`expected_reporters`) with its lägesbild for the meeting."""
     reports = {
-        r.organisation_id: r
-        for r in SituationReport.objects.filter(meeting=meeting).select_related("submitted_by")
+        r.organisation_id: r for r in meeting.situation_reports.select_related("submitted_by")
     }
     return [(org, reports.get(org.pk)) for org in reporters]
 

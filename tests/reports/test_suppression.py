@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from reports.suppression import (
     audit,
     differences,
     intervals,
+    is_primary,
     protect,
     unprotected,
 )
@@ -64,6 +66,25 @@ def assert_protected(cells: list[Cell], hidden: set[str], ratios=()) -> dict:
         assert lo < hi, f"{key} pinned at {lo}"
         assert hi >= LIMIT, f"{key} proved at most {hi}"
     return bounds
+
+
+def test_a_count_of_one_to_four_is_small_and_zero_or_five_is_not():
+    assert [value for value in range(7) if is_primary(value, LIMIT)] == [1, 2, 3, 4]
+
+
+def test_a_hidden_cell_is_unprotected_when_pinned_or_proved_below_the_threshold():
+    bounds = {"pinned": (7, 7), "small": (1, 4), "reaches": (1, 5), "wide": (2, 30)}
+    assert unprotected(bounds, LIMIT) == ["pinned", "small"]
+    # A true count of 1-4 may be pinned above the threshold: that proves nothing small.
+    assert unprotected({"u": (7, 7), "v": (2, 2)}, LIMIT, unmarked=["u", "v"]) == ["v"]
+
+
+def test_the_threshold_is_five_unless_the_settings_say_otherwise():
+    bounds = {"small": (1, 4), "reaches": (1, 5), "tiny": (1, 2)}
+    assert unprotected(bounds) == ["small", "tiny"]
+    with override_settings(REPORT_SUPPRESSION_THRESHOLD=3):
+        assert unprotected(bounds) == ["tiny"]
+    assert unprotected(bounds, 3) == ["tiny"]  # a limit given wins over the settings'
 
 
 def test_primary_cells_hidden_zeros_published():

@@ -26,6 +26,16 @@ def test_a_page_offers_all_that_is_allowed_unless_told_fewer():
     assert fewer.allows("a", "stop")
 
 
+def test_a_page_offers_nothing_from_a_state_a_table_of_offers_leaves_out():
+    table = StateTable(
+        {"a": frozenset({"go"}), "b": frozenset({"go"})}, offered={"a": frozenset({"go"})}
+    )
+    assert table.offered_from("b") == frozenset()
+    assert table.allows("b", "go")
+    assert table.offered_from("unknown") == frozenset()
+    assert StateTable({"a": frozenset({"go"})}).offered_from("unknown") == frozenset()
+
+
 def test_a_table_offering_what_it_does_not_allow_is_refused():
     with pytest.raises(ValueError, match="not allowed"):
         StateTable({"a": frozenset({"go"})}, offered={"a": frozenset({"fly"})})
