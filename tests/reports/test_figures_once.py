@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.choices import CaseStatus, EscalationKind, MeasureKind, MeasureStatus
-from cases.models import Contact, EarlyClosure, Escalation, FollowUpPlan, Transition
+from cases.models import Case, Contact, EarlyClosure, Escalation, FollowUpPlan, Transition
 from reports import figures
 from reports.models import Scope, StoredPeriod
 from tests.accounts.factories import UserFactory
@@ -216,7 +216,9 @@ def test_closed_periods_trend_figures_are_stored_once_and_reused(stored_world):
     assert sorted(s.start for s in stored) == sorted(p.start for p in figures.trend_periods(period))
     second, second_count = build()
     assert figures.canonical(second) == figures.canonical(first)
-    assert figures.canonical(second) == figures.canonical(reference.build(Scope.ALL, as_reference(period)))
+    assert figures.canonical(second) == figures.canonical(
+        reference.build(Scope.ALL, as_reference(period))
+    )
     # The first build read the first measures of the report's year (1 query), the closings and
     # first measures of the three earlier periods (2) and stored the five (1); the second reads
     # the changes since the stored figures' watermark instead (1).
@@ -230,13 +232,9 @@ def test_a_later_first_measure_makes_its_periods_stored_figures_stale(stored_wor
     older = figures.half_year(2023, 2)
     before = StoredPeriod.objects.get(scope=Scope.ALL, start=older.start)
     first, after = older.bounds()
-    case_ = (
-        Transition.objects.filter(case__reported_at__gte=first, case__reported_at__lt=after)
-        .values_list("case", flat=True)
-        .first()
-    )
+    case_ = Case.objects.filter(reported_at__gte=first, reported_at__lt=after).first()
     MeasureFactory(
-        case_id=case_,
+        case=case_,
         kind=MeasureKind.OTHER,
         responsible=stored_world["agera"],
         status=MeasureStatus.ONGOING,
