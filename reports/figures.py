@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -44,13 +44,13 @@ from accounts.organisations import Organisation
 from cases.choices import CaseStatus, EscalationKind, MeasureKind, MeasureStatus
 from cases.lifecycle import OPEN_STATUSES
 from cases.models import Case, Contact, EarlyClosure, Escalation, FollowUpPlan, Measure, Transition
-from cases.models.followup import minimum_end, planned_contacts
+from cases.models.followup import contacts_through, minimum_end
 from councils.choices import ActivityStatus, Area, BodyKind, PriorityOutcome
 from councils.models import Medskick, Priority, PromiseActivity
 from meetings.choices import MeetingStatus
 from meetings.models import Meeting, SituationReport
 
-from .models import PeriodKind, Report, ReportStatus, Scope
+from .models import PeriodKind, Report, ReportStatus, Scope, StoredPeriod
 from .suppression import Cell, Ratio, System, differences, protect, threshold
 
 FORMAT = 2
@@ -279,6 +279,10 @@ class Context:
     def areas(self) -> list[str]:
         return [Area.VBE.value] if self.scope == Scope.VBE else AREA_ORDER
 
+    def in_scope(self, areas: str) -> bool:
+        """A case of a municipality in the report (by its encoded areas) counts in the scope."""
+        return self.scope != Scope.VBE or f",{Area.VBE}," in areas
+
 
 def areas_of(encoded: str) -> list[str]:
     return [a for a in encoded.split(",") if a]
@@ -313,51 +317,164 @@ class Closure:
         return max(0, (self.closed_on - start).days) / MONTH_DAYS if start else 0.0
 
 
-def closures(ctx: Context) -> list[Closure]:
-    """The cases closed in the period, in one query."""
+class Facts:
+    """What one build reads once for every period it counts or trends, one query each, read
+    when first needed: every closing of a case (with its follow-up start and early-closure
+    decision), every follow-up plan with its case's state at each period's end, and each case's
+    first measure and first acknowledgement. The scopes and periods are cut from them in Python,
+    so `closures` and `followed` read the database once per build, not once per period."""
+
+    def __init__(self, munis: list[Organisation], periods: Iterable[Period]) -> None:
+        self.municipalities = munis
+        self.periods = sorted(set(periods), key=lambda p: (p.start, p.end, p.kind))
+        self._closings: list[tuple[Any, ...]] | None = None
+        self._plans: list[dict[str, Any]] | None = None
+        self._starts: list[tuple[Any, ...]] | None = None
+        self.memo: dict[tuple[str, str, Period], list[Any]] = {}
+
+    def span(self) -> tuple[datetime.datetime, datetime.datetime]:
+        return self.periods[0].bounds()[0], max(p.bounds()[1] for p in self.periods)
+
+    def ends(self) -> list[datetime.date]:
+        return sorted({p.end for p in self.periods})
+
+    def covers(self, period: Period) -> None:
+        """A period outside the build's: read everything again with it (tests, old callers)."""
+        if period not in self.periods:
+            self.__init__(self.municipalities, [*self.periods, period])  # type: ignore[misc]
+
+    def closings(self) -> list[tuple[Any, ...]]:
+        """(case, row, areas, closed at, transition id, plan start, entered follow-up, decision)
+        for every move into "closed" within the build's span."""
+        if self._closings is None:
+            first, after = self.span()
+            entered = Transition.objects.filter(
+                case=OuterRef("case"), to_status=CaseStatus.FOLLOW_UP
+            ).order_by("at")
+            self._closings = list(
+                Transition.objects.filter(
+                    case__municipality__in=self.municipalities,
+                    to_status=CaseStatus.CLOSED,
+                    at__gte=first,
+                    at__lt=after,
+                )
+                .annotate(
+                    entered=Subquery(entered.values("at")[:1]),
+                    decision=Exists(EarlyClosure.objects.filter(case=OuterRef("case"))),
+                )
+                .values_list(
+                    "case_id",
+                    "case__municipality__code",
+                    "case__areas",
+                    "at",
+                    "pk",
+                    "case__followup_plan__started_on",
+                    "entered",
+                    "decision",
+                )
+                .order_by("case_id", "at", "pk")
+            )
+        return self._closings
+
+    def plans(self) -> list[dict[str, Any]]:
+        """Every follow-up plan started by the span's end, with its case's state at the end of
+        each period of the build (`state_<end>`: the last move before it, else the status)."""
+        if self._plans is None:
+            states = {}
+            for end in self.ends():
+                after = Period(PeriodKind.HALF_YEAR, end, end).bounds()[1]
+                last = Transition.objects.filter(case=OuterRef("case"), at__lt=after)
+                states[f"state_{end:%Y%m%d}"] = Coalesce(
+                    Subquery(last.order_by("-at", "-pk").values("to_status")[:1]),
+                    F("case__status"),
+                )
+            self._plans = list(
+                FollowUpPlan.objects.filter(
+                    case__municipality__in=self.municipalities,
+                    started_on__lte=self.periods[-1].end,
+                )
+                .annotate(**states)
+                .values(
+                    "case_id",
+                    "case__municipality__code",
+                    "case__areas",
+                    "started_on",
+                    "cadence",
+                    *states,
+                )
+                .order_by("case_id")
+            )
+        return self._plans
+
+    def starts(self) -> list[tuple[Any, ...]]:
+        """(row, areas, reported at, first measure started, first acknowledgement) of every case
+        reported within the span."""
+        if self._starts is None:
+            first, after = self.span()
+            measure = Measure.objects.filter(case=OuterRef("pk"), actual_start__isnull=False)
+            ack = Escalation.objects.filter(case=OuterRef("pk"), acknowledged_at__isnull=False)
+            self._starts = list(
+                Case.objects.filter(
+                    municipality__in=self.municipalities,
+                    reported_at__gte=first,
+                    reported_at__lt=after,
+                )
+                .annotate(
+                    first_measure=Subquery(
+                        measure.order_by("actual_start").values("actual_start")[:1]
+                    ),
+                    first_ack=Subquery(
+                        ack.order_by("acknowledged_at").values("acknowledged_at")[:1]
+                    ),
+                )
+                .values_list(
+                    "municipality__code", "areas", "reported_at", "first_measure", "first_ack"
+                )
+                .order_by("pk")
+            )
+        return self._starts
+
+
+def closures(ctx: Context, facts: Facts | None = None) -> list[Closure]:
+    """The cases closed in the period (by case id), from the build's closings."""
+    facts = facts or Facts(ctx.municipalities, [ctx.period])
+    facts.covers(ctx.period)
+    key = ("closures", ctx.scope, ctx.period)
+    if key in facts.memo:
+        return list(facts.memo[key])
     first, after = ctx.period.bounds()
-    closing = Transition.objects.filter(
-        case=OuterRef("pk"), to_status=CaseStatus.CLOSED, at__gte=first, at__lt=after
-    ).order_by("-at", "-pk")
-    rows = (
-        Case.objects.filter(ctx.case_filter())
-        .annotate(closed_at=Subquery(closing.values("at")[:1]))
-        .filter(closed_at__isnull=False)
-        .annotate(
-            entered=Min("transitions__at", filter=Q(transitions__to_status=CaseStatus.FOLLOW_UP)),
-            decision=Exists(EarlyClosure.objects.filter(case=OuterRef("pk"))),
-        )
-        .values_list(
-            "pk",
-            "municipality__code",
-            "closed_at",
-            "followup_plan__started_on",
-            "entered",
-            "decision",
-        )
-        .order_by("pk")
-    )
+    last: dict[int, tuple[datetime.datetime, int, tuple[Any, ...]]] = {}
+    for row in facts.closings():
+        pk, _code, areas, at, transition, *_rest = row
+        if not (first <= at < after) or not ctx.in_scope(areas):
+            continue
+        found = last.get(pk)
+        if found is None or (at, transition) > found[:2]:
+            last[pk] = (at, transition, row)
     out = []
-    for pk, row, closed_at, planned_from, entered, decision in rows:
+    for pk in sorted(last):
+        _pk, code, _areas, closed_at, _t, planned_from, entered, decision = last[pk][2]
         entered_on = timezone.localtime(entered).date() if entered else None
         out.append(
             Closure(
                 pk,
-                row,
+                code,
                 timezone.localtime(closed_at).date(),
                 planned_from,
                 planned_from or entered_on,
                 bool(decision),
             )
         )
+    facts.memo[key] = out
     return out
 
 
-def case_tables(ctx: Context) -> Draft:
+def case_tables(ctx: Context, facts: Facts | None = None) -> Draft:
     """The case tables, and the counts behind the shares of Långsiktighet ("follow_up")."""
     first, after = ctx.period.bounds()
-    closed = {c.pk: c for c in closures(ctx)}
-    kept = {pk: ok for pk, _row, ok in kept_cadence(ctx)}
+    facts = facts or Facts(ctx.municipalities, [ctx.period])
+    closed = {c.pk: c for c in closures(ctx, facts)}
+    kept = {pk: ok for pk, _row, ok in kept_cadence(ctx, facts)}
     at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
     in_period = Transition.objects.filter(case=OuterRef("pk"), at__gte=first, at__lt=after)
     flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
@@ -422,37 +539,38 @@ def share_cells(name: str, row: str) -> tuple[str, str]:
 
 
 def followed(
-    ctx: Context,
+    ctx: Context, facts: Facts | None = None
 ) -> list[tuple[int, str, datetime.date, list[dict[str, Any]], datetime.date]]:
     """Cases followed up in the period: a plan started by its end, and in follow-up at the end
     or closed during it. (case id, row, follow-up start, cadence, last day followed in the
-    period: its end, or the closing day); one query."""
-    first, after = ctx.period.bounds()
-    at_end = Transition.objects.filter(case=OuterRef("case"), at__lt=after).order_by("-at", "-pk")
-    closed_in = Transition.objects.filter(
-        case=OuterRef("case"), to_status=CaseStatus.CLOSED, at__gte=first, at__lt=after
-    )
-    rows = (
-        FollowUpPlan.objects.filter(ctx.case_filter("case__"), started_on__lte=ctx.period.end)
-        .annotate(
-            state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("case__status")),
-            closed_at=Subquery(closed_in.order_by("-at", "-pk").values("at")[:1]),
-        )
-        .filter(Q(state=CaseStatus.FOLLOW_UP) | Q(closed_at__isnull=False))
-        .values_list("case_id", "case__municipality__code", "started_on", "cadence", "closed_at")
-        .order_by("case_id")
-    )
-    return [
-        (pk, row, start, cadence, timezone.localtime(closed).date() if closed else ctx.period.end)
-        for pk, row, start, cadence, closed in rows
-    ]
+    period: its end, or the closing day); from the build's plans and closings."""
+    facts = facts or Facts(ctx.municipalities, [ctx.period])
+    facts.covers(ctx.period)
+    key = ("followed", ctx.scope, ctx.period)
+    if key in facts.memo:
+        return list(facts.memo[key])
+    closed = {c.pk: c.closed_on for c in closures(ctx, facts)}
+    state = f"state_{ctx.period.end:%Y%m%d}"
+    out = []
+    for plan in facts.plans():
+        pk = plan["case_id"]
+        if plan["started_on"] > ctx.period.end or not ctx.in_scope(plan["case__areas"]):
+            continue
+        if plan[state] != CaseStatus.FOLLOW_UP and pk not in closed:
+            continue
+        last = closed.get(pk, ctx.period.end)
+        row = plan["case__municipality__code"]
+        out.append((pk, row, plan["started_on"], plan["cadence"], last))
+    facts.memo[key] = out
+    return out
 
 
-def contact_table(ctx: Context) -> Draft:
+def contact_table(ctx: Context, facts: Facts | None = None) -> Draft:
     """Contacts held in the period against those the cadences planned in it, per municipality.
 
     Held contacts and planned contacts are two different kinds of unit (no sum links them); a
-    planned contact is the case and the day it was due.
+    planned contact is the case and its place in the plan (the n-th contact), counted from the
+    cadence (`contacts_through`), the same unit in every linked report.
     """
     held = list(
         Contact.objects.filter(
@@ -463,9 +581,11 @@ def contact_table(ctx: Context) -> Draft:
         .order_by("id")
     )
     planned: list[dict[str, Any]] = []
-    for pk, row, started_on, cadence, last in followed(ctx):
-        days = planned_contacts(cadence, started_on, months=_months_until(started_on, last))
-        planned += [{"id": (pk, d), "row": row} for d in days if ctx.period.start <= d <= last]
+    before = ctx.period.start - datetime.timedelta(days=1)
+    for pk, row, started_on, cadence, last in followed(ctx, facts):
+        done = contacts_through(cadence, started_on, before)
+        due = contacts_through(cadence, started_on, last)
+        planned += [{"id": (pk, n), "row": row} for n in range(done + 1, due + 1)]
     spec = lambda key: [TableSpec("contacts", [key], lambda p: [key], total_column=False)]  # noqa: E731
     draft = cut_tables("contacts", held, spec("held"), ctx.rows)
     plan = cut_tables("planned_contacts", planned, spec("planned"), ctx.rows)
@@ -474,26 +594,20 @@ def contact_table(ctx: Context) -> Draft:
     return draft
 
 
-def _months_until(start: datetime.date, end: datetime.date) -> int:
-    return max(0, (end.year - start.year) * 12 + end.month - start.month + 1)
-
-
-def kept_cadence(ctx: Context) -> list[tuple[int, str, bool]]:
+def kept_cadence(ctx: Context, facts: Facts | None = None) -> list[tuple[int, str, bool]]:
     """For each case followed up in the period (id, row): whether the contacts held from the
     start of its follow-up to the period's end are at least as many as its cadence planned."""
-    cases = followed(ctx)
+    cases = followed(ctx, facts)
     held = dict(
         Contact.objects.filter(case_id__in=[c[0] for c in cases], on__lte=ctx.period.end)
         .values("case_id")
         .annotate(n=Count("pk"))
         .values_list("case_id", "n")
     )
-    out = []
-    for pk, row, started_on, cadence, last in cases:
-        days = planned_contacts(cadence, started_on, months=_months_until(started_on, last))
-        due = sum(1 for d in days if d <= last)
-        out.append((pk, row, held.get(pk, 0) >= due))
-    return out
+    return [
+        (pk, row, held.get(pk, 0) >= contacts_through(cadence, started_on, last))
+        for pk, row, started_on, cadence, last in cases
+    ]
 
 
 def escalation_tables(ctx: Context) -> Draft:
@@ -667,21 +781,17 @@ def meeting_tables(ctx: Context) -> list[dict[str, Any]]:
 # --- The two measures of success ---------------------------------------------------------------
 
 
-def start_fast(ctx: Context) -> dict[str, Any]:
+def start_fast(ctx: Context, facts: Facts | None = None) -> dict[str, Any]:
     """Days from reported to the first measure started and to the first escalation acknowledged,
     over the cases reported in the period: median and 90th percentile, overall and per row."""
+    facts = facts or Facts(ctx.municipalities, [ctx.period])
+    facts.covers(ctx.period)
     first, after = ctx.period.bounds()
-    rows = (
-        Case.objects.filter(ctx.case_filter(), reported_at__gte=first, reported_at__lt=after)
-        .annotate(
-            first_measure=Min("measures__actual_start"),
-            first_ack=Min("escalations__acknowledged_at"),
-        )
-        .values_list("municipality__code", "reported_at", "first_measure", "first_ack")
-    )
     measure: dict[str, list[float]] = {r: [] for r in [*ctx.rows, TOTAL]}
     ack: dict[str, list[float]] = {r: [] for r in [*ctx.rows, TOTAL]}
-    for code, reported, first_measure, first_ack in rows:
+    for code, areas, reported, first_measure, first_ack in facts.starts():
+        if not (first <= reported < after) or not ctx.in_scope(areas):
+            continue
         reported_day = timezone.localtime(reported).date()
         for r in (code, TOTAL):
             if first_measure is not None:
@@ -700,11 +810,11 @@ def start_fast(ctx: Context) -> dict[str, Any]:
     }
 
 
-def last_long(ctx: Context) -> dict[str, Any]:
+def last_long(ctx: Context, facts: Facts | None = None) -> dict[str, Any]:
     """Over the cases closed in the period: median months in follow-up (start to closing). The
     two shares come from the report's own published counts (see `shares`)."""
     months: dict[str, list[float]] = {r: [] for r in [*ctx.rows, TOTAL]}
-    for closure in closures(ctx):
+    for closure in closures(ctx, facts):
         for r in (closure.row, TOTAL):
             if r in months:
                 months[r].append(closure.months)
@@ -742,22 +852,191 @@ def archived_shares(scope: str, periods: list[Period]) -> dict[Period, dict[str,
     return found
 
 
-def success_measures(ctx: Context, current: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Snabb start and Långsiktighet for the period and the four before it (oldest first)."""
-    periods = [ctx.period]
-    for _i in range(4):
-        periods.append(periods[-1].previous())
+def success_measures(
+    ctx: Context,
+    current: dict[str, dict[str, Any]],
+    facts: Facts | None = None,
+    mark: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """Snabb start and Långsiktighet for the period and the four before it (oldest first).
+
+    With a `mark` (the watermark read as the build began) the trend figures of periods that
+    have ended are taken from the stored ones still valid, and those worked out are stored."""
+    periods = trend_periods(ctx.period)
+    stored = stored_trend(ctx.scope, periods, ctx.municipalities) if mark is not None else {}
+    own = facts.periods if facts is not None else []
+    missing = [p for p in periods if p not in stored and p not in own]
+    extra = Facts(ctx.municipalities, missing) if missing else None
     archived = archived_shares(ctx.scope, periods[1:])
     hidden = {r: {"v": None, "s": "h"} for r in [*ctx.rows, TOTAL]}
     trend = []
+    computed: dict[Period, dict[str, Any]] = {}
     for period in reversed(periods):
         sub = Context(ctx.scope, period, ctx.municipalities)
-        long = last_long(sub)
+        entry = stored.get(period)
+        if entry is None:
+            source = facts if period in own else extra
+            assert source is not None
+            entry = computed[period] = trend_entry(sub, source)
+        long = dict(entry["last_long"])
         got = current if period == ctx.period else archived.get(period, {})
         for name in SHARES:
             long[name] = {r: got.get(name, hidden).get(r, hidden[r]) for r in hidden}
-        trend.append({"period": period.as_dict(), "start_fast": start_fast(sub), "last_long": long})
+        trend.append({"period": period.as_dict(), **entry, "last_long": long})
+    if mark is not None:
+        store_trend(ctx.scope, ctx.municipalities, computed, mark)
     return {"trend": trend, "current": trend[-1]}
+
+
+def trend_periods(period: Period) -> list[Period]:
+    """The period and the four before it, newest first."""
+    periods = [period]
+    for _i in range(4):
+        periods.append(periods[-1].previous())
+    return periods
+
+
+def trend_entry(ctx: Context, facts: Facts) -> dict[str, Any]:
+    """A period's figures in the trend, without the shares (those come from reports)."""
+    return {"start_fast": start_fast(ctx, facts), "last_long": last_long(ctx, facts)}
+
+
+# --- Closed periods' trend figures, stored once ------------------------------------------------
+#
+# A period that has ended is mostly settled, but not wholly: a case reported in it may start
+# its first measure or have an escalation acknowledged later, and a correction may change a
+# case, a plan or a status change. So a stored entry carries a watermark: the last id of every
+# source of change (the history rows of cases, measures, escalations and plans, and the rows of
+# those and of status changes and early-closure decisions, which bulk inserts add without a
+# history row). When a trend is built, the cases changed since the oldest watermark are read
+# (one query over the changes only); an entry is stale when one of them was reported in its
+# period (in any of its recorded versions) or closed in it, and is then worked out again and
+# stored anew. Retention does not change what the trend reads (it keeps dates, statuses,
+# measures and escalations, and empties free text only), so it leaves the entries valid; a
+# change written with a queryset update (no history row, no new id) is not seen: no service
+# writes one, only the demo's seed back-dates its own rows (before its reports are built).
+
+
+def _watermark_sources() -> list[tuple[str, str, str, str]]:
+    """(name, table, id column, case column) of every source of change the trend reads."""
+    sources: list[tuple[str, str, str, str]] = []
+    for name, model in (
+        ("case", Case),
+        ("measure", Measure),
+        ("escalation", Escalation),
+        ("plan", FollowUpPlan),
+    ):
+        history = model.history.model
+        case_column = "id" if model is Case else "case_id"
+        sources.append((f"{name}_history", history._meta.db_table, "history_id", case_column))
+        sources.append((name, model._meta.db_table, "id", case_column))
+    for name, table in (
+        ("transition", Transition._meta.db_table),
+        ("early_closure", EarlyClosure._meta.db_table),
+    ):
+        sources.append((name, table, "id", "case_id"))
+    return sources
+
+
+def watermark() -> dict[str, int]:
+    """The last id of every source of change (one query)."""
+    sources = _watermark_sources()
+    sql = "SELECT " + ", ".join(
+        f"(SELECT COALESCE(MAX({column}), 0) FROM {table})"
+        for _name, table, column, _case in sources
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return {name: int(value) for (name, *_rest), value in zip(sources, row, strict=True)}
+
+
+def changed_since(mark: dict[str, int]) -> set[int] | None:
+    """The ids of the cases touched by a change after `mark` (None: a mark of another shape)."""
+    sources = _watermark_sources()
+    if set(mark) != {name for name, *_rest in sources}:
+        return None
+    sql = " UNION ".join(
+        f"SELECT {case} FROM {table} WHERE {column} > %s" for _name, table, column, case in sources
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [mark[name] for name, *_rest in sources])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def stale_periods(cases: set[int], periods: list[Period]) -> set[Period]:
+    """The periods in which one of these cases was reported (in any recorded version of it) or
+    closed."""
+    if not cases:
+        return set()
+    days = [
+        timezone.localtime(at).date()
+        for at in [
+            *Case.objects.filter(pk__in=cases).values_list("reported_at", flat=True),
+            *Case.history.model.objects.filter(id__in=cases).values_list("reported_at", flat=True),
+            *Transition.objects.filter(case_id__in=cases, to_status=CaseStatus.CLOSED).values_list(
+                "at", flat=True
+            ),
+        ]
+    ]
+    return {p for p in periods if any(p.start <= d <= p.end for d in days)}
+
+
+def basis(munis: list[Organisation]) -> str:
+    """What stored trend figures depend on besides the data: the municipalities, the minimum."""
+    text = ",".join(m.code for m in munis) + f"|{statistic_minimum()}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def stored_trend(scope: str, periods: list[Period], munis: list[Organisation]) -> dict[Period, Any]:
+    """The stored trend figures of these periods that are still valid (stale ones deleted)."""
+    rows = list(
+        StoredPeriod.objects.filter(
+            scope=scope,
+            basis=basis(munis),
+            format=FORMAT,
+            period_kind__in={p.kind for p in periods},
+            start__in=[p.start for p in periods],
+        ).values_list("pk", "period_kind", "start", "end", "figures", "watermark")
+    )
+    found = {Period(k, start, end): (pk, text, mark) for pk, k, start, end, text, mark in rows}
+    found = {p: v for p, v in found.items() if p in periods}
+    if not found:
+        return {}
+    names = [name for name, *_rest in _watermark_sources()]
+    oldest = {n: min(mark.get(n, 0) for _pk, _t, mark in found.values()) for n in names}
+    changed = changed_since(oldest)
+    stale = set(found) if changed is None else stale_periods(changed, list(found))
+    if stale:
+        StoredPeriod.objects.filter(pk__in=[found[p][0] for p in stale]).delete()
+    return {p: json.loads(text) for p, (_pk, text, _mark) in found.items() if p not in stale}
+
+
+def store_trend(
+    scope: str,
+    munis: list[Organisation],
+    entries: dict[Period, dict[str, Any]],
+    mark: dict[str, int],
+) -> None:
+    """Keep the trend figures of periods that have ended (another build's copy wins a race)."""
+    today = timezone.localdate()
+    StoredPeriod.objects.bulk_create(
+        [
+            StoredPeriod(
+                scope=scope,
+                period_kind=p.kind,
+                start=p.start,
+                end=p.end,
+                basis=basis(munis),
+                format=FORMAT,
+                figures=canonical(entry),
+                watermark=mark,
+            )
+            for p, entry in entries.items()
+            if p.end < today
+        ],
+        ignore_conflicts=True,
+    )
 
 
 # --- Putting it together -----------------------------------------------------------------------
@@ -780,10 +1059,11 @@ def tag(scope: str, period: Period) -> str:
     return f"{scope}/{period.tag}/"
 
 
-def counts(ctx: Context) -> Draft:
+def counts(ctx: Context, facts: Facts | None = None) -> Draft:
     """Every count of a report that counts people (the protected tables), unsuppressed."""
-    draft = case_tables(ctx)
-    draft.add(contact_table(ctx))
+    facts = facts or Facts(ctx.municipalities, [ctx.period])
+    draft = case_tables(ctx, facts)
+    draft.add(contact_table(ctx, facts))
     draft.add(escalation_tables(ctx))
     draft.add(measure_tables(ctx))
     return draft
@@ -819,7 +1099,12 @@ def linked_system(
     own: tuple[str, Period] | None,
     draft: Draft,
     linked: Sequence[Linked],
+    facts: Facts | None = None,
 ) -> LinkedSystem:
+    if facts is None:
+        periods = [p for _s, p in ([own] if own else [])] + [o.period for o in linked]
+        years = {p.start.year for p in periods}
+        facts = Facts(munis, [*periods, *(q for y in years for q in linked_periods(year(y)))])
     cells: list[Cell] = []
     unmarked: list[str] = []
     done: dict[tuple[str, Period], list[Cell]] = {}
@@ -829,7 +1114,7 @@ def linked_system(
         done[own] = draft.cells
     for other in linked:
         pre = tag(other.scope, other.period)
-        theirs = counts(Context(other.scope, other.period, munis))
+        theirs = counts(Context(other.scope, other.period, munis), facts)
         cells += [Cell(pre + c.key, c.value, c.members) for c in theirs.cells]
         done[(other.scope, other.period)] = theirs.cells
     published, hidden, ratios = knowledge(linked)
@@ -840,7 +1125,7 @@ def linked_system(
                 if (scope, period) in done:
                     continue
                 pre = tag(scope, period)
-                theirs = counts(Context(scope, period, munis))
+                theirs = counts(Context(scope, period, munis), facts)
                 cells += [Cell(pre + c.key, c.value, c.members) for c in theirs.cells]
                 unmarked += [pre + c.key for c in theirs.cells]
                 done[(scope, period)] = theirs.cells
@@ -895,12 +1180,18 @@ def build_joint(
 ) -> tuple[dict[str, Any], LinkedSystem]:
     """`build`, and the system of linked cells it was protected in (for the release audit)."""
     step = progress or (lambda _p: None)
+    mark = watermark()  # before anything is read: a change made during the build is after it
     munis = municipalities()
     ctx = Context(scope, period, munis)
-    draft = counts(ctx)
+    years = {period.start.year, *(o.period.start.year for o in linked)}
+    facts = Facts(
+        munis,
+        [period, *(o.period for o in linked), *(q for y in years for q in linked_periods(year(y)))],
+    )
+    draft = counts(ctx, facts)
     step(25)
     prefix = tag(scope, period)
-    joint = linked_system(munis, (scope, period), draft, linked)
+    joint = linked_system(munis, (scope, period), draft, linked, facts)
     own = {prefix + c.key for c in draft.cells}
     mine: set[str] = set()
     if protected:
@@ -923,7 +1214,7 @@ def build_joint(
         tables += meeting_tables(ctx)
     step(55)
     medians = acknowledge_medians(ctx)
-    measures = success_measures(ctx, shares(tables, ctx.rows))
+    measures = success_measures(ctx, shares(tables, ctx.rows), facts, mark)
     step(75)
     data = {
         "format": FORMAT,

@@ -98,6 +98,41 @@ class Report(models.Model):
         return self.status in {ReportStatus.QUEUED, ReportStatus.BUILDING}
 
 
+class StoredPeriod(models.Model):
+    """The trend figures of a closed period (Snabb start and the months in follow-up), computed
+    once and reused by every later report whose trend covers the period.
+
+    Keyed by scope, period, the figures' format and `basis` (a digest of the municipalities
+    reported on and the statistics' minimum count). `watermark`
+    holds the last id of each source of change when the figures were computed (see
+    reports/figures.py, `changed_since`): a change after it that touches a case reported or
+    closed in the period makes the stored figures stale, and they are computed again.
+    """
+
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices)
+    period_kind = models.CharField(_("period"), max_length=16, choices=PeriodKind.choices)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    basis = models.CharField(_("basis"), max_length=64)
+    format = models.PositiveSmallIntegerField(_("format"))
+    figures = models.TextField(_("figures"))
+    watermark = models.JSONField(_("watermark"))
+    stored_at = models.DateTimeField(_("stored"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored period figures")
+        verbose_name_plural = _("stored period figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "period_kind", "start", "basis", "format"],
+                name="stored_period_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}–{self.end} ({self.scope})"
+
+
 class DownloadIsAppendOnly(Exception):
     """Raised on any attempt to change or delete a row of the download log."""
 

@@ -58,6 +58,7 @@ def context_for(report: Report, shown: Shown) -> dict[str, Any]:
         "period": period_label(figures["period"]),
         "tables": shown.tables,
         "sections": shown.sections(),
+        "municipalities": shown.municipalities,
         "measures": shown.measure_rows(),
         "trend": shown.trend(),
         "acknowledge": shown.acknowledge_rows(),
@@ -72,6 +73,27 @@ def report_pdf(report: Report) -> bytes:
     created = timezone.localtime(report.requested_at).replace(microsecond=0).isoformat()
     html = render_to_string(
         "reports/pdf/report.html", {**context_for(report, shown), "created": created}
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        pdf_identifier=report.digest[:32].encode() or None, pdf_tags=True
+    )
+
+
+def municipality_pdf(report: Report, code: str) -> bytes:
+    """One municipality's document: its row of every table and its measures (the combined PDF
+    holds the tables whole but no section per municipality, so it stays short at any scale)."""
+    shown = shown_for(report)
+    created = timezone.localtime(report.requested_at).replace(microsecond=0).isoformat()
+    html = render_to_string(
+        "reports/pdf/municipality.html",
+        {
+            "report": report,
+            "period": period_label(shown.figures["period"]),
+            "section": shown.section(code),
+            "limit": shown.limit,
+            "minimum": shown.figures.get("statistic_minimum", shown.limit),
+            "created": created,
+        },
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         pdf_identifier=report.digest[:32].encode() or None, pdf_tags=True

@@ -158,13 +158,17 @@ class Shown:
 
     def sections(self) -> list[dict[str, Any]]:
         """One section per municipality: its row of every table that has municipality rows."""
-        out = []
-        for code, name in self.municipalities:
-            parts = [(t, r) for t in self.tables if (r := t.row(code)) is not None]
-            out.append(
-                {"code": code, "name": name, "parts": parts, "measures": self.measure_rows(code)}
-            )
-        return out
+        return [self.section(code) for code, _name in self.municipalities]
+
+    def section(self, code: str) -> dict[str, Any]:
+        """A municipality's row of every table that has municipality rows, and its measures."""
+        parts = [(t, r) for t in self.tables if (r := t.row(code)) is not None]
+        return {
+            "code": code,
+            "name": self.names[code],
+            "parts": parts,
+            "measures": self.measure_rows(code),
+        }
 
     # The two measures of success.
 

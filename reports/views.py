@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,6 +24,7 @@ from .access import log_download, report_for, report_reads_for, reports_for, sco
 from .forms import ReportOrderForm
 from .models import DownloadKind
 from .output import context_for, report_csv, report_pdf, shown_for
+from .output import municipality_pdf as municipality_pdf_bytes
 from .services import report_request
 from .tasks import build_report
 
@@ -95,6 +96,21 @@ def pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     body = bytes(report.pdf) if report.pdf else report_pdf(report)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(report)}.pdf"'
+    return response
+
+
+@reports_required
+@require_GET
+def municipality_pdf(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
+    """One municipality's document of a report (404 for a municipality the report lacks)."""
+    report = report_for(request.user, pk)
+    if not report.is_done:
+        return render(request, "reports/building.html", {"report": report}, status=409)
+    if code not in shown_for(report).names:
+        raise Http404
+    log_download(request.user, report, DownloadKind.PDF)
+    response = HttpResponse(municipality_pdf_bytes(report, code), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report)}-{code}.pdf"'
     return response
 
 

@@ -8,6 +8,7 @@ working-group decision.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass
 from typing import Any
@@ -126,6 +127,75 @@ def planned_contacts(
         days.append(day)
         day = next_contact(cadence, started_on, day)
     return days
+
+
+def contacts_through(
+    cadence: list[dict[str, Any]], started_on: datetime.date, through: datetime.date
+) -> int:
+    """How many contacts the cadence plans from its start up to and including `through`, each
+    kept on its day: the number of `planned_contacts` on or before `through`, counted from the
+    phases' lengths and steps (the report counts hundreds of thousands of planned contacts)."""
+    phases = phases_of(cadence)
+    base, count = started_on, 0
+    boundary = started_on
+    for index, phase in enumerate(phases):
+        if phase.months is None or index == len(phases) - 1:
+            upper = None  # the phase in force from here on (see `phase_on`)
+        else:
+            boundary = boundary + relativedelta(months=phase.months)
+            upper = boundary
+            if base >= upper:
+                continue
+        steps = _steps_before(phase, base, upper)  # bases in this phase, each gives one contact
+        counted = _steps_through(phase, base, through)
+        if steps is None or counted < steps:
+            return count + counted
+        count += steps
+        base = _step(phase, base, steps)
+    return count
+
+
+def _step(phase: Phase, base: datetime.date, n: int) -> datetime.date:
+    """The contact `n` steps of `phase` after `base` (months clipped at each step, as stepping
+    one by one does: 31 January, 28 February, 28 March)."""
+    if phase.unit == WEEKS:
+        return base + datetime.timedelta(weeks=phase.every * n)
+    month = base.year * 12 + base.month - 1 + phase.every * n
+    return datetime.date(month // 12, month % 12 + 1, _day_after(phase, base, n))
+
+
+def _day_after(phase: Phase, base: datetime.date, n: int) -> int:
+    """The day of the month `n` monthly steps after `base`: the shortest month passed clips it."""
+    day = base.day
+    if day <= 28:
+        return day
+    start = base.year * 12 + base.month - 1
+    for t in range(1, n + 1):
+        month = start + phase.every * t
+        day = min(day, calendar.monthrange(month // 12, month % 12 + 1)[1])
+        if day == 28:
+            break
+    return day
+
+
+def _steps_through(phase: Phase, base: datetime.date, through: datetime.date) -> int:
+    """How many steps of `phase` from `base` land on or before `through`."""
+    if through <= base:
+        return 0
+    if phase.unit == WEEKS:
+        return (through - base).days // (7 * phase.every)
+    start = base.year * 12 + base.month - 1
+    n = (through.year * 12 + through.month - 1 - start) // phase.every
+    if n > 0 and _step(phase, base, n) > through:
+        n -= 1
+    return n
+
+
+def _steps_before(phase: Phase, base: datetime.date, upper: datetime.date | None) -> int | None:
+    """How many bases from `base` on lie before `upper` (None: no end)."""
+    if upper is None:
+        return None
+    return 1 + _steps_through(phase, base, upper - datetime.timedelta(days=1))
 
 
 def thins_out(

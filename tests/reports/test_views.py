@@ -144,7 +144,9 @@ def _case_texts() -> list[str]:
     return sorted(texts)
 
 
-def test_pdf_sections_figures_and_no_case_text(login):
+def test_pdf_summary_tables_and_no_case_text(login):
+    """The whole report: cover, summary, the tables whole, the method; no section per
+    municipality (each has a document of its own)."""
     report = demo_report()
     client = login("styrgrupp.sunne")
     pdf = PdfReader(io.BytesIO(client.get(reverse("reports:pdf", args=[report.pk])).content))
@@ -155,18 +157,51 @@ def test_pdf_sections_figures_and_no_case_text(login):
     assert "Sunne, Torsby, Hagfors" in pages[0]
     assert f"2 / {len(pages)}" in pages[1]
     assert f"{len(pages)} / {len(pages)}" in pages[-1]
-    # One section per municipality, each starting a page with its name, holding its row.
+    # Every municipality's row of the tables, in the tables; no page given to one municipality.
     for code, name in shown.municipalities:
-        # (other municipalities' names may appear on it, as organisations responsible for measures)
-        page = next(p for p in pages if p.startswith(name))
         row = shown.table("cases_open").row(code)
-        assert re.search(r"\s+".join(re.escape(c) for c in row.cells), page)
+        assert re.search(re.escape(name) + r"\s+" + r"\s+".join(map(re.escape, row.cells)), text)
+        assert not any(p.startswith(name) for p in pages)
     # The method note and the figures' digest close the report.
     assert report.digest in pages[-1]
     total = shown.table("cases_new").row("total")
     assert re.search(r"\s+".join(re.escape(c) for c in total.cells), text)
     for secret in _case_texts():
         assert secret not in text, secret
+
+
+def test_a_municipality_document_holds_its_rows_and_no_case_text(login):
+    report = demo_report()
+    client = login("styrgrupp.sunne")
+    shown = Shown(json.loads(report.figures))
+    code, name = shown.municipalities[0]
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    url = reverse("reports:municipality_pdf", args=[report.pk, code])
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert f"-{code}.pdf" in response["Content-Disposition"]
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages]
+    text = "\n".join(pages)
+    assert pages[0].startswith(name)
+    for table in shown.tables:
+        row = table.row(code)
+        if row is not None:
+            assert re.search(r"\s+".join(re.escape(c) for c in row.cells), text), table.key
+    for _group, _key, label, value in shown.measure_rows(code):
+        assert re.search(re.escape(label) + r"\s*" + re.escape(value), text), label
+    assert report.digest in pages[-1]
+    for secret in _case_texts():
+        assert secret not in text, secret
+
+
+def test_a_municipality_document_outside_the_report_or_the_role_is_refused(login):
+    report = demo_report()
+    code = Shown(json.loads(report.figures)).municipalities[0][0]
+    missing = reverse("reports:municipality_pdf", args=[report.pk, "XX"])
+    assert login("styrgrupp.sunne").get(missing).status_code == 404
+    url = reverse("reports:municipality_pdf", args=[report.pk, code])
+    assert login("dso").get(url).status_code == 403
 
 
 def test_csv_holds_exactly_the_published_figures(login):

@@ -1,0 +1,255 @@
+"""The build reads its facts once and stores closed periods' trend figures; the published
+figures stay exactly those of the per-period computation (tests/reports/figures_reference.py),
+on the demo and on random small worlds."""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cases.choices import CaseStatus, EscalationKind, MeasureKind, MeasureStatus
+from cases.models import Case, Contact, EarlyClosure, Escalation, FollowUpPlan, Transition
+from reports import figures
+from reports.models import Scope, StoredPeriod
+from tests.accounts.factories import UserFactory
+from tests.cases.factories import CaseFactory, MeasureFactory
+from tests.councils.factories import MunicipalityFactory, OrganisationFactory
+from tests.reports import figures_reference as reference
+
+TZ = ZoneInfo("Europe/Stockholm")
+S = CaseStatus
+CADENCES = [
+    [
+        {"every": 2, "unit": "weeks", "months": 2},
+        {"every": 1, "unit": "months", "months": 4},
+        {"every": 3, "unit": "months", "months": None},
+    ],
+    [{"every": 1, "unit": "weeks", "months": 1}, {"every": 1, "unit": "months", "months": None}],
+]
+# Paths through the life cycle (each step a number of days after the one before).
+PATHS = [
+    [S.REPORTED],
+    [S.REPORTED, S.ASSESSING],
+    [S.REPORTED, S.ASSESSING, S.CLOSED],
+    [S.REPORTED, S.ASSESSING, S.CLOSED, S.ASSESSING],
+    [S.REPORTED, S.ASSESSING, S.MEASURES],
+    [S.REPORTED, S.ASSESSING, S.MEASURES, S.FOLLOW_UP],
+    [S.REPORTED, S.ASSESSING, S.MEASURES, S.FOLLOW_UP, S.CLOSED],
+    [S.REPORTED, S.ASSESSING, S.MEASURES, S.FOLLOW_UP, S.CLOSED, S.FOLLOW_UP],
+    [S.REPORTED, S.ASSESSING, S.MEASURES, S.FOLLOW_UP, S.MEASURES],
+]
+
+
+def same(scope: str, period: figures.Period) -> dict:
+    """Build both ways; assert the same bytes; return the figures."""
+    ours = figures.build(scope, period)
+    theirs = reference.build(scope, as_reference(period))
+    assert figures.canonical(ours) == figures.canonical(theirs)
+    return ours
+
+
+def as_reference(period: figures.Period) -> reference.Period:
+    return reference.Period(period.kind, period.start, period.end)
+
+
+cases_ = st.lists(
+    st.fixed_dictionaries(
+        {
+            "muni": st.integers(0, 1),
+            "areas": st.sampled_from([",andt,", ",vbe,", ",crime,vbe,", ",crime,"]),
+            "reported": st.integers(0, 900),  # days after 1 Jan 2023
+            "path": st.integers(0, len(PATHS) - 1),
+            "gaps": st.lists(st.integers(0, 200), min_size=6, max_size=6),
+            "cadence": st.integers(0, len(CADENCES) - 1),
+            "decision": st.booleans(),
+            "contacts": st.lists(st.integers(0, 400), max_size=6),
+            "measure": st.one_of(st.none(), st.integers(0, 300)),
+            "ack": st.one_of(st.none(), st.integers(0, 100)),
+        }
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+def make_world(spec: list[dict], munis: list, agera, by) -> None:
+    origin = datetime.datetime(2023, 1, 1, 9, tzinfo=TZ)
+    for item in spec:
+        reported = origin + datetime.timedelta(days=item["reported"])
+        path = PATHS[item["path"]]
+        when = [reported]
+        for gap in item["gaps"][: len(path) - 1]:
+            when.append(when[-1] + datetime.timedelta(days=gap, hours=1))
+        c = CaseFactory(
+            municipality=munis[item["muni"]],
+            areas=item["areas"],
+            reported_at=reported,
+            reported_by=by,
+            status=path[-1],
+        )
+        previous = ""
+        for status, at in zip(path, when, strict=False):
+            Transition.objects.create(case=c, from_status=previous, to_status=status, by=by, at=at)
+            previous = status
+        if S.FOLLOW_UP in path:
+            start = when[path.index(S.FOLLOW_UP)].date()
+            FollowUpPlan.objects.create(
+                case=c,
+                started_on=start,
+                next_contact_on=start,
+                cadence=CADENCES[item["cadence"]],
+            )
+            for day in item["contacts"]:
+                Contact.objects.create(
+                    case=c,
+                    on=start + datetime.timedelta(days=day),
+                    kind="call",
+                    who="x",
+                    recorded_by=by,
+                )
+            if S.CLOSED in path and item["decision"]:
+                EarlyClosure.objects.create(
+                    case=c,
+                    reason="Beslut",
+                    decided_on=when[-1].date(),
+                    decision_reference="AG 1",
+                    recorded_by=by,
+                )
+        if item["measure"] is not None:
+            MeasureFactory(
+                case=c,
+                kind=MeasureKind.OTHER,
+                responsible=agera,
+                status=MeasureStatus.ONGOING,
+                actual_start=reported.date() + datetime.timedelta(days=item["measure"]),
+            )
+        if item["ack"] is not None:
+            Escalation.objects.create(
+                case=c,
+                receiver=agera,
+                kind=EscalationKind.AGERA,
+                reason="Råd",
+                request="Stöd",
+                created_by=by,
+                created_at=reported,
+                acknowledged_at=reported + datetime.timedelta(days=item["ack"], hours=3),
+                status="acknowledged",
+            )
+
+
+@pytest.fixture
+def places(db):
+    return {
+        "munis": [
+            MunicipalityFactory(name="Kommun A", code="KA"),
+            MunicipalityFactory(name="Kommun B", code="KB"),
+        ],
+        "agera": OrganisationFactory(name="Agera", code="AG", kind="civil_society"),
+        "by": UserFactory(),
+    }
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(spec=cases_, yearly=st.booleans(), small=st.booleans())
+def test_random_worlds_give_the_figures_of_the_per_period_computation(places, spec, yearly, small):
+    # Small: every count published, every statistic shown, so nothing hides a difference.
+    limits = {"REPORT_SUPPRESSION_THRESHOLD": 1, "REPORT_STATISTIC_MINIMUM": 1} if small else {}
+    with override_settings(**limits), transaction.atomic():
+        make_world(spec, places["munis"], places["agera"], places["by"])
+        period = figures.year(2024) if yearly else figures.half_year(2024, 2)
+        for scope in Scope.values:
+            same(scope, period)
+            same(scope, period)  # again, with the closed periods' trend figures stored
+        transaction.set_rollback(True)
+
+
+def test_the_demo_gives_the_figures_of_the_per_period_computation(demo):
+    today = datetime.date.today()
+    for period in figures.last_half_years(today, 2):
+        for scope in Scope.values:
+            same(scope, period)
+    same(Scope.ALL, figures.year(today.year - 1))
+
+
+SPEC = [
+    {
+        "muni": i % 2,
+        "areas": [",andt,", ",vbe,", ",crime,vbe,"][i % 3],
+        "reported": 200 + 40 * i,
+        "path": [6, 5, 2, 4, 7, 1][i % 6],
+        "gaps": [3, 5, 20, 60, 90, 30],
+        "cadence": i % 2,
+        "decision": i % 4 == 0,
+        "contacts": [10, 40, 70][: i % 4],
+        "measure": None if i % 5 == 0 else 7 * i,
+        "ack": None if i % 3 == 0 else i,
+    }
+    for i in range(14)
+]
+
+
+@pytest.fixture
+def stored_world(places, settings):
+    settings.REPORT_SUPPRESSION_THRESHOLD = 1
+    settings.REPORT_STATISTIC_MINIMUM = 1
+    make_world(SPEC, places["munis"], places["agera"], places["by"])
+    return places
+
+
+def test_closed_periods_trend_figures_are_stored_once_and_reused(stored_world):
+    period = figures.half_year(2024, 2)
+
+    def build() -> tuple[dict, int]:
+        with CaptureQueriesContext(connection) as queries:
+            data = figures.build(Scope.ALL, period)
+        return data, len(queries)
+
+    first, first_count = build()
+    # The five periods of the trend have ended: each stored once.
+    stored = StoredPeriod.objects.filter(scope=Scope.ALL)
+    assert sorted(s.start for s in stored) == sorted(p.start for p in figures.trend_periods(period))
+    second, second_count = build()
+    assert figures.canonical(second) == figures.canonical(first)
+    assert figures.canonical(second) == figures.canonical(
+        reference.build(Scope.ALL, as_reference(period))
+    )
+    # The first build read the first measures of the report's year (1 query), the closings and
+    # first measures of the three earlier periods (2) and stored the five (1); the second reads
+    # the changes since the stored figures' watermark instead (1).
+    assert second_count == first_count - 3
+    assert stored.count() == 5
+
+
+def test_a_later_first_measure_makes_its_periods_stored_figures_stale(stored_world):
+    period = figures.half_year(2024, 2)
+    figures.build(Scope.ALL, period)
+    older = figures.half_year(2023, 2)
+    before = StoredPeriod.objects.get(scope=Scope.ALL, start=older.start)
+    first, after = older.bounds()
+    case_ = Case.objects.filter(reported_at__gte=first, reported_at__lt=after).first()
+    MeasureFactory(
+        case=case_,
+        kind=MeasureKind.OTHER,
+        responsible=stored_world["agera"],
+        status=MeasureStatus.ONGOING,
+        actual_start=datetime.date(2023, 11, 30),
+    )
+    same(Scope.ALL, period)  # equals the computation from scratch
+    again = StoredPeriod.objects.get(scope=Scope.ALL, start=older.start)
+    assert again.pk != before.pk and again.watermark != before.watermark
+    untouched = figures.half_year(2024, 1)
+    assert StoredPeriod.objects.filter(scope=Scope.ALL, start=untouched.start).exists()
+
+
+def test_a_municipality_set_of_its_own_stores_figures_of_its_own(stored_world):
+    period = figures.half_year(2024, 2)
+    figures.build(Scope.ALL, period)
+    MunicipalityFactory(name="Kommun C", code="KC")
+    same(Scope.ALL, period)
+    assert StoredPeriod.objects.filter(scope=Scope.ALL).values("basis").distinct().count() == 2
