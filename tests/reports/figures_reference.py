@@ -8,8 +8,9 @@ Reads attributes only, never case text: each kind of unit (cases, escalations, m
 read in one `values()` query with every attribute a table uses, so the number of queries does not
 grow with the number of cases. The tables are cut from the units in Python; every count of a
 report and of the reports linked to it (the same calendar year, both scopes: see `linked_periods`)
-is one system of cells over the same units (reports/suppression.py), suppressed together, and the
-result is a plain dict that `canonical()` turns into the same bytes every time.
+is one system of cells over the same units (reports/suppression.py), suppressed together, with the
+differences of the two scopes (`OUTSIDE_VBE`) guarded, and the result is a plain dict that
+`canonical()` turns into the same bytes every time.
 
 Periods come from a fixed grid: calendar half-years and years. Medians and percentiles are
 published from at least `REPORT_STATISTIC_MINIMUM` (10) values, rounded to whole units; a share
@@ -53,7 +54,7 @@ from councils.models import Medskick, Priority, PromiseActivity
 from meetings.choices import MeetingStatus
 from meetings.models import Meeting, SituationReport
 from reports.models import PeriodKind, Report, ReportStatus, Scope
-from reports.suppression import Cell, Ratio, System, protect, threshold
+from reports.suppression import Cell, Ratio, System, differences, protect, threshold
 
 FORMAT = 2
 TOTAL = "total"
@@ -773,6 +774,10 @@ def municipalities() -> list[Organisation]:
     )
 
 
+# The prefix of the counts outside violent extremism: the whole view's minus the VBE view's.
+OUTSIDE_VBE = "outside_vbe"
+
+
 def tag(scope: str, period: Period) -> str:
     """The prefix of a report's cell keys in the system of linked reports."""
     return f"{scope}/{period.tag}/"
@@ -802,7 +807,8 @@ class Linked:
 class LinkedSystem:
     """The cells of a report and of every report linked to it, with what those published
     (keys prefixed by each report's tag); `unmarked`: the counts of linked reports not published
-    (yet), which the attacker must not prove small either."""
+    (yet), and those outside violent extremism of each period (the whole view minus the VBE
+    view, tag `OUTSIDE_VBE`), which the attacker must not prove small either."""
 
     system: System
     published: dict[str, int]
@@ -819,16 +825,16 @@ def linked_system(
 ) -> LinkedSystem:
     cells: list[Cell] = []
     unmarked: list[str] = []
-    done: set[tuple[str, Period]] = set()
+    done: dict[tuple[str, Period], list[Cell]] = {}
     if own is not None:
         prefix = tag(*own)
         cells += [Cell(prefix + c.key, c.value, c.members) for c in draft.cells]
-        done.add(own)
+        done[own] = draft.cells
     for other in linked:
         pre = tag(other.scope, other.period)
         theirs = counts(Context(other.scope, other.period, munis))
         cells += [Cell(pre + c.key, c.value, c.members) for c in theirs.cells]
-        done.add((other.scope, other.period))
+        done[(other.scope, other.period)] = theirs.cells
     published, hidden, ratios = knowledge(linked)
     years = {p.start.year for _s, p in done}
     for y in sorted(years):
@@ -840,7 +846,15 @@ def linked_system(
                 theirs = counts(Context(scope, period, munis))
                 cells += [Cell(pre + c.key, c.value, c.members) for c in theirs.cells]
                 unmarked += [pre + c.key for c in theirs.cells]
-    return LinkedSystem(System(cells), published, hidden, ratios, unmarked)
+                done[(scope, period)] = theirs.cells
+            # The whole view minus the VBE view: a table never published, guarded all the same.
+            outside = differences(
+                tag(OUTSIDE_VBE, period), done[(Scope.ALL, period)], done[(Scope.VBE, period)]
+            )
+            cells += outside
+            unmarked += [c.key for c in outside]
+    reports = [c.key for c in cells if not c.key.startswith(OUTSIDE_VBE)]
+    return LinkedSystem(System(cells, floors=reports), published, hidden, ratios, unmarked)
 
 
 def knowledge(linked: Sequence[Linked]) -> tuple[dict[str, int], set[str], list[Ratio]]:
