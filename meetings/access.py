@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
-from accounts.capabilities import Capability, active_roles, has_capability
+from accounts.capabilities import Capability, active_roles, fragment_scope, has_capability
 from accounts.models import Organisation
 from cases.choices import CaseStatus
 from cases.models import Case, Escalation
@@ -49,6 +49,13 @@ def _get(queryset: QuerySet[Any], pk: object) -> Any:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def agenda_scope(user: AnyUser) -> str:
+    """Whose cached agenda parts these are: the person, their roles and their seats in force, so
+    that a seat taken away (in the admin, past every service) changes the key at once."""
+    seats = sorted(Membership.objects.filter(user=user).active().values_list("body_id", "kind"))
+    return f"{fragment_scope(user)};{seats}"
 
 
 def meetings_visible_to(user: AnyUser) -> MeetingQuerySet:

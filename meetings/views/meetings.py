@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.capabilities import fragment_scope
 from councils.views.access import member_required
 from sutohamu.fragments import Page
 from sutohamu.history import change_log
@@ -60,7 +59,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @member_required
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # The agenda items' versions before any row (sutohamu.fragments).
-    parts = Page(versions=agenda_versions(pk), scope=fragment_scope(request.user))
+    parts = Page(versions=agenda_versions(pk), scope=access.agenda_scope(request.user))
     meeting = access.meeting_for(request.user, pk)
     limit = None if request.GET.get("arenden") == "alla" else AGENDA_CASE_LINES
     context = meeting_context(request, meeting, case_limit=limit, parts=parts)

@@ -68,13 +68,14 @@ def test_the_items_come_from_the_cache_until_a_service_bumps_the_meeting(coming,
 
 def test_a_warm_agenda_keeps_its_query_budget(coming, warm, django_assert_max_num_queries):
     client, _owner = warm
-    # 24: savepoint and release (the atomic request), session, user, roles, the meeting through
+    # 25: savepoint and release (the atomic request), session, user, roles, the person's seats (the
+    # parts' key), the meeting through
     # the door, its items, the rotation and two of organisations (expected reporters, pictures
     # the person may read), attendance, seats, decisions, action items, minutes and agenda
     # versions, checkers, two body rights (prepare, change), the change log, the bell's two,
     # the situational pictures (shown outside the items too). The items' case, escalation,
     # medskick and earlier action lines read nothing warm (32 queries cold).
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(25):
         shown(client, coming)
 
 
@@ -187,3 +188,14 @@ def test_a_withdrawn_escalation_leaves_the_agenda(coming, login):
     with committed():
         escalation_withdraw(escalation=escalation, by=sender)
     assert f"<strong>{escalation.case.reference}</strong> →" not in shown(client, coming)
+
+
+def test_a_seat_taken_away_in_the_admin_changes_the_persons_agenda_key(coming):
+    """Seats change in the admin, past every service: the key must follow them at once."""
+    member = User.objects.get(username=MEMBER)
+    before = access.agenda_scope(member)
+    seat = member.memberships.filter(end_date__isnull=True).first()
+    assert seat is not None
+    seat.end_date = seat.start_date
+    seat.save(update_fields=["end_date"])
+    assert access.agenda_scope(member) != before
