@@ -430,6 +430,7 @@ NO_FREE_TEXT: set[str] = {
     "reports:detail",
     "reports:progress",
     "reports:pdf",
+    "reports:municipality_pdf",
     "reports:csv",
     # The admin site: people, roles, organisations and reference data without free text.
     "admin:index",

@@ -33,8 +33,17 @@ DEMO_USERNAMES = {
 }
 
 
+# Stored trend figures of closed half-years are derived, kept as a cache: a later day's report
+# stores its newly closed half-year (reports.figures), which is no new demo row.
+DERIVED = {"reports.StoredPeriod"}
+
+
 def row_counts():
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.label not in DERIVED
+    }
 
 
 def test_seed_demo_twice_gives_the_same_rows_and_prints_the_accounts(demo, capsys):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -170,7 +171,7 @@ def test_random_worlds_give_the_figures_of_the_per_period_computation(places, sp
 
 
 def test_the_demo_gives_the_figures_of_the_per_period_computation(demo):
-    today = datetime.date.today()
+    today = timezone.localdate()
     for period in figures.last_half_years(today, 2):
         for scope in Scope.values:
             same(scope, period)

@@ -120,6 +120,8 @@ def _fill(route: str) -> tuple[dict[str, Any], bool]:
             kwargs[name] = nmr_reference()
         elif name == "area":
             kwargs[name] = Area.values[0]
+        elif name == "code" and before == "kommun":
+            kwargs[name] = "SUN"  # a municipality's own document of a report
         elif name == "number":
             kwargs[name] = 1  # a frozen record's version (the agenda's or the minutes')
         elif name == "app_label":

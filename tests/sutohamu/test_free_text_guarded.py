@@ -28,7 +28,7 @@ EXEMPT = {
     "cases.ReadLogCheck.chain": "the name of a log, set by the system",
     "cases.Case.reference": "made by the system",
     "cases.DeskItem.reference": "a copy of the case's reference, made by the system",
-    "accounts.UnreadCount.target_type": "the name of a notification target's model, made by the system",
+    "accounts.UnreadCount.target_type": "a notification target's model name, by the system",
     "meetings.AgendaVersion.sha256": "the digest of the stored PDF, made by the system",
     "meetings.MinutesVersion.sha256": "the digest of the stored PDF, made by the system",
     "cases.Case.areas": "codes from a fixed list",

@@ -39,10 +39,18 @@ SEEDERS = (
 class Command(BaseCommand):
     help = "Load the demo organisations, bodies and accounts (idempotent)."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--without-reports",
+            action="store_true",
+            help="Leave out the status reports (the benchmark builds them after its own data).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        seeders = SEEDERS[:-1] if options.get("without_reports") else SEEDERS
         with translation.override("sv"):
             with transaction.atomic():
-                for seed in SEEDERS:
+                for seed in seeders:
                     seed()
                 # The demo writes some rows past the services (backdated measures, plans).
                 desk_rebuild()
