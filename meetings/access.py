@@ -17,7 +17,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from accounts.capabilities import Capability, active_roles, fragment_scope, has_capability
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from cases.choices import CaseStatus
 from cases.models import Case, Escalation
 from cases.models.case import CaseQuerySet
@@ -51,7 +51,7 @@ def _get(queryset: QuerySet[Any], pk: object) -> Any:
         raise Http404 from None
 
 
-def agenda_scope(user: AnyUser) -> str:
+def agenda_scope(user: User) -> str:
     """Whose cached agenda parts these are: the person, their roles and their seats in force, so
     that a seat taken away (in the admin, past every service) changes the key at once."""
     seats = sorted(Membership.objects.filter(user=user).active().values_list("body_id", "kind"))
