@@ -35,12 +35,11 @@ from sutohamu.history import set_history_user
 
 from . import timeline
 from .choices import OPEN_ESCALATION, EscalationKind, EscalationStatus
-from .desk_rows import desk_sync
 from .models import Case, CaseUserObjectPermission, Escalation, Measure, ProposedMeasure, Subject
 from .models.escalations import ESCALATION_STATES, kind_for
 from .rights import RECEIVER_RIGHTS
 from .services import case_url
-from .versions import case_changed
+from .written import case_written
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -176,8 +175,7 @@ def escalation_open(
         raise _field_error("receiver", message, "already_open") from error
     escalation.shared_subjects.set(subjects)
     sync_case_grants(case)
-    desk_sync([case.pk])
-    case_changed(case, listed=True)
+    case_written(case, listed=True)
     for user_id in receivers:
         notify(
             user_id,
@@ -254,8 +252,7 @@ def _save(escalation: Escalation, by: User, fields: list[str]) -> Escalation:
     escalation.full_clean()
     set_history_user(escalation, by)
     escalation.save(update_fields=fields)
-    desk_sync([escalation.case_id])
-    case_changed(escalation.case, listed=True)  # the agenda lists escalations with their status
+    case_written(escalation.case, listed=True)  # the agenda lists escalations with their status
     return escalation
 
 
@@ -361,11 +358,10 @@ def proposal_accept(
     set_history_user(measure, by)
     measure.full_clean()
     measure.save()
-    desk_sync([measure.case_id])
     proposal.accepted_as = measure
     set_history_user(proposal, by)
     proposal.save(update_fields=["accepted_as"])
-    case_changed(measure.case)
+    case_written(measure.case)
     return measure
 
 

@@ -22,7 +22,6 @@ from accounts.models import Organisation, User
 from sutohamu.history import set_change_reason, set_history_user
 
 from .choices import CaseStatus, MeasureStatus
-from .desk_rows import desk_sync
 from .escalation import escalation_withdraw
 from .lifecycle import LIFE_CYCLE
 from .models import (
@@ -43,7 +42,7 @@ from .services import (
     measure_save,
     open_items,
 )
-from .versions import case_changed
+from .written import case_written
 
 ERROR_THINNING_REASON = gettext_lazy(
     "Less contact, a shorter commitment or a smaller team is recorded with a reason: give one."
@@ -97,8 +96,7 @@ def commitment_plan(*, case: Case, by: User, data: CommitmentData, reason: str =
     commitment.full_clean(exclude=["case", "planned_by"])
     commitment.save()
     commitment.team_organisations.set(list(data.team_organisations))
-    desk_sync([case.pk])
-    case_changed(case)
+    case_written(case)
     if before and before != after:
         team_changed = (before["team_roles"], before["team_organisations"]) != (
             after["team_roles"],
@@ -189,12 +187,11 @@ def cadence_update(
     set_change_reason(plan, reason or None)
     plan.full_clean(exclude=["case"])
     plan.save()
-    case_changed(case)
     after = {"cadence": cadence, "next_contact_on": plan.next_contact_on.isoformat()}
     _record_change(
         case, by, PlanChangeKind.CADENCE, thinned=thinner, reason=reason, before=before, after=after
     )
-    desk_sync([case.pk])
+    case_written(case)
     return plan
 
 
@@ -221,13 +218,13 @@ def contact_log(
     )
     contact.full_clean(exclude=["case", "recorded_by"])
     contact.save()
-    if plan.last_contact_on is None or on >= plan.last_contact_on:
+    moved = plan.last_contact_on is None or on >= plan.last_contact_on
+    if moved:
         plan.last_contact_on = on
         plan.derive_next()
         set_history_user(plan, by)
         plan.save()
-        desk_sync([case.pk])
-    case_changed(case)
+    case_written(case, desk=moved)
     return contact
 
 

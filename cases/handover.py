@@ -18,10 +18,9 @@ from councils.handover import HandoverContext, HandoverStep
 from sutohamu.history import set_change_reason
 
 from .choices import OPEN_ESCALATION
-from .desk_rows import desk_sync
 from .escalation import REVIEWING_ROLES, sync_grants
 from .models import Case, Escalation
-from .versions import cases_changed
+from .written import cases_written
 
 WORKING_ROLES = roles_with(Capability.WORK_CASES)
 
@@ -40,8 +39,7 @@ def _move_cases(ctx: HandoverContext) -> int:
         case.version += 1
         set_change_reason(case, ctx.reason)
         case.save(update_fields=["owner", "version"])
-    desk_sync(case.pk for case in cases)
-    cases_changed(c.reference for c in cases)
+    cases_written(cases)
     return len(cases)
 
 

@@ -29,7 +29,6 @@ from sutohamu.pii import check_no_personal_data
 
 from . import lifecycle
 from .choices import OPEN_ESCALATION, CaseStatus, MeasureStatus
-from .desk_rows import desk_sync
 from .models import (
     Case,
     CaseCounter,
@@ -42,7 +41,7 @@ from .models import (
     Subject,
     Transition,
 )
-from .versions import case_changed
+from .written import case_written
 
 ERROR_STALE = gettext_lazy(
     "Someone else changed this case while you were editing it. Your changes are kept below: "
@@ -169,8 +168,7 @@ def case_report(
         item.full_clean()
         item.save()
     Transition.objects.create(case=case, from_status="", to_status=case.status, by=by, at=now)
-    desk_sync([case.pk])
-    case_changed(case, listed=True)
+    case_written(case, listed=True)
     if case.owner is not None:
         notify(
             case.owner,
@@ -262,8 +260,7 @@ def case_transition(
         early.save()
     if to == CaseStatus.FOLLOW_UP:
         _start_followup(locked)
-    desk_sync([locked.pk])
-    case_changed(locked, listed=True)
+    case_written(locked, listed=True)
     return locked
 
 
@@ -392,7 +389,7 @@ def case_update(*, case: Case, by: User, version: int, **fields: Any) -> Case:
         setattr(locked, name, value)
     locked.full_clean()
     locked.save()
-    case_changed(locked, listed=True)  # the codes are in the agenda's lines
+    case_written(locked, desk=False, listed=True)  # the codes are in the agenda's lines
     return locked
 
 
@@ -426,8 +423,7 @@ def case_reassign(*, case: Case, owner: User, by: User, reason: str) -> Case:
     set_change_reason(locked, reason)
     locked.full_clean()
     locked.save()
-    desk_sync([locked.pk])
-    case_changed(locked)
+    case_written(locked)
     transaction.on_commit(
         lambda: notify(
             owner,
@@ -445,7 +441,7 @@ def note_add(*, case: Case, text: str, by: User) -> Note:
     set_history_user(note, by)
     note.full_clean()
     note.save()
-    case_changed(case)
+    case_written(case, desk=False)
     return note
 
 
@@ -461,8 +457,7 @@ def measure_save(
     set_history_user(measure, by)
     measure.full_clean()
     measure.save()
-    desk_sync([measure.case_id])
-    case_changed(measure.case)
+    case_written(measure.case)
     return measure
 
 
@@ -472,7 +467,7 @@ def consent_save(*, consent: Consent, organisations: Iterable[Organisation], by:
     consent.full_clean()
     consent.save()
     consent.organisations.set(list(organisations))
-    case_changed(consent.case)
+    case_written(consent.case, desk=False)
     return consent
 
 
@@ -485,5 +480,5 @@ def subject_add(*, case: Case, data: SubjectData, by: User) -> Subject:
     set_history_user(subject, by)
     subject.full_clean()
     subject.save()
-    case_changed(case)
+    case_written(case, desk=False)
     return subject
