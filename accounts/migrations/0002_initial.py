@@ -11,7 +11,11 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('councils', '0001_initial'),
+        # The dependency on ('councils', '0001_initial') was dropped when the migrations were
+        # squashed: the squashed accounts migration inherits every dependency of the ones it
+        # replaces, and this one pointed up the layers (a cycle with the squashed councils one).
+        # It only ordered this migration on a database with accounts 0001 and not 0002, which no
+        # `migrate` leaves behind (both came from the project's first makemigrations).
     ]
 
     operations = [

@@ -17,7 +17,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_contact_person_role'),
-        ('councils', '0004_alter_agreement_title_and_more'),
+        # ('councils', '0004_alter_agreement_title_and_more') was dropped when the migrations were
+        # squashed (it pointed up the layers, a cycle between the squashed migrations); nothing
+        # here reads councils' state.
     ]
 
     operations = [
