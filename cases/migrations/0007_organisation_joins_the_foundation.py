@@ -16,14 +16,19 @@ from django.db import migrations, models
 
 
 class ForgetCouncilsOrganisation(migrations.operations.base.Operation):
-    """Remove councils' Organisation and HistoricalOrganisation from the state (no SQL)."""
+    """Remove councils' Organisation and HistoricalOrganisation from the state (no SQL).
+
+    They are not there when councils' migrations are all applied and the squashed councils
+    migration stands in for them (its state never had them).
+    """
 
     reversible = False
     reduces_to_sql = False
 
     def state_forwards(self, app_label, state):
-        state.remove_model("councils", "historicalorganisation")
-        state.remove_model("councils", "organisation")
+        for model_name in ("historicalorganisation", "organisation"):
+            if ("councils", model_name) in state.models:
+                state.remove_model("councils", model_name)
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         pass
