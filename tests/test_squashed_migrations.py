@@ -1,4 +1,4 @@
-"""A fresh database is built from one squashed migration per app, equal to the old chain it replaces.
+"""A fresh database is built from one squashed migration per app, equal to the chain it replaces.
 
 Each app's first migration is `0001_squashed_…`, which `replaces` every older migration of the
 app. The old files stay for a database part-way along them; Django runs the squashed one on an
@@ -63,7 +63,8 @@ def test_the_squash_replaces_every_older_migration_of_its_app(squashed, app):
 def test_an_empty_database_starts_each_app_with_its_squash(squashed, app):
     squash = _squash(squashed, app)
     assert squashed.graph.root_nodes(app) == [(app, squash.name)]
-    plan = {key for leaf in squashed.graph.leaf_nodes() for key in squashed.graph.forwards_plan(leaf)}
+    graph = squashed.graph
+    plan = {key for leaf in graph.leaf_nodes() for key in graph.forwards_plan(leaf)}
     assert not plan & set(squash.replaces), "a replaced migration would run on an empty database"
 
 
