@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from councils.choices import Area
-from sutohamu.history import set_history_user
+from sutohamu.history import set_history_date, set_history_user
 
 from . import escalation as service
 from .choices import CaseStatus, EscalationStatus, MeasureKind
@@ -267,10 +267,12 @@ def _past_escalation(
         item.closed_at = closed if at >= closed else None
         item.full_clean()
         set_history_user(item, by)
+        # Its history dated when each step happened (staging, as `_backdate`): each step's last
+        # record (when the sending shares a subject, that record; its save's keeps the seed's time).
+        shared = list(case.subjects.all())[:1] if at == sent else []
+        if not shared:
+            set_history_date(item, at)
         item.save()
-        if at == sent:
-            item.shared_subjects.set(list(case.subjects.all())[:1])
-        # Its history dated when each step happened (staging, as `_backdate`).
-        latest = Escalation.history.filter(id=item.pk).order_by("-history_id").first()
-        if latest is not None:
-            Escalation.history.filter(history_id=latest.history_id).update(history_date=at)
+        if shared:
+            set_history_date(item, at)
+            item.shared_subjects.set(shared)

@@ -4,12 +4,16 @@
 own transaction after changing a case, a measure, an escalation or a follow-up plan, and it
 recomputes those cases' rows from the source tables (five queries, then a delete and an insert).
 `desk_rebuild()` does the same for every case (the migration's backfill, the demo, the
-benchmark's generator, which write without the services).
+benchmark's generator, which write without the services). Inside `desk_deferred()` (a bulk
+loader such as the demo's seed, which writes each case many times in one transaction) a sync
+only notes its cases, and the block's end recomputes each of them once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
@@ -20,6 +24,9 @@ from .models import Case, Commitment, DeskItem, DeskKind, Escalation, FollowUpPl
 OPEN_MEASURE = (MeasureStatus.PLANNED, MeasureStatus.ONGOING)
 WAITING_ESCALATION = (EscalationStatus.NEW, EscalationStatus.ACKNOWLEDGED)
 REBUILD_BATCH = 2000
+
+# The cases noted by desk_sync inside desk_deferred() (None: outside, sync at once).
+_deferred: ContextVar[set[int] | None] = ContextVar("desk_deferred", default=None)
 
 # What makes two rows the same row (the test compares the table with a recomputation on these).
 FIELDS = (
@@ -124,9 +131,29 @@ def desk_sync(case_ids: Iterable[int]) -> None:
     ids = sorted(set(case_ids))
     if not ids:
         return
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(ids)
+        return
     with transaction.atomic():
         DeskItem.objects.filter(case_id__in=ids).delete()
         DeskItem.objects.bulk_create(desk_rows_of(ids))
+
+
+@contextmanager
+def desk_deferred() -> Iterator[None]:
+    """Syncs inside the block recompute each noted case once, at the block's end (use it inside
+    the writes' transaction: the desk is stale until then, so nothing in it may read the desk)."""
+    if _deferred.get() is not None:  # nested: the outer block syncs
+        yield
+        return
+    pending: set[int] = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    desk_sync(pending)
 
 
 def desk_rebuild() -> int:

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import _User as User
 
 # The instance attributes django-simple-history reads when it writes the record of a save. They
-# are not fields, so no model declares them: the two setters below are the one place they are set.
+# are not fields, so no model declares them: the setters below are the one place they are set.
 HISTORY_USER_ATTRIBUTE = "_history_user"
 CHANGE_REASON_ATTRIBUTE = "_change_reason"
+HISTORY_DATE_ATTRIBUTE = "_history_date"
 
 
 def set_history_user(obj: models.Model, user: User | None) -> None:
@@ -33,6 +34,11 @@ def set_history_user(obj: models.Model, user: User | None) -> None:
 def set_change_reason(obj: models.Model, reason: str | None) -> None:
     """Why the object's next save is made, for its history record."""
     setattr(obj, CHANGE_REASON_ATTRIBUTE, reason)
+
+
+def set_history_date(obj: models.Model, when: datetime.datetime) -> None:
+    """When the object's next records say they happened (staging the past: the demo's history)."""
+    setattr(obj, HISTORY_DATE_ATTRIBUTE, when)
 
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}

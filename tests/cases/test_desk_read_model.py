@@ -17,7 +17,7 @@ from accounts.models import User
 from cases import access, followup, services
 from cases import escalation as escalations
 from cases.choices import CaseStatus, EscalationStatus, MeasureKind, MeasureStatus
-from cases.desk_rows import FIELDS, desk_rebuild, desk_rows_of
+from cases.desk_rows import FIELDS, desk_deferred, desk_rebuild, desk_rows_of
 from cases.handover import _move_cases
 from cases.models import (
     Case,
@@ -318,6 +318,35 @@ def test_the_demo_and_a_rebuild_give_the_same_rows(demo):
     before = as_tuples(DeskItem.objects.all())
     desk_rebuild()
     assert as_tuples(DeskItem.objects.all()) == before
+
+
+def test_writes_in_a_deferred_block_sync_each_case_once_at_its_end(demo):
+    """The demo's seed writes each case many times: inside `desk_deferred` the rows wait for the
+    block's end, then hold what a recomputation gives (nested blocks end with the outer one)."""
+    with transaction.atomic():
+        with desk_deferred():
+            case = in_measures(reported())
+            with desk_deferred():
+                measure(case, planned_end=TODAY)
+            assert not DeskItem.objects.filter(case=case).exists()
+            moved(case, CaseStatus.FOLLOW_UP)
+            assert not DeskItem.objects.filter(case=case).exists()
+        assert {r.kind for r in DeskItem.objects.filter(case=case)} == {
+            DeskKind.CASE,
+            DeskKind.MEASURE_DUE,
+            DeskKind.FOLLOW_UP,
+        }
+        assert_in_step()
+
+
+def test_a_failed_deferred_block_syncs_nothing_and_later_writes_sync_at_once(demo):
+    with pytest.raises(ValidationError), transaction.atomic(), desk_deferred():
+        case = reported()
+        moved(case, CaseStatus.CLOSED)  # reported → closed is no transition
+    assert not DeskItem.objects.filter(reference=case.reference).exists()
+    case = reported()
+    assert items(case, DeskKind.CASE)
+    assert_in_step()
 
 
 # --- A constant number of queries, with every panel filled ----------------------------------

@@ -21,7 +21,7 @@ import meetings.demo
 import reminders.demo
 import reports.demo
 from accounts.demo import account_lines
-from cases.desk_rows import desk_rebuild
+from cases.desk_rows import desk_deferred, desk_rebuild
 from sutohamu.demo import DEMO_PASSWORD
 
 SEEDERS = (
@@ -50,8 +50,10 @@ class Command(BaseCommand):
         seeders = SEEDERS[:-1] if options.get("without_reports") else SEEDERS
         with translation.override("sv"):
             with transaction.atomic():
-                for seed in seeders:
-                    seed()
+                # Each case is written many times over; its desk rows are made once, at the end.
+                with desk_deferred():
+                    for seed in seeders:
+                        seed()
                 # The demo writes some rows past the services (backdated measures, plans).
                 desk_rebuild()
             if options["verbosity"] < 1:
