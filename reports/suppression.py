@@ -26,6 +26,7 @@ includes a value of at least the threshold (5), so that nobody can prove a count
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -566,15 +567,15 @@ def protect(
             attackers[part] = _Attacker(system, part, published, hidden, ratios)
         return attackers[part]
 
+    # The cells to check, least (value, key) first: a heap, as the hidden cells grow.
+    todo = [(system.value(k), k) for k in hidden | guard if system.cover[system.index[k]]]
+    heapq.heapify(todo)
     while True:
-        todo = sorted(
-            (k for k in hidden | guard if k not in done and system.cover[system.index[k]]),
-            key=lambda k: (system.value(k), k),
-        )
+        while todo and todo[0][1] in done:
+            heapq.heappop(todo)
         if not todo:
             return hidden & free
-        key = todo[0]
-        value = system.value(key)
+        value, key = todo[0]
         targets = _targets(value, limit)
         if key in guard and key not in hidden:
             targets = [(limit, np.inf)]  # not marked: only "not provably small" is asked
@@ -593,6 +594,8 @@ def protect(
         for k in chosen:
             hidden.add(k)
             del published[k]
+            if system.cover[system.index[k]]:
+                heapq.heappush(todo, (system.value(k), k))
             part = system.cell_part[system.index[k]]
             if part in attackers:
                 attackers[part].hide(k)
