@@ -338,6 +338,15 @@ class Facts:
     def ends(self) -> list[datetime.date]:
         return sorted({p.end for p in self.periods})
 
+    def units(self, kind: str, period: Period, read: Callable[[], list[Any]]) -> list[Any]:
+        """The units of one kind in a period for every scope, read once per build (`read`
+        reads them for the build's municipalities, with their case's areas): each scope then
+        keeps its own (`Context.in_scope`), so the linked reports' two scopes share a query."""
+        key = ("units", kind, period)
+        if key not in self.memo:
+            self.memo[key] = read()
+        return self.memo[key]
+
     def covers(self, period: Period) -> None:
         """A period outside the build's: read everything again with it (tests, old callers)."""
         if period not in self.periods:
@@ -478,18 +487,23 @@ def case_tables(ctx: Context, facts: Facts | None = None) -> Draft:
     at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
     in_period = Transition.objects.filter(case=OuterRef("pk"), at__gte=first, at__lt=after)
     flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
-    units = list(
-        Case.objects.filter(ctx.case_filter(), reported_at__lt=after)
-        .annotate(
-            row=F("municipality__code"),
-            state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("status")),
-            new=flag(Q(reported_at__gte=first)),
-            closed=Exists(in_period.filter(to_status=CaseStatus.CLOSED)),
-            reopened=Exists(in_period.filter(from_status=CaseStatus.CLOSED)),
-        )
-        .values("id", "row", "areas", "state", "new", "closed", "reopened")
-        .order_by("id")
+    every = facts.units(
+        "cases",
+        ctx.period,
+        lambda: list(
+            Case.objects.filter(municipality__in=ctx.municipalities, reported_at__lt=after)
+            .annotate(
+                row=F("municipality__code"),
+                state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("status")),
+                new=flag(Q(reported_at__gte=first)),
+                closed=Exists(in_period.filter(to_status=CaseStatus.CLOSED)),
+                reopened=Exists(in_period.filter(from_status=CaseStatus.CLOSED)),
+            )
+            .values("id", "row", "areas", "state", "new", "closed", "reopened")
+            .order_by("id")
+        ),
     )
+    units = [dict(u) for u in every if ctx.in_scope(u["areas"])]
     for u in units:
         closure = closed.get(u["id"])
         u["early_with"] = bool(closure and closure.early and closure.decision)
@@ -572,14 +586,22 @@ def contact_table(ctx: Context, facts: Facts | None = None) -> Draft:
     planned contact is the case and its place in the plan (the n-th contact), counted from the
     cadence (`contacts_through`), the same unit in every linked report.
     """
-    held = list(
-        Contact.objects.filter(
-            ctx.case_filter("case__"), on__gte=ctx.period.start, on__lte=ctx.period.end
-        )
-        .annotate(row=F("case__municipality__code"))
-        .values("id", "row")
-        .order_by("id")
+    facts = facts or Facts(ctx.municipalities, [ctx.period])
+    every = facts.units(
+        "contacts",
+        ctx.period,
+        lambda: list(
+            Contact.objects.filter(
+                case__municipality__in=ctx.municipalities,
+                on__gte=ctx.period.start,
+                on__lte=ctx.period.end,
+            )
+            .annotate(row=F("case__municipality__code"))
+            .values("id", "row", "case__areas")
+            .order_by("id")
+        ),
     )
+    held = [u for u in every if ctx.in_scope(u["case__areas"])]
     planned: list[dict[str, Any]] = []
     before = ctx.period.start - datetime.timedelta(days=1)
     for pk, row, started_on, cadence, last in followed(ctx, facts):
@@ -597,12 +619,22 @@ def contact_table(ctx: Context, facts: Facts | None = None) -> Draft:
 def kept_cadence(ctx: Context, facts: Facts | None = None) -> list[tuple[int, str, bool]]:
     """For each case followed up in the period (id, row): whether the contacts held from the
     start of its follow-up to the period's end are at least as many as its cadence planned."""
+    facts = facts or Facts(ctx.municipalities, [ctx.period])
     cases = followed(ctx, facts)
+    # The contacts held by the period's end, per case with a plan (both scopes' cases).
     held = dict(
-        Contact.objects.filter(case_id__in=[c[0] for c in cases], on__lte=ctx.period.end)
-        .values("case_id")
-        .annotate(n=Count("pk"))
-        .values_list("case_id", "n")
+        facts.units(
+            "held_by_end",
+            ctx.period,
+            lambda: list(
+                Contact.objects.filter(
+                    case_id__in=[p["case_id"] for p in facts.plans()], on__lte=ctx.period.end
+                )
+                .values("case_id")
+                .annotate(n=Count("pk"))
+                .values_list("case_id", "n")
+            ),
+        )
     )
     return [
         (pk, row, held.get(pk, 0) >= contacts_through(cadence, started_on, last))
@@ -610,16 +642,24 @@ def kept_cadence(ctx: Context, facts: Facts | None = None) -> list[tuple[int, st
     ]
 
 
-def escalation_tables(ctx: Context) -> Draft:
+def escalation_tables(ctx: Context, facts: Facts | None = None) -> Draft:
     first, after = ctx.period.bounds()
-    units = list(
-        Escalation.objects.filter(
-            ctx.case_filter("case__"), created_at__gte=first, created_at__lt=after
-        )
-        .annotate(row=F("case__municipality__code"))
-        .values("id", "row", "kind")
-        .order_by("id")
+    facts = facts or Facts(ctx.municipalities, [ctx.period])
+    every = facts.units(
+        "escalations",
+        ctx.period,
+        lambda: list(
+            Escalation.objects.filter(
+                case__municipality__in=ctx.municipalities,
+                created_at__gte=first,
+                created_at__lt=after,
+            )
+            .annotate(row=F("case__municipality__code"))
+            .values("id", "row", "kind", "case__areas")
+            .order_by("id")
+        ),
     )
+    units = [u for u in every if ctx.in_scope(u["case__areas"])]
     spec = TableSpec("escalations_kind", list(EscalationKind.values), lambda p: [p["kind"]])
     return cut_tables("escalations", units, [spec], ctx.rows)
 
@@ -643,21 +683,36 @@ def acknowledge_medians(ctx: Context) -> dict[str, Any]:
     return {"by_kind": {k: statistic(v, median) for k, v in by_kind.items()}}
 
 
-def measure_tables(ctx: Context) -> Draft:
+def measure_tables(ctx: Context, facts: Facts | None = None) -> Draft:
     """Measures under way at some time in the period (actual dates, else planned ones)."""
     start = Coalesce("actual_start", "planned_start")
     end = Coalesce("actual_end", "planned_end")
-    units = list(
-        Measure.objects.filter(ctx.case_filter("case__"))
-        .exclude(status=MeasureStatus.CANCELLED)
-        .annotate(row=F("case__municipality__code"), began=start, ended=end)
-        .filter(began__lte=ctx.period.end)
-        .filter(Q(ended__isnull=True) | Q(ended__gte=ctx.period.start))
-        .values("id", "row", "kind", "responsible__code")
-        .order_by("id")
+    facts = facts or Facts(ctx.municipalities, [ctx.period])
+    every = facts.units(
+        "measures",
+        ctx.period,
+        lambda: list(
+            Measure.objects.filter(case__municipality__in=ctx.municipalities)
+            .exclude(status=MeasureStatus.CANCELLED)
+            .annotate(row=F("case__municipality__code"), began=start, ended=end)
+            .filter(began__lte=ctx.period.end)
+            .filter(Q(ended__isnull=True) | Q(ended__gte=ctx.period.start))
+            .values("id", "row", "kind", "responsible__code", "case__areas")
+            .order_by("id")
+        ),
     )
+    units = [u for u in every if ctx.in_scope(u["case__areas"])]
     responsible = sorted({p["responsible__code"] for p in units})
-    names = dict(Organisation.objects.filter(code__in=responsible).values_list("code", "name"))
+    every_responsible = sorted({p["responsible__code"] for p in every})
+    names = dict(
+        facts.units(
+            "responsible",
+            ctx.period,
+            lambda: list(
+                Organisation.objects.filter(code__in=every_responsible).values_list("code", "name")
+            ),
+        )
+    )
     specs = [
         TableSpec("measures_kind", list(MeasureKind.values), lambda p: [p["kind"]]),
         TableSpec(
@@ -1064,8 +1119,8 @@ def counts(ctx: Context, facts: Facts | None = None) -> Draft:
     facts = facts or Facts(ctx.municipalities, [ctx.period])
     draft = case_tables(ctx, facts)
     draft.add(contact_table(ctx, facts))
-    draft.add(escalation_tables(ctx))
-    draft.add(measure_tables(ctx))
+    draft.add(escalation_tables(ctx, facts))
+    draft.add(measure_tables(ctx, facts))
     return draft
 
 

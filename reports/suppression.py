@@ -17,12 +17,16 @@ includes a value of at least the threshold (5), so that nobody can prove a count
   small integer programme (the attacker's problem with the published cells allowed to move at a
   cost; the cells that must move are the ones to hide), like tau-ARGUS and SSB's GaussSuppression
   choose theirs. Hiding more only widens every interval, so one pass over the hidden cells ends.
-- `intervals` is the exact audit: each hidden cell's minimum and maximum (HiGHS via
-  `scipy.optimize.milp`), read from the published values only.
+- `audit` is the exact check of what is published, read from the published values only (HiGHS
+  via `scipy.optimize.milp`): for each hidden cell, a value of at least the threshold and a
+  second value that the attacker cannot rule out, each shown by a feasible point; a point found
+  for one cell shows a value of every cell of its part, so one solve settles many cells.
+  `intervals` gives each cell's exact minimum and maximum.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -143,6 +147,15 @@ class System:
     def part_cells(self, part: int) -> list[int]:
         return [i for i, p in enumerate(self.cell_part) if p == part]
 
+    def part_fine(self, part: int) -> list[int]:
+        """The finest cells of a part, in order."""
+        if not hasattr(self, "_part_fine"):
+            grouped: dict[int, list[int]] = {}
+            for f, p in enumerate(self.part_of_fine):
+                grouped.setdefault(p, []).append(f)
+            self._part_fine = grouped
+        return self._part_fine.get(part, [])
+
 
 @dataclass
 class _Problem:
@@ -217,6 +230,15 @@ def _solve(
         if rows
         else []
     )
+    return _milp(objective, constraints, var_lower, var_upper)
+
+
+def _milp(
+    objective: np.ndarray,
+    constraints: list[LinearConstraint],
+    var_lower: np.ndarray,
+    var_upper: np.ndarray,
+) -> tuple[int, float, np.ndarray | None]:
     result = milp(
         objective,
         constraints=constraints,
@@ -227,6 +249,175 @@ def _solve(
     return int(result.status), float(result.fun or 0.0), result.x
 
 
+class _Attacker:
+    """The attacker's problem over one part for one state of what is published and hidden (the
+    rows of `_problem`), built once as a sparse matrix and asked many questions; and the points
+    it has found feasible (whole numbers of every finest cell of the part), each of which shows
+    a value of every cell of the part that the attacker cannot rule out.
+
+    Hiding a published cell only trades its equality for "at least 1", which its value (more
+    than 0) met: a point found feasible stays feasible while `protect` hides more, so protect
+    keeps one attacker per part and tells it what it hides (`hide`)."""
+
+    def __init__(
+        self,
+        system: System,
+        part: int,
+        published: Mapping[str, int],
+        hidden: Iterable[str],
+        ratios: Sequence[Ratio],
+    ) -> None:
+        self.system = system
+        self.fine = system.part_fine(part)
+        self.where = {f: j for j, f in enumerate(self.fine)}
+        self.part = part
+        self.size = len(self.fine)
+        self.points: list[np.ndarray] = []
+        self._stack: np.ndarray | None = None
+        # Row name -> (columns, coefficients, lower, upper); insertion-ordered.
+        self.rows: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, float, float]] = {}
+        cols = self._columns
+        for key, value in published.items():
+            if (c := cols(key)) is not None:
+                self.rows["=", key] = (c, np.ones(len(c)), value, value)
+        hidden = set(hidden)
+        for key in sorted(hidden):
+            if (c := cols(key)) is not None:
+                self.rows[">", key] = (c, np.ones(len(c)), 1, np.inf)  # zeros are published
+        for key in system.floors:
+            if key in hidden or key in published:
+                continue
+            if (c := cols(key)) is not None:
+                # A count of a linked report not out yet: not zero.
+                self.rows[">", key] = (c, np.ones(len(c)), 1, np.inf)
+        for ratio in ratios:
+            num, den = cols(ratio.numerator), cols(ratio.denominator)
+            if num is None or den is None:
+                continue
+            # value - w <= 100 num / den <= value + w, with den > 0.
+            for share, lo, hi in (
+                (ratio.value + ratio.half_width, -np.inf, 0.0),
+                (ratio.value - ratio.half_width, 0.0, np.inf),
+            ):
+                entries = dict.fromkeys(den.tolist(), -share)
+                for j in num.tolist():
+                    entries[j] = 100.0 - share if j in entries else 100.0
+                keep = sorted(j for j, v in entries.items() if v != 0.0)
+                name = ("%", ratio.numerator, ratio.denominator, str(share))
+                self.rows[name] = (
+                    np.array(keep, dtype=np.int64),
+                    np.array([entries[j] for j in keep]),
+                    lo,
+                    hi,
+                )
+        self._matrix: csr_matrix | None = None
+
+    def _columns(self, key: str) -> np.ndarray | None:
+        i = self.system.index.get(key)
+        if i is None or self.system.cell_part[i] != self.part:
+            return None
+        return np.array([self.where[f] for f in self.system.cover[i]], dtype=np.int64)
+
+    def hide(self, key: str) -> None:
+        """`key` is hidden from now on: its equality goes, "at least 1" comes."""
+        columns = self._columns(key)
+        if columns is None:
+            return
+        self.rows.pop(("=", key), None)
+        self.rows[">", key] = (columns, np.ones(len(columns)), 1, np.inf)
+        self._matrix = None
+
+    def _bounds_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        rows = self.rows.values()
+        return np.array([r[2] for r in rows], dtype=float), np.array(
+            [r[3] for r in rows], dtype=float
+        )
+
+    def matrix(self, extra: np.ndarray | None = None) -> csr_matrix:
+        columns = [r[0] for r in self.rows.values()]
+        coefficients = [r[1] for r in self.rows.values()]
+        if extra is not None:
+            return self._build([*columns, extra], [*coefficients, np.ones(len(extra))])
+        if self._matrix is None:
+            self._matrix = self._build(columns, coefficients)
+        return self._matrix
+
+    def _build(self, columns: list[np.ndarray], coefficients: list[np.ndarray]) -> csr_matrix:
+        indptr = np.zeros(len(columns) + 1, dtype=np.int64)
+        np.cumsum([len(c) for c in columns], out=indptr[1:])
+        indices = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
+        data = np.concatenate(coefficients) if coefficients else np.zeros(0)
+        return csr_matrix((data, indices, indptr), shape=(len(columns), self.size))
+
+    def vector(self, key: str) -> np.ndarray:
+        row = np.zeros(self.size)
+        columns = self._columns(key)
+        if columns is not None:
+            row[columns] = 1.0
+        return row
+
+    def _run(
+        self, objective: np.ndarray, extra: tuple[np.ndarray, float, float] | None = None
+    ) -> tuple[int, float, np.ndarray | None]:
+        lower, upper = self._bounds_arrays()
+        matrix = self.matrix(None if extra is None else extra[0])
+        if extra is not None:
+            lower = np.append(lower, extra[1])
+            upper = np.append(upper, extra[2])
+        constraints = [LinearConstraint(matrix, lower, upper)] if len(lower) else []
+        status, fun, x = _milp(
+            objective,
+            constraints,
+            np.zeros(self.size),
+            np.full(self.size, float(_ATTACKER_CEILING)),
+        )
+        if status == 0 and x is not None:
+            self.points.append(np.round(x))
+        return status, fun, x
+
+    def bounds(self, key: str) -> tuple[int, int] | None:
+        """The least and the greatest value of `key` (None: no feasible point)."""
+        objective = self.vector(key)
+        out = []
+        for sign in (1.0, -1.0):
+            status, fun, _x = self._run(sign * objective)
+            if status != 0:
+                return None
+            out.append(round(sign * fun))
+        return out[0], out[1]
+
+    def seen(self, key: str) -> set[int]:
+        """The values of `key` at the points found feasible."""
+        columns = self._columns(key)
+        if columns is None or not self.points:
+            return set()
+        if self._stack is None or len(self._stack) != len(self.points):
+            self._stack = np.vstack(self.points)
+        return set(np.rint(self._stack[:, columns].sum(axis=1)).astype(int).tolist())
+
+    def reach(self, key: str, lo: float, hi: float) -> bool:
+        """Is there a value of `key` in [lo, hi] that the attacker cannot rule out? A point
+        already found answers without a solve."""
+        if any(lo <= v <= hi for v in self.seen(key)):
+            return True
+        columns = self._columns(key)
+        if columns is None:
+            return False
+        status, _fun, _x = self._run(np.zeros(self.size), (columns, lo, hi))
+        return status == 0
+
+    def admit(self, point: np.ndarray) -> bool:
+        """Take `point` as found feasible if it meets every row (the true counts, in the audit:
+        feasible unless the published figures are not the true ones)."""
+        lower, upper = self._bounds_arrays()
+        values = self.matrix() @ point
+        tolerance = 1e-6
+        ok = bool(np.all(values >= lower - tolerance) and np.all(values <= upper + tolerance))
+        if ok:
+            self.points.append(point)
+        return ok
+
+
 def intervals(
     system: System,
     published: Mapping[str, int],
@@ -234,41 +425,34 @@ def intervals(
     ratios: Sequence[Ratio] = (),
     unmarked: Iterable[str] = (),
 ) -> dict[str, tuple[int, int]]:
-    """The exact audit: each hidden cell's smallest and largest value the attacker cannot rule
-    out, and those of the `unmarked` cells (counts of linked reports not published, which the
-    attacker may still work out). Raises ValueError when the published values contradict each
-    other."""
+    """Each hidden cell's smallest and largest value the attacker cannot rule out, and those of
+    the `unmarked` cells (counts of linked reports not published, which the attacker may still
+    work out): two integer programmes a cell. Raises ValueError when the published values
+    contradict each other."""
     hidden = sorted(set(hidden))
     out: dict[str, tuple[int, int]] = {}
+    for part, keys in _by_part(system, hidden, sorted(set(unmarked) - set(hidden))).items():
+        attacker = _Attacker(system, part, published, hidden, ratios)
+        for key in keys:
+            found = attacker.bounds(key)
+            if found is None:
+                raise ValueError(f"the published figures around {key} are inconsistent")
+            out[key] = found
+    return out
+
+
+def _by_part(system: System, hidden: list[str], unmarked: list[str]) -> dict[int, list[str]]:
     by_part: dict[int, list[str]] = {}
     for key in hidden:
         i = system.index.get(key)
         if i is None or not system.cover[i]:
             raise ValueError(f"hidden cell {key} counts nothing")
         by_part.setdefault(system.cell_part[i], []).append(key)
-    for key in sorted(set(unmarked) - set(hidden)):
+    for key in unmarked:
         i = system.index[key]
         if system.cover[i]:
             by_part.setdefault(system.cell_part[i], []).append(key)
-    for part, keys in by_part.items():
-        problem = _problem(system, part, published, hidden, ratios)
-        where = {f: j for j, f in enumerate(problem.fine)}
-        size = len(problem.fine)
-        lo, hi = np.zeros(size), np.full(size, float(_ATTACKER_CEILING))
-        for key in keys:
-            objective = np.zeros(size)
-            for f in system.cover[system.index[key]]:
-                objective[where[f]] = 1.0
-            bounds = []
-            for sign in (1.0, -1.0):
-                status, fun, _x = _solve(
-                    sign * objective, problem.rows, problem.lower, problem.upper, lo, hi
-                )
-                if status != 0:
-                    raise ValueError(f"the published figures around {key} are inconsistent")
-                bounds.append(round(sign * fun))
-            out[key] = (bounds[0], bounds[1])
-    return out
+    return by_part
 
 
 def unprotected(
@@ -283,35 +467,6 @@ def unprotected(
     return sorted(
         k for k, (lo, hi) in bounds.items() if hi < limit or (lo == hi and k not in small)
     )
-
-
-def _witness(
-    system: System,
-    key: str,
-    published: Mapping[str, int],
-    hidden: set[str],
-    ratios: Sequence[Ratio],
-    lo: float,
-    hi: float,
-) -> bool:
-    """Is there a value of `key` in [lo, hi] that the attacker cannot rule out?"""
-    i = system.index[key]
-    problem = _problem(system, system.cell_part[i], published, hidden, ratios)
-    where = {f: j for j, f in enumerate(problem.fine)}
-    row = np.zeros(len(problem.fine))
-    for f in system.cover[i]:
-        row[where[f]] = 1.0
-    problem.add(row, lo, hi)
-    size = len(problem.fine)
-    status, _fun, _x = _solve(
-        np.zeros(size),
-        problem.rows,
-        problem.lower,
-        problem.upper,
-        np.zeros(size),
-        np.full(size, float(_ATTACKER_CEILING)),
-    )
-    return status == 0
 
 
 def _targets(value: int, limit: int) -> list[tuple[float, float]]:
@@ -403,19 +558,28 @@ def protect(
             del published[k]
     guard = {k for k in unmarked if is_primary(system.value(k), limit)}
     done: set[str] = set()
+    # One attacker per part, kept while cells are hidden (its feasible points stay feasible).
+    attackers: dict[int, _Attacker] = {}
+
+    def attacker(key: str) -> _Attacker:
+        part = system.cell_part[system.index[key]]
+        if part not in attackers:
+            attackers[part] = _Attacker(system, part, published, hidden, ratios)
+        return attackers[part]
+
+    # The cells to check, least (value, key) first: a heap, as the hidden cells grow.
+    todo = [(system.value(k), k) for k in hidden | guard if system.cover[system.index[k]]]
+    heapq.heapify(todo)
     while True:
-        todo = sorted(
-            (k for k in hidden | guard if k not in done and system.cover[system.index[k]]),
-            key=lambda k: (system.value(k), k),
-        )
+        while todo and todo[0][1] in done:
+            heapq.heappop(todo)
         if not todo:
             return hidden & free
-        key = todo[0]
-        value = system.value(key)
+        value, key = todo[0]
         targets = _targets(value, limit)
         if key in guard and key not in hidden:
             targets = [(limit, np.inf)]  # not marked: only "not provably small" is asked
-        if any(_witness(system, key, published, hidden, ratios, *t) for t in targets):
+        if any(attacker(key).reach(key, *t) for t in targets):
             done.add(key)
             continue
         options = [
@@ -430,6 +594,11 @@ def protect(
         for k in chosen:
             hidden.add(k)
             del published[k]
+            if system.cover[system.index[k]]:
+                heapq.heappush(todo, (system.value(k), k))
+            part = system.cell_part[system.index[k]]
+            if part in attackers:
+                attackers[part].hide(k)
 
 
 def audit(
@@ -442,7 +611,14 @@ def audit(
 ) -> dict[str, tuple[int, int]]:
     """Refuse (DisclosureError) unless every hidden cell is protected, no count of 1-4 of an
     unpublished linked report (`unmarked`) can be proved small, and no small count is
-    published; returns the attacker's intervals."""
+    published; returns, for each cell checked, the least and greatest of the values found that
+    the attacker cannot rule out (within the attacker's interval, `intervals`, and enough to
+    show the protection: not one value, and reaching the threshold).
+
+    The attacker reads the published values only. The true counts are one point it cannot rule
+    out when the published values are the true ones (checked, not assumed); every point a
+    solve finds shows a value of every cell of its part at once, so most cells need no solve
+    of their own."""
     limit = threshold() if limit is None else limit
     # Only counts of people are cells of the system (meetings and the like are not protected).
     small = sorted(k for k, v in published.items() if k in system.index and is_primary(v, limit))
@@ -451,9 +627,24 @@ def audit(
     hidden = set(hidden)
     guard = [k for k in unmarked if k not in hidden and is_primary(system.value(k), limit)]
     try:
-        bounds = intervals(system, published, hidden, ratios, guard)
+        by_part = _by_part(system, sorted(hidden), sorted(set(guard)))
     except ValueError as error:
         raise DisclosureError([str(error)]) from error
+    bounds: dict[str, tuple[int, int]] = {}
+    for part, keys in by_part.items():
+        attacker = _Attacker(system, part, published, hidden, ratios)
+        attacker.admit(system.fine_count[attacker.fine])
+        for key in keys:
+            if not any(v >= limit for v in attacker.seen(key)):
+                attacker.reach(key, limit, np.inf)
+            values = attacker.seen(key)
+            if key in hidden and len(values) == 1:  # pinned unless another value is possible
+                (only,) = values
+                _ = attacker.reach(key, only + 1, np.inf) or attacker.reach(key, -np.inf, only - 1)
+                values = attacker.seen(key)
+            if not values:
+                raise DisclosureError([f"the published figures around {key} are inconsistent"])
+            bounds[key] = (min(values), max(values))
     failing = unprotected(bounds, limit, guard)
     if failing:
         raise DisclosureError(failing)

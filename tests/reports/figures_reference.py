@@ -19,12 +19,13 @@ only where its numerator and denominator are published counts of the same report
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
 import math
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -785,11 +786,33 @@ def tag(scope: str, period: Period) -> str:
 
 def counts(ctx: Context) -> Draft:
     """Every count of a report that counts people (the protected tables), unsuppressed."""
+    key = (ctx.scope, ctx.period, tuple(m.pk for m in ctx.municipalities))
+    if _reused is not None and key in _reused:
+        kept = _reused[key]
+        return Draft(list(kept.cells), list(kept.tables))
     draft = case_tables(ctx)
     draft.add(contact_table(ctx))
     draft.add(escalation_tables(ctx))
     draft.add(measure_tables(ctx))
+    if _reused is not None:
+        _reused[key] = Draft(list(draft.cells), list(draft.tables))
     return draft
+
+
+# Not part of the old computation, only a saving for the tests: within `reusing_counts()` (where
+# the caller promises that no case, contact, escalation or measure changes) `counts` of a scope
+# and period is computed once and handed out again, instead of once per report that links it.
+_reused: dict[tuple[Any, ...], Draft] | None = None
+
+
+@contextlib.contextmanager
+def reusing_counts() -> Iterator[None]:
+    global _reused
+    outer, _reused = _reused, {}
+    try:
+        yield
+    finally:
+        _reused = outer
 
 
 @dataclass(frozen=True)

@@ -208,6 +208,39 @@ def test_the_whole_view_minus_the_vbe_view_proves_no_count_outside_small():
     assert bounds["out/0|0"][1] >= LIMIT
 
 
+def test_the_audit_shows_values_within_the_attackers_intervals():
+    """The audit's values for each hidden cell are values the attacker cannot rule out (inside
+    the exact interval), two or more, one of them at the threshold or above."""
+    cells = table([[1, 3, 8], [2, 9, 9], [6, 6, 1]])
+    system = System(cells)
+    hidden = protect(system, free=[c.key for c in cells], limit=LIMIT)
+    published = published_of(cells, hidden)
+    shown = audit(system, published, hidden, limit=LIMIT)
+    exact = intervals(system, published, hidden)
+    assert set(shown) == set(exact) == hidden
+    for key, (lo, hi) in shown.items():
+        assert exact[key][0] <= lo < hi <= exact[key][1] and hi >= LIMIT
+
+
+def test_the_audit_refuses_published_figures_that_contradict_each_other():
+    cells = table([[6, 7], [8, 9]])
+    published = published_of(cells, {"t|0|0"}) | {"t|0|T": 99}  # the row no longer adds up
+    with pytest.raises(DisclosureError):
+        audit(System(cells), published, {"t|0|0"}, limit=LIMIT)
+
+
+def test_the_audit_reads_the_figures_as_published_not_the_true_counts():
+    """Figures published one higher than the truth around a hidden 6 pin it at 7: refused,
+    though the true 6 and the attacker's 7 would be two values."""
+    cells = table([[6, 7], [8, 9]])
+    wrong = {"t|0|T": 14, "t|T|0": 15, "t|T|T": 31}
+    published = published_of(cells, {"t|0|0"}) | wrong
+    assert intervals(System(cells), published, {"t|0|0"}) == {"t|0|0": (7, 7)}
+    with pytest.raises(DisclosureError) as refused:
+        audit(System(cells), published, {"t|0|0"}, limit=LIMIT)
+    assert refused.value.keys == ["t|0|0"]
+
+
 def test_same_cells_same_answer():
     cells = table([[1, 3, 8], [2, 9, 9], [6, 6, 1]])
     one = protect(System(cells), free=[c.key for c in cells], limit=LIMIT)
