@@ -181,7 +181,7 @@ def _take_snapshot() -> None:
 
 def _seed_template() -> None:
     """In the new template: the demo seeded and copied, then the schema emptied again."""
-    # The hasher the tests use (see _fast_passwords); autouse fixtures come too late.
+    # The hasher the tests use (see _test_settings).
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         call_command("seed_demo", verbosity=0)
     _take_snapshot()
@@ -218,7 +218,11 @@ def django_db_setup(
     ContentType.objects.clear_cache()
     after_transactional_test(_reset_after_transactional_test)
     yield
-    if not request.config.getoption("reuse_db", False):
+    # A worker's database is named by the settings and the worker, so the next run's clone
+    # replaces it (tests/testdb.py drops it first); dropping it here too cost each worker 4-8 s
+    # at the end of the run (PostgreSQL checkpoints on DROP DATABASE). A per-run name (a suffix,
+    # a mutant's process) would never be replaced: that one goes now.
+    if suffix and not request.config.getoption("reuse_db", False):
         with django_db_blocker.unblock():
             testdb.destroy_test_database(original)
 
@@ -273,7 +277,7 @@ def _demo_state(request, django_db_setup, django_db_blocker, as_owner):
     wants_demo = _uses_demo(request.node)
     with django_db_blocker.unblock():
         if wants_demo and not _committed["demo"] and not _committed["snapshot"]:
-            # The hasher the tests use (see _fast_passwords); autouse fixtures come too late.
+            # The hasher the tests use (see _test_settings).
             with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
                 call_command("seed_demo", verbosity=0)
             with as_owner():
@@ -322,19 +326,19 @@ def login(client, demo):
     return as_user
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hashing strength is Django's concern, not ours; keep the suite quick."""
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
 @pytest.fixture(scope="session", autouse=True)
-def _plain_http_one_factor():
-    """Tests talk plain http and sign in with force_login: no https redirect, no second factor.
+def _test_settings():
+    """Settings every test runs with, set once for the session (each override of a setting costs
+    a `setting_changed` round; set per test, these three cost the short tests a few ms each):
 
-    Session-wide, so that the live server's middleware is built with it too; the tests of
-    tests/security_settings switch each back on where they test it.
+    - plain http, sign-in with force_login: no https redirect, no second factor; session-wide
+      also so that the live server's middleware is built with it (the tests of
+      tests/security_settings switch each back on where they test it);
+    - a fast password hasher: hashing strength is Django's concern, not ours;
+    - static files without collectstatic: templates render before any `collectstatic` ran.
     """
+    from django.conf import settings
+
     # WhiteNoise scans STATIC_ROOT when a handler loads its middleware, that is for every test
     # Client: 0.18 s each where a collectstatic has filled it. Autorefresh looks files up on
     # request instead (the live server serves static files through its own handler anyway).
@@ -343,6 +347,11 @@ def _plain_http_one_factor():
         SECURE_HSTS_SECONDS=0,
         TWO_FACTOR_REQUIRED=False,
         WHITENOISE_AUTOREFRESH=True,
+        PASSWORD_HASHERS=FAST_HASHERS,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
     ):
         yield
 
@@ -352,12 +361,3 @@ def _fresh_fragments(settings):
     """Each test starts without cached page parts (sutohamu.fragments): its rows roll back, the
     shared Redis does not."""
     settings.FRAGMENTS_NAMESPACE = uuid.uuid4().hex
-
-
-@pytest.fixture(autouse=True)
-def _plain_static(settings):
-    """Tests render templates without running collectstatic first."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
