@@ -46,7 +46,7 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Whether the demo is committed in this process's test database (one per xdist worker).
 # The snapshot: a copy of every table right after the first seed, in a schema of the test
 # database, put back instead of seeding again.
-_committed = {"demo": False, "snapshot": False}
+_committed = {"demo": False}
 SNAPSHOT_SCHEMA = testdb.SNAPSHOT_SCHEMA
 # The empty state's rows (what `post_migrate` made: content types, permissions), copied when the
 # process's database is cloned.
@@ -112,7 +112,7 @@ def _prepare_resets() -> None:
             )
             if table in empty:
                 cursor.execute(f"CREATE TABLE {EMPTY_SCHEMA}.{table} AS TABLE {table}")
-        demo = _nonempty(cursor, SNAPSHOT_SCHEMA, tables) if _committed["snapshot"] else set()
+        demo = _nonempty(cursor, SNAPSHOT_SCHEMA, tables)
         cursor.execute(
             "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger "
             "WHERE NOT tgisinternal AND tgname <> 'zz_test_reset_note'"
@@ -176,7 +176,6 @@ def _take_snapshot() -> None:
         cursor.execute(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}")
         for table in _tables():
             cursor.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{table} AS TABLE {table}")
-    _committed["snapshot"] = True
 
 
 def _seed_template() -> None:
@@ -210,7 +209,7 @@ def django_db_setup(
         test["NAME"] = f"{testdb.worker_database_name(connection)}_{suffix}"
     with django_db_blocker.unblock():
         original, _ = testdb.clone_test_database(_seed_template)
-        _committed.update(demo=False, snapshot=True)
+        _committed.update(demo=False)
         _prepare_resets()
     # mutmut runs its stats and clean runs in one process and forks each mutant from it: a
     # content type cached from an earlier session's database (whose flushes renumbered them)
@@ -276,15 +275,7 @@ def _demo_state(request, django_db_setup, django_db_blocker, as_owner):
     docstring)."""
     wants_demo = _uses_demo(request.node)
     with django_db_blocker.unblock():
-        if wants_demo and not _committed["demo"] and not _committed["snapshot"]:
-            # The hasher the tests use (see _test_settings).
-            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                call_command("seed_demo", verbosity=0)
-            with as_owner():
-                _take_snapshot()
-                _prepare_resets()
-            _committed["demo"] = True
-        elif wants_demo != _committed["demo"]:
+        if wants_demo != _committed["demo"]:
             with as_owner():  # DELETE, ALTER TABLE: the owner's (tests/db_roles.py)
                 _reset(demo=wants_demo)
     yield
