@@ -6,11 +6,16 @@ each test still runs in its own transaction, rolled back afterwards, so the comm
 what every demo test starts from. Tests that do not ask for the demo must see an empty database,
 as before. `_demo_state` keeps the two apart:
 
-- a test that asks for `demo` while the demo is not committed seeds it (and commits);
-- a database test that does not ask for it while the demo is committed flushes the database;
-- a transactional test (`transactional_db`, `live_server`, `django_db(transaction=True)`) is
-  flushed by Django afterwards, so after one the demo counts as gone and is seeded again when
-  next needed.
+- a test that asks for `demo` while the demo is not committed puts it back (and commits);
+- a database test that does not ask for it while the demo is committed empties the database;
+- after a transactional test (`transactional_db`, `live_server`, `django_db(transaction=True)`)
+  the database is put back to the state the test began from (Django would flush it).
+
+Putting back is `_reset`: a trigger on every table notes which tables a committed write touched,
+and only those (plus, when switching between the two states, the tables either holds rows in)
+are emptied and refilled from a copy, the demo's snapshot or the empty state's (the content types
+and permissions `post_migrate` made), in one transaction. Django's flush (TRUNCATE of every table,
+then `post_migrate` again) took about a second, and putting the demo back after it another.
 
 Each process's test database is a clone of a template that is migrated and holds the demo's
 snapshot already (tests/testdb.py): no process migrates or seeds unless the migrations or the
@@ -18,14 +23,15 @@ demo's code changed, or the template is from an earlier day or over half an hour
 
 `pytest_collection_modifyitems` orders the tests so that this happens as rarely as possible:
 tests without the demo first, then the demo tests, then transactional tests (the browser tests
-reuse the committed demo), so a run restores the snapshot about once per worker plus once per
-browser test after the first. Each pytest-xdist worker has its own test database and its own state.
+reuse the committed demo), so a run switches between the two states about twice per worker.
+Each pytest-xdist worker has its own test database and its own state.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -39,9 +45,33 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Whether the demo is committed in this process's test database (one per xdist worker).
 # The snapshot: a copy of every table right after the first seed, in a schema of the test
-# database, put back (in well under a second) instead of seeding again after a flush.
-_committed = {"demo": False, "snapshot": False}
+# database, put back instead of seeding again.
+_committed = {"demo": False}
 SNAPSHOT_SCHEMA = testdb.SNAPSHOT_SCHEMA
+# The empty state's rows (what `post_migrate` made: content types, permissions), copied when the
+# process's database is cloned.
+EMPTY_SCHEMA = "empty_snapshot"
+# Which tables a committed write touched since the last reset: a statement trigger on every table
+# notes the table in RESET_SCHEMA.dirty, in the writer's own transaction (so a test's rolled-back
+# writes leave no note, and a live server's or a worker process's committed ones do). No unique
+# key: two writers of one table must not wait on each other's note (the concurrency tests).
+RESET_SCHEMA = "test_reset"
+_TRACKER = f"""
+CREATE SCHEMA IF NOT EXISTS {RESET_SCHEMA};
+CREATE TABLE IF NOT EXISTS {RESET_SCHEMA}.dirty (name text NOT NULL);
+CREATE INDEX IF NOT EXISTS dirty_name ON {RESET_SCHEMA}.dirty (name);
+CREATE OR REPLACE FUNCTION {RESET_SCHEMA}.note_write() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM {RESET_SCHEMA}.dirty WHERE name = TG_TABLE_NAME) THEN
+        INSERT INTO {RESET_SCHEMA}.dirty VALUES (TG_TABLE_NAME);
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+# Per process: the tables (quoted), which of them hold rows in each state, which have triggers of
+# their own (the append-only logs refuse DELETE), and the models by table (for the sequences).
+_layout: dict[str, Any] = {}
 
 
 def _tables() -> list[str]:
@@ -49,6 +79,93 @@ def _tables() -> list[str]:
 
     names = connection.introspection.django_table_names(only_existing=True, include_views=False)
     return sorted(connection.ops.quote_name(name) for name in names)
+
+
+def _nonempty(cursor, schema: str, tables: list[str]) -> set[str]:
+    """Which of `tables` hold rows in `schema` (one query)."""
+    cursor.execute(
+        " UNION ALL ".join(
+            f"SELECT {i} WHERE EXISTS (SELECT 1 FROM {schema}.{table})"
+            for i, table in enumerate(tables)
+        )
+    )
+    return {tables[i] for (i,) in cursor.fetchall()}
+
+
+def _prepare_resets() -> None:
+    """In a fresh clone (as the owner): the write tracker on every table, a copy of the empty
+    state's rows, and what `_reset` needs to know about the tables."""
+    from django.apps import apps
+    from django.db import connection, transaction
+
+    tables = _tables()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_TRACKER)
+        cursor.execute(f"DROP SCHEMA IF EXISTS {EMPTY_SCHEMA} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {EMPTY_SCHEMA}")
+        empty = _nonempty(cursor, "public", tables)
+        for table in tables:
+            cursor.execute(
+                f"CREATE OR REPLACE TRIGGER zz_test_reset_note AFTER INSERT OR UPDATE OR DELETE "
+                f"OR TRUNCATE ON {table} FOR EACH STATEMENT "
+                f"EXECUTE FUNCTION {RESET_SCHEMA}.note_write()"
+            )
+            if table in empty:
+                cursor.execute(f"CREATE TABLE {EMPTY_SCHEMA}.{table} AS TABLE {table}")
+        demo = _nonempty(cursor, SNAPSHOT_SCHEMA, tables)
+        cursor.execute(
+            "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger "
+            "WHERE NOT tgisinternal AND tgname <> 'zz_test_reset_note'"
+        )
+        triggered = {connection.ops.quote_name(name.strip('"')) for (name,) in cursor.fetchall()}
+        cursor.execute(f"DELETE FROM {RESET_SCHEMA}.dirty")
+    models: dict[str, list] = {}
+    for model in apps.get_models(include_auto_created=True):
+        models.setdefault(connection.ops.quote_name(model._meta.db_table), []).append(model)
+    _layout.update(
+        tables=tables,
+        rows={False: empty, True: demo},
+        triggered=triggered,
+        models=models,
+    )
+
+
+def _reset(demo: bool) -> None:
+    """The empty state or the demo, exactly as the clone or the snapshot has it, rewriting only
+    the tables that differ: those written since the last reset, and, when switching between the
+    two, those holding rows in either. One transaction; foreign keys are checked once all is in.
+    Each rewritten table's id sequence continues from its highest id."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    source = SNAPSHOT_SCHEMA if demo else EMPTY_SCHEMA
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT name FROM {RESET_SCHEMA}.dirty")
+        names = {connection.ops.quote_name(name) for (name,) in cursor.fetchall()}
+        if demo != _committed["demo"]:
+            names |= _layout["rows"][False] | _layout["rows"][True]
+        tables = [table for table in _layout["tables"] if table in names]
+        if tables:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            guarded = [table for table in tables if table in _layout["triggered"]]
+            for table in guarded:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")
+            for table in tables:
+                if table in _layout["rows"][demo]:
+                    cursor.execute(f"INSERT INTO {table} SELECT * FROM {source}.{table}")
+            # The foreign keys checked now: a table with checks pending may not be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for table in guarded:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            models = [model for table in tables for model in _layout["models"].get(table, [])]
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+            cursor.execute(f"DELETE FROM {RESET_SCHEMA}.dirty")
+    _committed["demo"] = demo
+    ContentType.objects.clear_cache()  # the two states number their content types apart
 
 
 def _take_snapshot() -> None:
@@ -59,30 +176,11 @@ def _take_snapshot() -> None:
         cursor.execute(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}")
         for table in _tables():
             cursor.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{table} AS TABLE {table}")
-    _committed["snapshot"] = True
-
-
-def _restore_snapshot() -> None:
-    """Every table exactly as the snapshot has it (foreign keys are checked at commit)."""
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
-
-    tables = _tables()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(tables)}")
-        for table in tables:
-            cursor.execute(f"INSERT INTO {table} SELECT * FROM {SNAPSHOT_SCHEMA}.{table}")
-        models = apps.get_models(include_auto_created=True)
-        for sql in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(sql)
-    ContentType.objects.clear_cache()  # the flush's post_migrate made content types anew
 
 
 def _seed_template() -> None:
     """In the new template: the demo seeded and copied, then the schema emptied again."""
-    # The hasher the tests use (see _fast_passwords); autouse fixtures come too late.
+    # The hasher the tests use (see _test_settings).
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         call_command("seed_demo", verbosity=0)
     _take_snapshot()
@@ -91,7 +189,11 @@ def _seed_template() -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(
-    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_modify_db_settings,
+    after_transactional_test,
 ):
     """pytest-django's test database set-up, by a clone of the template (tests/testdb.py).
 
@@ -107,13 +209,19 @@ def django_db_setup(
         test["NAME"] = f"{testdb.worker_database_name(connection)}_{suffix}"
     with django_db_blocker.unblock():
         original, _ = testdb.clone_test_database(_seed_template)
+        _committed.update(demo=False)
+        _prepare_resets()
     # mutmut runs its stats and clean runs in one process and forks each mutant from it: a
     # content type cached from an earlier session's database (whose flushes renumbered them)
     # would not match this fresh clone's.
     ContentType.objects.clear_cache()
-    _committed.update(demo=False, snapshot=True)
+    after_transactional_test(_reset_after_transactional_test)
     yield
-    if not request.config.getoption("reuse_db", False):
+    # A worker's database is named by the settings and the worker, so the next run's clone
+    # replaces it (tests/testdb.py drops it first); dropping it here too cost each worker 4-8 s
+    # at the end of the run (PostgreSQL checkpoints on DROP DATABASE). A per-run name (a suffix,
+    # a mutant's process) would never be replaced: that one goes now.
+    if suffix and not request.config.getoption("reuse_db", False):
         with django_db_blocker.unblock():
             testdb.destroy_test_database(original)
 
@@ -130,16 +238,27 @@ def _is_transactional(item: pytest.Item) -> bool:
     return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
 
 
+def _uses_database(item: pytest.Item) -> bool:
+    return "django_db_setup" in getattr(item, "fixturenames", ()) or bool(
+        item.get_closest_marker("django_db")
+    )
+
+
 def _run_order(item: pytest.Item) -> tuple[int, int]:
     """(group, slow first): the groups keep demo and empty-database tests apart (see above);
     within a group the tests that start extra processes (marked slow) go first, so that the
-    run ends on short tests and the xdist workers finish together."""
+    run ends on short tests and the xdist workers finish together.
+
+    The tests without a database (about 700) come before all of them: while one xdist worker
+    builds the template (tests/testdb.py), the others, waiting for it, would otherwise idle."""
     if "test_run_command" in item.nodeid:
         return (0, 0)  # `make run` in a subprocess: start it first, beside the rest
-    if _is_transactional(item):
-        group = 3 if _uses_demo(item) else 4
+    if not _uses_database(item):
+        group = 1
+    elif _is_transactional(item):
+        group = 4 if _uses_demo(item) else 5
     else:
-        group = 2 if _uses_demo(item) else 1
+        group = 3 if _uses_demo(item) else 2
     return (group, 0 if item.get_closest_marker("slow") else 1)
 
 
@@ -152,27 +271,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def _demo_state(request, django_db_setup, django_db_blocker, as_owner):
-    """Commit the demo, or flush it, before the test's transaction begins (see the docstring)."""
+    """Put the demo back, or empty the database, before the test's transaction begins (see the
+    docstring)."""
     wants_demo = _uses_demo(request.node)
     with django_db_blocker.unblock():
-        if wants_demo and not _committed["demo"]:
-            if _committed["snapshot"]:
-                with as_owner():  # TRUNCATE: the owner's (tests/db_roles.py)
-                    _restore_snapshot()
-            else:
-                # The hasher the tests use (see _fast_passwords); autouse fixtures come too late.
-                with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                    call_command("seed_demo", verbosity=0)
-                with as_owner():
-                    _take_snapshot()
-            _committed["demo"] = True
-        elif not wants_demo and _committed["demo"]:
-            with as_owner():
-                call_command("flush", interactive=False, verbosity=0)
-            _committed["demo"] = False
+        if wants_demo != _committed["demo"]:
+            with as_owner():  # DELETE, ALTER TABLE: the owner's (tests/db_roles.py)
+                _reset(demo=wants_demo)
     yield
-    if _is_transactional(request.node):
-        _committed["demo"] = False  # TransactionTestCase flushed every table after the test
+
+
+def _reset_after_transactional_test() -> None:
+    """After a transactional test (tests/db_roles.py calls it as the owner, instead of Django's
+    flush): the state the test began from, the demo or the empty database."""
+    _reset(demo=_committed["demo"])
 
 
 @pytest.fixture
@@ -205,19 +317,19 @@ def login(client, demo):
     return as_user
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hashing strength is Django's concern, not ours; keep the suite quick."""
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
 @pytest.fixture(scope="session", autouse=True)
-def _plain_http_one_factor():
-    """Tests talk plain http and sign in with force_login: no https redirect, no second factor.
+def _test_settings():
+    """Settings every test runs with, set once for the session (each override of a setting costs
+    a `setting_changed` round; set per test, these three cost the short tests a few ms each):
 
-    Session-wide, so that the live server's middleware is built with it too; the tests of
-    tests/security_settings switch each back on where they test it.
+    - plain http, sign-in with force_login: no https redirect, no second factor; session-wide
+      also so that the live server's middleware is built with it (the tests of
+      tests/security_settings switch each back on where they test it);
+    - a fast password hasher: hashing strength is Django's concern, not ours;
+    - static files without collectstatic: templates render before any `collectstatic` ran.
     """
+    from django.conf import settings
+
     # WhiteNoise scans STATIC_ROOT when a handler loads its middleware, that is for every test
     # Client: 0.18 s each where a collectstatic has filled it. Autorefresh looks files up on
     # request instead (the live server serves static files through its own handler anyway).
@@ -226,6 +338,11 @@ def _plain_http_one_factor():
         SECURE_HSTS_SECONDS=0,
         TWO_FACTOR_REQUIRED=False,
         WHITENOISE_AUTOREFRESH=True,
+        PASSWORD_HASHERS=FAST_HASHERS,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
     ):
         yield
 
@@ -235,12 +352,3 @@ def _fresh_fragments(settings):
     """Each test starts without cached page parts (sutohamu.fragments): its rows roll back, the
     shared Redis does not."""
     settings.FRAGMENTS_NAMESPACE = uuid.uuid4().hex
-
-
-@pytest.fixture(autouse=True)
-def _plain_static(settings):
-    """Tests render templates without running collectstatic first."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }

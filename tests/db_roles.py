@@ -7,20 +7,22 @@ scripts/test-services.sh) exactly what production grants (`sutohamu.db_roles`) a
 default connection to it, so every test, live server and worker process works as the app does.
 
 What only the owner may do goes through `as_owner()`, which reconnects the default connection as
-the owner for its block: the demo's snapshot and restore and the flush between tests (both
-TRUNCATE), Django's flush after a transactional test (patched below), and a test marked
-`db_owner` (tampering with a log, as only the schema's owner can; a backup).
+the owner for its block: the demo's snapshot, the resets between tests (DELETE past the logs'
+append-only triggers), the reset after a transactional test (in place of Django's flush, patched
+below), and a test marked `db_owner` (tampering with a log, as only the schema's owner can; a
+backup).
 
 The interface for tests/conftest.py: `pytest_plugins = ["tests.db_roles"]`; the fixture
-`as_owner` (the context manager `as_owner()`) around any TRUNCATE; `_db_role` among the fixtures
-set up before pytest-django's `_django_db_helper`.
+`as_owner` (the context manager `as_owner()`) around any reset; the fixture
+`after_transactional_test` (`after_transactional_test(reset)`);
+`_db_role` among the fixtures set up before pytest-django's `_django_db_helper`.
 On SQLite there are no roles and all of this does nothing.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -113,12 +115,30 @@ def _db_role(request, _app_role) -> Iterator[None]:
 
 
 _flush = getattr(TransactionTestCase, "_fixture_teardown")  # noqa: B009 (private, untyped)
+# What runs after a transactional test instead of Django's flush (tests/conftest.py's reset).
+_teardown: list[Callable[[], None]] = []
+
+
+def after_transactional_test(reset: Callable[[], None]) -> None:
+    """Have `reset` (run as the owner) put the database back after each transactional test."""
+    _teardown[:] = [reset]
+
+
+@pytest.fixture(name="after_transactional_test", scope="session")
+def _after_transactional_test_fixture():
+    """`after_transactional_test` for conftest.py (a fixture, so that it need not import this
+    module)."""
+    return after_transactional_test
 
 
 def _fixture_teardown_as_owner(self: TransactionTestCase) -> None:
-    """Django flushes (TRUNCATE) after a transactional test: something the app role may not."""
+    """After a transactional test: the reset conftest.py set, else Django's flush (TRUNCATE);
+    either is something the app role may not do."""
     with as_owner():
-        _flush(self)
+        if _teardown:
+            _teardown[0]()
+        else:
+            _flush(self)
 
 
 setattr(TransactionTestCase, "_fixture_teardown", _fixture_teardown_as_owner)  # noqa: B010

@@ -168,6 +168,9 @@ def clone_test_database(
     prefix = template_prefix(connection)
     template = prefix + fingerprint()
     with _creation(connection)._nodb_cursor() as cursor:
+        # This process's database from an earlier run (left there, tests/conftest.py): dropped
+        # before taking the lock, as it is this process's alone (a drop takes seconds).
+        _drop(cursor, test_name)
         cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id(prefix)])
         try:
             built_at = _built_at(cursor, template)
@@ -189,7 +192,6 @@ def clone_test_database(
                 cursor.execute(f"COMMENT ON DATABASE {_quote(template)} IS '{time.time():.0f}'")
                 if verbosity:
                     print(f"Built {template} in {time.monotonic() - started:.1f} s")
-            _drop(cursor, test_name)
             cursor.execute(f"CREATE DATABASE {_quote(test_name)} TEMPLATE {_quote(template)}")
         finally:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id(prefix)])
