@@ -18,9 +18,6 @@ from django.utils import timezone
 from meetings.models import Meeting
 from tests.councils.conftest import demo, login  # noqa: F401
 from tests.demo_objects import nmr_reference
-from tests.rendering import production_templates  # noqa: F401 - the fixture
-
-pytestmark = pytest.mark.usefixtures("production_templates")  # tests/rendering.py
 
 # 19121212-1212 passes the Luhn check (19800101-0005 would not, and is an ordinary number).
 PERSONAL_DATA = {

@@ -29,12 +29,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
 from accounts.models import User
-from tests.rendering import production_templates  # noqa: F401 - the fixture
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.usefixtures("production_templates"),  # tests/rendering.py
-]
+pytestmark = pytest.mark.django_db
 
 # One account per kind of person in the demo (README, demo accounts), and nobody signed in.
 PEOPLE = [

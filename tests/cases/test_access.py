@@ -8,9 +8,6 @@ from django.urls import reverse
 from accounts.capabilities import grant_object, revoke_object
 from accounts.models import User
 from tests.demo_objects import nmr_case
-from tests.rendering import production_templates  # noqa: F401 - the fixture
-
-pytestmark = pytest.mark.usefixtures("production_templates")  # tests/rendering.py
 
 ACCOUNTS = [
     "samordnare.sunne",

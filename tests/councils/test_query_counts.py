@@ -16,12 +16,8 @@ from tests.councils.factories import (
     PromiseActivityFactory,
     WorkingGroupFactory,
 )
-from tests.rendering import production_templates  # noqa: F401 - the fixture
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.usefixtures("production_templates"),  # tests/rendering.py
-]
+pytestmark = pytest.mark.django_db
 
 # Every signed-in request costs 9: savepoint, session, user, the user's active roles, release;
 # then the session is saved for idle expiry (savepoint, update, release); the notification bell

@@ -6,9 +6,6 @@ from django.urls import reverse
 from accounts.models import Organisation
 from councils.choices import BodyKind
 from councils.models import Body, CitizenPromise, Medskick, Priority
-from tests.rendering import production_templates  # noqa: F401 - the fixture
-
-pytestmark = pytest.mark.usefixtures("production_templates")  # tests/rendering.py
 
 ALL = [
     "samordnare.sunne",

@@ -25,12 +25,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.rendering import production_templates  # noqa: F401 - the fixture
 from tests.test_free_text_forms import FREE_TEXT_FORMS, FormValues
 
 from .urlmap import PUBLIC, Url, project_urls, where
-
-pytestmark = pytest.mark.usefixtures("production_templates")  # tests/rendering.py
 
 EXAMPLES = 2
 USERS = ["samordnare.sunne", "kommunpolis", "agera", "admin", "dso", "styrgrupp.sunne"]

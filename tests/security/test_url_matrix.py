@@ -26,11 +26,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.demo import ACCOUNTS
-from tests.rendering import production_templates  # noqa: F401 - the fixture
 
 from .urlmap import PUBLIC, REFERENCE_CASE_TITLE, Url, project_urls, where
-
-pytestmark = pytest.mark.usefixtures("production_templates")  # tests/rendering.py
 
 USERS = [username for username, *_ in ACCOUNTS]
 ANONYMOUS = "anonymous"
