@@ -140,19 +140,29 @@ PAGES = {
 }
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("page", list(PAGES))
-def test_role_matrix(login, page):
-    """Every demo account against the page; all mismatches reported together."""
-    url_for, matrix = PAGES[page]
-    if page == "agreement_upload":
-        from councils.models import Agreement
+def page_urls() -> dict[str, str]:
+    """Each page's address in the demo (looked up once per test, not once per account)."""
+    from councils.models import Agreement
 
-        url_for = lambda: reverse(  # noqa: E731
-            "councils:agreement_upload", args=[Agreement.objects.get().pk]
-        )
-    got = {user: login(user).get(url_for()).status_code for user, _ in matrix}
-    assert got == dict(matrix)
+    urls = {page: url_for() for page, (url_for, _matrix) in PAGES.items()}
+    urls["agreement_upload"] = reverse(
+        "councils:agreement_upload", args=[Agreement.objects.get().pk]
+    )
+    return urls
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user", ALL)
+def test_role_matrix(login, user):
+    """The account against every page; all mismatches reported together.
+
+    One test per account rather than per page: signing in costs more than most pages, and an
+    account's requests here are all reads, so one sign-in serves its whole row of the matrix.
+    """
+    client = login(user)
+    urls = page_urls()
+    got = {page: client.get(url).status_code for page, url in urls.items()}
+    assert got == {page: dict(matrix)[user] for page, (_url_for, matrix) in PAGES.items()}
 
 
 @pytest.mark.django_db

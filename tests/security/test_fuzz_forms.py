@@ -6,6 +6,11 @@ The views come from the resolver (tests/security/urlmap.py); each is posted by t
 account whose GET shows a form posting to it (or, for a POST-only view, the page named in
 tests/test_free_text_forms.py, or a guessed set of field names). Hypothesis draws a few
 examples per view, derandomised so that a run is repeatable and its time bounded.
+
+Signing in costs more than most pages (a session row, the sign-in log, last_login), so the search
+for each view's account reuses one signed-in client per account (it only reads pages); each view is
+then posted by a freshly signed-in client of its own, as before, so no post's session effects reach
+another view's posts.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -82,8 +88,8 @@ def fingerprint() -> dict[str, str]:
     return dict(zip(tables, row, strict=True))
 
 
-def form_fields(client: Client, page: str, post_path: str) -> list[str] | None:
-    response = client.get(page)  # a second GET of the same page is cheap next to a post
+def form_fields(response: HttpResponse, page: str, post_path: str) -> list[str] | None:
+    """The names of the fields of the page's form that posts to `post_path`, if it has one."""
     if response.status_code != 200 or getattr(response, "streaming", False):
         return None
     parser = FormValues(page)
@@ -95,28 +101,36 @@ def form_fields(client: Client, page: str, post_path: str) -> list[str] | None:
     return sorted(set(names)) or ["_empty"]
 
 
-def target(url: Url) -> tuple[str, list[str]] | None:
+def signed_in(username: str) -> Client:
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def target(url: Url, clients: dict[str, Client]) -> tuple[str, list[str]] | None:
     """The account that may post to the view and its form's fields; None for a page without one.
 
     A page that answers GET with its form posts to itself; a POST-only view (405) is posted with
     the fields of the page named in tests/test_free_text_forms.py, or the guessed field names.
+    `clients` holds a signed-in client per account, made on first use (they only read pages).
     """
-    from accounts.models import User
-
     spec = FREE_TEXT_FORMS.get(url.name)
     users = [spec.user, *USERS] if spec else USERS
     for username in users:
-        client = Client()
-        client.force_login(User.objects.get(username=username))
+        if username not in clients:
+            clients[username] = signed_in(username)
+        client = clients[username]
         if spec and spec.page:
             page = reverse(spec.page, kwargs=spec.kwargs() or None)
-            if fields := form_fields(client, page, url.path):
+            if fields := form_fields(client.get(page), page, url.path):
                 return username, fields
         response = client.get(url.path)
         if response.status_code == 405:
             return username, GUESSED_FIELDS
         if response.status_code == 200:
-            if fields := form_fields(client, url.path, url.path):
+            if fields := form_fields(response, url.path, url.path):
                 return username, fields
             return None  # a page this account may open, with no form of its own
     return None
@@ -136,19 +150,16 @@ def no_two_factor(settings):
 
 
 def test_fuzzed_posts_never_fail_and_refusals_change_nothing(demo, no_two_factor):
-    from accounts.models import User
-
     failures: list[str] = []
     fuzzed: list[str] = []
     statuses: set[int] = set()
+    readers: dict[str, Client] = {}
     for url in form_views():
-        found = target(url)
+        found = target(url, readers)
         if found is None:
             continue
         username, fields = found
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        fuzz(url, client, fields, failures, statuses)
+        fuzz(url, signed_in(username), fields, failures, statuses)
         fuzzed.append(url.name)
     assert failures == [], "\n".join(failures)
     assert len(fuzzed) >= 20 and {"cases:report", "councils:medskick_create"} <= set(fuzzed)
