@@ -41,8 +41,12 @@ SNAPSHOT_SCHEMA = "demo_snapshot"
 # hour ago"); a template older than this is built again.
 MAX_AGE = datetime.timedelta(minutes=30)
 
-# The demo's seeding code besides each app's demo modules (*/demo*.py).
-SEED_CODE = ("reports/management/commands/seed_demo.py",)
+# The demo's seeding code besides each app's demo modules (*/demo*.py), and the squashed
+# migrations' own operation (sutohamu/migration_operations.py), which the migration files import.
+SEED_CODE = (
+    "reports/management/commands/seed_demo.py",
+    "sutohamu/migration_operations.py",
+)
 
 
 def fingerprint() -> str:
