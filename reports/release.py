@@ -85,8 +85,10 @@ def linked_reports(period: Period, exclude: int | None = None) -> list[Report]:
 def audit_published(
     published: Sequence[Linked], joint: figures.LinkedSystem | None = None
 ) -> dict[str, tuple[int, int]]:
-    """The exact audit of reports as published: each hidden cell's interval (keys prefixed by
-    each report's tag). Raises DisclosureError when one is pinned or a count proved small.
+    """The audit of reports as published: for each hidden cell (keys prefixed by each report's
+    tag), the least and greatest value found that the attacker cannot rule out (inside its exact
+    interval; `suppression.audit`). Raises DisclosureError when one is pinned or a count proved
+    small.
 
     What the attacker knows comes from `published` (the CSVs) only; `joint`, the cells over the
     units that a build already worked out, saves reading them again."""
