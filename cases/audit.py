@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.mail import EmailMessage
 from django.db import models
@@ -25,10 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
-from weasyprint import HTML
 
 from accounts.capabilities import Capability, has_capability, roles_with
 from accounts.models import RoleAssignment, User
+from sutohamu.pdf import html_to_pdf
 
 from .choices import CaseStatus
 from .models import Case, CaseRead, ReadLogCheck, RetentionRecord, Transition
@@ -294,7 +293,7 @@ def case_audit_pdf(audit: CaseAudit, printed_by: User) -> bytes:
         "cases/pdf/audit.html",
         {"audit": audit, "printed": timezone.localtime(), "printed_by": printed_by},
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)
 
 
 # The full check (nightly task and `manage.py verify_read_log`), reported outside the database.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
+
+from sutohamu.pdf import html_to_pdf
 
 from .models import Case
 from .selectors import flags_for
@@ -26,4 +26,4 @@ def case_pdf(case: Case) -> bytes:
             "printed": timezone.localtime(),
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)

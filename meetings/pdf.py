@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 
-# WeasyPrint sets up fontconfig and Pango's font map for each document unless it is given a
-# FontConfiguration; one per thread (the object is not documented as thread-safe) is reused by
-# every render of that thread: the same bytes, about a fifth less CPU per document.
-_fonts = threading.local()
-
-
-def _font_config() -> FontConfiguration:
-    config = getattr(_fonts, "config", None)
-    if config is None:
-        config = _fonts.config = FontConfiguration()
-    return config
+from sutohamu.pdf import html_to_pdf
 
 
 def _render(template: str, context: dict[str, Any]) -> bytes:
     html = render_to_string(template, {**context, "printed": timezone.localtime()})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
+    return html_to_pdf(html)
 
 
 def record_pdf(

@@ -11,13 +11,12 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
+from sutohamu.pdf import html_to_pdf
 from sutohamu.spreadsheet import safe_cell
 
 from .charts import Chart, charts_for
@@ -74,9 +73,7 @@ def report_pdf(report: Report) -> bytes:
     html = render_to_string(
         "reports/pdf/report.html", {**context_for(report, shown), "created": created}
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        pdf_identifier=report.digest[:32].encode() or None, pdf_tags=True
-    )
+    return html_to_pdf(html, pdf_identifier=report.digest[:32].encode() or None, pdf_tags=True)
 
 
 def municipality_pdf(report: Report, code: str) -> bytes:
@@ -95,9 +92,7 @@ def municipality_pdf(report: Report, code: str) -> bytes:
             "created": created,
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        pdf_identifier=report.digest[:32].encode() or None, pdf_tags=True
-    )
+    return html_to_pdf(html, pdf_identifier=report.digest[:32].encode() or None, pdf_tags=True)
 
 
 def report_csv(report: Report) -> str:
