@@ -29,11 +29,13 @@ from __future__ import annotations
 import heapq
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 # How far a finest cell may move from its true count in the search for complementary cells (a
 # bound on the search only; every choice is then checked against the unbounded attacker).
@@ -225,20 +227,30 @@ def _solve(
     var_lower: np.ndarray,
     var_upper: np.ndarray,
 ) -> tuple[int, float, np.ndarray | None]:
-    constraints = (
-        [LinearConstraint(csr_matrix(np.vstack(rows)), np.array(lower), np.array(upper))]
-        if rows
-        else []
-    )
-    return _milp(objective, constraints, var_lower, var_upper)
+    matrix = _csr(np.vstack(rows)) if rows else None
+    return _milp(objective, matrix, np.array(lower), np.array(upper), var_lower, var_upper)
+
+
+def _csr(*args: Any, **kwargs: Any) -> csr_matrix:
+    """SciPy's sparse matrix. SciPy is imported here and in `_milp`, on a process's first solve,
+    not when the app loads: about 0.4 s of CPU that a web or reminder worker never needs."""
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix(*args, **kwargs)
 
 
 def _milp(
     objective: np.ndarray,
-    constraints: list[LinearConstraint],
+    matrix: csr_matrix | None,
+    lower: np.ndarray,
+    upper: np.ndarray,
     var_lower: np.ndarray,
     var_upper: np.ndarray,
 ) -> tuple[int, float, np.ndarray | None]:
+    """HiGHS through SciPy: the integer attacker's problem, `lower <= matrix @ x <= upper`."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    constraints = [LinearConstraint(matrix, lower, upper)] if matrix is not None else []
     result = milp(
         objective,
         constraints=constraints,
@@ -347,7 +359,7 @@ class _Attacker:
         np.cumsum([len(c) for c in columns], out=indptr[1:])
         indices = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
         data = np.concatenate(coefficients) if coefficients else np.zeros(0)
-        return csr_matrix((data, indices, indptr), shape=(len(columns), self.size))
+        return _csr((data, indices, indptr), shape=(len(columns), self.size))
 
     def vector(self, key: str) -> np.ndarray:
         row = np.zeros(self.size)
@@ -364,10 +376,11 @@ class _Attacker:
         if extra is not None:
             lower = np.append(lower, extra[1])
             upper = np.append(upper, extra[2])
-        constraints = [LinearConstraint(matrix, lower, upper)] if len(lower) else []
         status, fun, x = _milp(
             objective,
-            constraints,
+            matrix if len(lower) else None,
+            lower,
+            upper,
             np.zeros(self.size),
             np.full(self.size, float(_ATTACKER_CEILING)),
         )

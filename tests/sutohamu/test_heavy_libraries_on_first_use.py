@@ -1,0 +1,40 @@
+"""WeasyPrint is imported when a PDF is first rendered (sutohamu/pdf.py), SciPy when a report's
+suppression first solves (reports/suppression.py), not when a process loads the app: a web
+worker or a reminder worker that does neither never pays for them."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+LOADS_THE_APP = """
+import sys
+import django
+django.setup()
+import sutohamu.urls, sutohamu.celery, cases.tasks, meetings.views, reports.views
+print("weasyprint" in sys.modules, "scipy" in sys.modules)
+from sutohamu.pdf import html_to_pdf
+pdf = html_to_pdf("<p>Hej</p>")
+print("weasyprint" in sys.modules, pdf[:5].decode())
+from reports.suppression import System, protect
+from tests.reports.test_suppression import table
+cells = table([[2, 0, 9], [7, 8, 6]])
+hidden = protect(System(cells), free=[c.key for c in cells], limit=5)
+print("scipy" in sys.modules, "t|0|0" in hidden)
+"""
+
+
+def test_a_process_imports_weasyprint_and_scipy_only_when_it_needs_them():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sutohamu.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", LOADS_THE_APP],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:3] == ["False False", "True %PDF-", "True True"]
