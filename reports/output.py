@@ -67,21 +67,24 @@ def context_for(report: Report, shown: Shown) -> dict[str, Any]:
     }
 
 
-def report_pdf(report: Report) -> bytes:
-    shown = shown_for(report)
+def _document(report: Report, template: str, context: dict) -> bytes:
+    """A report's PDF: stamped with when it was ordered and identified by its digest, so that the
+    same report gives the same bytes to every reader."""
     created = timezone.localtime(report.requested_at).replace(microsecond=0).isoformat()
-    html = render_to_string(
-        "reports/pdf/report.html", {**context_for(report, shown), "created": created}
-    )
+    html = render_to_string(template, {**context, "created": created})
     return html_to_pdf(html, pdf_identifier=report.digest[:32].encode() or None, pdf_tags=True)
+
+
+def report_pdf(report: Report) -> bytes:
+    return _document(report, "reports/pdf/report.html", context_for(report, shown_for(report)))
 
 
 def municipality_pdf(report: Report, code: str) -> bytes:
     """One municipality's document: its row of every table and its measures (the combined PDF
     holds the tables whole but no section per municipality, so it stays short at any scale)."""
     shown = shown_for(report)
-    created = timezone.localtime(report.requested_at).replace(microsecond=0).isoformat()
-    html = render_to_string(
+    return _document(
+        report,
         "reports/pdf/municipality.html",
         {
             "report": report,
@@ -89,10 +92,8 @@ def municipality_pdf(report: Report, code: str) -> bytes:
             "section": shown.section(code),
             "limit": shown.limit,
             "minimum": shown.figures.get("statistic_minimum", shown.limit),
-            "created": created,
         },
     )
-    return html_to_pdf(html, pdf_identifier=report.digest[:32].encode() or None, pdf_tags=True)
 
 
 def report_csv(report: Report) -> str:
