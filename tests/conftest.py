@@ -224,6 +224,7 @@ def django_db_setup(
     if suffix and not request.config.getoption("reuse_db", False):
         with django_db_blocker.unblock():
             testdb.destroy_test_database(original)
+    testdb.wait_for_drops()  # what the clone replaced, dropped in the background (tests/testdb.py)
 
 
 def _uses_demo(item: pytest.Item) -> bool:

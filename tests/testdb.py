@@ -17,21 +17,29 @@ in Stockholm is built again, because the demo's dates and times are relative to 
 
 The template is built through the default connection's own settings, so whoever runs the
 migrations builds it; the test processes only clone it.
+
+A database this process replaces (its own from the last run, a stale template) is renamed out of
+the way, which is instant, and dropped by a thread of its own while the tests run: PostgreSQL
+checkpoints on DROP DATABASE, which took a worker 5 to 20 s of waiting before its first test on a
+busy machine. The process waits for those drops before it ends (`wait_for_drops`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from django.apps import apps
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
@@ -139,6 +147,73 @@ def _drop(cursor, name: str) -> None:
     cursor.execute(f"DROP DATABASE IF EXISTS {_quote(name)} WITH (FORCE)")
 
 
+# The threads dropping the databases this process renamed out of the way (see the docstring).
+_dropping: list[threading.Thread] = []
+# What a database renamed out of the way has in its name (then the process id and a number).
+DROP_MARK = "_drop_"
+
+
+def _discard(cursor, names: list[str], server: dict[str, Any]) -> None:
+    """Drop these databases without waiting for it: each renamed out of the way now and dropped
+    in a thread. A name with DROP_MARK in it is one an earlier process left there (it ended
+    before its thread had dropped it): dropped as it is. A database that cannot be renamed
+    (someone is connected to it) is dropped here and now, as before."""
+    aside = []
+    for name in names:
+        if DROP_MARK in name:
+            aside.append(name)
+            continue
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            continue
+        renamed = f"{name}{DROP_MARK}{os.getpid()}_{len(_dropping)}_{len(aside)}"
+        try:
+            cursor.execute(f"ALTER DATABASE {_quote(name)} RENAME TO {_quote(renamed)}")
+        except DatabaseError:
+            _drop(cursor, name)
+        else:
+            aside.append(renamed)
+    if aside:
+        thread = threading.Thread(target=_drop_now, args=(server, aside), name="drop databases")
+        thread.start()
+        _dropping.append(thread)
+
+
+def _left_to_drop(cursor, name: str) -> list[str]:
+    """The databases renamed from `name` that an earlier process left undropped."""
+    cursor.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE %s",
+        [(name + DROP_MARK).replace("_", "\\_") + "%"],
+    )
+    return [found for (found,) in cursor.fetchall()]
+
+
+def _drop_now(server: dict[str, Any], names: list[str]) -> None:
+    with psycopg.connect(**server, dbname="postgres", autocommit=True) as conn:
+        for name in names:
+            # ObjectInUse: another process of the run is dropping this leftover right now.
+            with contextlib.suppress(psycopg.errors.ObjectInUse):
+                conn.execute(f"DROP DATABASE IF EXISTS {_quote(name)} WITH (FORCE)")
+
+
+def _server(connection: BaseDatabaseWrapper) -> dict[str, Any]:
+    """The server and the owner's credentials, for a connection of the dropping thread's own
+    (Django's are per thread, and the app role's switch (tests/db_roles.py) would reach it)."""
+    db = connection.settings_dict
+    return {
+        "host": db["HOST"] or None,
+        "port": db["PORT"] or None,
+        "user": db["USER"],
+        "password": db["PASSWORD"],
+    }
+
+
+def wait_for_drops() -> None:
+    """Wait for this process's background drops (at the end of the session)."""
+    while _dropping:
+        _dropping.pop().join()
+
+
 def _build(connection: BaseDatabaseWrapper, name: str, seed: Callable[[], None]) -> None:
     """Migrate a new database called `name`, seed the demo, keep a copy, empty it again."""
     original = connection.settings_dict["NAME"]
@@ -171,10 +246,11 @@ def clone_test_database(
     test_name = worker_database_name(connection)
     prefix = template_prefix(connection)
     template = prefix + fingerprint()
+    server = _server(connection)
     with _creation(connection)._nodb_cursor() as cursor:
-        # This process's database from an earlier run (left there, tests/conftest.py): dropped
-        # before taking the lock, as it is this process's alone (a drop takes seconds).
-        _drop(cursor, test_name)
+        # This process's database from an earlier run (left there, tests/conftest.py): out of the
+        # way before taking the lock, as it is this process's alone (dropped in a thread).
+        _discard(cursor, [test_name, *_left_to_drop(cursor, test_name)], server)
         cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id(prefix)])
         try:
             built_at = _built_at(cursor, template)
@@ -190,8 +266,7 @@ def clone_test_database(
                     "SELECT datname FROM pg_database WHERE datname LIKE %s",
                     [prefix.replace("_", "\\_") + "%"],
                 )
-                for (stale,) in cursor.fetchall():
-                    _drop(cursor, stale)
+                _discard(cursor, [stale for (stale,) in cursor.fetchall()], server)
                 _build(connection, template, seed)
                 cursor.execute(f"COMMENT ON DATABASE {_quote(template)} IS '{time.time():.0f}'")
                 if verbosity:
