@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls that the tests make
 # around it are ordinary synchronous ones.
@@ -32,18 +33,34 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    # axe-core comes with every document the context opens (an init script: sent to the browser
-    # once, where injecting it into each page checked sent its 550 kB each time); bypass_csp:
-    # the app's CSP forbids a script it did not serve.
-    context = browser.new_context(
-        locale="en-US", viewport={"width": 1280, "height": 900}, bypass_csp=True
-    )
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def _browser_page(browser):
+    """One browser context and tab for the session: a new context cost each test 0.7 s of
+    waiting (a renderer process started) and Chromium's CPU beside it. `page` hands it to each
+    test as new: no cookies, the default viewport, a blank document.
+
+    axe-core comes with every document the context opens (an init script: sent to the browser
+    once, where injecting it into each page checked sent its 550 kB each time); bypass_csp: the
+    app's CSP forbids a script it did not serve."""
+    context = browser.new_context(locale="en-US", viewport=VIEWPORT, bypass_csp=True)
     context.add_init_script(path=str(AXE))
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(_browser_page):
+    """The session's tab, as a new one: blank, signed out, the default viewport."""
+    page = _browser_page
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    page.set_viewport_size(VIEWPORT)
+    yield page
+    page.goto("about:blank")  # nothing of this test's left loading into the next one
 
 
 @pytest.fixture
@@ -54,12 +71,28 @@ def demo_server(live_server, transactional_db, demo):
 
 @pytest.fixture
 def sign_in(page, demo_server):
+    """Signed in as `username`, as the sign-in form leaves the browser: the session's cookie, the
+    session made by Django's `force_login` (the page stays where it is; the test opens its own).
+    Signing in through the form took each test a page and a POST besides the pages it checks;
+    the form itself is the subject of `test_sign_in_page_meets_wcag_21_aa`,
+    `test_wrong_password_shows_swedish_error` and the reference workflow, which signs every
+    person in through it."""
+
     def as_user(username: str) -> None:
-        goto(page, f"{demo_server.url}/logga-in/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "demo")
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{demo_server.url}/")
+        from accounts.models import User
+
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": demo_server.url,
+                }
+            ]
+        )
 
     return as_user
 

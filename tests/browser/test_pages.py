@@ -126,6 +126,7 @@ def test_wrong_password_shows_swedish_error(page, demo_server):
 
 def test_skip_link_is_first_and_moves_focus_to_main(page, sign_in, demo_server):
     sign_in("samordnare.sunne")
+    page.goto(demo_server.url + "/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.keyboard.press("Enter")
@@ -134,6 +135,7 @@ def test_skip_link_is_first_and_moves_focus_to_main(page, sign_in, demo_server):
 
 def test_language_switch_to_english_and_back(page, sign_in, demo_server):
     sign_in("samordnare.sunne")
+    page.goto(demo_server.url + "/")
     assert "Mina roller" in page.inner_text("main")
     page.select_option("#language-select", "en")
     page.click("text=Byt")
@@ -148,6 +150,8 @@ def test_language_switch_to_english_and_back(page, sign_in, demo_server):
 
 def test_sign_out_ends_the_session(page, sign_in, demo_server):
     sign_in("agera")
+    page.goto(demo_server.url + "/")
+    assert "/logga-in/" not in page.url  # signed in
     page.click("text=Logga ut")
     page.wait_for_url(f"{demo_server.url}/logga-in/")
     page.goto(demo_server.url + "/samverkan/")
