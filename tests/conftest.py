@@ -22,9 +22,10 @@ snapshot already (tests/testdb.py): no process migrates or seeds unless the migr
 demo's code changed, or the template is from an earlier day or over half an hour old.
 
 `pytest_collection_modifyitems` orders the tests so that this happens as rarely as possible:
-tests without the demo first, then the demo tests, then transactional tests (the browser tests
-reuse the committed demo), so a run switches between the two states about twice per worker.
-Each pytest-xdist worker has its own test database and its own state.
+the transactional tests over the demo (the browser tests), then the transactional tests over the
+empty database (the worker processes), the other empty-database tests, and the demo tests last,
+so a run switches between the two states about three times per worker (a switch costs about a
+second). Each pytest-xdist worker has its own test database and its own state.
 """
 
 from __future__ import annotations
@@ -245,22 +246,37 @@ def _uses_database(item: pytest.Item) -> bool:
     )
 
 
-def _run_order(item: pytest.Item) -> tuple[int, int]:
-    """(group, slow first): the groups keep demo and empty-database tests apart (see above);
-    within a group the tests that start extra processes (marked slow) go first, so that the
-    run ends on short tests and the xdist workers finish together.
+# Files whose tests take seconds each (the URL matrix, the seed re-runs, the random worlds, the
+# fuzzed forms, the language crawl; per-test times of a run: scripts/test_durations.py): started
+# early in their group, like the tests marked slow.
+HEAVY_FILES = (
+    "tests/security/test_url_matrix.py",
+    "tests/test_seed_demo.py",
+    "tests/reports/test_figures_once.py",
+    "tests/security/test_fuzz_forms.py",
+    "tests/test_languages.py",
+)
+# The database groups in the order they run (see the docstring): transactional over the demo,
+# transactional over the empty database, the empty database, the demo.
+_GROUPS = {(True, True): 2, (True, False): 3, (False, False): 4, (False, True): 5}
 
-    The tests without a database (about 700) come before all of them: while one xdist worker
-    builds the template (tests/testdb.py), the others, waiting for it, would otherwise idle."""
+
+def _run_order(item: pytest.Item) -> tuple[int, int]:
+    """(group, long tests first): the groups keep demo and empty-database tests apart (see
+    above); within a group the tests that start extra processes (marked slow) go first, then
+    those of HEAVY_FILES, so that the run ends on short tests and the xdist workers finish
+    together. pytest-xdist hands each worker runs of consecutive tests, while the run lasts, and
+    a worker keeps the tests it was handed: long tests near the end leave the other worker idle.
+
+    The tests without a database come before all of them: while one xdist worker builds the
+    template (tests/testdb.py), the others, waiting for it, would otherwise idle."""
     if "test_run_command" in item.nodeid:
         return (0, 0)  # `make run` in a subprocess: start it first, beside the rest
-    if not _uses_database(item):
-        group = 1
-    elif _is_transactional(item):
-        group = 4 if _uses_demo(item) else 5
-    else:
-        group = 3 if _uses_demo(item) else 2
-    return (group, 0 if item.get_closest_marker("slow") else 1)
+    database = _uses_database(item)
+    group = _GROUPS[(_is_transactional(item), _uses_demo(item))] if database else 1
+    if item.get_closest_marker("slow"):
+        return (group, 0)
+    return (group, 1 if item.nodeid.startswith(HEAVY_FILES) else 2)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
