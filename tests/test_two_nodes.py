@@ -40,7 +40,7 @@ from pypdf import PdfWriter
 
 from accounts.choices import Role
 from accounts.models import Notification, User
-from cases.models import Note
+from cases.models import Case, Note
 from councils.models import Agreement
 from reminders.models import Reminder
 from sutohamu.celery import app as celery_app  # not current_app: a test may make its own
@@ -394,10 +394,74 @@ def the_reminder_sweep_on_both_workers_at_once_delivers_each_reminder_once(clust
     assert len(cluster.worker_a.mails()) + len(cluster.worker_b.mails()) == 1
 
 
+def a_write_through_one_node_shows_in_the_cached_parts_of_the_other(cluster):
+    """Node B fills the shared cache with the case page's parts, node A saves through the write
+    services, and node B's next page shows each change, because the service's bump reached
+    Redis when its transaction committed."""
+    node_a, node_b = cluster.web_a, cluster.web_b
+    town = make_town()
+    with_password(town.owner)
+    case = followup_case(town, timezone.localdate() + datetime.timedelta(days=30))
+    page = reverse("cases:detail", args=[case.reference])
+    browser = Browser()
+    assert browser.sign_in(node_a, town.owner.username).status == 302
+
+    def on_b() -> str:
+        answer = browser.get(node_b, page)
+        assert answer.status == 200
+        return answer.text
+
+    def through_a(name: str, fields: dict[str, str]) -> None:
+        answer = browser.post(node_a, reverse(f"cases:{name}", args=[case.reference]), fields)
+        assert answer.status == 302, answer.text[-2000:]
+
+    assert case.title in on_b()
+    # Behind the services' back (no bump): node B keeps serving its cached parts...
+    Case.objects.filter(pk=case.pk).update(title="Ändrad direkt i databasen")
+    assert "Ändrad direkt i databasen" not in on_b()
+    assert case.title in browser.get(node_a, page).text  # ...and so does node A, from Redis
+
+    # ...until a service changes the case through node A: every part it touches, on node B.
+    through_a("add_note", {"text": "Samtal med skolan genomfört"})
+    after_note = on_b()
+    assert "Samtal med skolan genomfört" in after_note
+    assert "Ändrad direkt i databasen" in after_note  # the case's version covers every part
+
+    through_a("add_subject", {"pseudonym": "Elev K", "age_band": "", "residence": ""})
+    assert "Elev K" in on_b()
+
+    case.refresh_from_db()
+    through_a(
+        "edit",
+        {
+            "version": str(case.version),
+            "areas": "vbe",
+            "setting": case.setting,
+            "title": "Klotter vid idrottshallen",
+            "description": "Symboler på väggarna.",
+            "discovery": "",
+        },
+    )
+    assert "Klotter vid idrottshallen" in on_b()
+
+    through_a(
+        "contact_add",
+        {
+            "on": timezone.localdate().isoformat(),
+            "kind": "call",
+            "who": "samordnare, elevhälsan",
+            "note": "",
+        },
+    )
+    assert "samordnare, elevhälsan" in on_b()
+
+
 def test_two_web_nodes_and_two_workers_share_everything_a_request_or_a_sweep_needs(cluster):
     # One test, so that the suite starts one set of nodes (the test processes of pytest-xdist
-    # would each start their own for the tests they were handed) and empties the database once.
+    # would each start their own for the tests they were handed) and empties the database once;
+    # the cached page parts' check shares them too (it started two web nodes of its own).
     a_session_signed_in_on_one_node_works_on_the_other_and_sees_changes_at_once(cluster)
+    a_write_through_one_node_shows_in_the_cached_parts_of_the_other(cluster)
     an_agreement_uploaded_through_one_node_downloads_through_the_other_byte_for_byte(cluster)
     a_lockout_triggered_through_one_node_holds_on_the_other(cluster)
     the_reminder_sweep_on_both_workers_at_once_delivers_each_reminder_once(cluster)
