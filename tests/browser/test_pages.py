@@ -22,6 +22,16 @@ PAGES_AS_COORDINATOR = [
 ]
 
 
+def case_pages_as_coordinator(reference: str) -> list[str]:
+    return [
+        f"/arenden/{reference}/",
+        f"/arenden/{reference}/tidslinje/",
+        f"/arenden/{reference}/insatser/ny/",
+        f"/arenden/{reference}/samtycken/nytt/",
+        f"/arenden/{reference}/agare/",
+    ]
+
+
 def test_sign_in_page_meets_wcag_21_aa(page, demo_server):
     page.goto(f"{demo_server.url}/logga-in/")
     assert page.get_attribute("html", "lang") == "sv"
@@ -44,14 +54,7 @@ def test_coordinator_pages_meet_wcag_21_aa(page, sign_in, demo_server):
     if violations := axe_violations(page):
         found["medskick page"] = violations
 
-    reference = nmr_reference()
-    for path in [
-        f"/arenden/{reference}/",
-        f"/arenden/{reference}/tidslinje/",
-        f"/arenden/{reference}/insatser/ny/",
-        f"/arenden/{reference}/samtycken/nytt/",
-        f"/arenden/{reference}/agare/",
-    ]:
+    for path in case_pages_as_coordinator(nmr_reference()):
         page.goto(demo_server.url + path)
         if violations := axe_violations(page):
             found[path] = violations
@@ -235,7 +238,11 @@ def _plain_pages(namespaces: tuple[str, ...]) -> list[str]:
 
 
 def test_every_page_fits_375_px(page, sign_in, demo_server):
-    """No page scrolls sideways on a 375 px phone; tables scroll inside their own box."""
+    """No page scrolls sideways on a 375 px phone; tables scroll inside their own box.
+
+    The coordinator's pages that `test_coordinator_pages_meet_wcag_21_aa` opens are checked at
+    375 px there (`axe_violations` includes this check); opening them again here cost a page
+    load each."""
     from playwright.sync_api import Error as PlaywrightError
 
     from cases.models import Escalation
@@ -256,11 +263,14 @@ def test_every_page_fits_375_px(page, sign_in, demo_server):
         "admin": ["/", "/samverkan/", "/samverkan/overlamning/", "/samverkan/utan-ansvarig/"],
         "kommunpolis": ["/", "/arenden/inkorg/?alla=1"],
     }
+    checked_with_axe = {*PAGES_AS_COORDINATOR, *case_pages_as_coordinator(reference)}
     page.set_viewport_size({"width": 375, "height": 800})
     found = {}
     for username, paths in per_person.items():
         sign_in(username)
         for path in dict.fromkeys(paths):
+            if username == "samordnare.sunne" and path in checked_with_axe:
+                continue
             try:
                 response = goto(page, demo_server.url + path)
             except PlaywrightError:
