@@ -41,7 +41,9 @@ def test_a_worker_builds_the_report_and_keeps_it_in_the_archive():
     CaseFactory.create_batch(3)
     report = report_request(by=user, scope="all", period=figures.half_year(2025, 1))
     broker = _redis_url()
-    sender = Celery("sender", broker=broker)
+    # Not the current app (Celery makes a new app current by default): the tests after this one
+    # in the process would send their tasks through it (not eagerly, to this broker).
+    sender = Celery("sender", broker=broker, set_as_current=False)
     sender.control.purge()  # nothing left over from an earlier run
     env = {
         **os.environ,
