@@ -195,24 +195,44 @@ class Draft:
         self.tables += draft.tables
 
 
+# Each kind of unit's number: a unit is one integer, `unit_id`, so that the system of cells
+# (reports/suppression.py) groups millions of memberships as integers, not as tuples.
+UNIT_KINDS = {"cases": 1, "contacts": 2, "planned_contacts": 3, "escalations": 4, "measures": 5}
+_KIND_SHIFT = 56  # the kind in the top bits, the row's id below (ids stay under 2**36)
+_PLACE_BITS = 20  # a planned contact: its case's id, then its place in the plan (under 2**20)
+
+
+def unit_id(unit: str, pk: int | tuple[int, int]) -> int:
+    """One integer per unit: its kind and id (a planned contact: its case and its place)."""
+    if isinstance(pk, tuple):
+        case, place = pk
+        pk = (case << _PLACE_BITS) | place
+    return (UNIT_KINDS[unit] << _KIND_SHIFT) | pk
+
+
 def cut_tables(
     unit: str, units: list[dict[str, Any]], specs: list[TableSpec], rows: list[str]
 ) -> Draft:
     """The counts of tables over one kind of unit; each cell knows the units it counts."""
     draft = Draft()
+    known = set(rows)
+    numbers = [unit_id(unit, u["id"]) for u in units]
     for spec in specs:
         columns = spec.columns + ([TOTAL] if spec.total_column else [])
         members: dict[tuple[str, str], set[Any]] = {
             (r, c): set() for r in [*rows, TOTAL] for c in columns
         }
-        for u in units:
-            if not spec.keep(u) or u["row"] not in rows:
+        wanted = set(spec.columns)
+        for u, uid in zip(units, numbers, strict=True):
+            if u["row"] not in known or not spec.keep(u):
                 continue
-            picked = [c for c in spec.pick(u) if c in spec.columns]
-            targets = picked + ([TOTAL] if spec.total_column else [])
+            targets = [c for c in spec.pick(u) if c in wanted]
+            if spec.total_column:
+                targets.append(TOTAL)
+            row = u["row"]
             for col in targets:
-                members[(u["row"], col)].add((unit, u["id"]))
-                members[(TOTAL, col)].add((unit, u["id"]))
+                members[(row, col)].add(uid)
+                members[(TOTAL, col)].add(uid)
         for (r, c), ids in members.items():
             draft.cells.append(Cell(f"{spec.key}|{r}|{c}", len(ids), frozenset(ids)))
         draft.tables.append(
@@ -304,17 +324,36 @@ class Closure:
     @property
     def early(self) -> bool:
         """Closed before the minimum follow-up period (the rule of cases/services.py)."""
-        return self.planned_from is not None and self.closed_on < minimum_end(self.planned_from)
+        return self.planned_from is not None and self.closed_on < _minimum_end(self.planned_from)
 
     @property
     def met_minimum(self) -> bool:
         start = self.followed_from
-        return start is not None and self.closed_on >= minimum_end(start)
+        return start is not None and self.closed_on >= _minimum_end(start)
 
     @property
     def months(self) -> float:
         start = self.followed_from
         return max(0, (self.closed_on - start).days) / MONTH_DAYS if start else 0.0
+
+
+_MINIMUM_ENDS: dict[tuple[datetime.date, int], datetime.date] = {}
+
+
+def _minimum_end(started_on: datetime.date) -> datetime.date:
+    """`minimum_end`, worked out once per day and setting (a build asks it for every closure
+    of every period and scope)."""
+    key = (started_on, settings.FOLLOWUP_MINIMUM_MONTHS)
+    found = _MINIMUM_ENDS.get(key)
+    if found is None:
+        if len(_MINIMUM_ENDS) > 100_000:
+            _MINIMUM_ENDS.clear()
+        found = _MINIMUM_ENDS[key] = minimum_end(started_on)
+    return found
+
+
+def _cadence_key(cadence: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
+    return tuple((p.get("every"), p.get("unit"), p.get("months")) for p in cadence)
 
 
 class Facts:
@@ -330,6 +369,8 @@ class Facts:
         self._closings: list[tuple[Any, ...]] | None = None
         self._plans: list[dict[str, Any]] | None = None
         self._starts: list[tuple[Any, ...]] | None = None
+        self._held: dict[datetime.date, dict[int, int]] | None = None
+        self._through: dict[tuple[Any, ...], int] = {}
         self.memo: dict[tuple[str, str, Period], list[Any]] = {}
 
     def span(self) -> tuple[datetime.datetime, datetime.datetime]:
@@ -414,6 +455,40 @@ class Facts:
                 .order_by("case_id")
             )
         return self._plans
+
+    def through(
+        self, cadence: list[dict[str, Any]], started_on: datetime.date, day: datetime.date
+    ) -> int:
+        """`contacts_through`, once per cadence, start and day for the whole build (every
+        period and scope asks it for each case followed up, twice)."""
+        key = (_cadence_key(cadence), started_on, day)
+        found = self._through.get(key)
+        if found is None:
+            found = self._through[key] = contacts_through(cadence, started_on, day)
+        return found
+
+    def held_by(self, end: datetime.date) -> dict[int, int]:
+        """The contacts held by `end` (one of the periods' ends), per case with a plan started
+        by the span's end: one query counts them for every end of the build."""
+        if self._held is None:
+            ends = self.ends()
+            names = {f"n_{day:%Y%m%d}": day for day in ends}
+            rows = (
+                Contact.objects.filter(
+                    case__municipality__in=self.municipalities,
+                    case__followup_plan__started_on__lte=self.periods[-1].end,
+                    on__lte=ends[-1],
+                )
+                .values("case_id")
+                .annotate(**{n: Count("pk", filter=Q(on__lte=day)) for n, day in names.items()})
+                .order_by()
+            )
+            self._held = {day: {} for day in ends}
+            for row in rows:
+                for name, day in names.items():
+                    if row[name]:
+                        self._held[day][row["case_id"]] = row[name]
+        return self._held[end]
 
     def starts(self) -> list[tuple[Any, ...]]:
         """(row, areas, reported at, first measure started, first acknowledgement) of every case
@@ -605,8 +680,8 @@ def contact_table(ctx: Context, facts: Facts | None = None) -> Draft:
     planned: list[dict[str, Any]] = []
     before = ctx.period.start - datetime.timedelta(days=1)
     for pk, row, started_on, cadence, last in followed(ctx, facts):
-        done = contacts_through(cadence, started_on, before)
-        due = contacts_through(cadence, started_on, last)
+        done = facts.through(cadence, started_on, before)
+        due = facts.through(cadence, started_on, last)
         planned += [{"id": (pk, n), "row": row} for n in range(done + 1, due + 1)]
     spec = lambda key: [TableSpec("contacts", [key], lambda p: [key], total_column=False)]  # noqa: E731
     draft = cut_tables("contacts", held, spec("held"), ctx.rows)
@@ -620,24 +695,12 @@ def kept_cadence(ctx: Context, facts: Facts | None = None) -> list[tuple[int, st
     """For each case followed up in the period (id, row): whether the contacts held from the
     start of its follow-up to the period's end are at least as many as its cadence planned."""
     facts = facts or Facts(ctx.municipalities, [ctx.period])
+    facts.covers(ctx.period)
     cases = followed(ctx, facts)
     # The contacts held by the period's end, per case with a plan (both scopes' cases).
-    held = dict(
-        facts.units(
-            "held_by_end",
-            ctx.period,
-            lambda: list(
-                Contact.objects.filter(
-                    case_id__in=[p["case_id"] for p in facts.plans()], on__lte=ctx.period.end
-                )
-                .values("case_id")
-                .annotate(n=Count("pk"))
-                .values_list("case_id", "n")
-            ),
-        )
-    )
+    held = facts.held_by(ctx.period.end)
     return [
-        (pk, row, held.get(pk, 0) >= contacts_through(cadence, started_on, last))
+        (pk, row, held.get(pk, 0) >= facts.through(cadence, started_on, last))
         for pk, row, started_on, cadence, last in cases
     ]
 

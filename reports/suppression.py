@@ -27,6 +27,7 @@ includes a value of at least the threshold (5), so that nobody can prove a count
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -99,6 +100,62 @@ def differences(prefix: str, whole: Sequence[Cell], part: Sequence[Cell]) -> lis
     return out
 
 
+def _signatures(cells: Sequence[Cell]) -> dict[tuple[int, ...], int]:
+    """How many units count in exactly each set of cells (by cell index, ascending): the
+    finest cells. Integer units (the report's, millions of memberships) are grouped with NumPy;
+    any other hashable units one by one."""
+    if all(type(u) is int for c in cells for u in itertools.islice(c.members, 1)):
+        try:
+            return _int_signatures(cells)
+        except (TypeError, ValueError, OverflowError):
+            pass  # a member that is not an int64 after all: the general way
+    signature: dict[Hashable, list[int]] = {}
+    for i, c in enumerate(cells):
+        for unit in c.members:
+            signature.setdefault(unit, []).append(i)
+    counts: dict[tuple[int, ...], int] = {}
+    for sig in signature.values():
+        counts[tuple(sig)] = counts.get(tuple(sig), 0) + 1
+    return counts
+
+
+def _int_signatures(cells: Sequence[Cell]) -> dict[tuple[int, ...], int]:
+    """`_signatures` for integer units: the (unit, cell) pairs sorted by unit then cell give
+    each unit's run of cells; units are grouped by a 128-bit hash of their run, and each group
+    is then checked run for run against its first unit (exact: a collision would be found and
+    the general way taken instead)."""
+    sizes = np.fromiter((len(c.members) for c in cells), dtype=np.int64, count=len(cells))
+    total = int(sizes.sum())
+    if total == 0:
+        return {}
+    units = np.fromiter(
+        itertools.chain.from_iterable(c.members for c in cells), dtype=np.int64, count=total
+    )
+    which = np.repeat(np.arange(len(cells), dtype=np.int64), sizes)
+    order = np.lexsort((which, units))
+    units, which = units[order], which[order]
+    starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]])
+    lengths = np.diff(np.r_[starts, total])
+    owner = np.repeat(np.arange(len(starts)), lengths)
+    rng = np.random.default_rng(20_240_601)
+    weights = rng.integers(1, 2**63 - 1, size=(2, len(cells)), dtype=np.uint64)
+    first = np.add.reduceat(weights[0][which], starts)  # wraps around: a hash, not a sum
+    second = np.add.reduceat(weights[1][which], starts)
+    keys = np.stack([first, second, lengths.astype(np.uint64)], axis=1)
+    _distinct, leader_of, group, sizes_of = np.unique(
+        keys, axis=0, return_index=True, return_inverse=True, return_counts=True
+    )
+    group = group.reshape(-1)
+    leader = leader_of[group]  # each unit's group's first unit
+    offset = np.arange(total) - starts[owner]
+    if not np.array_equal(which, which[starts[leader[owner]] + offset]):
+        raise TypeError("hash collision")  # never seen; the general way is exact
+    return {
+        tuple(which[starts[u] : starts[u] + lengths[u]].tolist()): int(n)
+        for u, n in zip(leader_of.tolist(), sizes_of.tolist(), strict=True)
+    }
+
+
 class System:
     """The cells of linked reports as sums of finest cells, split into independent parts."""
 
@@ -113,13 +170,7 @@ class System:
         self.cells = list(cells)
         self.index = {c.key: i for i, c in enumerate(self.cells)}
         self.floors = sorted(k for k in set(floors) if self.cells[self.index[k]].value > 0)
-        signature: dict[Hashable, list[int]] = {}
-        for i, c in enumerate(self.cells):
-            for unit in c.members:
-                signature.setdefault(unit, []).append(i)
-        counts: dict[tuple[int, ...], int] = {}
-        for sig in signature.values():
-            counts[tuple(sig)] = counts.get(tuple(sig), 0) + 1
+        counts = _signatures(self.cells)
         ordered = sorted(counts)
         self.fine_count = np.array([counts[s] for s in ordered], dtype=float)
         self.cover: list[list[int]] = [[] for _ in self.cells]
