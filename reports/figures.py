@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import json
 import math
 import statistics
@@ -51,7 +52,7 @@ from meetings.choices import MeetingStatus
 from meetings.models import Meeting, SituationReport
 
 from .models import PeriodKind, Report, ReportStatus, Scope, StoredPeriod
-from .suppression import Cell, Ratio, System, differences, protect, threshold
+from .suppression import Cell, Ratio, System, differences, protect, size, threshold
 
 FORMAT = 2
 TOTAL = "total"
@@ -197,7 +198,14 @@ class Draft:
 
 # Each kind of unit's number: a unit is one integer, `unit_id`, so that the system of cells
 # (reports/suppression.py) groups millions of memberships as integers, not as tuples.
-UNIT_KINDS = {"cases": 1, "contacts": 2, "planned_contacts": 3, "escalations": 4, "measures": 5}
+UNIT_KINDS = {
+    "cases": 1,
+    "contacts": 2,
+    "planned_contacts": 3,
+    "escalations": 4,
+    "measures": 5,
+    "group": 15,  # units that every linked report counts alike, as one (`Facts.group`)
+}
 _KIND_SHIFT = 56  # the kind in the top bits, the row's id below (ids stay under 2**36)
 _PLACE_BITS = 20  # a planned contact: its case's id, then its place in the plan (under 2**20)
 
@@ -216,25 +224,32 @@ def cut_tables(
     """The counts of tables over one kind of unit; each cell knows the units it counts."""
     draft = Draft()
     known = set(rows)
-    numbers = [unit_id(unit, u["id"]) for u in units]
+    # A unit dict with "uid" and "weight" is a group of units (`Facts.group`).
+    numbers = [u["uid"] if "uid" in u else unit_id(unit, u["id"]) for u in units]
+    weights = {uid: u["weight"] for u, uid in zip(units, numbers, strict=True) if "weight" in u}
     for spec in specs:
         columns = spec.columns + ([TOTAL] if spec.total_column else [])
-        members: dict[tuple[str, str], set[Any]] = {
-            (r, c): set() for r in [*rows, TOTAL] for c in columns
+        members: dict[str, dict[str, set[int]]] = {
+            r: {c: set() for c in columns} for r in [*rows, TOTAL]
         }
+        totals = members[TOTAL]
         wanted = set(spec.columns)
+        keep, pick, with_total = spec.keep, spec.pick, spec.total_column
         for u, uid in zip(units, numbers, strict=True):
-            if u["row"] not in known or not spec.keep(u):
-                continue
-            targets = [c for c in spec.pick(u) if c in wanted]
-            if spec.total_column:
-                targets.append(TOTAL)
             row = u["row"]
-            for col in targets:
-                members[(row, col)].add(uid)
-                members[(TOTAL, col)].add(uid)
-        for (r, c), ids in members.items():
-            draft.cells.append(Cell(f"{spec.key}|{r}|{c}", len(ids), frozenset(ids)))
+            if row not in known or not keep(u):
+                continue
+            line = members[row]
+            for col in pick(u):
+                if col in wanted:
+                    line[col].add(uid)
+                    totals[col].add(uid)
+            if with_total:
+                line[TOTAL].add(uid)
+                totals[TOTAL].add(uid)
+        for r, line in members.items():
+            for c, ids in line.items():
+                draft.cells.append(Cell(f"{spec.key}|{r}|{c}", size(ids, weights), frozenset(ids)))
         draft.tables.append(
             {
                 "key": spec.key,
@@ -371,6 +386,8 @@ class Facts:
         self._starts: list[tuple[Any, ...]] | None = None
         self._held: dict[datetime.date, dict[int, int]] | None = None
         self._through: dict[tuple[Any, ...], int] = {}
+        self._groups: dict[tuple[Any, ...], int] = {}
+        self.weights: dict[int, int] = {}
         self.memo: dict[tuple[str, str, Period], list[Any]] = {}
 
     def span(self) -> tuple[datetime.datetime, datetime.datetime]:
@@ -394,8 +411,8 @@ class Facts:
             self.__init__(self.municipalities, [*self.periods, period])  # type: ignore[misc]
 
     def closings(self) -> list[tuple[Any, ...]]:
-        """(case, row, areas, closed at, transition id, plan start, entered follow-up, decision)
-        for every move into "closed" within the build's span."""
+        """(case, row, areas, closed at, transition id, plan start, entered follow-up, decision,
+        closed on, entered on) for every move into "closed" within the build's span."""
         if self._closings is None:
             first, after = self.span()
             entered = Transition.objects.filter(
@@ -424,6 +441,12 @@ class Facts:
                 )
                 .order_by("case_id", "at", "pk")
             )
+            # The local days, once for every period and scope that cuts from them.
+            local = timezone.localtime
+            self._closings = [
+                (*row, local(row[3]).date(), local(row[6]).date() if row[6] else None)
+                for row in self._closings
+            ]
         return self._closings
 
     def plans(self) -> list[dict[str, Any]]:
@@ -456,15 +479,168 @@ class Facts:
             )
         return self._plans
 
+    def inside(self, test: Callable[[Period], bool]) -> tuple[int, ...]:
+        """The build's periods (by index) for which `test` holds."""
+        return tuple(i for i, p in enumerate(self.periods) if test(p))
+
+    def group(self, key: tuple[Any, ...], n: int) -> int:
+        """The unit standing for `n` more units that count alike in every linked report: the
+        same `key` (what puts a unit in a cell: its row, its case's areas, its attributes, and
+        the build's periods that count it) is the same group. The finest cells and every count
+        are those of the units one by one (see `System`'s weights); millions of contacts and
+        measures become a few thousand groups."""
+        uid = self._groups.get(key)
+        if uid is None:
+            uid = self._groups[key] = unit_id("group", len(self._groups) + 1)
+            self.weights[uid] = 0
+        self.weights[uid] += n
+        return uid
+
+    def grouped(
+        self,
+        kind: str,
+        rows: Iterable[tuple[tuple[Any, ...], tuple[int, ...], int]],
+        fields: list[str],
+    ) -> dict[Period, list[dict[str, Any]]]:
+        """Per period of the build, the groups of `kind` it counts, as unit dicts (`fields`
+        named from the key's attributes, with "uid" and "weight"). `rows`: (attributes, the
+        periods counting them, how many units)."""
+        uids: dict[int, tuple[Any, ...]] = {}
+        for attributes, inside, n in rows:
+            if inside and n:
+                uids[self.group((kind, attributes, inside), n)] = (attributes, inside)
+        out: dict[Period, list[dict[str, Any]]] = {p: [] for p in self.periods}
+        for uid in sorted(uids):
+            attributes, inside = uids[uid]
+            unit = {**dict(zip(fields, attributes, strict=True)), "uid": uid}
+            unit["weight"] = self.weights[uid]
+            for i in inside:
+                out[self.periods[i]].append(unit)
+        return out
+
+    def held_groups(self, period: Period) -> list[dict[str, Any]]:
+        """The contacts held in `period`, grouped (row, case's areas, the build's periods that
+        hold the day): one query for the build."""
+        key = ("grouped", "contacts", period)
+        if key not in self.memo:
+            rows = (
+                Contact.objects.filter(
+                    case__municipality__in=self.municipalities,
+                    on__gte=min(p.start for p in self.periods),
+                    on__lte=max(p.end for p in self.periods),
+                )
+                .values("case__municipality__code", "case__areas", "on")
+                .annotate(n=Count("pk"))
+                .values_list("case__municipality__code", "case__areas", "on", "n")
+                .order_by()
+            )
+            found = self.grouped(
+                "contacts",
+                (
+                    ((code, areas), self.inside(lambda p, d=on: p.start <= d <= p.end), n)
+                    for code, areas, on, n in rows
+                ),
+                ["row", "case__areas"],
+            )
+            for p, units in found.items():
+                self.memo["grouped", "contacts", p] = units
+        return self.memo[key]
+
+    def planned_groups(self, period: Period) -> list[dict[str, Any]]:
+        """The contacts the cadences planned in `period`, grouped: each case's planned contacts
+        cut into runs at every period's first and last (a run is counted alike by every report),
+        runs of the same row, areas and periods one group."""
+        key = ("grouped", "planned_contacts", period)
+        if key not in self.memo:
+            areas = {p["case_id"]: p["case__areas"] for p in self.plans()}
+            ranges: dict[int, list[tuple[int, int, int]]] = {}
+            rows: dict[int, str] = {}
+            for i, p in enumerate(self.periods):
+                before = p.start - datetime.timedelta(days=1)
+                for pk, row, started_on, cadence, last in followed(
+                    Context(Scope.ALL, p, self.municipalities), self
+                ):
+                    done = self.through(pk, cadence, started_on, before)
+                    due = self.through(pk, cadence, started_on, last)
+                    if due > done:
+                        ranges.setdefault(pk, []).append((i, done, due))
+                        rows[pk] = row
+            runs: dict[tuple[Any, ...], int] = {}
+            for pk, spans in ranges.items():
+                cuts = sorted({n for _i, done, due in spans for n in (done, due)})
+                for a, b in itertools.pairwise(cuts):
+                    inside = tuple(i for i, done, due in spans if done <= a and b <= due)
+                    k = (rows[pk], areas[pk], inside)
+                    runs[k] = runs.get(k, 0) + b - a
+            found = self.grouped(
+                "planned_contacts",
+                (((row, a), inside, n) for (row, a, inside), n in runs.items()),
+                ["row", "case__areas"],
+            )
+            for p, units in found.items():
+                self.memo["grouped", "planned_contacts", p] = units
+        return self.memo[key]
+
+    def measure_groups(self, period: Period) -> list[dict[str, Any]]:
+        """The measures under way in `period` (not cancelled; actual dates, else planned ones),
+        grouped by row, kind, responsible, case's areas and the build's periods they overlap:
+        one query for the build."""
+        key = ("grouped", "measures", period)
+        if key not in self.memo:
+            first = min(p.start for p in self.periods)
+            last = max(p.end for p in self.periods)
+            rows = (
+                Measure.objects.filter(case__municipality__in=self.municipalities)
+                .exclude(status=MeasureStatus.CANCELLED)
+                .annotate(
+                    row=F("case__municipality__code"),
+                    began=Coalesce("actual_start", "planned_start"),
+                    ended=Coalesce("actual_end", "planned_end"),
+                )
+                .filter(began__lte=last)
+                .filter(Q(ended__isnull=True) | Q(ended__gte=first))
+                .values("row", "kind", "responsible__code", "case__areas", "began", "ended")
+                .annotate(n=Count("pk"))
+                .values_list(
+                    "row", "kind", "responsible__code", "case__areas", "began", "ended", "n"
+                )
+                .order_by()
+            )
+            found = self.grouped(
+                "measures",
+                (
+                    (
+                        (row, kind, responsible, areas),
+                        self.inside(
+                            lambda p, b=began, e=ended: b <= p.end and (e is None or e >= p.start)
+                        ),
+                        n,
+                    )
+                    for row, kind, responsible, areas, began, ended, n in rows
+                ),
+                ["row", "kind", "responsible__code", "case__areas"],
+            )
+            for p, units in found.items():
+                self.memo["grouped", "measures", p] = units
+        return self.memo[key]
+
     def through(
-        self, cadence: list[dict[str, Any]], started_on: datetime.date, day: datetime.date
+        self,
+        case: int,
+        cadence: list[dict[str, Any]],
+        started_on: datetime.date,
+        day: datetime.date,
     ) -> int:
-        """`contacts_through`, once per cadence, start and day for the whole build (every
-        period and scope asks it for each case followed up, twice)."""
-        key = (_cadence_key(cadence), started_on, day)
-        found = self._through.get(key)
+        """`contacts_through` of a case's plan, once per case and day for the whole build (every
+        period and scope asks it for each case followed up, twice), and once per cadence, start
+        and day (cases share them)."""
+        found = self._through.get((case, day))
         if found is None:
-            found = self._through[key] = contacts_through(cadence, started_on, day)
+            key = (_cadence_key(cadence), started_on, day)
+            found = self._through.get(key)
+            if found is None:
+                found = self._through[key] = contacts_through(cadence, started_on, day)
+            self._through[case, day] = found
         return found
 
     def held_by(self, end: datetime.date) -> dict[int, int]:
@@ -537,13 +713,14 @@ def closures(ctx: Context, facts: Facts | None = None) -> list[Closure]:
             last[pk] = (at, transition, row)
     out = []
     for pk in sorted(last):
-        _pk, code, _areas, closed_at, _t, planned_from, entered, decision = last[pk][2]
-        entered_on = timezone.localtime(entered).date() if entered else None
+        _pk, code, _areas, _at, _t, planned_from, _entered, decision, closed_on, entered_on = last[
+            pk
+        ][2]
         out.append(
             Closure(
                 pk,
                 code,
-                timezone.localtime(closed_at).date(),
+                closed_on,
                 planned_from,
                 planned_from or entered_on,
                 bool(decision),
@@ -662,27 +839,9 @@ def contact_table(ctx: Context, facts: Facts | None = None) -> Draft:
     cadence (`contacts_through`), the same unit in every linked report.
     """
     facts = facts or Facts(ctx.municipalities, [ctx.period])
-    every = facts.units(
-        "contacts",
-        ctx.period,
-        lambda: list(
-            Contact.objects.filter(
-                case__municipality__in=ctx.municipalities,
-                on__gte=ctx.period.start,
-                on__lte=ctx.period.end,
-            )
-            .annotate(row=F("case__municipality__code"))
-            .values("id", "row", "case__areas")
-            .order_by("id")
-        ),
-    )
-    held = [u for u in every if ctx.in_scope(u["case__areas"])]
-    planned: list[dict[str, Any]] = []
-    before = ctx.period.start - datetime.timedelta(days=1)
-    for pk, row, started_on, cadence, last in followed(ctx, facts):
-        done = facts.through(cadence, started_on, before)
-        due = facts.through(cadence, started_on, last)
-        planned += [{"id": (pk, n), "row": row} for n in range(done + 1, due + 1)]
+    facts.covers(ctx.period)
+    held = [u for u in facts.held_groups(ctx.period) if ctx.in_scope(u["case__areas"])]
+    planned = [u for u in facts.planned_groups(ctx.period) if ctx.in_scope(u["case__areas"])]
     spec = lambda key: [TableSpec("contacts", [key], lambda p: [key], total_column=False)]  # noqa: E731
     draft = cut_tables("contacts", held, spec("held"), ctx.rows)
     plan = cut_tables("planned_contacts", planned, spec("planned"), ctx.rows)
@@ -700,7 +859,7 @@ def kept_cadence(ctx: Context, facts: Facts | None = None) -> list[tuple[int, st
     # The contacts held by the period's end, per case with a plan (both scopes' cases).
     held = facts.held_by(ctx.period.end)
     return [
-        (pk, row, held.get(pk, 0) >= facts.through(cadence, started_on, last))
+        (pk, row, held.get(pk, 0) >= facts.through(pk, cadence, started_on, last))
         for pk, row, started_on, cadence, last in cases
     ]
 
@@ -748,22 +907,9 @@ def acknowledge_medians(ctx: Context) -> dict[str, Any]:
 
 def measure_tables(ctx: Context, facts: Facts | None = None) -> Draft:
     """Measures under way at some time in the period (actual dates, else planned ones)."""
-    start = Coalesce("actual_start", "planned_start")
-    end = Coalesce("actual_end", "planned_end")
     facts = facts or Facts(ctx.municipalities, [ctx.period])
-    every = facts.units(
-        "measures",
-        ctx.period,
-        lambda: list(
-            Measure.objects.filter(case__municipality__in=ctx.municipalities)
-            .exclude(status=MeasureStatus.CANCELLED)
-            .annotate(row=F("case__municipality__code"), began=start, ended=end)
-            .filter(began__lte=ctx.period.end)
-            .filter(Q(ended__isnull=True) | Q(ended__gte=ctx.period.start))
-            .values("id", "row", "kind", "responsible__code", "case__areas")
-            .order_by("id")
-        ),
-    )
+    facts.covers(ctx.period)
+    every = facts.measure_groups(ctx.period)
     units = [u for u in every if ctx.in_scope(u["case__areas"])]
     responsible = sorted({p["responsible__code"] for p in units})
     every_responsible = sorted({p["responsible__code"] for p in every})
@@ -1249,12 +1395,17 @@ def linked_system(
                 done[(scope, period)] = theirs.cells
             # The whole view minus the VBE view: a table never published, guarded all the same.
             outside = differences(
-                tag(OUTSIDE_VBE, period), done[(Scope.ALL, period)], done[(Scope.VBE, period)]
+                tag(OUTSIDE_VBE, period),
+                done[(Scope.ALL, period)],
+                done[(Scope.VBE, period)],
+                facts.weights,
             )
             cells += outside
             unmarked += [c.key for c in outside]
     reports = [c.key for c in cells if not c.key.startswith(OUTSIDE_VBE)]
-    return LinkedSystem(System(cells, floors=reports), published, hidden, ratios, unmarked)
+    return LinkedSystem(
+        System(cells, floors=reports, weights=facts.weights), published, hidden, ratios, unmarked
+    )
 
 
 def knowledge(linked: Sequence[Linked]) -> tuple[dict[str, int], set[str], list[Ratio]]:
