@@ -371,6 +371,20 @@ def _cadence_key(cadence: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
     return tuple((p.get("every"), p.get("unit"), p.get("months")) for p in cadence)
 
 
+# A case's attributes in a period, as `Facts.case_groups` works them out.
+CASE_ATTRIBUTES = [
+    "state",
+    "new",
+    "closed",
+    "reopened",
+    "early_with",
+    "early_without",
+    "met_minimum",
+    "followed",
+    "kept_cadence",
+]
+
+
 class Facts:
     """What one build reads once for every period it counts or trends, one query each, read
     when first needed: every closing of a case (with its follow-up start and early-closure
@@ -624,6 +638,75 @@ class Facts:
                 self.memo["grouped", "measures", p] = units
         return self.memo[key]
 
+    def case_rows(self, period: Period) -> list[dict[str, Any]]:
+        """Every case reported by the period's end, with its state at the end (the last move
+        before it, else its status), whether it is new in the period and whether it was closed
+        or reopened in it."""
+        first, after = period.bounds()
+        at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
+        in_period = Transition.objects.filter(case=OuterRef("pk"), at__gte=first, at__lt=after)
+        flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
+        return list(
+            Case.objects.filter(municipality__in=self.municipalities, reported_at__lt=after)
+            .annotate(
+                row=F("municipality__code"),
+                state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("status")),
+                new=flag(Q(reported_at__gte=first)),
+                closed=Exists(in_period.filter(to_status=CaseStatus.CLOSED)),
+                reopened=Exists(in_period.filter(from_status=CaseStatus.CLOSED)),
+            )
+            .values_list("id", "row", "areas", "state", "new", "closed", "reopened")
+            .order_by("id")
+        )
+
+    def case_groups(self, period: Period) -> list[dict[str, Any]]:
+        """The cases of `period`'s tables, grouped: a case's attributes in every period of the
+        build (state at the end, new, closed, reopened, closed early with or without a
+        decision, met the minimum, followed up, kept the cadence) with its row and areas are
+        its group's key. The attributes do not depend on the scope (a scope only keeps the
+        cases of its areas), so they are worked out once, in the whole cooperation's."""
+        key = ("grouped", "cases", period)
+        if key not in self.memo:
+            found: dict[int, tuple[str, str, list[tuple[int, tuple[Any, ...]]]]] = {}
+            for i, p in enumerate(self.periods):
+                ctx = Context(Scope.ALL, p, self.municipalities)
+                closed = {c.pk: c for c in closures(ctx, self)}
+                kept = {pk: ok for pk, _row, ok in kept_cadence(ctx, self)}
+                for pk, row, areas, state, new, was_closed, reopened in self.case_rows(p):
+                    closure = closed.get(pk)
+                    early = bool(closure and closure.early)
+                    attributes = (
+                        state,
+                        new,
+                        was_closed,
+                        reopened,
+                        early and closure.decision,  # type: ignore[union-attr]
+                        early and not closure.decision,  # type: ignore[union-attr]
+                        bool(closure and closure.met_minimum),
+                        pk in kept,
+                        kept.get(pk, False),
+                    )
+                    entry = found.get(pk)
+                    if entry is None:
+                        entry = found[pk] = (row, areas, [])
+                    entry[2].append((i, attributes))
+            counted: dict[tuple[Any, ...], int] = {}
+            for row, areas, per in found.values():
+                k = (row, areas, tuple(per))
+                counted[k] = counted.get(k, 0) + 1
+            out: dict[Period, list[dict[str, Any]]] = {p: [] for p in self.periods}
+            names = CASE_ATTRIBUTES
+            for k, n in counted.items():
+                row, areas, per = k
+                uid = self.group(("cases", *k), n)
+                for i, attributes in per:
+                    unit = {"row": row, "areas": areas, "uid": uid, "weight": n}
+                    unit.update(zip(names, attributes, strict=True))
+                    out[self.periods[i]].append(unit)
+            for p, units in out.items():
+                self.memo["grouped", "cases", p] = units
+        return self.memo[key]
+
     def through(
         self,
         case: int,
@@ -732,37 +815,9 @@ def closures(ctx: Context, facts: Facts | None = None) -> list[Closure]:
 
 def case_tables(ctx: Context, facts: Facts | None = None) -> Draft:
     """The case tables, and the counts behind the shares of Långsiktighet ("follow_up")."""
-    first, after = ctx.period.bounds()
     facts = facts or Facts(ctx.municipalities, [ctx.period])
-    closed = {c.pk: c for c in closures(ctx, facts)}
-    kept = {pk: ok for pk, _row, ok in kept_cadence(ctx, facts)}
-    at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
-    in_period = Transition.objects.filter(case=OuterRef("pk"), at__gte=first, at__lt=after)
-    flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
-    every = facts.units(
-        "cases",
-        ctx.period,
-        lambda: list(
-            Case.objects.filter(municipality__in=ctx.municipalities, reported_at__lt=after)
-            .annotate(
-                row=F("municipality__code"),
-                state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("status")),
-                new=flag(Q(reported_at__gte=first)),
-                closed=Exists(in_period.filter(to_status=CaseStatus.CLOSED)),
-                reopened=Exists(in_period.filter(from_status=CaseStatus.CLOSED)),
-            )
-            .values("id", "row", "areas", "state", "new", "closed", "reopened")
-            .order_by("id")
-        ),
-    )
-    units = [dict(u) for u in every if ctx.in_scope(u["areas"])]
-    for u in units:
-        closure = closed.get(u["id"])
-        u["early_with"] = bool(closure and closure.early and closure.decision)
-        u["early_without"] = bool(closure and closure.early and not closure.decision)
-        u["met_minimum"] = bool(closure and closure.met_minimum)
-        u["followed"] = u["id"] in kept
-        u["kept_cadence"] = kept.get(u["id"], False)
+    facts.covers(ctx.period)
+    units = [u for u in facts.case_groups(ctx.period) if ctx.in_scope(u["areas"])]
     is_open = lambda p: p["state"] in OPEN_STATUSES  # noqa: E731
     follow_up = ["met_minimum", "followed", "kept_cadence"]
     specs = [
