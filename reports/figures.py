@@ -36,8 +36,9 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    TextField,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.choices import OrganisationKind
@@ -401,6 +402,7 @@ class Facts:
         self._held: dict[datetime.date, dict[int, int]] | None = None
         self._through: dict[tuple[Any, ...], int] = {}
         self._groups: dict[tuple[Any, ...], int] = {}
+        self._cadences: dict[int, str] = {}
         self.weights: dict[int, int] = {}
         self.memo: dict[tuple[str, str, Period], list[Any]] = {}
 
@@ -464,34 +466,59 @@ class Facts:
         return self._closings
 
     def plans(self) -> list[dict[str, Any]]:
-        """Every follow-up plan started by the span's end, with its case's state at the end of
-        each period of the build (`state_<end>`: the last move before it, else the status)."""
+        """Every follow-up plan started by the span's end (its case's state at a period's end:
+        `state_at`)."""
         if self._plans is None:
-            states = {}
-            for end in self.ends():
-                after = Period(PeriodKind.HALF_YEAR, end, end).bounds()[1]
-                last = Transition.objects.filter(case=OuterRef("case"), at__lt=after)
-                states[f"state_{end:%Y%m%d}"] = Coalesce(
-                    Subquery(last.order_by("-at", "-pk").values("to_status")[:1]),
-                    F("case__status"),
-                )
-            self._plans = list(
+            # The cadence as text, parsed once per distinct cadence (most plans share one).
+            rows = (
                 FollowUpPlan.objects.filter(
                     case__municipality__in=self.municipalities,
                     started_on__lte=self.periods[-1].end,
                 )
-                .annotate(**states)
+                .annotate(cadence_text=Cast("cadence", output_field=TextField()))
                 .values(
                     "case_id",
                     "case__municipality__code",
                     "case__areas",
                     "started_on",
-                    "cadence",
-                    *states,
+                    "cadence_text",
                 )
                 .order_by("case_id")
             )
+            parsed: dict[str, list[dict[str, Any]]] = {}
+            self._plans = []
+            for plan in rows:
+                text = plan.pop("cadence_text")
+                if text not in parsed:
+                    parsed[text] = json.loads(text)
+                plan["cadence"] = parsed[text]
+                self._cadences[plan["case_id"]] = text
+                self._plans.append(plan)
         return self._plans
+
+    def state_at(self, period: Period) -> dict[int, str]:
+        """Each case's state at the period's end (the last move before it, else its status):
+        read with the cases reported by then (`case_rows`); a plan's case reported later (a
+        correction) is read on its own."""
+        key = ("state", "", period)
+        if key not in self.memo:
+            states = {pk: state for pk, _row, _areas, state, *_rest in self.case_rows(period)}
+            missing = [
+                p["case_id"]
+                for p in self.plans()
+                if p["started_on"] <= period.end and p["case_id"] not in states
+            ]
+            if missing:
+                after = period.bounds()[1]
+                last = Transition.objects.filter(case=OuterRef("pk"), at__lt=after)
+                state = Subquery(last.order_by("-at", "-pk").values("to_status")[:1])
+                states.update(
+                    Case.objects.filter(pk__in=missing)
+                    .annotate(state=Coalesce(state, F("status")))
+                    .values_list("pk", "state")
+                )
+            self.memo[key] = states  # type: ignore[assignment]
+        return self.memo[key]  # type: ignore[return-value]
 
     def inside(self, test: Callable[[Period], bool]) -> tuple[int, ...]:
         """The build's periods (by index) for which `test` holds."""
@@ -638,15 +665,18 @@ class Facts:
                 self.memo["grouped", "measures", p] = units
         return self.memo[key]
 
-    def case_rows(self, period: Period) -> list[dict[str, Any]]:
+    def case_rows(self, period: Period) -> list[tuple[Any, ...]]:
         """Every case reported by the period's end, with its state at the end (the last move
         before it, else its status), whether it is new in the period and whether it was closed
         or reopened in it."""
+        key = ("case_rows", "", period)
+        if key in self.memo:
+            return self.memo[key]
         first, after = period.bounds()
         at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
         in_period = Transition.objects.filter(case=OuterRef("pk"), at__gte=first, at__lt=after)
         flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
-        return list(
+        self.memo[key] = list(
             Case.objects.filter(municipality__in=self.municipalities, reported_at__lt=after)
             .annotate(
                 row=F("municipality__code"),
@@ -658,6 +688,7 @@ class Facts:
             .values_list("id", "row", "areas", "state", "new", "closed", "reopened")
             .order_by("id")
         )
+        return self.memo[key]
 
     def case_groups(self, period: Period) -> list[dict[str, Any]]:
         """The cases of `period`'s tables, grouped: a case's attributes in every period of the
@@ -719,7 +750,8 @@ class Facts:
         and day (cases share them)."""
         found = self._through.get((case, day))
         if found is None:
-            key = (_cadence_key(cadence), started_on, day)
+            known = self._cadences.get(case)
+            key = (known or _cadence_key(cadence), started_on, day)
             found = self._through.get(key)
             if found is None:
                 found = self._through[key] = contacts_through(cadence, started_on, day)
@@ -871,13 +903,13 @@ def followed(
     if key in facts.memo:
         return list(facts.memo[key])
     closed = {c.pk: c.closed_on for c in closures(ctx, facts)}
-    state = f"state_{ctx.period.end:%Y%m%d}"
+    state = facts.state_at(ctx.period)
     out = []
     for plan in facts.plans():
         pk = plan["case_id"]
         if plan["started_on"] > ctx.period.end or not ctx.in_scope(plan["case__areas"]):
             continue
-        if plan[state] != CaseStatus.FOLLOW_UP and pk not in closed:
+        if state[pk] != CaseStatus.FOLLOW_UP and pk not in closed:
             continue
         last = closed.get(pk, ctx.period.end)
         row = plan["case__municipality__code"]
