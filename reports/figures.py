@@ -30,6 +30,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -38,7 +39,7 @@ from django.db.models import (
     Subquery,
     TextField,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.choices import OrganisationKind
@@ -427,8 +428,9 @@ class Facts:
             self.__init__(self.municipalities, [*self.periods, period])  # type: ignore[misc]
 
     def closings(self) -> list[tuple[Any, ...]]:
-        """(case, row, areas, closed at, transition id, plan start, entered follow-up, decision,
-        closed on, entered on) for every move into "closed" within the build's span."""
+        """(case, row, areas, closed at, transition id, plan start, decision, closed on, first
+        day in follow-up) for every move into "closed" within the build's span (the days are
+        local, worked out by the database)."""
         if self._closings is None:
             first, after = self.span()
             entered = Transition.objects.filter(
@@ -442,8 +444,11 @@ class Facts:
                     at__lt=after,
                 )
                 .annotate(
-                    entered=Subquery(entered.values("at")[:1]),
                     decision=Exists(EarlyClosure.objects.filter(case=OuterRef("case"))),
+                    closed_on=TruncDate("at"),
+                    entered_on=TruncDate(
+                        Subquery(entered.values("at")[:1], output_field=DateTimeField())
+                    ),
                 )
                 .values_list(
                     "case_id",
@@ -452,17 +457,12 @@ class Facts:
                     "at",
                     "pk",
                     "case__followup_plan__started_on",
-                    "entered",
                     "decision",
+                    "closed_on",
+                    "entered_on",
                 )
                 .order_by("case_id", "at", "pk")
             )
-            # The local days, once for every period and scope that cuts from them.
-            local = timezone.localtime
-            self._closings = [
-                (*row, local(row[3]).date(), local(row[6]).date() if row[6] else None)
-                for row in self._closings
-            ]
         return self._closings
 
     def plans(self) -> list[dict[str, Any]]:
@@ -828,9 +828,7 @@ def closures(ctx: Context, facts: Facts | None = None) -> list[Closure]:
             last[pk] = (at, transition, row)
     out = []
     for pk in sorted(last):
-        _pk, code, _areas, _at, _t, planned_from, _entered, decision, closed_on, entered_on = last[
-            pk
-        ][2]
+        _pk, code, _areas, _at, _t, planned_from, decision, closed_on, entered_on = last[pk][2]
         out.append(
             Closure(
                 pk,
