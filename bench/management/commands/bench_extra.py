@@ -45,8 +45,8 @@ def plain_pdf_seconds(pages: int = 10) -> float:
 
 # The PDF renders in a process of its own (`bench_report_pdf`) with this budget: at the national
 # scale, when the report had a section for each of 290 municipalities, WeasyPrint ran past ten
-# minutes and 6 GiB. Its own process: the peak is the rendering's, not the figures' build's (a
-# forked child counted the parent's heap, about 330 MiB of the 503.7 MiB measured at county).
+# minutes and 6 GiB. Its own process, its own peak (VmHWM): a forked child's peak counted the
+# builder's heap (503.7 MiB at county; the rendering alone peaks near 182 MiB).
 PDF_BUDGET_SECONDS = float(os.environ.get("BENCH_PDF_SECONDS", "240"))
 MANAGE = settings.BASE_DIR / "manage.py"
 
