@@ -520,9 +520,18 @@ class Facts:
             self.memo[key] = states  # type: ignore[assignment]
         return self.memo[key]  # type: ignore[return-value]
 
-    def inside(self, test: Callable[[Period], bool]) -> tuple[int, ...]:
-        """The build's periods (by index) for which `test` holds."""
-        return tuple(i for i, p in enumerate(self.periods) if test(p))
+    def holding(self, day: datetime.date) -> tuple[int, ...]:
+        """The build's periods (by index) that hold `day`."""
+        return tuple(i for i, p in enumerate(self.periods) if p.start <= day <= p.end)
+
+    def overlapping(self, began: datetime.date, ended: datetime.date | None) -> tuple[int, ...]:
+        """The build's periods (by index) that a span from `began` to `ended` (open: None)
+        overlaps."""
+        return tuple(
+            i
+            for i, p in enumerate(self.periods)
+            if began <= p.end and (ended is None or ended >= p.start)
+        )
 
     def group(self, key: tuple[Any, ...], n: int) -> int:
         """The unit standing for `n` more units that count alike in every linked report: the
@@ -577,10 +586,7 @@ class Facts:
             )
             found = self.grouped(
                 "contacts",
-                (
-                    ((code, areas), self.inside(lambda p, d=on: p.start <= d <= p.end), n)
-                    for code, areas, on, n in rows
-                ),
+                (((code, areas), self.holding(on), n) for code, areas, on, n in rows),
                 ["row", "case__areas"],
             )
             for p, units in found.items():
@@ -652,9 +658,7 @@ class Facts:
                 (
                     (
                         (row, kind, responsible, areas),
-                        self.inside(
-                            lambda p, b=began, e=ended: b <= p.end and (e is None or e >= p.start)
-                        ),
+                        self.overlapping(began, ended),
                         n,
                     )
                     for row, kind, responsible, areas, began, ended, n in rows
@@ -722,8 +726,8 @@ class Facts:
                         entry = found[pk] = (row, areas, [])
                     entry[2].append((i, attributes))
             counted: dict[tuple[Any, ...], int] = {}
-            for row, areas, per in found.values():
-                k = (row, areas, tuple(per))
+            for code, where, seen in found.values():
+                k = (code, where, tuple(seen))
                 counted[k] = counted.get(k, 0) + 1
             out: dict[Period, list[dict[str, Any]]] = {p: [] for p in self.periods}
             names = CASE_ATTRIBUTES

@@ -85,7 +85,7 @@ def differences(
     prefix: str,
     whole: Sequence[Cell],
     part: Sequence[Cell],
-    weights: Mapping[Hashable, int] | None = None,
+    weights: Mapping[Any, int] | None = None,
 ) -> list[Cell]:
     """The counts no table shows but two published views give by subtraction: cell by cell,
     the units of `whole` outside `part` (the whole cooperation's view minus Agera's VBE view of
@@ -106,16 +106,14 @@ def differences(
     return out
 
 
-def size(members: Set[Hashable], weights: Mapping[Hashable, int] | None = None) -> int:
+def size(members: Set[Hashable], weights: Mapping[Any, int] | None = None) -> int:
     """How many units `members` stand for (a weighted unit for `weights[unit]` of them)."""
     if not weights:
         return len(members)
     return sum(weights.get(u, 1) for u in members)
 
 
-def _signatures(
-    cells: Sequence[Cell], weights: Mapping[Hashable, int]
-) -> dict[tuple[int, ...], int]:
+def _signatures(cells: Sequence[Cell], weights: Mapping[Any, int]) -> dict[tuple[int, ...], int]:
     """How many units count in exactly each set of cells (by cell index, ascending): the
     finest cells. Integer units (the report's, millions of memberships) are grouped with NumPy;
     any other hashable units one by one."""
@@ -135,7 +133,7 @@ def _signatures(
 
 
 def _int_signatures(
-    cells: Sequence[Cell], weights: Mapping[Hashable, int]
+    cells: Sequence[Cell], weights: Mapping[Any, int]
 ) -> dict[tuple[int, ...], int]:
     """`_signatures` for integer units: the (unit, cell) pairs sorted by unit then cell give
     each unit's run of cells; units are grouped by a 128-bit hash of their run, and each group
@@ -155,9 +153,9 @@ def _int_signatures(
     lengths = np.diff(np.r_[starts, total])
     owner = np.repeat(np.arange(len(starts)), lengths)
     rng = np.random.default_rng(20_240_601)
-    weights = rng.integers(1, 2**63 - 1, size=(2, len(cells)), dtype=np.uint64)
-    first = np.add.reduceat(weights[0][which], starts)  # wraps around: a hash, not a sum
-    second = np.add.reduceat(weights[1][which], starts)
+    salts = rng.integers(1, 2**63 - 1, size=(2, len(cells)), dtype=np.uint64)
+    first = np.add.reduceat(salts[0][which], starts)  # wraps around: a hash, not a sum
+    second = np.add.reduceat(salts[1][which], starts)
     keys = np.stack([first, second, lengths.astype(np.uint64)], axis=1)
     _distinct, leader_of, group = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     group = group.reshape(-1)
@@ -186,7 +184,7 @@ class System:
         self,
         cells: Sequence[Cell],
         floors: Iterable[str] = (),
-        weights: Mapping[Hashable, int] | None = None,
+        weights: Mapping[Any, int] | None = None,
     ) -> None:
         """`floors`: the cells the attacker will know to be at least 1 when they are not zero,
         published or not (every count of a linked report is published or marked "..", once

@@ -16,6 +16,8 @@ from reports.suppression import (
     DisclosureError,
     Ratio,
     System,
+    _int_signatures,
+    _signatures,
     audit,
     differences,
     intervals,
@@ -324,6 +326,8 @@ def test_integer_units_make_the_finest_cells_that_any_units_make(members):
     as_ints = [Cell(f"c{i}", len(m), m) for i, m in enumerate(members)]
     as_tuples = [Cell(c.key, c.value, frozenset(("u", u) for u in c.members)) for c in as_ints]
     same_system(System(as_ints), System(as_tuples))
+    # The NumPy grouping itself (System would fall back to the general way on an error).
+    assert _int_signatures(as_ints, {}) == _signatures(as_tuples, {})
 
 
 @settings(max_examples=60, deadline=None)
@@ -341,6 +345,7 @@ def test_a_weighted_unit_counts_as_the_units_it_stands_for(members, copies):
         Cell(f"c{i}", len(m) * copies, frozenset(u * 10 for u in m)) for i, m in enumerate(members)
     ]
     same_system(System(apart), System(together, weights=weights))
+    assert _int_signatures(together, weights) == _int_signatures(apart, {})
     half = len(apart) // 2
     one_by_one = differences("d/", apart[:half], apart[half:])
     weighted = differences("d/", together[:half], together[half:], weights)
