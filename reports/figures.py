@@ -520,18 +520,18 @@ class Facts:
             self.memo[key] = states  # type: ignore[assignment]
         return self.memo[key]  # type: ignore[return-value]
 
-    def holding(self, day: datetime.date) -> tuple[int, ...]:
-        """The build's periods (by index) that hold `day`."""
-        return tuple(i for i, p in enumerate(self.periods) if p.start <= day <= p.end)
-
-    def overlapping(self, began: datetime.date, ended: datetime.date | None) -> tuple[int, ...]:
-        """The build's periods (by index) that a span from `began` to `ended` (open: None)
-        overlaps."""
-        return tuple(
-            i
+    def flags(self, test: Callable[[Period], Q]) -> dict[str, ExpressionWrapper]:
+        """One boolean column per period of the build (`in_<index>`): whether a row counts in
+        it, worked out by the database, so that rows alike in every period are counted there."""
+        return {
+            f"in_{i}": ExpressionWrapper(test(p), output_field=BooleanField())
             for i, p in enumerate(self.periods)
-            if began <= p.end and (ended is None or ended >= p.start)
-        )
+        }
+
+    @staticmethod
+    def flagged(inside: Sequence[Any]) -> tuple[int, ...]:
+        """The periods (by index) whose flag is set."""
+        return tuple(i for i, flag in enumerate(inside) if flag)
 
     def group(self, key: tuple[Any, ...], n: int) -> int:
         """The unit standing for `n` more units that count alike in every linked report: the
@@ -573,20 +573,22 @@ class Facts:
         hold the day): one query for the build."""
         key = ("grouped", "contacts", period)
         if key not in self.memo:
+            flags = self.flags(lambda p: Q(on__gte=p.start, on__lte=p.end))
             rows = (
                 Contact.objects.filter(
                     case__municipality__in=self.municipalities,
                     on__gte=min(p.start for p in self.periods),
                     on__lte=max(p.end for p in self.periods),
                 )
-                .values("case__municipality__code", "case__areas", "on")
+                .annotate(**flags)
+                .values("case__municipality__code", "case__areas", *flags)
                 .annotate(n=Count("pk"))
-                .values_list("case__municipality__code", "case__areas", "on", "n")
+                .values_list("case__municipality__code", "case__areas", *flags, "n")
                 .order_by()
             )
             found = self.grouped(
                 "contacts",
-                (((code, areas), self.holding(on), n) for code, areas, on, n in rows),
+                (((code, areas), self.flagged(inside), n) for code, areas, *inside, n in rows),
                 ["row", "case__areas"],
             )
             for p, units in found.items():
@@ -636,6 +638,9 @@ class Facts:
         if key not in self.memo:
             first = min(p.start for p in self.periods)
             last = max(p.end for p in self.periods)
+            flags = self.flags(
+                lambda p: Q(began__lte=p.end) & (Q(ended__isnull=True) | Q(ended__gte=p.start))
+            )
             rows = (
                 Measure.objects.filter(case__municipality__in=self.municipalities)
                 .exclude(status=MeasureStatus.CANCELLED)
@@ -646,22 +651,17 @@ class Facts:
                 )
                 .filter(began__lte=last)
                 .filter(Q(ended__isnull=True) | Q(ended__gte=first))
-                .values("row", "kind", "responsible__code", "case__areas", "began", "ended")
+                .annotate(**flags)
+                .values("row", "kind", "responsible__code", "case__areas", *flags)
                 .annotate(n=Count("pk"))
-                .values_list(
-                    "row", "kind", "responsible__code", "case__areas", "began", "ended", "n"
-                )
+                .values_list("row", "kind", "responsible__code", "case__areas", *flags, "n")
                 .order_by()
             )
             found = self.grouped(
                 "measures",
                 (
-                    (
-                        (row, kind, responsible, areas),
-                        self.overlapping(began, ended),
-                        n,
-                    )
-                    for row, kind, responsible, areas, began, ended, n in rows
+                    ((row, kind, responsible, areas), self.flagged(inside), n)
+                    for row, kind, responsible, areas, *inside, n in rows
                 ),
                 ["row", "kind", "responsible__code", "case__areas"],
             )
