@@ -401,6 +401,7 @@ class Facts:
         self._plans: list[dict[str, Any]] | None = None
         self._starts: list[tuple[Any, ...]] | None = None
         self._held: dict[datetime.date, dict[int, int]] | None = None
+        self._reopenings: list[tuple[int, datetime.datetime]] | None = None
         self._through: dict[tuple[Any, ...], int] = {}
         self._groups: dict[tuple[Any, ...], int] = {}
         self._cadences: dict[int, str] = {}
@@ -678,21 +679,36 @@ class Facts:
             return self.memo[key]
         first, after = period.bounds()
         at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
-        in_period = Transition.objects.filter(case=OuterRef("pk"), at__gte=first, at__lt=after)
         flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
-        self.memo[key] = list(
+        rows = (
             Case.objects.filter(municipality__in=self.municipalities, reported_at__lt=after)
             .annotate(
                 row=F("municipality__code"),
                 state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("status")),
                 new=flag(Q(reported_at__gte=first)),
-                closed=Exists(in_period.filter(to_status=CaseStatus.CLOSED)),
-                reopened=Exists(in_period.filter(from_status=CaseStatus.CLOSED)),
             )
-            .values_list("id", "row", "areas", "state", "new", "closed", "reopened")
+            .values_list("id", "row", "areas", "state", "new")
             .order_by("id")
         )
+        # Closed or reopened in the period: from the build's moves into and out of "closed".
+        closed = {row[0] for row in self.closings() if first <= row[3] < after}
+        reopened = {pk for pk, at in self.reopenings() if first <= at < after}
+        self.memo[key] = [(*row, row[0] in closed, row[0] in reopened) for row in rows]
         return self.memo[key]
+
+    def reopenings(self) -> list[tuple[int, datetime.datetime]]:
+        """(case, at) of every move out of "closed" within the build's span."""
+        if self._reopenings is None:
+            first, after = self.span()
+            self._reopenings = list(
+                Transition.objects.filter(
+                    case__municipality__in=self.municipalities,
+                    from_status=CaseStatus.CLOSED,
+                    at__gte=first,
+                    at__lt=after,
+                ).values_list("case_id", "at")
+            )
+        return self._reopenings
 
     def case_groups(self, period: Period) -> list[dict[str, Any]]:
         """The cases of `period`'s tables, grouped: a case's attributes in every period of the
