@@ -424,9 +424,13 @@ class Facts:
         return self.memo[key]
 
     def covers(self, period: Period) -> None:
-        """A period outside the build's: read everything again with it (tests, old callers)."""
+        """A period outside the build's: read everything again with it (tests, old callers).
+        The groups made so far keep their ids and weights (cells already cut name them), and
+        the new ones get new ids."""
         if period not in self.periods:
+            weights = self.weights
             self.__init__(self.municipalities, [*self.periods, period])  # type: ignore[misc]
+            self.weights = weights  # new groups are numbered after these
 
     def closings(self) -> list[tuple[Any, ...]]:
         """(case, row, areas, closed at, transition id, plan start, decision, closed on, first
@@ -542,7 +546,7 @@ class Facts:
         measures become a few thousand groups."""
         uid = self._groups.get(key)
         if uid is None:
-            uid = self._groups[key] = unit_id("group", len(self._groups) + 1)
+            uid = self._groups[key] = unit_id("group", len(self.weights) + 1)
             self.weights[uid] = 0
         self.weights[uid] += n
         return uid

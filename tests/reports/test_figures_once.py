@@ -291,3 +291,31 @@ def test_a_plan_whose_case_was_reported_after_the_period_plans_contacts_by_its_s
     )
     assert planned_in_ka() > before  # the late case's plan: weekly from 2 September
     same(Scope.VBE, period)
+
+
+def test_groups_keep_their_weights_when_the_facts_take_in_another_period(stored_world):
+    """Cells cut before the facts read a further period name the same groups after: a group's
+    id keeps its weight, and the further period's groups get ids of their own."""
+    munis = figures.municipalities()
+    first, then = figures.half_year(2024, 1), figures.half_year(2024, 2)
+    facts = figures.Facts(munis, [first])
+    before = [
+        *facts.case_groups(first),
+        *facts.held_groups(first),
+        *facts.planned_groups(first),
+        *facts.measure_groups(first),
+    ]
+    facts.covers(then)
+    after = [
+        *facts.case_groups(then),
+        *facts.held_groups(then),
+        *facts.planned_groups(then),
+        *facts.measure_groups(then),
+    ]
+    assert before and after
+    assert all(facts.weights[u["uid"]] == u["weight"] for u in before + after)
+    # The same numbers as building each period on its own.
+    alone = figures.Facts(munis, [then])
+    assert sum(u["weight"] for u in alone.case_groups(then)) == sum(
+        u["weight"] for u in facts.case_groups(then)
+    )
