@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import json
 import math
 import statistics
@@ -29,14 +30,16 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
     Subquery,
+    TextField,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.choices import OrganisationKind
@@ -51,7 +54,7 @@ from meetings.choices import MeetingStatus
 from meetings.models import Meeting, SituationReport
 
 from .models import PeriodKind, Report, ReportStatus, Scope, StoredPeriod
-from .suppression import Cell, Ratio, System, differences, protect, threshold
+from .suppression import Cell, Ratio, System, differences, protect, size, threshold
 
 FORMAT = 2
 TOTAL = "total"
@@ -195,26 +198,60 @@ class Draft:
         self.tables += draft.tables
 
 
+# Each kind of unit's number: a unit is one integer, `unit_id`, so that the system of cells
+# (reports/suppression.py) groups millions of memberships as integers, not as tuples.
+UNIT_KINDS = {
+    "cases": 1,
+    "contacts": 2,
+    "planned_contacts": 3,
+    "escalations": 4,
+    "measures": 5,
+    "group": 15,  # units that every linked report counts alike, as one (`Facts.group`)
+}
+_KIND_SHIFT = 56  # the kind in the top bits, the row's id below (ids stay under 2**36)
+_PLACE_BITS = 20  # a planned contact: its case's id, then its place in the plan (under 2**20)
+
+
+def unit_id(unit: str, pk: int | tuple[int, int]) -> int:
+    """One integer per unit: its kind and id (a planned contact: its case and its place)."""
+    if isinstance(pk, tuple):
+        case, place = pk
+        pk = (case << _PLACE_BITS) | place
+    return (UNIT_KINDS[unit] << _KIND_SHIFT) | pk
+
+
 def cut_tables(
     unit: str, units: list[dict[str, Any]], specs: list[TableSpec], rows: list[str]
 ) -> Draft:
     """The counts of tables over one kind of unit; each cell knows the units it counts."""
     draft = Draft()
+    known = set(rows)
+    # A unit dict with "uid" and "weight" is a group of units (`Facts.group`).
+    numbers = [u["uid"] if "uid" in u else unit_id(unit, u["id"]) for u in units]
+    weights = {uid: u["weight"] for u, uid in zip(units, numbers, strict=True) if "weight" in u}
     for spec in specs:
         columns = spec.columns + ([TOTAL] if spec.total_column else [])
-        members: dict[tuple[str, str], set[Any]] = {
-            (r, c): set() for r in [*rows, TOTAL] for c in columns
+        members: dict[str, dict[str, set[int]]] = {
+            r: {c: set() for c in columns} for r in [*rows, TOTAL]
         }
-        for u in units:
-            if not spec.keep(u) or u["row"] not in rows:
+        totals = members[TOTAL]
+        wanted = set(spec.columns)
+        keep, pick, with_total = spec.keep, spec.pick, spec.total_column
+        for u, uid in zip(units, numbers, strict=True):
+            row = u["row"]
+            if row not in known or not keep(u):
                 continue
-            picked = [c for c in spec.pick(u) if c in spec.columns]
-            targets = picked + ([TOTAL] if spec.total_column else [])
-            for col in targets:
-                members[(u["row"], col)].add((unit, u["id"]))
-                members[(TOTAL, col)].add((unit, u["id"]))
-        for (r, c), ids in members.items():
-            draft.cells.append(Cell(f"{spec.key}|{r}|{c}", len(ids), frozenset(ids)))
+            line = members[row]
+            for col in pick(u):
+                if col in wanted:
+                    line[col].add(uid)
+                    totals[col].add(uid)
+            if with_total:
+                line[TOTAL].add(uid)
+                totals[TOTAL].add(uid)
+        for r, line in members.items():
+            for c, ids in line.items():
+                draft.cells.append(Cell(f"{spec.key}|{r}|{c}", size(ids, weights), frozenset(ids)))
         draft.tables.append(
             {
                 "key": spec.key,
@@ -304,17 +341,50 @@ class Closure:
     @property
     def early(self) -> bool:
         """Closed before the minimum follow-up period (the rule of cases/services.py)."""
-        return self.planned_from is not None and self.closed_on < minimum_end(self.planned_from)
+        return self.planned_from is not None and self.closed_on < _minimum_end(self.planned_from)
 
     @property
     def met_minimum(self) -> bool:
         start = self.followed_from
-        return start is not None and self.closed_on >= minimum_end(start)
+        return start is not None and self.closed_on >= _minimum_end(start)
 
     @property
     def months(self) -> float:
         start = self.followed_from
         return max(0, (self.closed_on - start).days) / MONTH_DAYS if start else 0.0
+
+
+_MINIMUM_ENDS: dict[tuple[datetime.date, int], datetime.date] = {}
+
+
+def _minimum_end(started_on: datetime.date) -> datetime.date:
+    """`minimum_end`, worked out once per day and setting (a build asks it for every closure
+    of every period and scope)."""
+    key = (started_on, settings.FOLLOWUP_MINIMUM_MONTHS)
+    found = _MINIMUM_ENDS.get(key)
+    if found is None:
+        if len(_MINIMUM_ENDS) > 100_000:
+            _MINIMUM_ENDS.clear()
+        found = _MINIMUM_ENDS[key] = minimum_end(started_on)
+    return found
+
+
+def _cadence_key(cadence: list[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
+    return tuple((p.get("every"), p.get("unit"), p.get("months")) for p in cadence)
+
+
+# A case's attributes in a period, as `Facts.case_groups` works them out.
+CASE_ATTRIBUTES = [
+    "state",
+    "new",
+    "closed",
+    "reopened",
+    "early_with",
+    "early_without",
+    "met_minimum",
+    "followed",
+    "kept_cadence",
+]
 
 
 class Facts:
@@ -330,6 +400,12 @@ class Facts:
         self._closings: list[tuple[Any, ...]] | None = None
         self._plans: list[dict[str, Any]] | None = None
         self._starts: list[tuple[Any, ...]] | None = None
+        self._held: dict[datetime.date, dict[int, int]] | None = None
+        self._reopenings: list[tuple[int, datetime.datetime]] | None = None
+        self._through: dict[tuple[Any, ...], int] = {}
+        self._groups: dict[tuple[Any, ...], int] = {}
+        self._cadences: dict[int, str] = {}
+        self.weights: dict[int, int] = {}
         self.memo: dict[tuple[str, str, Period], list[Any]] = {}
 
     def span(self) -> tuple[datetime.datetime, datetime.datetime]:
@@ -348,13 +424,18 @@ class Facts:
         return self.memo[key]
 
     def covers(self, period: Period) -> None:
-        """A period outside the build's: read everything again with it (tests, old callers)."""
+        """A period outside the build's: read everything again with it (tests, old callers).
+        The groups made so far keep their ids and weights (cells already cut name them), and
+        the new ones get new ids."""
         if period not in self.periods:
+            weights = self.weights
             self.__init__(self.municipalities, [*self.periods, period])  # type: ignore[misc]
+            self.weights = weights  # new groups are numbered after these
 
     def closings(self) -> list[tuple[Any, ...]]:
-        """(case, row, areas, closed at, transition id, plan start, entered follow-up, decision)
-        for every move into "closed" within the build's span."""
+        """(case, row, areas, closed at, transition id, plan start, decision, closed on, first
+        day in follow-up) for every move into "closed" within the build's span (the days are
+        local, worked out by the database)."""
         if self._closings is None:
             first, after = self.span()
             entered = Transition.objects.filter(
@@ -368,8 +449,11 @@ class Facts:
                     at__lt=after,
                 )
                 .annotate(
-                    entered=Subquery(entered.values("at")[:1]),
                     decision=Exists(EarlyClosure.objects.filter(case=OuterRef("case"))),
+                    closed_on=TruncDate("at"),
+                    entered_on=TruncDate(
+                        Subquery(entered.values("at")[:1], output_field=DateTimeField())
+                    ),
                 )
                 .values_list(
                     "case_id",
@@ -378,42 +462,348 @@ class Facts:
                     "at",
                     "pk",
                     "case__followup_plan__started_on",
-                    "entered",
                     "decision",
+                    "closed_on",
+                    "entered_on",
                 )
                 .order_by("case_id", "at", "pk")
             )
         return self._closings
 
     def plans(self) -> list[dict[str, Any]]:
-        """Every follow-up plan started by the span's end, with its case's state at the end of
-        each period of the build (`state_<end>`: the last move before it, else the status)."""
+        """Every follow-up plan started by the span's end (its case's state at a period's end:
+        `state_at`)."""
         if self._plans is None:
-            states = {}
-            for end in self.ends():
-                after = Period(PeriodKind.HALF_YEAR, end, end).bounds()[1]
-                last = Transition.objects.filter(case=OuterRef("case"), at__lt=after)
-                states[f"state_{end:%Y%m%d}"] = Coalesce(
-                    Subquery(last.order_by("-at", "-pk").values("to_status")[:1]),
-                    F("case__status"),
-                )
-            self._plans = list(
+            # The cadence as text, parsed once per distinct cadence (most plans share one).
+            rows = (
                 FollowUpPlan.objects.filter(
                     case__municipality__in=self.municipalities,
                     started_on__lte=self.periods[-1].end,
                 )
-                .annotate(**states)
+                .annotate(cadence_text=Cast("cadence", output_field=TextField()))
                 .values(
                     "case_id",
                     "case__municipality__code",
                     "case__areas",
                     "started_on",
-                    "cadence",
-                    *states,
+                    "cadence_text",
                 )
                 .order_by("case_id")
             )
+            parsed: dict[str, list[dict[str, Any]]] = {}
+            self._plans = []
+            for plan in rows:
+                text = plan.pop("cadence_text")
+                if text not in parsed:
+                    parsed[text] = json.loads(text)
+                plan["cadence"] = parsed[text]
+                self._cadences[plan["case_id"]] = text
+                self._plans.append(plan)
         return self._plans
+
+    def state_at(self, period: Period) -> dict[int, str]:
+        """Each case's state at the period's end (the last move before it, else its status):
+        read with the cases reported by then (`case_rows`); a plan's case reported later (a
+        correction) is read on its own."""
+        key = ("state", "", period)
+        if key not in self.memo:
+            states = {pk: state for pk, _row, _areas, state, *_rest in self.case_rows(period)}
+            missing = [
+                p["case_id"]
+                for p in self.plans()
+                if p["started_on"] <= period.end and p["case_id"] not in states
+            ]
+            if missing:
+                after = period.bounds()[1]
+                last = Transition.objects.filter(case=OuterRef("pk"), at__lt=after)
+                state = Subquery(last.order_by("-at", "-pk").values("to_status")[:1])
+                states.update(
+                    Case.objects.filter(pk__in=missing)
+                    .annotate(state=Coalesce(state, F("status")))
+                    .values_list("pk", "state")
+                )
+            self.memo[key] = states  # type: ignore[assignment]
+        return self.memo[key]  # type: ignore[return-value]
+
+    def flags(self, test: Callable[[Period], Q]) -> dict[str, ExpressionWrapper]:
+        """One boolean column per period of the build (`in_<index>`): whether a row counts in
+        it, worked out by the database, so that rows alike in every period are counted there."""
+        return {
+            f"in_{i}": ExpressionWrapper(test(p), output_field=BooleanField())
+            for i, p in enumerate(self.periods)
+        }
+
+    @staticmethod
+    def flagged(inside: Sequence[Any]) -> tuple[int, ...]:
+        """The periods (by index) whose flag is set."""
+        return tuple(i for i, flag in enumerate(inside) if flag)
+
+    def group(self, key: tuple[Any, ...], n: int) -> int:
+        """The unit standing for `n` more units that count alike in every linked report: the
+        same `key` (what puts a unit in a cell: its row, its case's areas, its attributes, and
+        the build's periods that count it) is the same group. The finest cells and every count
+        are those of the units one by one (see `System`'s weights); millions of contacts and
+        measures become a few thousand groups."""
+        uid = self._groups.get(key)
+        if uid is None:
+            uid = self._groups[key] = unit_id("group", len(self.weights) + 1)
+            self.weights[uid] = 0
+        self.weights[uid] += n
+        return uid
+
+    def grouped(
+        self,
+        kind: str,
+        rows: Iterable[tuple[tuple[Any, ...], tuple[int, ...], int]],
+        fields: list[str],
+    ) -> dict[Period, list[dict[str, Any]]]:
+        """Per period of the build, the groups of `kind` it counts, as unit dicts (`fields`
+        named from the key's attributes, with "uid" and "weight"). `rows`: (attributes, the
+        periods counting them, how many units)."""
+        uids: dict[int, tuple[Any, ...]] = {}
+        for attributes, inside, n in rows:
+            if inside and n:
+                uids[self.group((kind, attributes, inside), n)] = (attributes, inside)
+        out: dict[Period, list[dict[str, Any]]] = {p: [] for p in self.periods}
+        for uid in sorted(uids):
+            attributes, inside = uids[uid]
+            unit = {**dict(zip(fields, attributes, strict=True)), "uid": uid}
+            unit["weight"] = self.weights[uid]
+            for i in inside:
+                out[self.periods[i]].append(unit)
+        return out
+
+    def held_groups(self, period: Period) -> list[dict[str, Any]]:
+        """The contacts held in `period`, grouped (row, case's areas, the build's periods that
+        hold the day): one query for the build."""
+        key = ("grouped", "contacts", period)
+        if key not in self.memo:
+            flags = self.flags(lambda p: Q(on__gte=p.start, on__lte=p.end))
+            rows = (
+                Contact.objects.filter(
+                    case__municipality__in=self.municipalities,
+                    on__gte=min(p.start for p in self.periods),
+                    on__lte=max(p.end for p in self.periods),
+                )
+                .annotate(**flags)
+                .values("case__municipality__code", "case__areas", *flags)
+                .annotate(n=Count("pk"))
+                .values_list("case__municipality__code", "case__areas", *flags, "n")
+                .order_by()
+            )
+            found = self.grouped(
+                "contacts",
+                (((code, areas), self.flagged(inside), n) for code, areas, *inside, n in rows),
+                ["row", "case__areas"],
+            )
+            for p, units in found.items():
+                self.memo["grouped", "contacts", p] = units
+        return self.memo[key]
+
+    def planned_groups(self, period: Period) -> list[dict[str, Any]]:
+        """The contacts the cadences planned in `period`, grouped: each case's planned contacts
+        cut into runs at every period's first and last (a run is counted alike by every report),
+        runs of the same row, areas and periods one group."""
+        key = ("grouped", "planned_contacts", period)
+        if key not in self.memo:
+            areas = {p["case_id"]: p["case__areas"] for p in self.plans()}
+            ranges: dict[int, list[tuple[int, int, int]]] = {}
+            rows: dict[int, str] = {}
+            for i, p in enumerate(self.periods):
+                before = p.start - datetime.timedelta(days=1)
+                for pk, row, started_on, cadence, last in followed(
+                    Context(Scope.ALL, p, self.municipalities), self
+                ):
+                    done = self.through(pk, cadence, started_on, before)
+                    due = self.through(pk, cadence, started_on, last)
+                    if due > done:
+                        ranges.setdefault(pk, []).append((i, done, due))
+                        rows[pk] = row
+            runs: dict[tuple[Any, ...], int] = {}
+            for pk, spans in ranges.items():
+                cuts = sorted({n for _i, done, due in spans for n in (done, due)})
+                for a, b in itertools.pairwise(cuts):
+                    inside = tuple(i for i, done, due in spans if done <= a and b <= due)
+                    k = (rows[pk], areas[pk], inside)
+                    runs[k] = runs.get(k, 0) + b - a
+            found = self.grouped(
+                "planned_contacts",
+                (((row, a), inside, n) for (row, a, inside), n in runs.items()),
+                ["row", "case__areas"],
+            )
+            for p, units in found.items():
+                self.memo["grouped", "planned_contacts", p] = units
+        return self.memo[key]
+
+    def measure_groups(self, period: Period) -> list[dict[str, Any]]:
+        """The measures under way in `period` (not cancelled; actual dates, else planned ones),
+        grouped by row, kind, responsible, case's areas and the build's periods they overlap:
+        one query for the build."""
+        key = ("grouped", "measures", period)
+        if key not in self.memo:
+            first = min(p.start for p in self.periods)
+            last = max(p.end for p in self.periods)
+            flags = self.flags(
+                lambda p: Q(began__lte=p.end) & (Q(ended__isnull=True) | Q(ended__gte=p.start))
+            )
+            rows = (
+                Measure.objects.filter(case__municipality__in=self.municipalities)
+                .exclude(status=MeasureStatus.CANCELLED)
+                .annotate(
+                    row=F("case__municipality__code"),
+                    began=Coalesce("actual_start", "planned_start"),
+                    ended=Coalesce("actual_end", "planned_end"),
+                )
+                .filter(began__lte=last)
+                .filter(Q(ended__isnull=True) | Q(ended__gte=first))
+                .annotate(**flags)
+                .values("row", "kind", "responsible__code", "case__areas", *flags)
+                .annotate(n=Count("pk"))
+                .values_list("row", "kind", "responsible__code", "case__areas", *flags, "n")
+                .order_by()
+            )
+            found = self.grouped(
+                "measures",
+                (
+                    ((row, kind, responsible, areas), self.flagged(inside), n)
+                    for row, kind, responsible, areas, *inside, n in rows
+                ),
+                ["row", "kind", "responsible__code", "case__areas"],
+            )
+            for p, units in found.items():
+                self.memo["grouped", "measures", p] = units
+        return self.memo[key]
+
+    def case_rows(self, period: Period) -> list[tuple[Any, ...]]:
+        """Every case reported by the period's end, with its state at the end (the last move
+        before it, else its status), whether it is new in the period and whether it was closed
+        or reopened in it."""
+        key = ("case_rows", "", period)
+        if key in self.memo:
+            return self.memo[key]
+        first, after = period.bounds()
+        at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
+        flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
+        rows = (
+            Case.objects.filter(municipality__in=self.municipalities, reported_at__lt=after)
+            .annotate(
+                row=F("municipality__code"),
+                state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("status")),
+                new=flag(Q(reported_at__gte=first)),
+            )
+            .values_list("id", "row", "areas", "state", "new")
+            .order_by("id")
+        )
+        # Closed or reopened in the period: from the build's moves into and out of "closed".
+        closed = {row[0] for row in self.closings() if first <= row[3] < after}
+        reopened = {pk for pk, at in self.reopenings() if first <= at < after}
+        self.memo[key] = [(*row, row[0] in closed, row[0] in reopened) for row in rows]
+        return self.memo[key]
+
+    def reopenings(self) -> list[tuple[int, datetime.datetime]]:
+        """(case, at) of every move out of "closed" within the build's span."""
+        if self._reopenings is None:
+            first, after = self.span()
+            self._reopenings = list(
+                Transition.objects.filter(
+                    case__municipality__in=self.municipalities,
+                    from_status=CaseStatus.CLOSED,
+                    at__gte=first,
+                    at__lt=after,
+                ).values_list("case_id", "at")
+            )
+        return self._reopenings
+
+    def case_groups(self, period: Period) -> list[dict[str, Any]]:
+        """The cases of `period`'s tables, grouped: a case's attributes in every period of the
+        build (state at the end, new, closed, reopened, closed early with or without a
+        decision, met the minimum, followed up, kept the cadence) with its row and areas are
+        its group's key. The attributes do not depend on the scope (a scope only keeps the
+        cases of its areas), so they are worked out once, in the whole cooperation's."""
+        key = ("grouped", "cases", period)
+        if key not in self.memo:
+            found: dict[int, tuple[str, str, list[tuple[int, tuple[Any, ...]]]]] = {}
+            for i, p in enumerate(self.periods):
+                ctx = Context(Scope.ALL, p, self.municipalities)
+                closed = {c.pk: c for c in closures(ctx, self)}
+                kept = {pk: ok for pk, _row, ok in kept_cadence(ctx, self)}
+                for pk, row, areas, state, new, was_closed, reopened in self.case_rows(p):
+                    closure = closed.get(pk)
+                    early = bool(closure and closure.early)
+                    attributes = (
+                        state,
+                        new,
+                        was_closed,
+                        reopened,
+                        early and closure.decision,  # type: ignore[union-attr]
+                        early and not closure.decision,  # type: ignore[union-attr]
+                        bool(closure and closure.met_minimum),
+                        pk in kept,
+                        kept.get(pk, False),
+                    )
+                    entry = found.get(pk)
+                    if entry is None:
+                        entry = found[pk] = (row, areas, [])
+                    entry[2].append((i, attributes))
+            counted: dict[tuple[Any, ...], int] = {}
+            for code, where, seen in found.values():
+                k = (code, where, tuple(seen))
+                counted[k] = counted.get(k, 0) + 1
+            out: dict[Period, list[dict[str, Any]]] = {p: [] for p in self.periods}
+            names = CASE_ATTRIBUTES
+            for k, n in counted.items():
+                row, areas, per = k
+                uid = self.group(("cases", *k), n)
+                for i, attributes in per:
+                    unit = {"row": row, "areas": areas, "uid": uid, "weight": n}
+                    unit.update(zip(names, attributes, strict=True))
+                    out[self.periods[i]].append(unit)
+            for p, units in out.items():
+                self.memo["grouped", "cases", p] = units
+        return self.memo[key]
+
+    def through(
+        self,
+        case: int,
+        cadence: list[dict[str, Any]],
+        started_on: datetime.date,
+        day: datetime.date,
+    ) -> int:
+        """`contacts_through` of a case's plan, once per case and day for the whole build (every
+        period and scope asks it for each case followed up, twice), and once per cadence, start
+        and day (cases share them)."""
+        found = self._through.get((case, day))
+        if found is None:
+            known = self._cadences.get(case)
+            key = (known or _cadence_key(cadence), started_on, day)
+            found = self._through.get(key)
+            if found is None:
+                found = self._through[key] = contacts_through(cadence, started_on, day)
+            self._through[case, day] = found
+        return found
+
+    def held_by(self, end: datetime.date) -> dict[int, int]:
+        """The contacts held by `end` (one of the periods' ends), per case with a plan started
+        by the span's end: one query counts them for every end of the build."""
+        if self._held is None:
+            ends = self.ends()
+            names = {f"n_{day:%Y%m%d}": day for day in ends}
+            rows = (
+                Contact.objects.filter(
+                    case__municipality__in=self.municipalities,
+                    case__followup_plan__started_on__lte=self.periods[-1].end,
+                    on__lte=ends[-1],
+                )
+                .values("case_id")
+                .annotate(**{n: Count("pk", filter=Q(on__lte=day)) for n, day in names.items()})
+                .order_by()
+            )
+            self._held = {day: {} for day in ends}
+            for row in rows:
+                for name, day in names.items():
+                    if row[name]:
+                        self._held[day][row["case_id"]] = row[name]
+        return self._held[end]
 
     def starts(self) -> list[tuple[Any, ...]]:
         """(row, areas, reported at, first measure started, first acknowledgement) of every case
@@ -462,13 +852,12 @@ def closures(ctx: Context, facts: Facts | None = None) -> list[Closure]:
             last[pk] = (at, transition, row)
     out = []
     for pk in sorted(last):
-        _pk, code, _areas, closed_at, _t, planned_from, entered, decision = last[pk][2]
-        entered_on = timezone.localtime(entered).date() if entered else None
+        _pk, code, _areas, _at, _t, planned_from, decision, closed_on, entered_on = last[pk][2]
         out.append(
             Closure(
                 pk,
                 code,
-                timezone.localtime(closed_at).date(),
+                closed_on,
                 planned_from,
                 planned_from or entered_on,
                 bool(decision),
@@ -480,37 +869,9 @@ def closures(ctx: Context, facts: Facts | None = None) -> list[Closure]:
 
 def case_tables(ctx: Context, facts: Facts | None = None) -> Draft:
     """The case tables, and the counts behind the shares of Långsiktighet ("follow_up")."""
-    first, after = ctx.period.bounds()
     facts = facts or Facts(ctx.municipalities, [ctx.period])
-    closed = {c.pk: c for c in closures(ctx, facts)}
-    kept = {pk: ok for pk, _row, ok in kept_cadence(ctx, facts)}
-    at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
-    in_period = Transition.objects.filter(case=OuterRef("pk"), at__gte=first, at__lt=after)
-    flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
-    every = facts.units(
-        "cases",
-        ctx.period,
-        lambda: list(
-            Case.objects.filter(municipality__in=ctx.municipalities, reported_at__lt=after)
-            .annotate(
-                row=F("municipality__code"),
-                state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("status")),
-                new=flag(Q(reported_at__gte=first)),
-                closed=Exists(in_period.filter(to_status=CaseStatus.CLOSED)),
-                reopened=Exists(in_period.filter(from_status=CaseStatus.CLOSED)),
-            )
-            .values("id", "row", "areas", "state", "new", "closed", "reopened")
-            .order_by("id")
-        ),
-    )
-    units = [dict(u) for u in every if ctx.in_scope(u["areas"])]
-    for u in units:
-        closure = closed.get(u["id"])
-        u["early_with"] = bool(closure and closure.early and closure.decision)
-        u["early_without"] = bool(closure and closure.early and not closure.decision)
-        u["met_minimum"] = bool(closure and closure.met_minimum)
-        u["followed"] = u["id"] in kept
-        u["kept_cadence"] = kept.get(u["id"], False)
+    facts.covers(ctx.period)
+    units = [u for u in facts.case_groups(ctx.period) if ctx.in_scope(u["areas"])]
     is_open = lambda p: p["state"] in OPEN_STATUSES  # noqa: E731
     follow_up = ["met_minimum", "followed", "kept_cadence"]
     specs = [
@@ -564,13 +925,13 @@ def followed(
     if key in facts.memo:
         return list(facts.memo[key])
     closed = {c.pk: c.closed_on for c in closures(ctx, facts)}
-    state = f"state_{ctx.period.end:%Y%m%d}"
+    state = facts.state_at(ctx.period)
     out = []
     for plan in facts.plans():
         pk = plan["case_id"]
         if plan["started_on"] > ctx.period.end or not ctx.in_scope(plan["case__areas"]):
             continue
-        if plan[state] != CaseStatus.FOLLOW_UP and pk not in closed:
+        if state[pk] != CaseStatus.FOLLOW_UP and pk not in closed:
             continue
         last = closed.get(pk, ctx.period.end)
         row = plan["case__municipality__code"]
@@ -587,27 +948,9 @@ def contact_table(ctx: Context, facts: Facts | None = None) -> Draft:
     cadence (`contacts_through`), the same unit in every linked report.
     """
     facts = facts or Facts(ctx.municipalities, [ctx.period])
-    every = facts.units(
-        "contacts",
-        ctx.period,
-        lambda: list(
-            Contact.objects.filter(
-                case__municipality__in=ctx.municipalities,
-                on__gte=ctx.period.start,
-                on__lte=ctx.period.end,
-            )
-            .annotate(row=F("case__municipality__code"))
-            .values("id", "row", "case__areas")
-            .order_by("id")
-        ),
-    )
-    held = [u for u in every if ctx.in_scope(u["case__areas"])]
-    planned: list[dict[str, Any]] = []
-    before = ctx.period.start - datetime.timedelta(days=1)
-    for pk, row, started_on, cadence, last in followed(ctx, facts):
-        done = contacts_through(cadence, started_on, before)
-        due = contacts_through(cadence, started_on, last)
-        planned += [{"id": (pk, n), "row": row} for n in range(done + 1, due + 1)]
+    facts.covers(ctx.period)
+    held = [u for u in facts.held_groups(ctx.period) if ctx.in_scope(u["case__areas"])]
+    planned = [u for u in facts.planned_groups(ctx.period) if ctx.in_scope(u["case__areas"])]
     spec = lambda key: [TableSpec("contacts", [key], lambda p: [key], total_column=False)]  # noqa: E731
     draft = cut_tables("contacts", held, spec("held"), ctx.rows)
     plan = cut_tables("planned_contacts", planned, spec("planned"), ctx.rows)
@@ -620,24 +963,12 @@ def kept_cadence(ctx: Context, facts: Facts | None = None) -> list[tuple[int, st
     """For each case followed up in the period (id, row): whether the contacts held from the
     start of its follow-up to the period's end are at least as many as its cadence planned."""
     facts = facts or Facts(ctx.municipalities, [ctx.period])
+    facts.covers(ctx.period)
     cases = followed(ctx, facts)
     # The contacts held by the period's end, per case with a plan (both scopes' cases).
-    held = dict(
-        facts.units(
-            "held_by_end",
-            ctx.period,
-            lambda: list(
-                Contact.objects.filter(
-                    case_id__in=[p["case_id"] for p in facts.plans()], on__lte=ctx.period.end
-                )
-                .values("case_id")
-                .annotate(n=Count("pk"))
-                .values_list("case_id", "n")
-            ),
-        )
-    )
+    held = facts.held_by(ctx.period.end)
     return [
-        (pk, row, held.get(pk, 0) >= contacts_through(cadence, started_on, last))
+        (pk, row, held.get(pk, 0) >= facts.through(pk, cadence, started_on, last))
         for pk, row, started_on, cadence, last in cases
     ]
 
@@ -685,22 +1016,9 @@ def acknowledge_medians(ctx: Context) -> dict[str, Any]:
 
 def measure_tables(ctx: Context, facts: Facts | None = None) -> Draft:
     """Measures under way at some time in the period (actual dates, else planned ones)."""
-    start = Coalesce("actual_start", "planned_start")
-    end = Coalesce("actual_end", "planned_end")
     facts = facts or Facts(ctx.municipalities, [ctx.period])
-    every = facts.units(
-        "measures",
-        ctx.period,
-        lambda: list(
-            Measure.objects.filter(case__municipality__in=ctx.municipalities)
-            .exclude(status=MeasureStatus.CANCELLED)
-            .annotate(row=F("case__municipality__code"), began=start, ended=end)
-            .filter(began__lte=ctx.period.end)
-            .filter(Q(ended__isnull=True) | Q(ended__gte=ctx.period.start))
-            .values("id", "row", "kind", "responsible__code", "case__areas")
-            .order_by("id")
-        ),
-    )
+    facts.covers(ctx.period)
+    every = facts.measure_groups(ctx.period)
     units = [u for u in every if ctx.in_scope(u["case__areas"])]
     responsible = sorted({p["responsible__code"] for p in units})
     every_responsible = sorted({p["responsible__code"] for p in every})
@@ -1186,12 +1504,17 @@ def linked_system(
                 done[(scope, period)] = theirs.cells
             # The whole view minus the VBE view: a table never published, guarded all the same.
             outside = differences(
-                tag(OUTSIDE_VBE, period), done[(Scope.ALL, period)], done[(Scope.VBE, period)]
+                tag(OUTSIDE_VBE, period),
+                done[(Scope.ALL, period)],
+                done[(Scope.VBE, period)],
+                facts.weights,
             )
             cells += outside
             unmarked += [c.key for c in outside]
     reports = [c.key for c in cells if not c.key.startswith(OUTSIDE_VBE)]
-    return LinkedSystem(System(cells, floors=reports), published, hidden, ratios, unmarked)
+    return LinkedSystem(
+        System(cells, floors=reports, weights=facts.weights), published, hidden, ratios, unmarked
+    )
 
 
 def knowledge(linked: Sequence[Linked]) -> tuple[dict[str, int], set[str], list[Ratio]]:

@@ -27,7 +27,8 @@ includes a value of at least the threshold (5), so that nobody can prove a count
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+import itertools
+from collections.abc import Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -80,14 +81,20 @@ def is_primary(value: int, limit: int) -> bool:
     return 0 < value < limit
 
 
-def differences(prefix: str, whole: Sequence[Cell], part: Sequence[Cell]) -> list[Cell]:
+def differences(
+    prefix: str,
+    whole: Sequence[Cell],
+    part: Sequence[Cell],
+    weights: Mapping[Any, int] | None = None,
+) -> list[Cell]:
     """The counts no table shows but two published views give by subtraction: cell by cell,
     the units of `whole` outside `part` (the whole cooperation's view minus Agera's VBE view of
     the same period: the units outside violent extremism). Keys prefixed by `prefix`; only the
     cells both views have, where `part`'s units are among `whole`'s (a plain difference).
 
     They are counts of a linked table that is never published: the callers pass them as
-    `unmarked`, so that no pair of published views proves one of 1-4 small (or pins it)."""
+    `unmarked`, so that no pair of published views proves one of 1-4 small (or pins it).
+    `weights`: as for `System`."""
     theirs = {c.key: c for c in part}
     out = []
     for cell in whole:
@@ -95,31 +102,105 @@ def differences(prefix: str, whole: Sequence[Cell], part: Sequence[Cell]) -> lis
         if other is None or not other.members <= cell.members:
             continue
         rest = cell.members - other.members
-        out.append(Cell(prefix + cell.key, len(rest), rest))
+        out.append(Cell(prefix + cell.key, size(rest, weights), rest))
     return out
+
+
+def size(members: Set[Hashable], weights: Mapping[Any, int] | None = None) -> int:
+    """How many units `members` stand for (a weighted unit for `weights[unit]` of them)."""
+    if not weights:
+        return len(members)
+    return sum(weights.get(u, 1) for u in members)
+
+
+def _signatures(cells: Sequence[Cell], weights: Mapping[Any, int]) -> dict[tuple[int, ...], int]:
+    """How many units count in exactly each set of cells (by cell index, ascending): the
+    finest cells. Integer units (the report's, millions of memberships) are grouped with NumPy;
+    any other hashable units one by one."""
+    if all(type(u) is int for c in cells for u in itertools.islice(c.members, 1)):
+        try:
+            return _int_signatures(cells, weights)
+        except (TypeError, ValueError, OverflowError):
+            pass  # a member that is not an int64 after all: the general way
+    signature: dict[Hashable, list[int]] = {}
+    for i, c in enumerate(cells):
+        for unit in c.members:
+            signature.setdefault(unit, []).append(i)
+    counts: dict[tuple[int, ...], int] = {}
+    for unit, sig in signature.items():
+        counts[tuple(sig)] = counts.get(tuple(sig), 0) + weights.get(unit, 1)
+    return counts
+
+
+def _int_signatures(
+    cells: Sequence[Cell], weights: Mapping[Any, int]
+) -> dict[tuple[int, ...], int]:
+    """`_signatures` for integer units: the (unit, cell) pairs sorted by unit then cell give
+    each unit's run of cells; units are grouped by a 128-bit hash of their run, and each group
+    is then checked run for run against its first unit (exact: a collision would be found and
+    the general way taken instead)."""
+    sizes = np.fromiter((len(c.members) for c in cells), dtype=np.int64, count=len(cells))
+    total = int(sizes.sum())
+    if total == 0:
+        return {}
+    units = np.fromiter(
+        itertools.chain.from_iterable(c.members for c in cells), dtype=np.int64, count=total
+    )
+    which = np.repeat(np.arange(len(cells), dtype=np.int64), sizes)
+    order = np.lexsort((which, units))
+    units, which = units[order], which[order]
+    starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]])
+    lengths = np.diff(np.r_[starts, total])
+    owner = np.repeat(np.arange(len(starts)), lengths)
+    rng = np.random.default_rng(20_240_601)
+    salts = rng.integers(1, 2**63 - 1, size=(2, len(cells)), dtype=np.uint64)
+    first = np.add.reduceat(salts[0][which], starts)  # wraps around: a hash, not a sum
+    second = np.add.reduceat(salts[1][which], starts)
+    keys = np.stack([first, second, lengths.astype(np.uint64)], axis=1)
+    _distinct, leader_of, group = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    group = group.reshape(-1)
+    weight = np.ones(len(starts), dtype=np.int64)
+    if weights:
+        present = units[starts]
+        for unit, n in weights.items():
+            at = np.searchsorted(present, unit) if type(unit) is int else len(present)
+            if at < len(present) and present[at] == unit:
+                weight[at] = n
+    sizes_of = np.bincount(group, weights=weight, minlength=len(leader_of)).astype(np.int64)
+    leader = leader_of[group]  # each unit's group's first unit
+    offset = np.arange(total) - starts[owner]
+    if not np.array_equal(which, which[starts[leader[owner]] + offset]):
+        raise TypeError("hash collision")  # never seen; the general way is exact
+    return {
+        tuple(which[starts[u] : starts[u] + lengths[u]].tolist()): int(n)
+        for u, n in zip(leader_of.tolist(), sizes_of.tolist(), strict=True)
+    }
 
 
 class System:
     """The cells of linked reports as sums of finest cells, split into independent parts."""
 
-    def __init__(self, cells: Sequence[Cell], floors: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        cells: Sequence[Cell],
+        floors: Iterable[str] = (),
+        weights: Mapping[Any, int] | None = None,
+    ) -> None:
         """`floors`: the cells the attacker will know to be at least 1 when they are not zero,
         published or not (every count of a linked report is published or marked "..", once
         all are out), granted now so that a linked report published later, at worst hiding
-        every count, tells nothing the protection did not already allow for."""
+        every count, tells nothing the protection did not already allow for.
+
+        `weights`: a unit that stands for several units counted in exactly the same cells of
+        every linked report (interchangeable for the attacker) and how many (1 if absent); the
+        finest cells and their counts are those of the units one by one."""
         keys = [c.key for c in cells]
         if len(set(keys)) != len(keys):
             raise ValueError("cell keys must be unique")
         self.cells = list(cells)
         self.index = {c.key: i for i, c in enumerate(self.cells)}
         self.floors = sorted(k for k in set(floors) if self.cells[self.index[k]].value > 0)
-        signature: dict[Hashable, list[int]] = {}
-        for i, c in enumerate(self.cells):
-            for unit in c.members:
-                signature.setdefault(unit, []).append(i)
-        counts: dict[tuple[int, ...], int] = {}
-        for sig in signature.values():
-            counts[tuple(sig)] = counts.get(tuple(sig), 0) + 1
+        counts = _signatures(self.cells, weights or {})
         ordered = sorted(counts)
         self.fine_count = np.array([counts[s] for s in ordered], dtype=float)
         self.cover: list[list[int]] = [[] for _ in self.cells]

@@ -259,3 +259,63 @@ def test_a_municipality_set_of_its_own_stores_figures_of_its_own(stored_world):
     MunicipalityFactory(name="Kommun C", code="KC")
     same(Scope.ALL, period)
     assert StoredPeriod.objects.filter(scope=Scope.ALL).values("basis").distinct().count() == 2
+
+
+def test_a_plan_whose_case_was_reported_after_the_period_plans_contacts_by_its_state(
+    stored_world,
+):
+    """A correction can leave a follow-up plan started before its case's reported date: the
+    case is not among the period's cases, and its state at the period's end is still read (its
+    status, with no status change before the end), so its plan's contacts are planned in the
+    period, as the per-period computation plans them."""
+    period = figures.half_year(2024, 2)
+
+    def planned_in_ka() -> int:
+        data = same(Scope.ALL, period)
+        table = {t["key"]: t for t in data["tables"]}["contacts"]
+        return table["cells"][0][table["columns"].index("planned")]["v"]
+
+    before = planned_in_ka()
+    late = CaseFactory(
+        municipality=stored_world["munis"][0],
+        areas=",vbe,",
+        reported_at=datetime.datetime(2025, 2, 1, 9, tzinfo=TZ),
+        reported_by=stored_world["by"],
+        status=S.FOLLOW_UP,
+    )
+    FollowUpPlan.objects.create(
+        case=late,
+        started_on=datetime.date(2024, 9, 2),
+        next_contact_on=datetime.date(2024, 9, 2),
+        cadence=CADENCES[1],
+    )
+    assert planned_in_ka() > before  # the late case's plan: weekly from 2 September
+    same(Scope.VBE, period)
+
+
+def test_groups_keep_their_weights_when_the_facts_take_in_another_period(stored_world):
+    """Cells cut before the facts read a further period name the same groups after: a group's
+    id keeps its weight, and the further period's groups get ids of their own."""
+    munis = figures.municipalities()
+    first, then = figures.half_year(2024, 1), figures.half_year(2024, 2)
+    facts = figures.Facts(munis, [first])
+    before = [
+        *facts.case_groups(first),
+        *facts.held_groups(first),
+        *facts.planned_groups(first),
+        *facts.measure_groups(first),
+    ]
+    facts.covers(then)
+    after = [
+        *facts.case_groups(then),
+        *facts.held_groups(then),
+        *facts.planned_groups(then),
+        *facts.measure_groups(then),
+    ]
+    assert before and after
+    assert all(facts.weights[u["uid"]] == u["weight"] for u in before + after)
+    # The same numbers as building each period on its own.
+    alone = figures.Facts(munis, [then])
+    assert sum(u["weight"] for u in alone.case_groups(then)) == sum(
+        u["weight"] for u in facts.case_groups(then)
+    )

@@ -16,6 +16,8 @@ from reports.suppression import (
     DisclosureError,
     Ratio,
     System,
+    _int_signatures,
+    _signatures,
     audit,
     differences,
     intervals,
@@ -297,3 +299,74 @@ def test_the_attacker_recovers_nothing_in_random_linked_worlds(world):
         assert lo < hi and hi >= LIMIT, (key, lo, hi)
 
     assert all(not (0 < v < LIMIT) for v in published.values())
+
+
+@st.composite
+def memberships(draw):
+    """Cells over a few units: each cell the units (0-39) it counts."""
+    count = draw(st.integers(1, 12))
+    return [
+        frozenset(draw(st.lists(st.integers(0, 39), max_size=25, unique=True)))
+        for _ in range(count)
+    ]
+
+
+def same_system(one: System, other: System) -> None:
+    assert one.fine_count.tolist() == other.fine_count.tolist()
+    assert one.cover == other.cover
+    assert one.part_of_fine == other.part_of_fine
+    assert one.cell_part == other.cell_part
+
+
+@settings(max_examples=60, deadline=None)
+@given(memberships())
+def test_integer_units_make_the_finest_cells_that_any_units_make(members):
+    """The report's units are integers, grouped with NumPy; the finest cells, their counts and
+    the parts are those of the same units as any other hashable ids."""
+    as_ints = [Cell(f"c{i}", len(m), m) for i, m in enumerate(members)]
+    as_tuples = [Cell(c.key, c.value, frozenset(("u", u) for u in c.members)) for c in as_ints]
+    same_system(System(as_ints), System(as_tuples))
+    # The NumPy grouping itself (System would fall back to the general way on an error).
+    assert _int_signatures(as_ints, {}) == _signatures(as_tuples, {})
+
+
+@settings(max_examples=60, deadline=None)
+@given(memberships(), st.integers(2, 5))
+def test_a_weighted_unit_counts_as_the_units_it_stands_for(members, copies):
+    """Units that every cell counts alike, given as one unit with a weight, make the same finest
+    cells with the same counts, and the same differences, as the units one by one."""
+    # One by one: each unit u stands for `copies` units (u, 0..copies-1) counted alike.
+    apart = [
+        Cell(f"c{i}", len(m) * copies, frozenset(u * 10 + k for u in m for k in range(copies)))
+        for i, m in enumerate(members)
+    ]
+    weights = {u * 10: copies for m in members for u in m}
+    together = [
+        Cell(f"c{i}", len(m) * copies, frozenset(u * 10 for u in m)) for i, m in enumerate(members)
+    ]
+    same_system(System(apart), System(together, weights=weights))
+    assert _int_signatures(together, weights) == _int_signatures(apart, {})
+    half = len(apart) // 2
+    one_by_one = differences("d/", apart[:half], apart[half:])
+    weighted = differences("d/", together[:half], together[half:], weights)
+    assert [(c.key, c.value) for c in one_by_one] == [(c.key, c.value) for c in weighted]
+
+
+def test_protection_is_the_same_for_weighted_units():
+    """The hidden cells chosen over weighted units are those chosen over the units one by one."""
+    values = [[3, 9, 12], [7, 1, 8], [10, 6, 2]]
+    apart = table(values, "t")
+    ids: dict[tuple, int] = {}
+    weights: dict[int, int] = {}
+    together = []
+    for cell in apart:
+        groups = set()
+        for _tag, r, c, _n in cell.members:
+            uid = ids.setdefault((r, c), len(ids) + 1)
+            weights[uid] = values[r][c]
+            groups.add(uid)
+        together.append(Cell(cell.key, cell.value, frozenset(groups)))
+    free = [c.key for c in apart]
+    hidden = protect(System(apart), free=free, limit=LIMIT)
+    assert hidden == protect(System(together, weights=weights), free=free, limit=LIMIT)
+    assert hidden
