@@ -79,6 +79,19 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="report_progress_percent"
             ),
+            # A period's report of one scope is published once (what is published is final):
+            # a second one would be the same table again, for anyone to subtract from the first.
+            # Only a failed one may be ordered anew. The service says so first; this catches
+            # two orders at once.
+            models.UniqueConstraint(
+                fields=["scope", "period_kind", "start", "end"],
+                condition=~models.Q(status="failed"),
+                name="report_once_per_scope_and_period",
+                violation_error_code="already_in_archive",
+                violation_error_message=_(
+                    "The archive already holds a report of that scope and period: open it there."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """The write path of status reports: asking for one, building it, auditing the archive.
 
-Errors carry stable codes the tests assert: `scope_not_allowed`, `period_not_on_grid`; a build
+Errors carry stable codes the tests assert: `scope_not_allowed`, `period_not_on_grid`,
+`already_in_archive` (a report of that scope and period is published, or being built); a build
 that fails the disclosure audit ends as `failed` with the error `disclosure` and publishes
 nothing; a published report that fails the archive's audit and cannot be built again safely is
 withdrawn (`failed`, error `withdrawn`).
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,9 @@ _ATTEMPTS = 3
 
 SCOPE_NOT_ALLOWED = _("You may not ask for a report of that scope.")
 PERIOD_NOT_ON_GRID = _("A report covers a calendar half-year or a calendar year.")
+ALREADY_IN_ARCHIVE = _(
+    "The archive already holds a report of that scope and period: open it there."
+)
 
 
 def report_request(*, by: User, scope: str, period: figures.Period) -> Report:
@@ -52,8 +56,17 @@ def report_request(*, by: User, scope: str, period: figures.Period) -> Report:
         end=period.end,
         requested_by=by,
     )
+    same = Report.objects.filter(
+        scope=scope, period_kind=period.kind, start=period.start, end=period.end
+    ).exclude(status=ReportStatus.FAILED)
+    if same.exists():
+        raise ValidationError(ALREADY_IN_ARCHIVE, code="already_in_archive")
     report.full_clean()
-    report.save()
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError as error:  # ordered by someone else at the same moment
+        raise ValidationError(ALREADY_IN_ARCHIVE, code="already_in_archive") from error
     return report
 
 

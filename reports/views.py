@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.capabilities import Capability, capability_required
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
+from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, form_status
 
 from .access import log_download, report_for, report_reads_for, reports_for, scopes_for
 from .forms import ReportOrderForm
@@ -60,9 +60,10 @@ def archive(request: AuthenticatedHttpRequest) -> HttpResponse:
             add_validation_error(form, error)
         else:
             return redirect("reports:detail", pk=report.pk)
-    status = 400 if form.is_bound and form.errors else 200
     items = reports_for(request.user)[:ARCHIVE_SIZE]
-    return render(request, "reports/archive.html", {"form": form, "items": items}, status=status)
+    return render(
+        request, "reports/archive.html", {"form": form, "items": items}, status=form_status(form)
+    )
 
 
 @reports_required

@@ -28,7 +28,9 @@ class AuthenticatedHttpRequest(HttpRequest):
 # The codes of a refusal that means "it changed meanwhile": a stale edit (the row changed since
 # the form was loaded), a state conflict (the escalation or medskick has moved on), or a record
 # that is locked or cancelled. Answered 409 Conflict; every other refusal is 400.
-CONFLICT_CODES = frozenset({"stale", "wrong_status", "locked", "cancelled", "not_approved"})
+CONFLICT_CODES = frozenset(
+    {"stale", "wrong_status", "locked", "cancelled", "not_approved", "already_in_archive"}
+)
 _CONFLICT = "_sutohamu_refused_in_conflict"
 
 
