@@ -40,7 +40,7 @@ def upsert(
 def _current(obj: models.Model, name: str, value: Any) -> Any:
     """The stored value; a relation by its key (no query to load the related row)."""
     if isinstance(value, models.Model):
-        return getattr(obj, obj._meta.get_field(name).attname)
+        return obj.serializable_value(name)
     return getattr(obj, name)
 
 
