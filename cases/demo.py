@@ -166,6 +166,7 @@ def _contacts(case: Case, by: User, until: datetime.date) -> None:
     plan = FollowUpPlan.objects.get(case=case)
     rng = random.Random(case.reference)
     months = months_between(plan.started_on, until) + 1
+    held_contacts = []
     for day in planned_contacts(plan.cadence, plan.started_on, months=months):
         held = day + datetime.timedelta(days=rng.randint(0, 4))
         if held > until:
@@ -180,9 +181,12 @@ def _contacts(case: Case, by: User, until: datetime.date) -> None:
             who=rng.choice(WHO),
             note="",
         )
-        # Recorded the day it was held (staging: a queryset update, not a change of record).
         recorded = timezone.make_aware(datetime.datetime.combine(held, datetime.time(15)))
-        Contact.objects.filter(pk=contact.pk).update(recorded_at=min(recorded, timezone.now()))
+        contact.recorded_at = min(recorded, timezone.now())
+        held_contacts.append(contact)
+    # Each recorded the day it was held (staging, not a change of record: one update for all,
+    # past the model's save and its history, as a queryset update).
+    Contact.objects.bulk_update(held_contacts, ["recorded_at"])
 
 
 def _walk(case: Case, target: str, by: User) -> Case:

@@ -101,10 +101,13 @@ def _plan(body: Body, year: int) -> None:
 
 
 def _places(body: Body) -> None:
+    places: dict[str, list[int]] = {}
     for meeting in Meeting.objects.filter(body=body, place="").select_related("host"):
         where = meeting.host or body.municipality
         place = f"Kommunhuset, {where.name}" if where else "Kommunhuset, Sunne kommun"
-        Meeting.objects.filter(pk=meeting.pk).update(place=place)
+        places.setdefault(place, []).append(meeting.pk)
+    for place, pks in places.items():  # one update per place
+        Meeting.objects.filter(pk__in=pks).update(place=place)
 
 
 def _secretary(body: Body) -> User:

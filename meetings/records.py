@@ -139,7 +139,7 @@ def _header(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def _items(meeting: Meeting, lines: dict[int, list[str]]) -> list[dict[str, Any]]:
+def _items(items: list[AgendaItem], lines: dict[int, list[str]]) -> list[dict[str, Any]]:
     return [
         {
             "id": item.pk,
@@ -149,7 +149,7 @@ def _items(meeting: Meeting, lines: dict[int, list[str]]) -> list[dict[str, Any]
             "notes": item.notes,
             "lines": lines.get(item.pk, []),
         }
-        for item in meeting.items.select_related("organisation").order_by("position", "pk")
+        for item in items
     ]
 
 
@@ -166,7 +166,7 @@ def agenda_content(meeting: Meeting) -> dict[str, Any]:
             "kind": RecordKind.AGENDA,
             **_header(meeting),
             "called": [f"{s.user}, {s.organisation.name} ({s.get_kind_display()})" for s in seats],
-            "items": _items(meeting, _item_lines(meeting, items)),
+            "items": _items(items, _item_lines(meeting, items)),
         }
 
 
@@ -206,7 +206,7 @@ def minutes_content(meeting: Meeting) -> dict[str, Any]:
                 + ((", " + (_("present") if a.present else _("absent"))) if a.user_id else "")
                 for a in meeting.attendance.select_related("user", "organisation")
             ],
-            "items": _items(meeting, lines),
+            "items": _items(items, lines),
             "decisions": [
                 {
                     "reference": d.reference,

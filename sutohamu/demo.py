@@ -29,9 +29,20 @@ def upsert(
     obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         return model._default_manager.create(**lookup, **values, **(create_only or {}))
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    changed = [k for k, v in values.items() if _current(obj, k, v) != _wanted(v)]
     if changed:
         for key in changed:
             setattr(obj, key, values[key])
         obj.save(update_fields=changed)
     return obj
+
+
+def _current(obj: models.Model, name: str, value: Any) -> Any:
+    """The stored value; a relation by its key (no query to load the related row)."""
+    if isinstance(value, models.Model):
+        return obj.serializable_value(name)
+    return getattr(obj, name)
+
+
+def _wanted(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value

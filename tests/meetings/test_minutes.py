@@ -69,7 +69,7 @@ def test_agenda_and_minutes_pdfs(coming, login):
     pages, text = pdf_text(client.get(reverse("meetings:agenda_pdf", args=[coming.pk])).content)
     assert pages >= 1
     assert "SuToHaMu-gruppen" in text and "Kallelse" in text
-    assert nmr.reference in text
+    assert f"• {nmr.reference}" in text  # a list line begins with its disc (drawn inline)
     assert f"1 / {pages}" in text.replace("Sida ", "")  # page numbers
     pseudonyms = set(Subject.objects.values_list("pseudonym", flat=True))
     assert not any(p in text for p in pseudonyms)
