@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# The embedded demo: SQLite, no services, secure cookies off because it is served over http.
-DEMO_ENV := SECURE_COOKIES=false TWO_FACTOR_REQUIRED=false
+# The embedded demo: SQLite, no services, secure cookies off because it is served over http,
+# static files served from their folders (nothing to collect and compress before it starts).
+DEMO_ENV := SECURE_COOKIES=false TWO_FACTOR_REQUIRED=false STATIC_FROM_SOURCE=true
 
 # The test services (scripts/test-services.sh starts them). A test database is thrown away, so its
 # commits need not wait for the disk (synchronous_commit off, for these sessions only). The owner
@@ -39,11 +40,10 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed-app
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
-	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	@echo ""
 	@echo "SuToHaMu is running at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	@echo ""
-	$(DEMO_ENV) $(BIN)/gunicorn sutohamu.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(DEMO_ENV) $(BIN)/gunicorn sutohamu.wsgi --bind $(HOST):$(PORT) --workers 2 --preload --access-logfile -
 
 dev: $(BIN)/.installed
 	DEBUG=true TWO_FACTOR_REQUIRED=false $(BIN)/python manage.py migrate --noinput -v0

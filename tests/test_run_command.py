@@ -74,6 +74,12 @@ def test_run_command_from_clean_clone_serves_sign_in_and_demo_accounts(tmp_path)
         output = (tmp_path / "run.log").read_text()
         assert status == 200, f"no sign-in page after {HANG_SECONDS}s (a hang?):\n{output[-3000:]}"
         assert "Logga in" in body
+        # Static files are served from their folders, without a collectstatic (STATIC_FROM_SOURCE).
+        assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', body)
+        assert assets
+        for asset in assets:
+            assert fetch(opener, base + asset)[0] == 200, asset
+        assert "collectstatic" not in output
         assert f"http://127.0.0.1:{port}/" in output
         assert "samordnare.sunne" in output and "password: demo" in output
 
