@@ -172,15 +172,20 @@ def can_reach(user: AnyUser, note: Notification) -> bool:
 # The stored counts, read once per person object (one request's `request.user`): the bell and
 # the start page's list share them. The services below forget them when they change the counts.
 _MEMO = "_unread_per_kind_memo"
+_UNREAD_SQL = (
+    f"SELECT target_type, n FROM {UnreadCount._meta.db_table} WHERE user_id = %s AND n > 0"
+)
 
 
 def _unread_per_kind(user: User) -> dict[str, int]:
     """Unread notifications per kind of target, as stored (`UnreadCount`): one indexed read."""
     memo: dict[str, int] | None = getattr(user, _MEMO, None)
     if memo is None:
-        memo = dict(
-            UnreadCount.objects.filter(user_id=user.pk, n__gt=0).values_list("target_type", "n")
-        )
+        # A plain statement: it runs on every signed-in page, and the ORM's building of this
+        # one-table filter cost more than the query (about 0.3 ms of 0.45).
+        with connections[UnreadCount.objects.db].cursor() as cursor:
+            cursor.execute(_UNREAD_SQL, [user.pk])
+            memo = {target_type: n for target_type, n in cursor.fetchall()}
         setattr(user, _MEMO, memo)
     return memo
 
