@@ -29,7 +29,6 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 
 from .capabilities import fragment_scope
-
 from .models import (
     NOTIFICATION_KINDS,
     NOTIFICATION_TARGETS,
