@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import get_language, override
 
@@ -147,15 +148,25 @@ def visible_to(
 ) -> NotificationQuerySet:
     """The person's notifications about nothing in particular or about what they can still reach.
 
-    One query, whatever the number of kinds of targets: each rule is a subquery. `kinds` limits
-    the rules to those target types (building every rule costs more than running it).
+    One query, whatever the number of kinds of targets: each rule is a subquery, kept as SQL per
+    person, roles and day (`_compiled`), so the list, the check behind a click and the bell pay
+    the query, not the building of the rules. `kinds` limits the rules to those target types.
     """
     if not user.is_authenticated:
         return Notification.objects.none()
     rules = _live if live else _reachable
-    wanted = set(rules) if kinds is None else set(kinds) & set(rules)
+    labels = set(rules) if kinds is None else set(kinds) & set(rules)
+    compiled = _compiled(user, frozenset(labels), live=live, shape="ids")
+    if compiled is None:
+        return Notification.objects.none()
+    return Notification.objects.filter(user_id=user.pk, pk__in=RawSQL(*compiled))
+
+
+def _built(user: AnyUser, *, live: bool, labels: Iterable[str]) -> NotificationQuerySet:
+    """The rules built by the ORM: what `_compiled` turns into SQL once per key."""
+    rules = _live if live else _reachable
     shown = Q(target_type="")
-    for label in sorted(wanted):
+    for label in sorted(labels):
         # EXISTS per notification row, not IN (the whole reachable set): a person has a few
         # dozen notifications, and the set of cases they reach is a municipality's thousands.
         reachable = rules[label](user).filter(pk=OuterRef("target_id"))
@@ -205,7 +216,7 @@ _NEWEST = 10  # the start page's "New for you"
 
 
 def _compiled(
-    user: User, kinds: frozenset[str], *, live: bool, shape: str
+    user: AnyUser, kinds: frozenset[str], *, live: bool, shape: str
 ) -> tuple[str, tuple[Any, ...]] | None:
     """The SQL (and its parameters) of the person's unread reachable notifications, built once
     per person, active roles, day, kinds and rules; None when it can match nothing.
@@ -237,12 +248,13 @@ def _compiled(
         if key in _COMPILED:
             _COMPILED.move_to_end(key)
             return _COMPILED[key]
-    rows = visible_to(user, live=live, kinds=labels).unread()
-    query = (
-        rows.values("pk").order_by()
-        if shape == "count"
-        else rows.order_by("-created_at", "-pk")[:_NEWEST]
-    )
+    rows = _built(user, live=live, labels=labels)
+    if shape == "ids":
+        query = rows.values("pk").order_by()
+    elif shape == "count":
+        query = rows.unread().values("pk").order_by()
+    else:
+        query = rows.unread().order_by("-created_at", "-pk")[:_NEWEST]
     try:
         sql, params = query.query.get_compiler(using=query.db).as_sql()
     except EmptyResultSet:

@@ -23,6 +23,7 @@ from accounts.capabilities import active_roles, fragment_scope
 from accounts.choices import Role
 from accounts.models import User
 from accounts.notifications import (
+    _built,
     _live,
     _reachable,
     mark_read,
@@ -47,10 +48,12 @@ TODAY = timezone.localdate()
 
 def bell(user: User) -> int:
     """The figure on the next page: a fresh person object, as a new request loads it; checked
-    against a count built from scratch with every rule."""
+    against the list (through the kept statements too) and a count built from scratch."""
     fresh = User.objects.get(pk=user.pk)
     figure = unread_count(fresh)
-    assert figure == visible_to(User.objects.get(pk=user.pk)).unread().count()
+    assert figure == visible_to(fresh).unread().count()
+    rebuilt = _built(User.objects.get(pk=user.pk), live=False, labels=_reachable)
+    assert figure == rebuilt.unread().count()
     return figure
 
 
