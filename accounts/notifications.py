@@ -164,6 +164,8 @@ def visible_to(
 
 def _built(user: AnyUser, *, live: bool, labels: Iterable[str]) -> NotificationQuerySet:
     """The rules built by the ORM: what `_compiled` turns into SQL once per key."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
     rules = _live if live else _reachable
     shown = Q(target_type="")
     for label in sorted(labels):
@@ -249,6 +251,7 @@ def _compiled(
             _COMPILED.move_to_end(key)
             return _COMPILED[key]
     rows = _built(user, live=live, labels=labels)
+    query: QuerySet[Any, Any]
     if shape == "ids":
         query = rows.values("pk").order_by()
     elif shape == "count":
