@@ -8,14 +8,16 @@ never open anything on their own: the cases app checks the live condition in the
 
 from __future__ import annotations
 
+import datetime
 import enum
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -139,10 +141,98 @@ def active_roles(user: AnyUser) -> list[RoleAssignment]:
     today = timezone.localdate()
     cached = getattr(user, "_active_roles_cache", None)
     if cached is None or cached[0] != today:
-        roles = list(user.roles.active(today).select_related("organisation"))
+        roles = _read_roles(user, today)
         user._active_roles_cache = (today, roles)
         return roles
     return cached[1]
+
+
+def _roles_of(user: User, day: datetime.date) -> models.QuerySet[RoleAssignment]:
+    """The one definition of the read: the person's roles in force that day, with organisation."""
+    roles = user.roles.active(day).select_related("organisation")
+    return roles.order_by("role", "start_date", "pk")
+
+
+# Sentinels for compiling `_roles_of` once: their places among the parameters are where each
+# request's person and day go. Neither can be a real id or a day anyone's role is dated.
+_PERSON_MARK = -7_340_033
+_DAY_MARK = datetime.date(1, 1, 3)
+
+
+@dataclass(frozen=True)
+class _RolesStatement:
+    sql: str
+    slots: tuple[str, ...]  # "person" or "day", per parameter
+    db: str
+    roles: tuple[str, ...]  # attnames of the assignment's columns, in select order
+    organisations: tuple[str, ...]
+    role_slice: slice
+    organisation_slice: slice
+
+
+_roles_statement: _RolesStatement | None = None
+
+
+def _compile_roles(user: User) -> _RolesStatement:
+    """`_roles_of` compiled by the ORM once per process; each request then runs the SQL.
+
+    Every page reads the roles, and the ORM's building and compiling of this join was most of
+    its cost (about 0.5 ms of Python against 0.1 for the statement). The statement is the ORM's
+    own, with the person and the day as parameters, so it cannot drift from `_roles_of`.
+    """
+    # The class through _meta: request.user is a lazy proxy whose type() is the proxy's.
+    marked = cast("User", user._meta.model(pk=_PERSON_MARK))
+    query = _roles_of(marked, _DAY_MARK)
+    compiler = query.query.get_compiler(using=query.db)
+    sql, params = compiler.as_sql()
+    slots = []
+    for value in params:
+        if value == _PERSON_MARK:
+            slots.append("person")
+        elif value == _DAY_MARK:
+            slots.append("day")
+        else:  # a rule with a constant of its own: not what this compiler knows how to reuse
+            raise ValueError(f"unexpected parameter {value!r} in the roles statement")
+    info = compiler.klass_info
+    assert info is not None and len(info["related_klass_infos"]) == 1
+    related = info["related_klass_infos"][0]
+    names = [column.target.attname for column, _sql, _alias in compiler.select]
+    mine, theirs = info["select_fields"], related["select_fields"]
+    return _RolesStatement(
+        sql=sql,
+        slots=tuple(slots),
+        db=query.db,
+        roles=tuple(names[i] for i in mine),
+        organisations=tuple(names[i] for i in theirs),
+        role_slice=slice(mine[0], mine[-1] + 1),
+        organisation_slice=slice(theirs[0], theirs[-1] + 1),
+    )
+
+
+def _read_roles(user: User, day: datetime.date) -> list[RoleAssignment]:
+    """`_roles_of(user, day)` as the ORM would load it, through the kept statement."""
+    global _roles_statement
+    if _roles_statement is None:
+        _roles_statement = _compile_roles(user)
+    kept = _roles_statement
+    model = user.roles.model
+    organisation_field = model._meta.get_field("organisation")
+    organisation_model = cast("type[models.Model]", organisation_field.related_model)
+    user_field = model._meta.get_field("user")
+    params = [user.pk if slot == "person" else day for slot in kept.slots]
+    with connections[kept.db].cursor() as cursor:
+        cursor.execute(kept.sql, params)
+        rows = cursor.fetchall()
+    roles = []
+    for row in rows:
+        role = model.from_db(kept.db, kept.roles, row[kept.role_slice])
+        organisation = organisation_model.from_db(
+            kept.db, kept.organisations, row[kept.organisation_slice]
+        )
+        organisation_field.set_cached_value(role, organisation)
+        user_field.set_cached_value(role, user)
+        roles.append(role)
+    return roles
 
 
 def fragment_scope(user: AnyUser) -> str:

@@ -25,7 +25,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "roles": active_roles(request.user),
             "panels": panels_for(request.user),
-            "notifications": notifications.unread_for(request.user, live=True)[:10],
+            "notifications": notifications.newest_unread(request.user),
         },
     )
 

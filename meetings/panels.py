@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.capabilities import (
@@ -17,11 +18,12 @@ from accounts.capabilities import (
     capabilities_of,
     organisation_ids_with,
 )
+from accounts.models import Organisation
 from councils.choices import BodyKind
 
 from .choices import MeetingStatus
 from .models import AGENDA_DUE_DAYS, Meeting, SituationReport
-from .services import expected_reporters
+from .services import reporting
 
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
@@ -69,8 +71,16 @@ def _picture(user: AnyUser, next_wg: Meeting | None) -> dict[str, Any] | None:
     if next_wg is None:
         return None
     roles = {a.organisation_id for a in active_roles(user)}
-    own = {o.pk for o in expected_reporters(next_wg) if o.pk in roles}
-    if not own:
+    if not roles:
         return None
-    submitted = SituationReport.objects.filter(meeting=next_wg, organisation_id__in=own).exists()
-    return {"meeting": next_wg, "submitted": submitted}
+    # One query: which of the person's organisations bring a picture, and whether each has.
+    done = SituationReport.objects.filter(meeting=next_wg, organisation_id=OuterRef("pk"))
+    own = (
+        Organisation.objects.filter(reporting(next_wg), pk__in=roles)
+        .annotate(done=Exists(done))
+        .values_list("done", flat=True)
+    )
+    submitted = list(own)
+    if not submitted:
+        return None
+    return {"meeting": next_wg, "submitted": any(submitted)}

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +44,7 @@ from .choices import (
 from .models import (
     ActionItem,
     AgendaItem,
+    AgendaRotation,
     AgendaVersion,
     Attendance,
     CalendarFeed,
@@ -247,6 +248,12 @@ def _mark_held(meeting: Meeting, by: User) -> None:
 # Lägesbild
 
 
+def _co_opted(meeting: Meeting) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        in_force(meeting.day), body_id=meeting.body_id, kind=MembershipKind.CO_OPTED
+    )
+
+
 def expected_reporters(meeting: Meeting) -> list[Organisation]:
     """Who brings a lägesbild: the rotation's municipalities, then the co-opted partners."""
     if meeting.body.kind != BodyKind.WORKING_GROUP:
@@ -254,11 +261,18 @@ def expected_reporters(meeting: Meeting) -> list[Organisation]:
     order = rotation_order(meeting.body)
     municipalities = {o.pk: o for o in Organisation.objects.filter(pk__in=order)}
     partners = Organisation.objects.filter(
-        pk__in=Membership.objects.filter(
-            in_force(meeting.day), body_id=meeting.body_id, kind=MembershipKind.CO_OPTED
-        ).values("organisation")
+        pk__in=_co_opted(meeting).values("organisation")
     ).order_by("name")
     return [municipalities[pk] for pk in order if pk in municipalities] + list(partners)
+
+
+def reporting(meeting: Meeting) -> Q:
+    """`expected_reporters` as a filter of organisations, for one query that needs no order
+    (the start page's lägesbild nudge)."""
+    if meeting.body.kind != BodyKind.WORKING_GROUP:
+        return Q(pk__in=[])
+    rotation = AgendaRotation.objects.filter(body_id=meeting.body_id).values("municipality_id")
+    return Q(pk__in=rotation) | Q(pk__in=_co_opted(meeting).values("organisation"))
 
 
 def situation_report_submit(

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from councils.views.access import member_required
 from sutohamu.fragments import Page
 from sutohamu.history import change_log
 from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
+from sutohamu.links import url_maker
 
 from .. import access, services
+from ..choices import MeetingStatus
 from ..forms import AttendanceForm, CancelForm, MeetingForm, NewMeetingForm, ScheduleForm
 from ..schedule import DEFAULT_SKIPPED_MONTHS, generate_year
 from ..versions import agenda_versions
@@ -42,18 +45,48 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = int(raw) if raw else this_year
     meetings = list(access.meetings_visible_to(request.user).in_year(year).order_by("starts_at"))
     now = timezone.now()
+    lines = list(zip(meetings, _rows(meetings), strict=True))
     return render(
         request,
         "meetings/list.html",
         {
             "year": year,
             "years": [this_year - 1, this_year, this_year + 1],
-            "coming": [m for m in meetings if m.ends_at >= now],
-            "past": [m for m in reversed(meetings) if m.ends_at < now],  # newest first
+            "coming": [row for m, row in lines if m.ends_at >= now],
+            "past": [row for m, row in reversed(lines) if m.ends_at < now],  # newest first
             "can_plan": access.bodies_changeable_by(request.user).exists(),
             "can_see_pictures": access.picture_organisations_for(request.user).exists(),
         },
     )
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """A line of the meetings list as plain text: the template only prints it."""
+
+    url: str
+    starts_at: str
+    body: str
+    host: str
+    place: str
+    status: str
+
+
+def _rows(meetings: list[Meeting]) -> list[MeetingRow]:
+    """The list's lines with one `reverse` and each status label translated once, not per row."""
+    detail = url_maker("meetings:detail", 1)
+    labels = {value: str(label) for value, label in MeetingStatus.choices}
+    return [
+        MeetingRow(
+            url=detail(m.pk),
+            starts_at=dateformat.format(timezone.localtime(m.starts_at), "Y-m-d H:i"),
+            body=m.body.name,
+            host=m.host.name if m.host else "",
+            place=m.place,
+            status=labels[m.status],
+        )
+        for m in meetings
+    ]
 
 
 @member_required
