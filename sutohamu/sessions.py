@@ -29,10 +29,13 @@ class SessionStore(db.SessionStore):
     def load(self) -> dict[str, Any]:
         model = self.model
         table = model._meta.db_table
-        with connections[router.db_for_read(model)].cursor() as cursor:
+        connection = connections[router.db_for_read(model)]
+        # The clock as the ORM would store it (naive UTC text on SQLite, timestamptz elsewhere).
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
             cursor.execute(
                 f'SELECT session_data FROM "{table}" WHERE session_key = %s AND expire_date > %s',
-                [self.session_key, timezone.now()],
+                [self.session_key, now],
             )
             row = cursor.fetchone()
         if row is None:
