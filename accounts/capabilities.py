@@ -210,8 +210,12 @@ def _compile_roles(user: User) -> _RolesStatement:
 
 
 def _read_roles(user: User, day: datetime.date) -> list[RoleAssignment]:
-    """`_roles_of(user, day)` as the ORM would load it, through the kept statement."""
+    """`_roles_of(user, day)` as the ORM would load it, through the kept statement on
+    PostgreSQL; elsewhere (the embedded SQLite demo, whose column values need the ORM's
+    converters) through the ORM itself."""
     global _roles_statement
+    if connections[user.roles.db].vendor != "postgresql":
+        return list(_roles_of(user, day))
     if _roles_statement is None:
         _roles_statement = _compile_roles(user)
     kept = _roles_statement
