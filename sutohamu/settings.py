@@ -285,6 +285,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cached page parts are keyed by the database's name and this (sutohamu/fragments.py): set it
+# where two installations whose databases share a name share one Redis.
+FRAGMENTS_NAMESPACE: str = env.str("FRAGMENTS_NAMESPACE", default="")
 SESSION_ENGINE = "sutohamu.sessions"  # Django's db backend, read with one plain statement
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -127,6 +127,9 @@ def node_env(folder: Path) -> dict[str, str]:
         EMAIL_URL=f"filemail:///{folder / 'mail'}",
         HOME=str(folder),
         CELERY_QUEUE=SHARED_QUEUE,
+        # The cluster's own cached page parts: a case of an earlier run had the same reference
+        # in the same database, and its parts' version tokens live on in Redis for a day.
+        FRAGMENTS_NAMESPACE=SHARED_QUEUE,
     )
 
 
