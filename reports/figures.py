@@ -402,6 +402,7 @@ class Facts:
         self._starts: list[tuple[Any, ...]] | None = None
         self._held: dict[datetime.date, dict[int, int]] | None = None
         self._reopenings: list[tuple[int, datetime.datetime]] | None = None
+        self._cases: tuple[list[datetime.datetime], list[tuple[Any, ...]]] | None = None
         self._through: dict[tuple[Any, ...], int] = {}
         self._groups: dict[tuple[Any, ...], int] = {}
         self._cadences: dict[int, str] = {}
@@ -674,30 +675,59 @@ class Facts:
                 self.memo["grouped", "measures", p] = units
         return self.memo[key]
 
+    def cases(self) -> tuple[list[datetime.datetime], list[tuple[Any, ...]]]:
+        """The build's period ends (as the instants after them), and every case reported by the
+        last with its state at each (the last move before it, else its status): (id, row,
+        areas, reported at, states by end). One query for the build: the moves are read once,
+        each case's last before every end picked by the database (one ordered aggregate per
+        end), not a subquery per case and end."""
+        if self._cases is None:
+            afters = sorted({p.bounds()[1] for p in self.periods})
+            picks = ", ".join(
+                f"(array_agg(t.to_status ORDER BY t.at DESC, t.id DESC) FILTER (WHERE t.at < %s))[1]"
+                for _ in afters
+            )
+            columns = ", ".join(f"COALESCE(s.s{i}, c.status)" for i in range(len(afters)))
+            moves = ", ".join(f"s{i}" for i in range(len(afters)))
+            case = Case._meta.db_table
+            sql = (
+                f"SELECT c.id, o.code, c.areas, c.reported_at, {columns} "
+                f"FROM {case} c "
+                f"JOIN {Organisation._meta.db_table} o ON o.id = c.municipality_id "
+                f"LEFT JOIN (SELECT t.case_id, {picks} "
+                f"FROM {Transition._meta.db_table} t "
+                f"JOIN {case} tc ON tc.id = t.case_id "
+                "WHERE tc.municipality_id = ANY(%s) AND tc.reported_at < %s AND t.at < %s "
+                f"GROUP BY t.case_id) s({'case_id, ' + moves}) ON s.case_id = c.id "
+                "WHERE c.municipality_id = ANY(%s) AND c.reported_at < %s "
+                "ORDER BY c.id"
+            )
+            ids = [m.pk for m in self.municipalities]
+            last = afters[-1]
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*afters, ids, last, last, ids, last])
+                rows = [(pk, row, areas, at, tuple(states)) for pk, row, areas, at, *states in cursor]
+            self._cases = (afters, rows)
+        return self._cases
+
     def case_rows(self, period: Period) -> list[tuple[Any, ...]]:
         """Every case reported by the period's end, with its state at the end (the last move
         before it, else its status), whether it is new in the period and whether it was closed
-        or reopened in it."""
+        or reopened in it: cut from the build's cases (`cases`)."""
         key = ("case_rows", "", period)
         if key in self.memo:
             return self.memo[key]
         first, after = period.bounds()
-        at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
-        flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
-        rows = (
-            Case.objects.filter(municipality__in=self.municipalities, reported_at__lt=after)
-            .annotate(
-                row=F("municipality__code"),
-                state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("status")),
-                new=flag(Q(reported_at__gte=first)),
-            )
-            .values_list("id", "row", "areas", "state", "new")
-            .order_by("id")
-        )
+        afters, cases = self.cases()  # the period is one of the build's (see `covers`)
+        at = afters.index(after)
         # Closed or reopened in the period: from the build's moves into and out of "closed".
         closed = {row[0] for row in self.closings() if first <= row[3] < after}
-        reopened = {pk for pk, at in self.reopenings() if first <= at < after}
-        self.memo[key] = [(*row, row[0] in closed, row[0] in reopened) for row in rows]
+        reopened = {pk for pk, when in self.reopenings() if first <= when < after}
+        self.memo[key] = [
+            (pk, row, areas, states[at], first <= reported, pk in closed, pk in reopened)
+            for pk, row, areas, reported, states in cases
+            if reported < after
+        ]
         return self.memo[key]
 
     def reopenings(self) -> list[tuple[int, datetime.datetime]]:
