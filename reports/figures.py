@@ -47,7 +47,7 @@ from accounts.organisations import Organisation
 from cases.choices import CaseStatus, EscalationKind, MeasureKind, MeasureStatus
 from cases.lifecycle import OPEN_STATUSES
 from cases.models import Case, Contact, EarlyClosure, Escalation, FollowUpPlan, Measure, Transition
-from cases.models.followup import contacts_through, minimum_end
+from cases.models.followup import contacts_counter, minimum_end
 from councils.choices import ActivityStatus, Area, BodyKind, PriorityOutcome
 from councils.models import Medskick, Priority, PromiseActivity
 from meetings.choices import MeetingStatus
@@ -404,6 +404,7 @@ class Facts:
         self._reopenings: list[tuple[int, datetime.datetime]] | None = None
         self._cases: tuple[list[datetime.datetime], list[tuple[Any, ...]]] | None = None
         self._through: dict[tuple[Any, ...], int] = {}
+        self._counters: dict[tuple[Any, ...], Callable[[datetime.date], int]] = {}
         self._groups: dict[tuple[Any, ...], int] = {}
         self._cadences: dict[int, str] = {}
         self.weights: dict[int, int] = {}
@@ -800,16 +801,16 @@ class Facts:
         day: datetime.date,
     ) -> int:
         """`contacts_through` of a case's plan, once per case and day for the whole build (every
-        period and scope asks it for each case followed up, twice), and once per cadence, start
-        and day (cases share them)."""
+        period and scope asks it for each case followed up, twice), from one counter per cadence
+        and start (`contacts_counter`: the phases' bases worked out once, cases share them)."""
         found = self._through.get((case, day))
         if found is None:
             known = self._cadences.get(case)
-            key = (known or _cadence_key(cadence), started_on, day)
-            found = self._through.get(key)
-            if found is None:
-                found = self._through[key] = contacts_through(cadence, started_on, day)
-            self._through[case, day] = found
+            key = (known or _cadence_key(cadence), started_on)
+            counter = self._counters.get(key)
+            if counter is None:
+                counter = self._counters[key] = contacts_counter(cadence, started_on)
+            found = self._through[case, day] = counter(day)
         return found
 
     def held_by(self, end: datetime.date) -> dict[int, int]:
