@@ -505,11 +505,13 @@ class Facts:
 
     def state_at(self, period: Period) -> dict[int, str]:
         """Each case's state at the period's end (the last move before it, else its status):
-        read with the cases reported by then (`case_rows`); a plan's case reported later (a
+        read with the cases reported by then (`cases`); a plan's case reported later (a
         correction) is read on its own."""
         key = ("state", "", period)
         if key not in self.memo:
-            states = {pk: state for pk, _row, _areas, state, *_rest in self.case_rows(period)}
+            instants, cases = self.cases()
+            end = instants.index(period.bounds()[1])
+            states = {pk: found[end] for pk, _row, _areas, at, found in cases if at <= end}
             missing = [
                 p["case_id"]
                 for p in self.plans()
@@ -677,59 +679,49 @@ class Facts:
         return self.memo[key]
 
     def cases(self) -> tuple[list[datetime.datetime], list[tuple[Any, ...]]]:
-        """The build's period ends (as the instants after them), and every case reported by the
-        last with its state at each (the last move before it, else its status): (id, row,
-        areas, reported at, states by end). One query for the build: the moves are read once,
-        each case's last before every end picked by the database (one ordered aggregate per
-        end), not a subquery per case and end."""
+        """The instants the build's periods start and end at (sorted), and every case reported
+        before the last, with its state at each period's end (the last move before it, else
+        its status): (id, row, areas, how many of the instants its report is at or after,
+        states by instant; an instant that is no period's end has None). One query for the
+        build: the moves are read once, each case's last before every end picked by the
+        database (one ordered aggregate per end), not a subquery per case and end."""
         if self._cases is None:
-            afters = sorted({p.bounds()[1] for p in self.periods})
+            bounds = [p.bounds() for p in self.periods]
+            afters = {after for _first, after in bounds}
+            instants = sorted({first for first, _after in bounds} | afters)
+            ends = [i for i, at in enumerate(instants) if at in afters]
             picks = ", ".join(
-                f"(array_agg(t.to_status ORDER BY t.at DESC, t.id DESC) FILTER (WHERE t.at < %s))[1]"
-                for _ in afters
+                "(array_agg(t.to_status ORDER BY t.at DESC, t.id DESC) FILTER (WHERE t.at < %s))[1]"
+                for _ in ends
             )
-            columns = ", ".join(f"COALESCE(s.s{i}, c.status)" for i in range(len(afters)))
-            moves = ", ".join(f"s{i}" for i in range(len(afters)))
+            columns = ", ".join(f"COALESCE(s.s{i}, c.status)" for i in ends)
+            moves = ", ".join(f"s{i}" for i in ends)
             case = Case._meta.db_table
             sql = (
-                f"SELECT c.id, o.code, c.areas, c.reported_at, {columns} "
-                f"FROM {case} c "
+                "SELECT c.id, o.code, c.areas, width_bucket(c.reported_at, %s::timestamptz[]), "
+                f"{columns} FROM {case} c "
                 f"JOIN {Organisation._meta.db_table} o ON o.id = c.municipality_id "
                 f"LEFT JOIN (SELECT t.case_id, {picks} "
                 f"FROM {Transition._meta.db_table} t "
                 f"JOIN {case} tc ON tc.id = t.case_id "
                 "WHERE tc.municipality_id = ANY(%s) AND tc.reported_at < %s AND t.at < %s "
-                f"GROUP BY t.case_id) s({'case_id, ' + moves}) ON s.case_id = c.id "
+                f"GROUP BY t.case_id) s(case_id, {moves}) ON s.case_id = c.id "
                 "WHERE c.municipality_id = ANY(%s) AND c.reported_at < %s "
                 "ORDER BY c.id"
             )
             ids = [m.pk for m in self.municipalities]
-            last = afters[-1]
+            last = instants[-1]
+            params = [instants, *(instants[i] for i in ends), ids, last, last, ids, last]
+            rows = []
             with connection.cursor() as cursor:
-                cursor.execute(sql, [*afters, ids, last, last, ids, last])
-                rows = [(pk, row, areas, at, tuple(states)) for pk, row, areas, at, *states in cursor]
-            self._cases = (afters, rows)
+                cursor.execute(sql, params)
+                for pk, row, areas, position, *found in cursor:
+                    states: list[str | None] = [None] * len(instants)
+                    for i, state in zip(ends, found, strict=True):
+                        states[i] = state
+                    rows.append((pk, row, areas, position, states))
+            self._cases = (instants, rows)
         return self._cases
-
-    def case_rows(self, period: Period) -> list[tuple[Any, ...]]:
-        """Every case reported by the period's end, with its state at the end (the last move
-        before it, else its status), whether it is new in the period and whether it was closed
-        or reopened in it: cut from the build's cases (`cases`)."""
-        key = ("case_rows", "", period)
-        if key in self.memo:
-            return self.memo[key]
-        first, after = period.bounds()
-        afters, cases = self.cases()  # the period is one of the build's (see `covers`)
-        at = afters.index(after)
-        # Closed or reopened in the period: from the build's moves into and out of "closed".
-        closed = {row[0] for row in self.closings() if first <= row[3] < after}
-        reopened = {pk for pk, when in self.reopenings() if first <= when < after}
-        self.memo[key] = [
-            (pk, row, areas, states[at], first <= reported, pk in closed, pk in reopened)
-            for pk, row, areas, reported, states in cases
-            if reported < after
-        ]
-        return self.memo[key]
 
     def reopenings(self) -> list[tuple[int, datetime.datetime]]:
         """(case, at) of every move out of "closed" within the build's span."""
@@ -753,31 +745,51 @@ class Facts:
         cases of its areas), so they are worked out once, in the whole cooperation's."""
         key = ("grouped", "cases", period)
         if key not in self.memo:
-            found: dict[int, tuple[str, str, list[tuple[int, tuple[Any, ...]]]]] = {}
-            for i, p in enumerate(self.periods):
+            instants, cases = self.cases()
+            # Per period: its end's and start's places among the instants, and what the
+            # closings, reopenings and follow-up say of the cases they name (the rest: no).
+            cut = []
+            for p in self.periods:
                 ctx = Context(Scope.ALL, p, self.municipalities)
-                closed = {c.pk: c for c in closures(ctx, self)}
-                kept = {pk: ok for pk, _row, ok in kept_cadence(ctx, self)}
-                for pk, row, areas, state, new, was_closed, reopened in self.case_rows(p):
-                    closure = closed.get(pk)
-                    early = bool(closure and closure.early)
+                first, after = p.bounds()
+                closed = {}
+                for c in closures(ctx, self):
+                    early = c.early
+                    closed[c.pk] = (True, early and c.decision, early and not c.decision)
+                    closed[c.pk] += (c.met_minimum,)
+                kept = {pk: (True, ok) for pk, _row, ok in kept_cadence(ctx, self)}
+                reopened = {pk for pk, at in self.reopenings() if first <= at < after}
+                end = instants.index(after)
+                cut.append((end, instants.index(first), closed, kept, reopened))
+            not_closed = (False, False, False, False)
+            not_followed = (False, False)
+            # By the first period that counts the case, then by id (the groups' order).
+            firsts: list[list[tuple[str, str, list[tuple[int, tuple[Any, ...]]]]]] = [
+                [] for _p in self.periods
+            ]
+            for pk, row, areas, at, states in cases:
+                seen = []
+                for i, (end, start, closed, kept, reopened) in enumerate(cut):
+                    if at > end:  # reported after the period
+                        continue
+                    was_closed, early_with, early_without, met = closed.get(pk, not_closed)
+                    followed_up, kept_up = kept.get(pk, not_followed)
                     attributes = (
-                        state,
-                        new,
+                        states[end],
+                        at > start,
                         was_closed,
-                        reopened,
-                        early and closure.decision,  # type: ignore[union-attr]
-                        early and not closure.decision,  # type: ignore[union-attr]
-                        bool(closure and closure.met_minimum),
-                        pk in kept,
-                        kept.get(pk, False),
+                        pk in reopened,
+                        early_with,
+                        early_without,
+                        met,
+                        followed_up,
+                        kept_up,
                     )
-                    entry = found.get(pk)
-                    if entry is None:
-                        entry = found[pk] = (row, areas, [])
-                    entry[2].append((i, attributes))
+                    seen.append((i, attributes))
+                if seen:
+                    firsts[seen[0][0]].append((row, areas, seen))
             counted: dict[tuple[Any, ...], int] = {}
-            for code, where, seen in found.values():
+            for code, where, seen in itertools.chain.from_iterable(firsts):
                 k = (code, where, tuple(seen))
                 counted[k] = counted.get(k, 0) + 1
             out: dict[Period, list[dict[str, Any]]] = {p: [] for p in self.periods}
