@@ -760,7 +760,12 @@ class Facts:
                 kept = {pk: (True, ok) for pk, _row, ok in kept_cadence(ctx, self)}
                 reopened = {pk for pk, at in self.reopenings() if first <= at < after}
                 end = instants.index(after)
-                cut.append((end, instants.index(first), closed, kept, reopened))
+                named = closed.keys() | kept.keys() | reopened
+                cut.append((end, instants.index(first), closed, kept, reopened, named))
+            # A case neither closed, reopened nor followed up in a period: its state and
+            # whether it is new are its attributes there (one tuple for all such cases).
+            plain: dict[tuple[str, bool], tuple[Any, ...]] = {}
+            no = (False,) * (len(CASE_ATTRIBUTES) - 2)
             not_closed = (False, False, False, False)
             not_followed = (False, False)
             # By the first period that counts the case, then by id (the groups' order).
@@ -769,8 +774,15 @@ class Facts:
             ]
             for pk, row, areas, at, states in cases:
                 seen = []
-                for i, (end, start, closed, kept, reopened) in enumerate(cut):
+                for i, (end, start, closed, kept, reopened, named) in enumerate(cut):
                     if at > end:  # reported after the period
+                        continue
+                    if pk not in named:
+                        k = (states[end], at > start)
+                        attributes = plain.get(k)
+                        if attributes is None:
+                            attributes = plain[k] = (*k, *no)
+                        seen.append((i, attributes))
                         continue
                     was_closed, early_with, early_without, met = closed.get(pk, not_closed)
                     followed_up, kept_up = kept.get(pk, not_followed)
@@ -885,17 +897,16 @@ def closures(ctx: Context, facts: Facts | None = None) -> list[Closure]:
     if key in facts.memo:
         return list(facts.memo[key])
     first, after = ctx.period.bounds()
-    last: dict[int, tuple[datetime.datetime, int, tuple[Any, ...]]] = {}
+    every = ctx.scope != Scope.VBE  # no case of a report's municipalities left out
+    # The closings come by case, time and id: a case's last in the period is the last seen.
+    last: dict[int, tuple[Any, ...]] = {}
     for row in facts.closings():
-        pk, _code, areas, at, transition, *_rest = row
-        if not (first <= at < after) or not ctx.in_scope(areas):
-            continue
-        found = last.get(pk)
-        if found is None or (at, transition) > found[:2]:
-            last[pk] = (at, transition, row)
+        at = row[3]
+        if first <= at < after and (every or ctx.in_scope(row[2])):
+            last[row[0]] = row
     out = []
     for pk in sorted(last):
-        _pk, code, _areas, _at, _t, planned_from, decision, closed_on, entered_on = last[pk][2]
+        _pk, code, _areas, _at, _t, planned_from, decision, closed_on, entered_on = last[pk]
         out.append(
             Closure(
                 pk,
@@ -970,13 +981,15 @@ def followed(
     closed = {c.pk: c.closed_on for c in closures(ctx, facts)}
     state = facts.state_at(ctx.period)
     out = []
+    every = ctx.scope != Scope.VBE
+    end = ctx.period.end
     for plan in facts.plans():
         pk = plan["case_id"]
-        if plan["started_on"] > ctx.period.end or not ctx.in_scope(plan["case__areas"]):
+        if plan["started_on"] > end or not (every or ctx.in_scope(plan["case__areas"])):
             continue
         if state[pk] != CaseStatus.FOLLOW_UP and pk not in closed:
             continue
-        last = closed.get(pk, ctx.period.end)
+        last = closed.get(pk, end)
         row = plan["case__municipality__code"]
         out.append((pk, row, plan["started_on"], plan["cadence"], last))
     facts.memo[key] = out
