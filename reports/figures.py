@@ -825,16 +825,19 @@ class Facts:
         day: datetime.date,
     ) -> int:
         """`contacts_through` of a case's plan, once per case and day for the whole build (every
-        period and scope asks it for each case followed up, twice), from one counter per cadence
-        and start (`contacts_counter`: the phases' bases worked out once, cases share them)."""
+        period and scope asks it for each case followed up, twice), and once per cadence, start
+        and day (cases share them), from one counter per cadence and start (`contacts_counter`:
+        the phases' bases worked out once)."""
         found = self._through.get((case, day))
         if found is None:
-            known = self._cadences.get(case)
-            key = (known or _cadence_key(cadence), started_on)
-            counter = self._counters.get(key)
-            if counter is None:
-                counter = self._counters[key] = contacts_counter(cadence, started_on)
-            found = self._through[case, day] = counter(day)
+            plan = (self._cadences.get(case) or _cadence_key(cadence), started_on)
+            found = self._through.get((plan, day))
+            if found is None:
+                counter = self._counters.get(plan)
+                if counter is None:
+                    counter = self._counters[plan] = contacts_counter(cadence, started_on)
+                found = self._through[plan, day] = counter(day)
+            self._through[case, day] = found
         return found
 
     def held_by(self, end: datetime.date) -> dict[int, int]:
