@@ -711,7 +711,7 @@ class Facts:
             )
             ids = [m.pk for m in self.municipalities]
             last = instants[-1]
-            params = [instants, *(instants[i] for i in ends), ids, last, last, ids, last]
+            params: list[Any] = [instants, *(instants[i] for i in ends), ids, last, last, ids, last]
             rows = []
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
@@ -748,15 +748,19 @@ class Facts:
             instants, cases = self.cases()
             # Per period: its end's and start's places among the instants, and what the
             # closings, reopenings and follow-up say of the cases they name (the rest: no).
-            cut = []
+            cut: list[tuple[Any, ...]] = []
             for p in self.periods:
                 ctx = Context(Scope.ALL, p, self.municipalities)
                 first, after = p.bounds()
-                closed = {}
+                closed: dict[int, tuple[bool, bool, bool, bool]] = {}
                 for c in closures(ctx, self):
                     early = c.early
-                    closed[c.pk] = (True, early and c.decision, early and not c.decision)
-                    closed[c.pk] += (c.met_minimum,)
+                    closed[c.pk] = (
+                        True,
+                        early and c.decision,
+                        early and not c.decision,
+                        c.met_minimum,
+                    )
                 kept = {pk: (True, ok) for pk, _row, ok in kept_cadence(ctx, self)}
                 reopened = {pk for pk, at in self.reopenings() if first <= at < after}
                 end = instants.index(after)
@@ -773,15 +777,15 @@ class Facts:
                 [] for _p in self.periods
             ]
             for pk, row, areas, at, states in cases:
-                seen = []
+                seen: list[tuple[int, tuple[Any, ...]]] = []
                 for i, (end, start, closed, kept, reopened, named) in enumerate(cut):
                     if at > end:  # reported after the period
                         continue
                     if pk not in named:
-                        k = (states[end], at > start)
-                        attributes = plain.get(k)
+                        alike = (states[end], at > start)
+                        attributes = plain.get(alike)
                         if attributes is None:
-                            attributes = plain[k] = (*k, *no)
+                            attributes = plain[alike] = (*alike, *no)
                         seen.append((i, attributes))
                         continue
                     was_closed, early_with, early_without, met = closed.get(pk, not_closed)
@@ -806,9 +810,9 @@ class Facts:
                 counted[k] = counted.get(k, 0) + 1
             out: dict[Period, list[dict[str, Any]]] = {p: [] for p in self.periods}
             names = CASE_ATTRIBUTES
-            for k, n in counted.items():
-                row, areas, per = k
-                uid = self.group(("cases", *k), n)
+            for key_of, n in counted.items():
+                row, areas, per = key_of
+                uid = self.group(("cases", *key_of), n)
                 for i, attributes in per:
                     unit = {"row": row, "areas": areas, "uid": uid, "weight": n}
                     unit.update(zip(names, attributes, strict=True))
