@@ -47,7 +47,7 @@ from accounts.organisations import Organisation
 from cases.choices import CaseStatus, EscalationKind, MeasureKind, MeasureStatus
 from cases.lifecycle import OPEN_STATUSES
 from cases.models import Case, Contact, EarlyClosure, Escalation, FollowUpPlan, Measure, Transition
-from cases.models.followup import contacts_through, minimum_end
+from cases.models.followup import contacts_counter, minimum_end
 from councils.choices import ActivityStatus, Area, BodyKind, PriorityOutcome
 from councils.models import Medskick, Priority, PromiseActivity
 from meetings.choices import MeetingStatus
@@ -402,7 +402,9 @@ class Facts:
         self._starts: list[tuple[Any, ...]] | None = None
         self._held: dict[datetime.date, dict[int, int]] | None = None
         self._reopenings: list[tuple[int, datetime.datetime]] | None = None
+        self._cases: tuple[list[datetime.datetime], list[tuple[Any, ...]]] | None = None
         self._through: dict[tuple[Any, ...], int] = {}
+        self._counters: dict[tuple[Any, ...], Callable[[datetime.date], int]] = {}
         self._groups: dict[tuple[Any, ...], int] = {}
         self._cadences: dict[int, str] = {}
         self.weights: dict[int, int] = {}
@@ -503,11 +505,13 @@ class Facts:
 
     def state_at(self, period: Period) -> dict[int, str]:
         """Each case's state at the period's end (the last move before it, else its status):
-        read with the cases reported by then (`case_rows`); a plan's case reported later (a
+        read with the cases reported by then (`cases`); a plan's case reported later (a
         correction) is read on its own."""
         key = ("state", "", period)
         if key not in self.memo:
-            states = {pk: state for pk, _row, _areas, state, *_rest in self.case_rows(period)}
+            instants, cases = self.cases()
+            end = instants.index(period.bounds()[1])
+            states = {pk: found[end] for pk, _row, _areas, at, found in cases if at <= end}
             missing = [
                 p["case_id"]
                 for p in self.plans()
@@ -674,31 +678,50 @@ class Facts:
                 self.memo["grouped", "measures", p] = units
         return self.memo[key]
 
-    def case_rows(self, period: Period) -> list[tuple[Any, ...]]:
-        """Every case reported by the period's end, with its state at the end (the last move
-        before it, else its status), whether it is new in the period and whether it was closed
-        or reopened in it."""
-        key = ("case_rows", "", period)
-        if key in self.memo:
-            return self.memo[key]
-        first, after = period.bounds()
-        at_end = Transition.objects.filter(case=OuterRef("pk"), at__lt=after).order_by("-at", "-pk")
-        flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
-        rows = (
-            Case.objects.filter(municipality__in=self.municipalities, reported_at__lt=after)
-            .annotate(
-                row=F("municipality__code"),
-                state=Coalesce(Subquery(at_end.values("to_status")[:1]), F("status")),
-                new=flag(Q(reported_at__gte=first)),
+    def cases(self) -> tuple[list[datetime.datetime], list[tuple[Any, ...]]]:
+        """The instants the build's periods start and end at (sorted), and every case reported
+        before the last, with its state at each period's end (the last move before it, else
+        its status): (id, row, areas, how many of the instants its report is at or after,
+        states by instant; an instant that is no period's end has None). One query for the
+        build: the moves are read once, each case's last before every end picked by the
+        database (one ordered aggregate per end), not a subquery per case and end."""
+        if self._cases is None:
+            bounds = [p.bounds() for p in self.periods]
+            afters = {after for _first, after in bounds}
+            instants = sorted({first for first, _after in bounds} | afters)
+            ends = [i for i, at in enumerate(instants) if at in afters]
+            picks = ", ".join(
+                "(array_agg(t.to_status ORDER BY t.at DESC, t.id DESC) FILTER (WHERE t.at < %s))[1]"
+                for _ in ends
             )
-            .values_list("id", "row", "areas", "state", "new")
-            .order_by("id")
-        )
-        # Closed or reopened in the period: from the build's moves into and out of "closed".
-        closed = {row[0] for row in self.closings() if first <= row[3] < after}
-        reopened = {pk for pk, at in self.reopenings() if first <= at < after}
-        self.memo[key] = [(*row, row[0] in closed, row[0] in reopened) for row in rows]
-        return self.memo[key]
+            columns = ", ".join(f"COALESCE(s.s{i}, c.status)" for i in ends)
+            moves = ", ".join(f"s{i}" for i in ends)
+            case = Case._meta.db_table
+            sql = (
+                "SELECT c.id, o.code, c.areas, width_bucket(c.reported_at, %s::timestamptz[]), "
+                f"{columns} FROM {case} c "
+                f"JOIN {Organisation._meta.db_table} o ON o.id = c.municipality_id "
+                f"LEFT JOIN (SELECT t.case_id, {picks} "
+                f"FROM {Transition._meta.db_table} t "
+                f"JOIN {case} tc ON tc.id = t.case_id "
+                "WHERE tc.municipality_id = ANY(%s) AND tc.reported_at < %s AND t.at < %s "
+                f"GROUP BY t.case_id) s(case_id, {moves}) ON s.case_id = c.id "
+                "WHERE c.municipality_id = ANY(%s) AND c.reported_at < %s "
+                "ORDER BY c.id"
+            )
+            ids = [m.pk for m in self.municipalities]
+            last = instants[-1]
+            params: list[Any] = [instants, *(instants[i] for i in ends), ids, last, last, ids, last]
+            rows = []
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                for pk, row, areas, position, *found in cursor:
+                    states: list[str | None] = [None] * len(instants)
+                    for i, state in zip(ends, found, strict=True):
+                        states[i] = state
+                    rows.append((pk, row, areas, position, states))
+            self._cases = (instants, rows)
+        return self._cases
 
     def reopenings(self) -> list[tuple[int, datetime.datetime]]:
         """(case, at) of every move out of "closed" within the build's span."""
@@ -722,38 +745,74 @@ class Facts:
         cases of its areas), so they are worked out once, in the whole cooperation's."""
         key = ("grouped", "cases", period)
         if key not in self.memo:
-            found: dict[int, tuple[str, str, list[tuple[int, tuple[Any, ...]]]]] = {}
-            for i, p in enumerate(self.periods):
+            instants, cases = self.cases()
+            # Per period: its end's and start's places among the instants, and what the
+            # closings, reopenings and follow-up say of the cases they name (the rest: no).
+            cut: list[tuple[Any, ...]] = []
+            for p in self.periods:
                 ctx = Context(Scope.ALL, p, self.municipalities)
-                closed = {c.pk: c for c in closures(ctx, self)}
-                kept = {pk: ok for pk, _row, ok in kept_cadence(ctx, self)}
-                for pk, row, areas, state, new, was_closed, reopened in self.case_rows(p):
-                    closure = closed.get(pk)
-                    early = bool(closure and closure.early)
-                    attributes = (
-                        state,
-                        new,
-                        was_closed,
-                        reopened,
-                        early and closure.decision,  # type: ignore[union-attr]
-                        early and not closure.decision,  # type: ignore[union-attr]
-                        bool(closure and closure.met_minimum),
-                        pk in kept,
-                        kept.get(pk, False),
+                first, after = p.bounds()
+                closed: dict[int, tuple[bool, bool, bool, bool]] = {}
+                for c in closures(ctx, self):
+                    early = c.early
+                    closed[c.pk] = (
+                        True,
+                        early and c.decision,
+                        early and not c.decision,
+                        c.met_minimum,
                     )
-                    entry = found.get(pk)
-                    if entry is None:
-                        entry = found[pk] = (row, areas, [])
-                    entry[2].append((i, attributes))
+                kept = {pk: (True, ok) for pk, _row, ok in kept_cadence(ctx, self)}
+                reopened = {pk for pk, at in self.reopenings() if first <= at < after}
+                end = instants.index(after)
+                named = closed.keys() | kept.keys() | reopened
+                cut.append((end, instants.index(first), closed, kept, reopened, named))
+            # A case neither closed, reopened nor followed up in a period: its state and
+            # whether it is new are its attributes there (one tuple for all such cases).
+            plain: dict[tuple[str, bool], tuple[Any, ...]] = {}
+            no = (False,) * (len(CASE_ATTRIBUTES) - 2)
+            not_closed = (False, False, False, False)
+            not_followed = (False, False)
+            # By the first period that counts the case, then by id (the groups' order).
+            firsts: list[list[tuple[str, str, list[tuple[int, tuple[Any, ...]]]]]] = [
+                [] for _p in self.periods
+            ]
+            for pk, row, areas, at, states in cases:
+                seen: list[tuple[int, tuple[Any, ...]]] = []
+                for i, (end, start, closed, kept, reopened, named) in enumerate(cut):
+                    if at > end:  # reported after the period
+                        continue
+                    if pk not in named:
+                        alike = (states[end], at > start)
+                        attributes = plain.get(alike)
+                        if attributes is None:
+                            attributes = plain[alike] = (*alike, *no)
+                        seen.append((i, attributes))
+                        continue
+                    was_closed, early_with, early_without, met = closed.get(pk, not_closed)
+                    followed_up, kept_up = kept.get(pk, not_followed)
+                    attributes = (
+                        states[end],
+                        at > start,
+                        was_closed,
+                        pk in reopened,
+                        early_with,
+                        early_without,
+                        met,
+                        followed_up,
+                        kept_up,
+                    )
+                    seen.append((i, attributes))
+                if seen:
+                    firsts[seen[0][0]].append((row, areas, seen))
             counted: dict[tuple[Any, ...], int] = {}
-            for code, where, seen in found.values():
+            for code, where, seen in itertools.chain.from_iterable(firsts):
                 k = (code, where, tuple(seen))
                 counted[k] = counted.get(k, 0) + 1
             out: dict[Period, list[dict[str, Any]]] = {p: [] for p in self.periods}
             names = CASE_ATTRIBUTES
-            for k, n in counted.items():
-                row, areas, per = k
-                uid = self.group(("cases", *k), n)
+            for key_of, n in counted.items():
+                row, areas, per = key_of
+                uid = self.group(("cases", *key_of), n)
                 for i, attributes in per:
                     unit = {"row": row, "areas": areas, "uid": uid, "weight": n}
                     unit.update(zip(names, attributes, strict=True))
@@ -771,14 +830,17 @@ class Facts:
     ) -> int:
         """`contacts_through` of a case's plan, once per case and day for the whole build (every
         period and scope asks it for each case followed up, twice), and once per cadence, start
-        and day (cases share them)."""
+        and day (cases share them), from one counter per cadence and start (`contacts_counter`:
+        the phases' bases worked out once)."""
         found = self._through.get((case, day))
         if found is None:
-            known = self._cadences.get(case)
-            key = (known or _cadence_key(cadence), started_on, day)
-            found = self._through.get(key)
+            plan = (self._cadences.get(case) or _cadence_key(cadence), started_on)
+            found = self._through.get((plan, day))
             if found is None:
-                found = self._through[key] = contacts_through(cadence, started_on, day)
+                counter = self._counters.get(plan)
+                if counter is None:
+                    counter = self._counters[plan] = contacts_counter(cadence, started_on)
+                found = self._through[plan, day] = counter(day)
             self._through[case, day] = found
         return found
 
@@ -842,17 +904,16 @@ def closures(ctx: Context, facts: Facts | None = None) -> list[Closure]:
     if key in facts.memo:
         return list(facts.memo[key])
     first, after = ctx.period.bounds()
-    last: dict[int, tuple[datetime.datetime, int, tuple[Any, ...]]] = {}
+    every = ctx.scope != Scope.VBE  # no case of a report's municipalities left out
+    # The closings come by case, time and id: a case's last in the period is the last seen.
+    last: dict[int, tuple[Any, ...]] = {}
     for row in facts.closings():
-        pk, _code, areas, at, transition, *_rest = row
-        if not (first <= at < after) or not ctx.in_scope(areas):
-            continue
-        found = last.get(pk)
-        if found is None or (at, transition) > found[:2]:
-            last[pk] = (at, transition, row)
+        at = row[3]
+        if first <= at < after and (every or ctx.in_scope(row[2])):
+            last[row[0]] = row
     out = []
     for pk in sorted(last):
-        _pk, code, _areas, _at, _t, planned_from, decision, closed_on, entered_on = last[pk][2]
+        _pk, code, _areas, _at, _t, planned_from, decision, closed_on, entered_on = last[pk]
         out.append(
             Closure(
                 pk,
@@ -927,13 +988,15 @@ def followed(
     closed = {c.pk: c.closed_on for c in closures(ctx, facts)}
     state = facts.state_at(ctx.period)
     out = []
+    every = ctx.scope != Scope.VBE
+    end = ctx.period.end
     for plan in facts.plans():
         pk = plan["case_id"]
-        if plan["started_on"] > ctx.period.end or not ctx.in_scope(plan["case__areas"]):
+        if plan["started_on"] > end or not (every or ctx.in_scope(plan["case__areas"])):
             continue
         if state[pk] != CaseStatus.FOLLOW_UP and pk not in closed:
             continue
-        last = closed.get(pk, ctx.period.end)
+        last = closed.get(pk, end)
         row = plan["case__municipality__code"]
         out.append((pk, row, plan["started_on"], plan["cadence"], last))
     facts.memo[key] = out

@@ -203,25 +203,22 @@ class System:
         counts = _signatures(self.cells, weights or {})
         ordered = sorted(counts)
         self.fine_count = np.array([counts[s] for s in ordered], dtype=float)
-        self.cover: list[list[int]] = [[] for _ in self.cells]
-        for f, members in enumerate(ordered):
-            for i in members:
-                self.cover[i].append(f)
-        # Parts: finest cells joined by a cell that covers both (union-find).
-        parent = list(range(len(ordered)))
-
-        def find(a: int) -> int:
-            while parent[a] != a:
-                parent[a] = parent[parent[a]]
-                a = parent[a]
-            return a
-
-        for fs in self.cover:
-            for f in fs[1:]:
-                ra, rb = find(fs[0]), find(f)
-                if ra != rb:
-                    parent[ra] = rb
-        self.part_of_fine = [find(f) for f in range(len(ordered))]
+        # Each cell's finest cells, ascending (from the (finest cell, cell) pairs sorted by cell).
+        lengths = np.fromiter((len(s) for s in ordered), dtype=np.int64, count=len(ordered))
+        which = np.fromiter(
+            itertools.chain.from_iterable(ordered), dtype=np.int64, count=int(lengths.sum())
+        )
+        fine = np.repeat(np.arange(len(ordered), dtype=np.int64), lengths)
+        by_cell = fine[np.argsort(which, kind="stable")]
+        ends = np.cumsum(np.bincount(which, minlength=len(self.cells))).tolist()
+        flat = by_cell.tolist()
+        self.cover: list[list[int]] = [flat[a:b] for a, b in zip([0, *ends], ends, strict=False)]
+        # Parts: finest cells joined by a cell that covers both (each joined to the cell's first).
+        firsts = np.repeat(
+            np.fromiter((fs[0] if fs else 0 for fs in self.cover), dtype=np.int64),
+            np.diff(np.r_[0, ends]),
+        )
+        self.part_of_fine = _components(len(ordered), firsts, by_cell)
         self.cell_part = [self.part_of_fine[fs[0]] if fs else -1 for fs in self.cover]
 
     def value(self, key: str) -> int:
@@ -318,6 +315,19 @@ def _csr(*args: Any, **kwargs: Any) -> csr_matrix:
     from scipy.sparse import csr_matrix
 
     return csr_matrix(*args, **kwargs)
+
+
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> list[int]:
+    """The connected components of `n` nodes joined by the edges `a[i]`-`b[i]`: a label per
+    node (SciPy imported on first use, as in `_csr`)."""
+    if n == 0:
+        return []
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    _count, labels = connected_components(graph, directed=False)
+    return labels.tolist()
 
 
 def _milp(

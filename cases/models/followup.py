@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,24 +136,43 @@ def contacts_through(
     """How many contacts the cadence plans from its start up to and including `through`, each
     kept on its day: the number of `planned_contacts` on or before `through`, counted from the
     phases' lengths and steps (the report counts hundreds of thousands of planned contacts)."""
+    return contacts_counter(cadence, started_on)(through)
+
+
+def contacts_counter(
+    cadence: list[dict[str, Any]], started_on: datetime.date
+) -> Callable[[datetime.date], int]:
+    """`contacts_through` of one plan as a function of the day: the phases' bases and lengths
+    worked out once (the report asks it for many days of the same start)."""
+    # (phase, its first base, contacts before it, bases in it: None for the phase in force
+    # from there on, see `phase_on`)
+    parts: list[tuple[Phase, datetime.date, int, int | None]] = []
     phases = phases_of(cadence)
     base, count = started_on, 0
     boundary = started_on
     for index, phase in enumerate(phases):
         if phase.months is None or index == len(phases) - 1:
-            upper = None  # the phase in force from here on (see `phase_on`)
+            upper = None
         else:
             boundary = boundary + relativedelta(months=phase.months)
             upper = boundary
             if base >= upper:
                 continue
-        steps = _steps_before(phase, base, upper)  # bases in this phase, each gives one contact
-        counted = _steps_through(phase, base, through)
-        if steps is None or counted < steps:
-            return count + counted
+        steps = _steps_before(phase, base, upper)
+        parts.append((phase, base, count, steps))
+        if steps is None:
+            break
         count += steps
         base = _step(phase, base, steps)
-    return count
+
+    def through(day: datetime.date) -> int:
+        for phase, first, before, steps in parts:
+            counted = _steps_through(phase, first, day)
+            if steps is None or counted < steps:
+                return before + counted
+        return count
+
+    return through
 
 
 def _step(phase: Phase, base: datetime.date, n: int) -> datetime.date:

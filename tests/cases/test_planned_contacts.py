@@ -7,7 +7,7 @@ import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cases.models.followup import contacts_through, planned_contacts
+from cases.models.followup import contacts_counter, contacts_through, planned_contacts
 
 DEFAULT = [
     {"every": 2, "unit": "weeks", "months": 2},
@@ -42,6 +42,16 @@ days = st.dates(datetime.date(2019, 1, 1), datetime.date(2028, 12, 31))
 def test_counted_contacts_equal_the_stepped_ones(cadence, start, span):
     through = start + datetime.timedelta(days=span)
     assert contacts_through(cadence, start, through) == stepped(cadence, start, through)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cadence=cadences, start=days, spans=st.lists(st.integers(-40, 1500), max_size=8))
+def test_one_plans_counter_counts_every_day_as_stepping_does(cadence, start, spans):
+    """The report keeps one counter per plan and asks it for many days, in any order."""
+    counter = contacts_counter(cadence, start)
+    for span in spans:
+        through = start + datetime.timedelta(days=span)
+        assert counter(through) == stepped(cadence, start, through)
 
 
 def test_month_ends_clip_as_stepping_does():
