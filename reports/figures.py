@@ -15,6 +15,7 @@ only where its numerator and denominator are published counts of the same report
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import hashlib
 import itertools
@@ -690,38 +691,74 @@ class Facts:
             afters = {after for _first, after in bounds}
             instants = sorted({first for first, _after in bounds} | afters)
             ends = [i for i, at in enumerate(instants) if at in afters]
-            picks = ", ".join(
-                "(array_agg(t.to_status ORDER BY t.at DESC, t.id DESC) FILTER (WHERE t.at < %s))[1]"
-                for _ in ends
-            )
-            columns = ", ".join(f"COALESCE(s.s{i}, c.status)" for i in ends)
-            moves = ", ".join(f"s{i}" for i in ends)
-            case = Case._meta.db_table
-            sql = (
-                "SELECT c.id, o.code, c.areas, width_bucket(c.reported_at, %s::timestamptz[]), "
-                f"{columns} FROM {case} c "
-                f"JOIN {Organisation._meta.db_table} o ON o.id = c.municipality_id "
-                f"LEFT JOIN (SELECT t.case_id, {picks} "
-                f"FROM {Transition._meta.db_table} t "
-                f"JOIN {case} tc ON tc.id = t.case_id "
-                "WHERE tc.municipality_id = ANY(%s) AND tc.reported_at < %s AND t.at < %s "
-                f"GROUP BY t.case_id) s(case_id, {moves}) ON s.case_id = c.id "
-                "WHERE c.municipality_id = ANY(%s) AND c.reported_at < %s "
-                "ORDER BY c.id"
-            )
-            ids = [m.pk for m in self.municipalities]
-            last = instants[-1]
-            params: list[Any] = [instants, *(instants[i] for i in ends), ids, last, last, ids, last]
-            rows = []
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                for pk, row, areas, position, *found in cursor:
-                    states: list[str | None] = [None] * len(instants)
-                    for i, state in zip(ends, found, strict=True):
-                        states[i] = state
-                    rows.append((pk, row, areas, position, states))
-            self._cases = (instants, rows)
+            if connection.vendor == "postgresql":
+                self._cases = (instants, self._cases_on_postgresql(instants, ends))
+            else:
+                self._cases = (instants, self._cases_in_python(instants, ends))
         return self._cases
+
+    def _cases_on_postgresql(self, instants: list[Any], ends: list[int]) -> list[tuple[Any, ...]]:
+        """`cases()` in one statement (arrays, ordered aggregates: PostgreSQL)."""
+        picks = ", ".join(
+            "(array_agg(t.to_status ORDER BY t.at DESC, t.id DESC) FILTER (WHERE t.at < %s))[1]"
+            for _ in ends
+        )
+        columns = ", ".join(f"COALESCE(s.s{i}, c.status)" for i in ends)
+        moves = ", ".join(f"s{i}" for i in ends)
+        case = Case._meta.db_table
+        sql = (
+            "SELECT c.id, o.code, c.areas, width_bucket(c.reported_at, %s::timestamptz[]), "
+            f"{columns} FROM {case} c "
+            f"JOIN {Organisation._meta.db_table} o ON o.id = c.municipality_id "
+            f"LEFT JOIN (SELECT t.case_id, {picks} "
+            f"FROM {Transition._meta.db_table} t "
+            f"JOIN {case} tc ON tc.id = t.case_id "
+            "WHERE tc.municipality_id = ANY(%s) AND tc.reported_at < %s AND t.at < %s "
+            f"GROUP BY t.case_id) s(case_id, {moves}) ON s.case_id = c.id "
+            "WHERE c.municipality_id = ANY(%s) AND c.reported_at < %s "
+            "ORDER BY c.id"
+        )
+        ids = [m.pk for m in self.municipalities]
+        last = instants[-1]
+        params: list[Any] = [instants, *(instants[i] for i in ends), ids, last, last, ids, last]
+        rows = []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for pk, row, areas, position, *found in cursor:
+                states: list[str | None] = [None] * len(instants)
+                for i, state in zip(ends, found, strict=True):
+                    states[i] = state
+                rows.append((pk, row, areas, position, states))
+        return rows
+
+    def _cases_in_python(self, instants: list[Any], ends: list[int]) -> list[tuple[Any, ...]]:
+        """`cases()` for databases without arrays and ordered aggregates (the embedded SQLite
+        demo): the same rows, from the cases and their moves read in order."""
+        ids = [m.pk for m in self.municipalities]
+        last = instants[-1]
+        moves: dict[int, list[tuple[Any, str]]] = {}
+        for case_id, at, to_status in (
+            Transition.objects.filter(
+                case__municipality__in=ids, case__reported_at__lt=last, at__lt=last
+            )
+            .order_by("case_id", "at", "pk")
+            .values_list("case_id", "at", "to_status")
+        ):
+            moves.setdefault(case_id, []).append((at, to_status))
+        rows = []
+        for pk, row, areas, reported_at, status in (
+            Case.objects.filter(municipality__in=ids, reported_at__lt=last)
+            .order_by("pk")
+            .values_list("pk", "municipality__code", "areas", "reported_at", "status")
+        ):
+            mine = moves.get(pk, [])
+            ats = [at for at, _to in mine]
+            states: list[str | None] = [None] * len(instants)
+            for i in ends:
+                before = bisect.bisect_left(ats, instants[i])  # the moves before this end
+                states[i] = mine[before - 1][1] if before else status
+            rows.append((pk, row, areas, bisect.bisect_right(instants, reported_at), states))
+        return rows
 
     def reopenings(self) -> list[tuple[int, datetime.datetime]]:
         """(case, at) of every move out of "closed" within the build's span."""
