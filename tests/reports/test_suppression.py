@@ -361,9 +361,9 @@ def test_protection_is_the_same_for_weighted_units():
     together = []
     for cell in apart:
         groups = set()
-        for _tag, r, c, _n in cell.members:
-            uid = ids.setdefault((r, c), len(ids) + 1)
-            weights[uid] = values[r][c]
+        for _tag, row, col, _n in cell.members:
+            uid = ids.setdefault((row, col), len(ids) + 1)
+            weights[uid] = values[row][col]
             groups.add(uid)
         together.append(Cell(cell.key, cell.value, frozenset(groups)))
     free = [c.key for c in apart]
