@@ -5,6 +5,7 @@ neither pin a hidden cell nor prove a count of 1-4 small, over one table and lin
 from __future__ import annotations
 
 import itertools
+from typing import cast
 
 import pytest
 from django.test import override_settings
@@ -361,7 +362,8 @@ def test_protection_is_the_same_for_weighted_units():
     together = []
     for cell in apart:
         groups = set()
-        for _tag, row, col, _n in cell.members:
+        for member in cell.members:
+            _tag, row, col, _n = cast("tuple[str, int, int, int]", member)
             uid = ids.setdefault((row, col), len(ids) + 1)
             weights[uid] = values[row][col]
             groups.add(uid)
