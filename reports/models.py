@@ -42,6 +42,13 @@ class DownloadKind(models.TextChoices):
     CSV = "csv", _("CSV")
 
 
+# Said when a report of the scope and period is already published or being built (the service
+# checks first; the constraint below catches two orders at once).
+ALREADY_IN_ARCHIVE = _(
+    "The archive already holds a report of that scope and period: open it there."
+)
+
+
 class Report(models.Model):
     """One status report: its period and scope, who asked, and (once built) its figures."""
 
@@ -88,9 +95,7 @@ class Report(models.Model):
                 condition=~models.Q(status="failed"),
                 name="report_once_per_scope_and_period",
                 violation_error_code="already_in_archive",
-                violation_error_message=_(
-                    "The archive already holds a report of that scope and period: open it there."
-                ),
+                violation_error_message=ALREADY_IN_ARCHIVE,
             ),
         ]
 

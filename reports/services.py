@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from . import figures
 from .access import scopes_for
 from .figures import Linked
-from .models import PeriodKind, Report, ReportStatus
+from .models import ALREADY_IN_ARCHIVE, PeriodKind, Report, ReportStatus
 from .output import report_pdf
 from .release import as_published, audit_published, is_current, linked_reports, release
 from .suppression import DisclosureError
@@ -38,9 +38,6 @@ _ATTEMPTS = 3
 
 SCOPE_NOT_ALLOWED = _("You may not ask for a report of that scope.")
 PERIOD_NOT_ON_GRID = _("A report covers a calendar half-year or a calendar year.")
-ALREADY_IN_ARCHIVE = _(
-    "The archive already holds a report of that scope and period: open it there."
-)
 
 
 def report_request(*, by: User, scope: str, period: figures.Period) -> Report:
