@@ -15,9 +15,7 @@ Apps above the foundation register, in their `AppConfig.ready()`:
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +26,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import get_language, override
+
+from sutohamu.kept import Kept
 
 from .capabilities import fragment_scope
 from .models import (
@@ -211,9 +211,7 @@ def forget_unread(user: AnyUser) -> None:
 # The reachability rules compiled to SQL, kept per process: building them (querysets with a
 # subquery per kind of target, compiled by the ORM) cost about 12 ms of Python per page, running
 # them well under one. See `_compiled`.
-_COMPILED: OrderedDict[Hashable, tuple[str, tuple[Any, ...]] | None] = OrderedDict()
-_COMPILED_MAX = 2048
-_COMPILED_LOCK = threading.Lock()
+_COMPILED: Kept[tuple[str, tuple[Any, ...]] | None] = Kept(2048)
 _NEWEST = 10  # the start page's "New for you"
 
 
@@ -246,10 +244,12 @@ def _compiled(
         labels,
         tuple(rules[label] for label in labels),
     )
-    with _COMPILED_LOCK:
-        if key in _COMPILED:
-            _COMPILED.move_to_end(key)
-            return _COMPILED[key]
+    return _COMPILED.get(key, lambda: _compile(user, labels, live=live, shape=shape))
+
+
+def _compile(
+    user: AnyUser, labels: tuple[str, ...], *, live: bool, shape: str
+) -> tuple[str, tuple[Any, ...]] | None:
     rows = _built(user, live=live, labels=labels)
     query: QuerySet[Any, Any]
     if shape == "ids":
@@ -261,16 +261,10 @@ def _compiled(
     try:
         sql, params = query.query.get_compiler(using=query.db).as_sql()
     except EmptyResultSet:
-        compiled = None
-    else:
-        if shape == "count":
-            sql = f"SELECT COUNT(*) FROM ({sql}) AS reachable_unread"
-        compiled = (sql, tuple(params))
-    with _COMPILED_LOCK:
-        _COMPILED[key] = compiled
-        while len(_COMPILED) > _COMPILED_MAX:
-            _COMPILED.popitem(last=False)
-    return compiled
+        return None
+    if shape == "count":
+        sql = f"SELECT COUNT(*) FROM ({sql}) AS reachable_unread"
+    return (sql, tuple(params))
 
 
 def unread_count(user: AnyUser) -> int:

@@ -9,9 +9,6 @@ person's name, the bell and the forms (with their CSRF token) stay outside, rend
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from django import template
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -19,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from accounts.capabilities import capabilities_of
+from sutohamu.kept import Kept
 
 register = template.Library()
 
@@ -27,9 +25,7 @@ register = template.Library()
 MENU_URL_NAMES = frozenset({"home", "reads"})
 MENU_APPS = frozenset({"meetings", "reminders", "reports"})
 
-_MENUS: OrderedDict[tuple[object, ...], str] = OrderedDict()
-_MENUS_MAX = 1024
-_LOCK = threading.Lock()
+_MENUS: Kept[str] = Kept(1024)
 
 
 @register.simple_tag(takes_context=True)
@@ -44,12 +40,7 @@ def main_navigation(context: template.Context) -> SafeString:
     }
     caps = frozenset(str(c) for c in capabilities_of(request.user))
     key = (caps, get_language(), get_script_prefix(), *here.values())
-    with _LOCK:
-        menu = _MENUS.get(key)
-    if menu is None:
-        menu = render_to_string("includes/main_navigation.html", {"caps": caps, "here": here})
-        with _LOCK:
-            _MENUS[key] = menu
-            while len(_MENUS) > _MENUS_MAX:
-                _MENUS.popitem(last=False)
+    menu = _MENUS.get(
+        key, lambda: render_to_string("includes/main_navigation.html", {"caps": caps, "here": here})
+    )
     return mark_safe(menu)  # rendered by the template engine, which escaped it
