@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -70,6 +73,22 @@ def _minutes_page(
     return render(request, "meetings/minutes.html", context, status=400 if refused_form else 200)
 
 
+def _open_minutes(
+    view: Callable[[AuthenticatedHttpRequest, Meeting], HttpResponse],
+) -> Callable[[AuthenticatedHttpRequest, int], HttpResponse]:
+    """The minutes' write views take the meeting through its door and answer a locked one with
+    409 before any form is read: approved minutes change only by a correction."""
+
+    @wraps(view)
+    def wrapper(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        meeting = access.meeting_for(request.user, pk, change=True)
+        if meeting.is_locked:
+            return refused(request, ValidationError(services.ERROR_LOCKED, code="locked"), meeting)
+        return view(request, meeting)
+
+    return wrapper
+
+
 @member_required
 def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = access.meeting_for(request.user, pk, change=True)
@@ -92,10 +111,8 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def decision_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = access.meeting_for(request.user, pk, change=True)
-    if meeting.is_locked:
-        return refused(request, ValidationError(services.ERROR_LOCKED, code="locked"), meeting)
+@_open_minutes
+def decision_add(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     form = DecisionForm(request.POST, items=meeting.items.all())
     saved = save_form(
         request,
@@ -117,10 +134,8 @@ def decision_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = access.meeting_for(request.user, pk, change=True)
-    if meeting.is_locked:
-        return refused(request, ValidationError(services.ERROR_LOCKED, code="locked"), meeting)
+@_open_minutes
+def action_add(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     form = ActionItemForm(request.POST, owners=_owners(meeting), decisions=meeting.decisions.all())
     if save_form(
         request,
@@ -141,11 +156,9 @@ def action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def justering(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@_open_minutes
+def justering(request: AuthenticatedHttpRequest, meeting: Meeting) -> HttpResponse:
     """The secretary names the chair and the justerare among those present."""
-    meeting = access.meeting_for(request.user, pk, change=True)
-    if meeting.is_locked:
-        return refused(request, ValidationError(services.ERROR_LOCKED, code="locked"), meeting)
     form = JusteringForm(request.POST, present=_present(meeting))
     if save_form(
         request,
