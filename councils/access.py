@@ -15,8 +15,21 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from .models import Body, CitizenPromise, Medskick, MeetingPlan, Membership, Priority
+from accounts.capabilities import Capability, has_capability
+from accounts.models import Organisation
+
+from .choices import Area
+from .models import (
+    ActionPlanAssignment,
+    Body,
+    CitizenPromise,
+    Medskick,
+    MeetingPlan,
+    Membership,
+    Priority,
+)
 from .models.medskick import ROUTES, MedskickQuerySet
 from .models.memberships import MembershipQuerySet
 from .models.organisations import BodyQuerySet
@@ -27,7 +40,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from accounts.capabilities import AnyUser
-    from accounts.models import Organisation
 
 
 def _get(queryset, pk: object):
@@ -164,3 +176,22 @@ def medskick_senders(user: AnyUser) -> BodyQuerySet:
 def promise_municipalities(user: AnyUser) -> QuerySet[Organisation]:
     """The municipalities the person may write a citizen promise for (the create view's rule)."""
     return _promise_municipalities(user)
+
+
+def may_change_action_plan(user: AnyUser, municipality_id: int) -> bool:
+    """The municipality's own coordinators keep its action plan; the administrator may too."""
+    return has_capability(user, Capability.WORK_CASES, municipality_id) or has_capability(
+        user, Capability.MANAGE_ACCOUNTS
+    )
+
+
+def action_plan_for(user: AnyUser, municipality_pk: int, area: str) -> ActionPlanAssignment:
+    """A municipality's line for one area, stored or new: 404 for no such place, 403 outside
+    the person's municipalities."""
+    municipality = get_object_or_404(Organisation.objects.municipalities(), pk=municipality_pk)
+    if area not in Area.values:
+        raise Http404
+    if not may_change_action_plan(user, municipality.pk):
+        raise PermissionDenied
+    line = ActionPlanAssignment.objects.filter(municipality=municipality, area=area).first()
+    return line or ActionPlanAssignment(municipality=municipality, area=area)

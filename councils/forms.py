@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -146,16 +145,6 @@ class PromiseActivityForm(TidyChoicesMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "owner").queryset = Organisation.objects.active()
-
-    def clean_due_date(self) -> datetime.date:
-        due = self.cleaned_data["due_date"]
-        year = self.instance.promise.year
-        if due.year < year:
-            raise forms.ValidationError(
-                _("The due date cannot be before the promise's year (%(year)s).") % {"year": year},
-                code="due_before_year",
-            )
-        return due
 
 
 class ActionPlanAssignmentForm(TidyChoicesMixin, forms.ModelForm):

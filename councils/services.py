@@ -21,19 +21,28 @@ from sutohamu import fragments
 from sutohamu.history import set_change_reason, set_history_user
 
 from . import handover
+from .access import may_change_action_plan
 from .choices import MedskickStatus
 from .handover import HandoverContext, HandoverStep
 from .models import (
     ActionPlanAssignment,
     Agreement,
     Body,
+    CitizenPromise,
     Handover,
     Medskick,
+    MeetingPlan,
     Membership,
     Priority,
+    PromiseActivity,
 )
 from .models.medskick import MEDSKICK_STATES
-from .models.priorities import ERROR_PRIORITY_NOT_ALLOWED, PriorityRights, priority_rights
+from .models.priorities import (
+    ERROR_PRIORITY_NOT_ALLOWED,
+    PriorityRights,
+    priority_rights,
+    promise_municipalities,
+)
 
 ERROR_SUCCESSOR_LACKS_ROLE = gettext_lazy(
     "%(person)s does not hold the role %(role)s at %(organisation)s. Give them the role first."
@@ -53,6 +62,7 @@ ERROR_AGREEMENT_ENDS_BEFORE_START = gettext_lazy(
     "The agreement cannot end before it started (%(date)s)."
 )
 ERROR_AGREEMENT_NO_REASON = gettext_lazy("Give the reason for the termination.")
+ERROR_NOT_YOUR_MUNICIPALITY = gettext_lazy("You cannot write that for this municipality.")
 
 # The personal-data guard's code (sutohamu.pii); every guarded field raises it through full_clean.
 CODE_PERSONAL_DATA = "personal_data"
@@ -428,3 +438,48 @@ def priority_save(
             raise ValidationError(ERROR_PRIORITY_NOT_ALLOWED, code="not_allowed")
     _validated_save(priority, by=by)
     return priority
+
+
+# The structure's plain records: a body's name, its yearly meeting plan, a citizen promise and its
+# activities, a municipality's action plan. The door (councils.access) decides who reaches them;
+# these validate the whole row and record who changed it, on every road.
+
+
+@transaction.atomic
+def body_save(*, body: Body, by: User) -> Body:
+    _validated_save(body, by=by)
+    return body
+
+
+@transaction.atomic
+def meeting_plan_save(*, body: Body, year: int, planned_meetings: int, by: User) -> MeetingPlan:
+    """Set a year's number of planned meetings; a refused count keeps the saved plan."""
+    plan = MeetingPlan.objects.select_for_update().filter(body=body, year=year).first()
+    plan = plan or MeetingPlan(body=body, year=year)
+    plan.planned_meetings = planned_meetings
+    _validated_save(plan, by=by)
+    return plan
+
+
+@transaction.atomic
+def promise_save(*, promise: CitizenPromise, by: User) -> CitizenPromise:
+    """A new promise only for a municipality of one's own (the form offers no other)."""
+    if promise.pk is None and not promise_municipalities(by).filter(pk=promise.municipality_id):
+        raise ValidationError(ERROR_NOT_YOUR_MUNICIPALITY, code="not_allowed")
+    _validated_save(promise, by=by)
+    return promise
+
+
+@transaction.atomic
+def activity_save(*, activity: PromiseActivity, by: User) -> PromiseActivity:
+    _validated_save(activity, by=by)
+    return activity
+
+
+@transaction.atomic
+def action_plan_save(*, assignment: ActionPlanAssignment, by: User) -> ActionPlanAssignment:
+    """Which coordinator (and fallback) a new concern in the area goes to."""
+    if not may_change_action_plan(by, assignment.municipality_id):
+        raise ValidationError(ERROR_NOT_YOUR_MUNICIPALITY, code="not_allowed")
+    _validated_save(assignment, by=by)
+    return assignment

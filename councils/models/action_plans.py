@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.capabilities import Capability, has_capability
 from accounts.models import Organisation, is_coordinator_of
 
 from ..choices import Area
@@ -21,7 +20,7 @@ ERROR_NOT_COORDINATOR = _("The person is not an active coordinator of this munic
 ERROR_FALLBACK_SAME = _("The fallback must be another person than the coordinator.")
 
 if TYPE_CHECKING:
-    from accounts.capabilities import AnyUser
+    pass
 
 
 class ActionPlanAssignment(models.Model):
@@ -66,13 +65,6 @@ class ActionPlanAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality}: {self.get_area_display()}"
-
-    @staticmethod
-    def can_edit_for(user: AnyUser, municipality_id: int) -> bool:
-        """The municipality's own coordinators keep its plan; the administrator may too."""
-        return has_capability(user, Capability.WORK_CASES, municipality_id) or has_capability(
-            user, Capability.MANAGE_ACCOUNTS
-        )
 
     def clean(self) -> None:
         if self.municipality_id is None:

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
     from accounts.models import User
 
-    from .memberships import MeetingPlan
 
 from accounts.choices import OrganisationKind
 
@@ -100,14 +99,6 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def plan_meetings(self, *, year: int, count: int) -> MeetingPlan:
-        """Set the year's number of planned meetings, within the body's range."""
-        self.check_meeting_count(count)
-        plan, _created = self.meeting_plans.update_or_create(
-            year=year, defaults={"planned_meetings": count}
-        )
-        return plan
 
     def check_meeting_count(self, count: int) -> None:
         """The meetings a body may hold in one year (a council 2-4, the steering group 2)."""

@@ -209,6 +209,9 @@ class Priority(models.Model):
             )
 
 
+ERROR_DUE_BEFORE_YEAR = _("The due date cannot be before the promise's year (%(year)s).")
+
+
 def promise_municipalities(user: AnyUser) -> models.QuerySet[Organisation]:
     """The municipalities the person may write a citizen promise for (their coordinators)."""
     own = organisation_ids_with(user, Capability.EDIT_OWN_BODIES)
@@ -287,3 +290,12 @@ class PromiseActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """An activity is due within or after its promise's year, whichever road saves it."""
+        if self.promise_id is None or self.due_date is None:
+            return
+        year = self.promise.year
+        if self.due_date.year < year:
+            error = ValidationError(ERROR_DUE_BEFORE_YEAR % {"year": year}, code="due_before_year")
+            raise ValidationError({"due_date": error})

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
-from sutohamu.http import AuthenticatedHttpRequest, render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
+from .. import access, services
 from ..choices import Area
 from ..forms import ActionPlanAssignmentForm
 from ..models import ActionPlanAssignment
@@ -28,7 +27,7 @@ def action_plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     plans = [
         {
             "municipality": m,
-            "can_edit": ActionPlanAssignment.can_edit_for(request.user, m.pk),
+            "can_edit": access.may_change_action_plan(request.user, m.pk),
             "rows": [(area, lines.get((m.pk, area.value))) for area in Area],
         }
         for m in municipalities
@@ -40,22 +39,19 @@ def action_plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def action_plan_edit(
     request: AuthenticatedHttpRequest, municipality_pk: int, area: str
 ) -> HttpResponse:
-    municipality = get_object_or_404(Organisation.objects.municipalities(), pk=municipality_pk)
-    if area not in Area.values:
-        raise PermissionDenied
-    if not ActionPlanAssignment.can_edit_for(request.user, municipality.pk):
-        raise PermissionDenied
-    line = ActionPlanAssignment.objects.filter(municipality=municipality, area=area).first()
-    line = line or ActionPlanAssignment(municipality=municipality, area=area)
+    line = access.action_plan_for(request.user, municipality_pk, area)
     form = ActionPlanAssignmentForm(request.POST or None, instance=line)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The action plan was saved."))
+    if save_form(
+        request,
+        form,
+        lambda data: services.action_plan_save(assignment=form.instance, by=request.user),
+        done=_("The action plan was saved."),
+    ):
         return redirect("councils:action_plans")
     return render_form(
         request,
         form,
         title=_("Action plan %(municipality)s: %(area)s")
-        % {"municipality": municipality, "area": Area(area).label},
+        % {"municipality": line.municipality, "area": Area(area).label},
         cancel_url=reverse("councils:action_plans"),
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from sutohamu.dates import in_force
 from sutohamu.history import change_log
-from sutohamu.http import AuthenticatedHttpRequest, render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
-from .. import access
+from .. import access, services
 from ..choices import MembershipKind
 from ..forms import BodyForm, MeetingPlanForm
 from ..models import Agreement, Body
@@ -76,9 +74,12 @@ def body_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def body_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     body = access.body_for(request.user, pk, change=True)
     form = BodyForm(request.POST or None, instance=body)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The body was saved."))
+    if save_form(
+        request,
+        form,
+        lambda data: services.body_save(body=form.instance, by=request.user),
+        done=_("The body was saved."),
+    ):
         return redirect("councils:body", pk=body.pk)
     return render_form(
         request, form, title=_("Edit %(body)s") % {"body": body}, cancel_url=body_url(body)
@@ -92,16 +93,18 @@ def meeting_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     current = access.meeting_plan_of_body(request.user, body, year)
     initial = {"year": year, "planned_meetings": current.planned_meetings if current else None}
     form = MeetingPlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            body.plan_meetings(
-                year=form.cleaned_data["year"], count=form.cleaned_data["planned_meetings"]
-            )
-        except ValidationError as error:
-            form.add_error("planned_meetings", error.messages)
-        else:
-            messages.success(request, _("The meeting plan was saved."))
-            return redirect("councils:body", pk=body.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.meeting_plan_save(
+            body=body,
+            year=data["year"],
+            planned_meetings=data["planned_meetings"],
+            by=request.user,
+        ),
+        done=_("The meeting plan was saved."),
+    ):
+        return redirect("councils:body", pk=body.pk)
     return render_form(
         request,
         form,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, organisation_ids_with
 from sutohamu.history import change_log
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
 from .. import access, services
 from ..forms import CitizenPromiseForm, PriorityForm, PromiseActivityForm
@@ -50,7 +49,7 @@ def priority_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     rights = priority_rights(request.user)
     form = PriorityForm(request.POST or None, rights=rights)
-    if request.method == "POST" and form.is_valid() and _saved(request, form, rights):
+    if _saved(request, form, rights):
         return redirect(f"{reverse('councils:priorities')}?ar={form.instance.year}")
     return render_form(
         request, form, title=_("New priority"), cancel_url=reverse("councils:priorities")
@@ -62,7 +61,7 @@ def priority_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rights = priority_rights(request.user)
     priority = access.priority_for(request.user, pk, rights)
     form = PriorityForm(request.POST or None, instance=priority, rights=rights)
-    if request.method == "POST" and form.is_valid() and _saved(request, form, rights):
+    if _saved(request, form, rights):
         return redirect(f"{reverse('councils:priorities')}?ar={priority.year}")
     return render_form(
         request,
@@ -75,14 +74,18 @@ def priority_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _saved(request: AuthenticatedHttpRequest, form: PriorityForm, rights: PriorityRights) -> bool:
-    """Save through the service; its refusal lands on the form (answered with 400)."""
-    try:
-        services.priority_save(priority=form.instance, by=request.user, rights=rights)
-    except ValidationError as error:
-        add_validation_error(form, error)
-        return False
-    messages.success(request, _("The priority was saved."))
-    return True
+    """Save through the service with the rights the door already read."""
+    return (
+        save_form(
+            request,
+            form,
+            lambda data: services.priority_save(
+                priority=form.instance, by=request.user, rights=rights
+            ),
+            done=_("The priority was saved."),
+        )
+        is not None
+    )
 
 
 @member_required
@@ -106,10 +109,13 @@ def promise_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.promise_municipalities(request.user).exists():
         raise PermissionDenied
     form = CitizenPromiseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        promise = form.save()
-        messages.success(request, _("The citizen promise was saved."))
-        return redirect("councils:promise", pk=promise.pk)
+    if saved := save_form(
+        request,
+        form,
+        lambda data: services.promise_save(promise=form.instance, by=request.user),
+        done=_("The citizen promise was saved."),
+    ):
+        return redirect("councils:promise", pk=saved.result.pk)
     return render_form(request, form, title=_("New citizen promise"))
 
 
@@ -132,9 +138,12 @@ def promise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def activity_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise = access.promise_for(request.user, pk, change=True)
     form = PromiseActivityForm(request.POST or None, instance=PromiseActivity(promise=promise))
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The activity was saved."))
+    if save_form(
+        request,
+        form,
+        lambda data: services.activity_save(activity=form.instance, by=request.user),
+        done=_("The activity was saved."),
+    ):
         return redirect("councils:promise", pk=promise.pk)
     return render_form(
         request,
@@ -149,9 +158,12 @@ def activity_edit(request: AuthenticatedHttpRequest, pk: int, activity_pk: int) 
     promise = access.promise_for(request.user, pk, change=True)
     activity = get_object_or_404(promise.activities, pk=activity_pk)
     form = PromiseActivityForm(request.POST or None, instance=activity)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The activity was saved."))
+    if save_form(
+        request,
+        form,
+        lambda data: services.activity_save(activity=form.instance, by=request.user),
+        done=_("The activity was saved."),
+    ):
         return redirect("councils:promise", pk=promise.pk)
     return render_form(
         request,

@@ -12,6 +12,7 @@ from councils.services import (
     medskick_answer,
     medskick_close,
     medskick_receive,
+    meeting_plan_save,
 )
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import (
@@ -29,27 +30,27 @@ pytestmark = pytest.mark.django_db
 def test_local_council_plans_two_to_four_meetings_a_year(count, ok):
     council = LocalCouncilFactory()
     if ok:
-        plan = council.plan_meetings(year=2026, count=count)
+        plan = meeting_plan_save(body=council, year=2026, planned_meetings=count, by=UserFactory())
         assert plan.planned_meetings == count
     else:
         with pytest.raises(ValidationError) as excinfo:
-            council.plan_meetings(year=2026, count=count)
+            meeting_plan_save(body=council, year=2026, planned_meetings=count, by=UserFactory())
         assert "2 till 4 gånger per år" in str(excinfo.value)
         assert not council.meeting_plans.filter(year=2026).exists()
 
 
 def test_replanning_a_year_updates_the_same_plan():
     council = LocalCouncilFactory()
-    council.plan_meetings(year=2026, count=2)
-    council.plan_meetings(year=2026, count=3)
+    meeting_plan_save(body=council, year=2026, planned_meetings=2, by=UserFactory())
+    meeting_plan_save(body=council, year=2026, planned_meetings=3, by=UserFactory())
     assert council.meeting_plans.get().planned_meetings == 3
 
 
 def test_a_fifth_meeting_keeps_the_saved_plan():
     council = LocalCouncilFactory()
-    council.plan_meetings(year=2026, count=4)
+    meeting_plan_save(body=council, year=2026, planned_meetings=4, by=UserFactory())
     with pytest.raises(ValidationError):
-        council.plan_meetings(year=2026, count=5)
+        meeting_plan_save(body=council, year=2026, planned_meetings=5, by=UserFactory())
     assert council.meeting_plans.get().planned_meetings == 4
 
 

@@ -63,7 +63,6 @@ def test_approved_minutes_are_locked_and_corrections_are_versions(demo, login):
     assert meeting.versions.count() == 2
 
 
-
 @pytest.mark.parametrize("view", ["decision_add", "action_add", "justering"])
 def test_the_minutes_write_views_refuse_approved_minutes_with_409(demo, login, view):
     """Each write view refuses a locked meeting before it reads the form; nothing is recorded."""
@@ -76,6 +75,7 @@ def test_the_minutes_write_views_refuse_approved_minutes_with_409(demo, login, v
     assert "låst" in response.content.decode()
     after = (meeting.decisions.count(), meeting.action_items.count(), meeting.checkers.count())
     assert after == before
+
 
 def test_agenda_and_minutes_pdfs(coming, login):
     client = login("samordnare.sunne")

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.choices import Role
+from councils.services import meeting_plan_save
 from meetings import services
 from meetings.choices import MeetingStatus
 from meetings.models import AgendaRotation, Meeting
 from meetings.schedule import generate_year
-from tests.accounts.factories import user_with_role
+from tests.accounts.factories import UserFactory, user_with_role
 from tests.councils.factories import LocalCouncilFactory, MunicipalityFactory
 
 from .factories import working_group
@@ -93,7 +94,7 @@ def test_regenerating_never_deletes_a_meeting_with_minutes():
 
 def test_local_council_follows_its_plan_and_quota_is_refused():
     council = LocalCouncilFactory()
-    council.plan_meetings(year=2025, count=3)
+    meeting_plan_save(body=council, year=2025, planned_meetings=3, by=UserFactory())
     created = generate_year(body=council, year=2025, by=None)
     assert len(created) == 3
     assert {m.host_id for m in created} == {council.municipality_id}
@@ -112,7 +113,7 @@ def test_local_council_follows_its_plan_and_quota_is_refused():
 
 def test_working_group_beyond_its_plan_is_refused():
     body, _towns = working_group()
-    body.plan_meetings(year=2025, count=11)
+    meeting_plan_save(body=body, year=2025, planned_meetings=11, by=UserFactory())
     with pytest.raises(ValidationError) as refused:
         generate_year(body=body, year=2025, by=None, skipped_months=[])
     assert refused.value.code == "quota"
