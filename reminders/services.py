@@ -354,6 +354,20 @@ def _channels(user_ids: Iterable[int]) -> dict[tuple[int, str], str]:
     }
 
 
+@transaction.atomic
+def preferences_save(*, choices: dict[str, str], by: User) -> list[ReminderPreference]:
+    """The person's own choice per kind of reminder, each row validated whole."""
+    stored = {p.kind: p for p in ReminderPreference.objects.select_for_update().filter(user=by)}
+    saved = []
+    for kind, channel in choices.items():
+        preference = stored.get(kind) or ReminderPreference(user=by, kind=kind)
+        preference.channel = channel
+        preference.full_clean()
+        preference.save()
+        saved.append(preference)
+    return saved
+
+
 def channel_for(chosen: str | None, address: str) -> str:
     """What a person gets: their choice; by default e-mail at once, or in the app only for a
     person without an address (and never a mail to nobody)."""

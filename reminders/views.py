@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sutohamu.http import AuthenticatedHttpRequest, render_form
+from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
 from .models import Channel, ReminderKind, ReminderPreference
-from .services import channel_for
+from .services import channel_for, preferences_save
 
 INTRO = gettext_lazy(
     "Every reminder appears under Notifications. Choose per kind whether it also comes "
@@ -47,12 +46,12 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     address = request.user.email
     form = PreferencesForm(request.POST or None, current=current, address=address)
-    if request.method == "POST" and form.is_valid():
-        for kind, channel in form.cleaned_data.items():
-            ReminderPreference.objects.update_or_create(
-                user=request.user, kind=kind, defaults={"channel": channel}
-            )
-        messages.success(request, _("Your reminder settings were saved."))
+    if save_form(
+        request,
+        form,
+        lambda data: preferences_save(choices=data, by=request.user),
+        done=_("Your reminder settings were saved."),
+    ):
         return redirect("reminders:preferences")
     return render_form(
         request,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,11 +62,14 @@ def agreement_document(request: AuthenticatedHttpRequest, pk: int) -> FileRespon
 def agreement_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk)
     form = AgreementDocumentForm(request.POST or None, request.FILES or None, instance=agreement)
-    if request.method == "POST" and form.is_valid():
-        agreement_document_replace(
-            agreement=agreement, document=form.cleaned_data["document"], by=request.user
-        )
-        messages.success(request, _("The signed document was uploaded."))
+    if save_form(
+        request,
+        form,
+        lambda data: agreement_document_replace(
+            agreement=agreement, document=data["document"], by=request.user
+        ),
+        done=_("The signed document was uploaded."),
+    ):
         return redirect("councils:agreement", pk=agreement.pk)
     return render_form(
         request,

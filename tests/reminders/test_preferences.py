@@ -4,10 +4,12 @@ that nothing comes by mail, and is in the app only by default."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
 from reminders.models import ReminderKind, ReminderPreference
+from reminders.services import preferences_save
 from reminders.views import NO_ADDRESS
 from tests.reminders.conftest import Town
 
@@ -53,3 +55,17 @@ def test_a_saved_choice_is_shown_and_kept(client, town: Town):
 
 def test_the_page_needs_a_sign_in(client):
     assert client.get(URL).status_code == 302
+
+
+def test_the_service_validates_each_choice_and_saves_none_of_a_refused_set(town: Town):
+    """A kind or channel that does not exist is refused whole, whichever road it came by."""
+    good = {ReminderKind.FOLLOWUP_DUE.value: "digest"}
+    with pytest.raises(ValidationError) as refused:
+        preferences_save(choices={**good, "no_such_kind": "email"}, by=town.owner)
+    assert refused.value.error_dict["kind"][0].code == "invalid_choice"
+    with pytest.raises(ValidationError) as refused:
+        preferences_save(choices={ReminderKind.FOLLOWUP_DUE.value: "pigeon"}, by=town.owner)
+    assert refused.value.error_dict["channel"][0].code == "invalid_choice"
+    assert not ReminderPreference.objects.filter(user=town.owner).exists()
+    preferences_save(choices=good, by=town.owner)
+    assert ReminderPreference.objects.get(user=town.owner).channel == "digest"
