@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +19,9 @@ from django.views.decorators.http import require_POST
 from accounts.capabilities import Capability, capability_required, has_capability
 from sutohamu.http import (
     AuthenticatedHttpRequest,
-    add_validation_error,
     form_status,
     refusal_status,
+    save_form,
 )
 
 from .. import escalation as service
@@ -44,25 +45,23 @@ def escalate(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """One form to one or several receivers, each with its own shared pseudonyms."""
     case = case_for(request.user, reference, need=Right.WORK)
     form = EscalationForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            sent = service.escalations_open(
-                case=case,
-                receivers=form.selections(),
-                by=request.user,
-                reason=data["reason"],
-                request=data["request"],
-                take_up_at_working_group=data["take_up_at_working_group"],
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            names = ", ".join(str(e.receiver) for e in sent)
-            messages.success(
-                request, _("The case was escalated to %(receiver)s.") % {"receiver": names}
-            )
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: service.escalations_open(
+            case=case,
+            receivers=form.selections(),
+            by=request.user,
+            reason=data["reason"],
+            request=data["request"],
+            take_up_at_working_group=data["take_up_at_working_group"],
+        ),
+        done=lambda sent: (
+            _("The case was escalated to %(receiver)s.")
+            % {"receiver": ", ".join(str(e.receiver) for e in sent)}
+        ),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     return render(
         request,
         "cases/escalate.html",
@@ -134,6 +133,19 @@ def _refused(
     return render(request, "cases/escalation.html", context, status=refusal_status(error))
 
 
+def _refused_form(
+    request: AuthenticatedHttpRequest, item: Escalation, form: Form, **forms: Any
+) -> HttpResponse:
+    """The escalation page again with what was typed and every refusal in the summary at the
+    top (the form itself may be gone: a refused write can leave `item` in the state it tried):
+    409 after a conflict, else 400 (a form beside it, such as the proposals, may be what was
+    wrong)."""
+    errors = [message for field_errors in form.errors.values() for message in field_errors]
+    context = _context(request, item, action_errors=errors, **forms)
+    status = 409 if form_status(form) == 409 else 400
+    return render(request, "cases/escalation.html", context, status=status)
+
+
 @require_POST
 @login_required
 def acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -152,21 +164,19 @@ def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = escalation_for(request.user, pk, side="receiver")
     form = EscalationAnswerForm(request.POST)
     proposals = ProposalFormSet(request.POST, prefix="proposals")
-    if form.is_valid() and proposals.is_valid():
-        try:
-            service.escalation_answer(
-                escalation=item,
-                by=request.user,
-                text=form.cleaned_data["answer"],
-                proposals=[dict(p.cleaned_data) for p in proposals if p.cleaned_data.get("kind")],
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return _refused(request, item, error, answer_form=form, proposal_forms=proposals)
-        messages.success(request, _("The answer was sent."))
+    if proposals.is_valid() and save_form(
+        request,
+        form,
+        lambda data: service.escalation_answer(
+            escalation=item,
+            by=request.user,
+            text=data["answer"],
+            proposals=[dict(p.cleaned_data) for p in proposals if p.cleaned_data.get("kind")],
+        ),
+        done=_("The answer was sent."),
+    ):
         return redirect("cases:escalation", pk=item.pk)
-    context = _context(request, item, answer_form=form, proposal_forms=proposals)
-    return render(request, "cases/escalation.html", context, status=400)
+    return _refused_form(request, item, form, answer_form=form, proposal_forms=proposals)
 
 
 def _confirm(
@@ -186,17 +196,14 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if "close" not in service.allowed_actions(item, request.user):
             return _not_offered(request, item)
         return _confirm(request, item, form=form, action="close")
-    if form.is_valid():
-        try:
-            service.escalation_close(
-                escalation=item, by=request.user, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return _confirm(request, item, form_status(form), form=form, action="close")
-        messages.success(request, _("Your part is closed."))
+    if save_form(
+        request,
+        form,
+        lambda data: service.escalation_close(escalation=item, by=request.user, note=data["note"]),
+        done=_("Your part is closed."),
+    ):
         return redirect("cases:queue")
-    return _confirm(request, item, status=400, form=form, action="close")
+    return _confirm(request, item, form_status(form), form=form, action="close")
 
 
 @require_POST
@@ -208,18 +215,16 @@ def security_service(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     ):
         raise PermissionDenied
     form = SecurityServiceForm(request.POST)
-    if form.is_valid():
-        try:
-            service.escalation_record_security_service(
-                escalation=item, by=request.user, on=form.cleaned_data["on"]
-            )
-        except ValidationError as error:
-            return _refused(request, item, error, sapo_form=form)
-        messages.success(request, _("Recorded that the Security Service was informed."))
+    if save_form(
+        request,
+        form,
+        lambda data: service.escalation_record_security_service(
+            escalation=item, by=request.user, on=data["on"]
+        ),
+        done=_("Recorded that the Security Service was informed."),
+    ):
         return redirect("cases:escalation", pk=item.pk)
-    return render(
-        request, "cases/escalation.html", _context(request, item, sapo_form=form), status=400
-    )
+    return _refused_form(request, item, form, sapo_form=form)
 
 
 @login_required
