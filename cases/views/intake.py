@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, capability_required
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error
+from sutohamu.http import AuthenticatedHttpRequest, save_form
 
 from ..access import can_work, reports_of
 from ..forms import IntakeForm, SubjectFormSet, without_errors
@@ -24,10 +22,11 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
         # "Add a row" without a script: the same input back with one more row, nothing saved.
         context = {"form": without_errors(form), "subjects": subjects.add_row()}
         return render(request, "cases/report.html", context)
-    if request.method == "POST" and form.is_valid() and subjects.is_valid():
-        data = form.cleaned_data
-        try:
-            case = case_report(
+    if subjects.is_valid() and (
+        saved := save_form(
+            request,
+            form,
+            lambda data: case_report(
                 by=request.user,
                 municipality=data["municipality"],
                 areas=data["areas"],
@@ -35,18 +34,16 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
                 title=data["title"],
                 description=data["description"],
                 discovery=data["discovery"],
-                subjects=[SubjectData(**data) for data in subjects.subjects()],
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("The concern was reported as %(reference)s.") % {"reference": case.reference},
-            )
-            if can_work(request.user, case):
-                return redirect("cases:detail", reference=case.reference)
-            return redirect("cases:my_reports")
+                subjects=[SubjectData(**subject) for subject in subjects.subjects()],
+            ),
+            done=lambda case: (
+                _("The concern was reported as %(reference)s.") % {"reference": case.reference}
+            ),
+        )
+    ):
+        if can_work(request.user, saved.result):
+            return redirect("cases:detail", reference=saved.result.reference)
+        return redirect("cases:my_reports")
     status = 400 if request.method == "POST" else 200
     return render(request, "cases/report.html", {"form": form, "subjects": subjects}, status=status)
 

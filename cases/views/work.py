@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import Capability, organisation_ids_with
+from accounts.models import User
 from sutohamu import decisions
 from sutohamu.history import change_log
 from sutohamu.http import (
@@ -199,29 +202,13 @@ def commitment(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         else {}
     )
     form = CommitmentForm(request.POST or None, version=case.version, to=to, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        planned = CommitmentData(
-            months=data["months"],
-            team_roles=data["team_roles"],
-            team_organisations=tuple(data["team_organisations"]),
-        )
-        try:
-            if data["to"]:
-                leave_assessment(
-                    case=case,
-                    to=data["to"],
-                    by=request.user,
-                    version=data["version"],
-                    commitment=planned,
-                )
-            else:
-                commitment_plan(case=case, by=request.user, data=planned, reason=data["reason"])
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The commitment was saved."))
-            return redirect("cases:detail", reference=case.reference)
+    if save_form(
+        request,
+        form,
+        lambda data: _commit(case, data, by=request.user),
+        done=_("The commitment was saved."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     return render_form(
         request,
         form,
@@ -233,6 +220,21 @@ def commitment(request: AuthenticatedHttpRequest, reference: str) -> HttpRespons
         ),
         cancel_url=reverse("cases:detail", args=[case.reference]),
     )
+
+
+def _commit(case: Case, data: dict[str, Any], *, by: User) -> None:
+    """Leave assessment with the plan, or change the plan with a reason."""
+    planned = CommitmentData(
+        months=data["months"],
+        team_roles=data["team_roles"],
+        team_organisations=tuple(data["team_organisations"]),
+    )
+    if data["to"]:
+        leave_assessment(
+            case=case, to=data["to"], by=by, version=data["version"], commitment=planned
+        )
+    else:
+        commitment_plan(case=case, by=by, data=planned, reason=data["reason"])
 
 
 @login_required
@@ -308,31 +310,26 @@ def close(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
         can_verify=decisions.can_verify(),
         decisions_about_case=decisions.about_case(case.reference) if early else [],
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        early_data = (
-            EarlyClosureData(
+    if save_form(
+        request,
+        form,
+        lambda data: case_close(
+            case=case,
+            by=request.user,
+            version=data["version"],
+            reason=data["reason"],
+            open_choice=data.get("open_choice", ""),
+            early_closure=EarlyClosureData(
                 reason=data["early_reason"],
                 decision_reference=data["decision_reference"],
                 decided_on=data.get("decided_on"),
             )
             if early
-            else None
-        )
-        try:
-            case_close(
-                case=case,
-                by=request.user,
-                version=data["version"],
-                reason=data["reason"],
-                open_choice=data.get("open_choice", ""),
-                early_closure=early_data,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("The case was closed."))
-            return redirect("cases:detail", reference=case.reference)
+            else None,
+        ),
+        done=_("The case was closed."),
+    ):
+        return redirect("cases:detail", reference=case.reference)
     return render(
         request,
         "cases/followup/close.html",
