@@ -16,7 +16,7 @@ from councils.models import Body
 from sutohamu.forms import TidyChoicesMixin
 from sutohamu.pii import check_no_personal_data
 
-from .choices import ActionStatus, DecisionKind, Trend
+from .choices import DecisionKind, Trend
 from .models import AgendaItem, Decision
 
 MONTHS = list(MONTH_NAMES.items())
@@ -267,10 +267,6 @@ class JusteringForm(TidyChoicesMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = present  # type: ignore[attr-defined]
         self.fields["checkers"].queryset = present  # type: ignore[attr-defined]
-
-
-class ActionStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
 
 
 class DecisionSearchForm(TidyChoicesMixin, forms.Form):

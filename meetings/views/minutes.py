@@ -23,7 +23,6 @@ from .. import access, records, services
 from ..choices import ActionStatus
 from ..forms import (
     ActionItemForm,
-    ActionStatusForm,
     DecisionForm,
     DecisionSearchForm,
     JusteringForm,
@@ -292,11 +291,11 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @member_required
 def action_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = access.action_item_for(request.user, pk)
-    form = ActionStatusForm(request.POST)
-    if not form.is_valid():
-        return refused(
-            request, ValidationError(_("Choose a status from the list."), code="status_not_in_list")
+    try:
+        services.action_item_set_status(
+            item=item, status=request.POST.get("status", ""), by=request.user
         )
-    services.action_item_set_status(item=item, status=form.cleaned_data["status"], by=request.user)
+    except ValidationError as error:
+        return refused(request, error)
     messages.success(request, _("The action item's status was saved."))
     return redirect("meetings:actions")

@@ -12,6 +12,8 @@ from pypdf import PdfReader
 from accounts.models import User
 from cases.models import Subject
 from meetings import services
+from meetings.choices import ActionStatus
+from meetings.models import ActionItem
 from sutohamu import decisions
 from tests.demo_objects import nmr_case
 
@@ -106,3 +108,21 @@ def test_a_decision_is_found_by_its_reference_for_priorities_and_early_closures(
     assert (info.reference, info.body_name) == (decision.reference, "SuToHaMu-gruppen")
     assert info.date == decision.meeting.day and info.url.endswith(f"#beslut-{decision.pk}")
     assert decisions.find("SUTOHAMU-1999-001") is None
+
+
+def test_an_action_items_status_is_followed_up_after_approval_and_only_from_the_list(demo, login):
+    """Following an action up is not editing the minutes; a status outside the list is a 400."""
+    item = ActionItem.objects.filter(meeting=last_approved_working_group_meeting()).first()
+    assert item is not None
+    client = login("samordnare.sunne")
+    url = reverse("meetings:action_status", args=[item.pk])
+    before = item.status
+    refused = client.post(url, {"status": "pigeon"})
+    assert refused.status_code == 400
+    assert "Välj en status i listan" in refused.content.decode()
+    item.refresh_from_db()
+    assert item.status == before
+    done = next(s for s in ActionStatus.values if s != before)
+    assert client.post(url, {"status": done}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == done
