@@ -178,7 +178,7 @@ def promise_municipalities(user: AnyUser) -> QuerySet[Organisation]:
     return _promise_municipalities(user)
 
 
-def may_change_action_plan(user: AnyUser, municipality_id: int) -> bool:
+def can_change_action_plan(user: AnyUser, municipality_id: int) -> bool:
     """The municipality's own coordinators keep its action plan; the administrator may too."""
     return has_capability(user, Capability.WORK_CASES, municipality_id) or has_capability(
         user, Capability.MANAGE_ACCOUNTS
@@ -191,7 +191,7 @@ def action_plan_for(user: AnyUser, municipality_pk: int, area: str) -> ActionPla
     municipality = get_object_or_404(Organisation.objects.municipalities(), pk=municipality_pk)
     if area not in Area.values:
         raise Http404
-    if not may_change_action_plan(user, municipality.pk):
+    if not can_change_action_plan(user, municipality.pk):
         raise PermissionDenied
     line = ActionPlanAssignment.objects.filter(municipality=municipality, area=area).first()
     return line or ActionPlanAssignment(municipality=municipality, area=area)

@@ -21,7 +21,7 @@ from sutohamu import fragments
 from sutohamu.history import set_change_reason, set_history_user
 
 from . import handover
-from .access import may_change_action_plan
+from .access import can_change_action_plan
 from .choices import MedskickStatus
 from .handover import HandoverContext, HandoverStep
 from .models import (
@@ -479,7 +479,7 @@ def activity_save(*, activity: PromiseActivity, by: User) -> PromiseActivity:
 @transaction.atomic
 def action_plan_save(*, assignment: ActionPlanAssignment, by: User) -> ActionPlanAssignment:
     """Which coordinator (and fallback) a new concern in the area goes to."""
-    if not may_change_action_plan(by, assignment.municipality_id):
+    if not can_change_action_plan(by, assignment.municipality_id):
         raise ValidationError(ERROR_NOT_YOUR_MUNICIPALITY, code="not_allowed")
     _validated_save(assignment, by=by)
     return assignment

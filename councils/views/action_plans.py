@@ -27,7 +27,7 @@ def action_plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     plans = [
         {
             "municipality": m,
-            "can_edit": access.may_change_action_plan(request.user, m.pk),
+            "can_edit": access.can_change_action_plan(request.user, m.pk),
             "rows": [(area, lines.get((m.pk, area.value))) for area in Area],
         }
         for m in municipalities
