@@ -10,19 +10,22 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.capabilities import Capability, capability_required
-from sutohamu.http import AuthenticatedHttpRequest, add_validation_error, form_status
+from accounts.models import User
+from sutohamu.http import AuthenticatedHttpRequest, form_status, save_form
 
+from . import figures
 from .access import log_download, report_for, report_reads_for, reports_for, scopes_for
 from .forms import ReportOrderForm
-from .models import DownloadKind
+from .models import DownloadKind, Report
 from .output import context_for, report_csv, report_pdf, shown_for
 from .output import municipality_pdf as municipality_pdf_bytes
 from .services import report_request
@@ -49,21 +52,25 @@ def reports_required(view: Any) -> Any:
 def archive(request: AuthenticatedHttpRequest) -> HttpResponse:
     scopes = scopes_for(request.user)
     form = ReportOrderForm(request.POST or None, scopes=scopes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                report = report_request(
-                    by=request.user, scope=form.cleaned_data["scope"], period=form.period()
-                )
-                transaction.on_commit(lambda: build_report.delay(report.pk))
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            return redirect("reports:detail", pk=report.pk)
+    if saved := save_form(
+        request,
+        form,
+        lambda data: _order(scope=data["scope"], period=form.period(), by=request.user),
+        done=_("The report was ordered and is being built."),
+    ):
+        return redirect("reports:detail", pk=saved.result.pk)
     items = reports_for(request.user)[:ARCHIVE_SIZE]
     return render(
         request, "reports/archive.html", {"form": form, "items": items}, status=form_status(form)
     )
+
+
+@transaction.atomic
+def _order(*, scope: str, period: figures.Period, by: User) -> Report:
+    """The service records the order; the worker builds it once the order is committed."""
+    report = report_request(by=by, scope=scope, period=period)
+    transaction.on_commit(lambda: build_report.delay(report.pk))
+    return report
 
 
 @reports_required

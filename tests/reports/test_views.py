@@ -107,6 +107,7 @@ def test_order_build_show_and_download(login, eager, django_capture_on_commit_ca
     page = client.get(response.url)
     assert page.status_code == 200
     html = page.content.decode()
+    assert "Rapporten är beställd och tas fram." in html  # the order's message, once
     assert "<script" not in html.split("<main", 1)[1]
     assert html.count('src="data:image/svg+xml;base64,') == 4
     assert "Snabb start" in html and "Långsiktighet" in html
