@@ -66,8 +66,8 @@ def page(_browser_page):
     again in it)."""
     page = _browser_page
     page.context.clear_cookies()
-    if page.viewport_size != VIEWPORT:
-        page.set_viewport_size(VIEWPORT)
+    if viewport_of(page) != VIEWPORT:
+        set_viewport(page, VIEWPORT)
     yield page
     _blank(page)  # nothing of this test's left loading into the next one
 
@@ -144,12 +144,13 @@ def narrow_overflow(page) -> dict | None:
     root element; waiting for "load" keeps the checks off a half-parsed page.
     """
     page.wait_for_load_state("load")
-    size = page.viewport_size
-    narrowed = size is not None and size["width"] != NARROW
-    if narrowed:
-        _emulate(page, {"width": NARROW, "height": 800})
+    size = viewport_of(page)
+    narrow = {"width": NARROW, "height": 800}
+    if size != narrow:
+        set_viewport(page, narrow)
     try:
-        width = page.evaluate("document.documentElement.scrollWidth")
+        width, laid_out = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert laid_out == NARROW, f"the page was laid out {laid_out} px wide, not {NARROW} px"
         if width <= NARROW:
             return None
         culprits = page.evaluate(
@@ -161,19 +162,29 @@ def narrow_overflow(page) -> dict | None:
         )
         return {"id": "wider-than-375px", "help": f"page is {width} px wide", "nodes": culprits}
     finally:
-        if narrowed:
-            _emulate(page, size)
+        if size != narrow:
+            set_viewport(page, size)
 
 
 _CDP: dict[int, Any] = {}
+_VIEWPORT: dict[int, dict[str, int]] = {}
 
 
-def _emulate(page, size) -> None:
-    """The page laid out at `size`, as Playwright's `set_viewport_size` lays it out, without
-    the headless window's resize that Playwright makes besides (half the cost of the round trip
-    to 375 px and back, which every checked page makes). Playwright's own viewport stays as it
-    was, so the caller puts `size` back to `page.viewport_size` before anything else runs:
-    the same metrics Playwright sets (screen as large as the viewport, scale 1, no mobile)."""
+def viewport_of(page) -> dict[str, int]:
+    """The size the page is laid out at (`set_viewport`'s last, else the context's)."""
+    return _VIEWPORT.get(id(page), VIEWPORT)
+
+
+def set_viewport(page, size: dict[str, int]) -> None:
+    """The page laid out at `size` (kept across navigations), the metrics Playwright's
+    `set_viewport_size` sets (screen as large as the viewport, scale 1, not mobile), without the
+    resize of the headless window that Playwright makes besides: half the Chromium CPU of the
+    round trip to 375 px and back that every checked page makes.
+
+    The tests change the size only through here: the DevTools session that sets it is not
+    Playwright's, and on a new document Chromium applies this session's metrics over
+    Playwright's, so a `page.set_viewport_size` would last only until the next navigation.
+    The width is checked here and again where `narrow_overflow` measures."""
     session = _CDP.get(id(page))
     if session is None:
         session = _CDP[id(page)] = page.context.new_cdp_session(page)
@@ -190,6 +201,9 @@ def _emulate(page, size) -> None:
             "dontSetVisibleSize": True,
         },
     )
+    _VIEWPORT[id(page)] = dict(size)
+    laid_out = page.evaluate("innerWidth")
+    assert laid_out == size["width"], f"the page is {laid_out} px wide, not {size['width']} px"
 
 
 def axe_violations(page) -> list[dict]:

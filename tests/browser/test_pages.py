@@ -257,7 +257,7 @@ def test_every_page_fits_375_px(page, sign_in, demo_server):
     from playwright.sync_api import Error as PlaywrightError
 
     from cases.models import Escalation
-    from tests.browser.conftest import goto, narrow_overflow
+    from tests.browser.conftest import NARROW, goto, narrow_overflow, set_viewport
 
     reference = nmr_reference()
     escalation = Escalation.objects.filter(case__reference=reference).first()
@@ -282,7 +282,7 @@ def test_every_page_fits_375_px(page, sign_in, demo_server):
         },
         "admin": set(PAGES_AS_ADMINISTRATOR),
     }
-    page.set_viewport_size({"width": 375, "height": 800})
+    set_viewport(page, {"width": NARROW, "height": 800})
     found = {}
     for username, paths in per_person.items():
         sign_in(username)

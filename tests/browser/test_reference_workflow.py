@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from tests.browser.conftest import axe_run, narrow_overflow
+from tests.browser.conftest import NARROW, VIEWPORT, axe_run, narrow_overflow, set_viewport
 
 pytestmark = pytest.mark.slow
 
@@ -292,12 +292,12 @@ def agenda_shows_the_case_and_is_reordered_by_keyboard(walk: Walk, page, referen
     moved = page.locator(".agenda > li > h3").all_inner_texts()
     assert moved[:2] == [headings[1], headings[0]]
     # At 375 px an item's controls stay one compact row (they were five stacked controls).
-    page.set_viewport_size({"width": 375, "height": 800})
+    set_viewport(page, {"width": NARROW, "height": 800})
     tallest = page.evaluate(
         "Math.max(...[...document.querySelectorAll('.item-tools')]"
         ".map(e => e.getBoundingClientRect().height))"
     )
-    page.set_viewport_size({"width": 1280, "height": 900})
+    set_viewport(page, VIEWPORT)
     assert tallest <= 60, f"agenda controls {tallest} px tall at 375 px"
     return meeting
 
