@@ -32,6 +32,21 @@ def case_pages_as_coordinator(reference: str) -> list[str]:
     ]
 
 
+PAGES_AS_ADMINISTRATOR = [
+    "/samverkan/overlamning/",
+    "/samverkan/overlamning/ny/",
+    "/samverkan/utan-ansvarig/",
+]
+
+
+def escalation_pages_as_coordinator(reference: str) -> list[str]:
+    """The case's first escalation and its escalate form."""
+    from cases.models import Escalation
+
+    escalation = Escalation.objects.filter(case__reference=reference).first()
+    return [f"/arenden/eskalering/{escalation.pk}/", f"/arenden/{reference}/eskalera/"]
+
+
 def test_sign_in_page_meets_wcag_21_aa(page, demo_server):
     page.goto(f"{demo_server.url}/logga-in/")
     assert page.get_attribute("html", "lang") == "sv"
@@ -97,11 +112,7 @@ def test_reporting_a_concern_in_the_browser(page, sign_in, demo_server):
 def test_administrator_pages_meet_wcag_21_aa(page, sign_in, demo_server):
     sign_in("admin")
     found = {}
-    for path in [
-        "/samverkan/overlamning/",
-        "/samverkan/overlamning/ny/",
-        "/samverkan/utan-ansvarig/",
-    ]:
+    for path in PAGES_AS_ADMINISTRATOR:
         page.goto(demo_server.url + path)
         if violations := axe_violations(page):
             found[path] = violations
@@ -183,8 +194,7 @@ def test_escalation_pages_meet_wcag_21_aa(page, sign_in, demo_server):
             found[path] = violations
     page.click("text=Logga ut")
     sign_in("samordnare.sunne")
-    nmr = Escalation.objects.filter(case=nmr_case()).first()
-    for path in [f"/arenden/eskalering/{nmr.pk}/", f"/arenden/{nmr.case.reference}/eskalera/"]:
+    for path in escalation_pages_as_coordinator(nmr_reference()):
         page.goto(demo_server.url + path)
         if violations := axe_violations(page):
             found[path] = violations
@@ -240,13 +250,14 @@ def _plain_pages(namespaces: tuple[str, ...]) -> list[str]:
 def test_every_page_fits_375_px(page, sign_in, demo_server):
     """No page scrolls sideways on a 375 px phone; tables scroll inside their own box.
 
-    The coordinator's pages that `test_coordinator_pages_meet_wcag_21_aa` opens are checked at
-    375 px there (`axe_violations` includes this check); opening them again here cost a page
-    load each."""
+    The pages that `test_coordinator_pages_meet_wcag_21_aa`,
+    `test_administrator_pages_meet_wcag_21_aa` and `test_escalation_pages_meet_wcag_21_aa` open
+    as the same person are checked at 375 px there (`axe_violations` includes this check);
+    opening them again here cost a page load each."""
     from playwright.sync_api import Error as PlaywrightError
 
     from cases.models import Escalation
-    from tests.browser.conftest import goto, narrow_overflow
+    from tests.browser.conftest import NARROW, goto, narrow_overflow, set_viewport
 
     reference = nmr_reference()
     escalation = Escalation.objects.filter(case__reference=reference).first()
@@ -263,13 +274,20 @@ def test_every_page_fits_375_px(page, sign_in, demo_server):
         "admin": ["/", "/samverkan/", "/samverkan/overlamning/", "/samverkan/utan-ansvarig/"],
         "kommunpolis": ["/", "/arenden/inkorg/?alla=1"],
     }
-    checked_with_axe = {*PAGES_AS_COORDINATOR, *case_pages_as_coordinator(reference)}
-    page.set_viewport_size({"width": 375, "height": 800})
+    checked_with_axe = {
+        "samordnare.sunne": {
+            *PAGES_AS_COORDINATOR,
+            *case_pages_as_coordinator(reference),
+            *escalation_pages_as_coordinator(reference),
+        },
+        "admin": set(PAGES_AS_ADMINISTRATOR),
+    }
+    set_viewport(page, {"width": NARROW, "height": 800})
     found = {}
     for username, paths in per_person.items():
         sign_in(username)
         for path in dict.fromkeys(paths):
-            if username == "samordnare.sunne" and path in checked_with_axe:
+            if path in checked_with_axe.get(username, ()):
                 continue
             try:
                 response = goto(page, demo_server.url + path)

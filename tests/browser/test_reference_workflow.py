@@ -7,14 +7,17 @@ the kommunpolis records that the Security Service was informed and closes the po
 moves the case to follow-up and logs a contact; the working group's agenda shows the case line
 (reordered by keyboard); the minutes are approved; the steering group downloads the report PDF
 and finds no case text. Every page the walk opens is checked with axe-core (no serious or
-critical violation) and at 375 px (no sideways scrolling), and its first screen photographed
-(JPEG) into test-artifacts/workflow/ (gitignored). No sleeps: each wait is on the page's own state.
+critical violation) and at 375 px (no sideways scrolling); with WORKFLOW_SCREENSHOTS=1 its first
+screen is photographed (JPEG) into test-artifacts/workflow/ (gitignored), for a person to look at
+(no check reads them, and they were a tenth of the walk's time). No sleeps: each wait is on the
+page's own state.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+import os
 import re
 from pathlib import Path
 
@@ -24,11 +27,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from tests.browser.conftest import axe_run, narrow_overflow
+from tests.browser.conftest import NARROW, VIEWPORT, axe_run, narrow_overflow, set_viewport
 
 pytestmark = pytest.mark.slow
 
 SHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "workflow"
+TAKE_SHOTS = os.environ.get("WORKFLOW_SCREENSHOTS", "") not in ("", "0")
 TITLE = "Klistermärken från NMR i skolans trapphus"
 DESCRIPTION = "Klistermärken med NMR-symboler har satts upp i trapphuset tre veckor i rad."
 
@@ -45,12 +49,14 @@ class Walk:
     def __init__(self, page, url: str) -> None:
         self.page, self.url, self.step = page, url, 0
         self.found: dict[str, list] = {}
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        for old in [*SHOTS.glob("*.png"), *SHOTS.glob("*.jpg")]:
-            old.unlink()
+        if TAKE_SHOTS:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            for old in [*SHOTS.glob("*.png"), *SHOTS.glob("*.jpg")]:
+                old.unlink()
 
     def check(self, name: str) -> None:
-        """axe-core's serious and critical WCAG 2.1 A/AA findings, the 375 px width, a picture."""
+        """axe-core's serious and critical WCAG 2.1 A/AA findings, the 375 px width, a picture
+        (WORKFLOW_SCREENSHOTS=1)."""
         page = self.page
         page.wait_for_load_state("load")
         self.step += 1
@@ -64,8 +70,8 @@ class Walk:
         ]
         if problems:
             self.found[f"{self.step:02d} {name} {page.url}"] = problems
-        # The first screen, as JPEG: a full-page PNG took ten times as long.
-        page.screenshot(path=str(SHOTS / f"{self.step:02d}-{name}.jpg"), quality=70)
+        if TAKE_SHOTS:  # the first screen, as JPEG: a full-page PNG took ten times as long
+            page.screenshot(path=str(SHOTS / f"{self.step:02d}-{name}.jpg"), quality=70)
 
     def sign_in(self, username: str) -> None:
         page = self.page
@@ -286,12 +292,12 @@ def agenda_shows_the_case_and_is_reordered_by_keyboard(walk: Walk, page, referen
     moved = page.locator(".agenda > li > h3").all_inner_texts()
     assert moved[:2] == [headings[1], headings[0]]
     # At 375 px an item's controls stay one compact row (they were five stacked controls).
-    page.set_viewport_size({"width": 375, "height": 800})
+    set_viewport(page, {"width": NARROW, "height": 800})
     tallest = page.evaluate(
         "Math.max(...[...document.querySelectorAll('.item-tools')]"
         ".map(e => e.getBoundingClientRect().height))"
     )
-    page.set_viewport_size({"width": 1280, "height": 900})
+    set_viewport(page, VIEWPORT)
     assert tallest <= 60, f"agenda controls {tallest} px tall at 375 px"
     return meeting
 
