@@ -110,7 +110,7 @@ def size(members: Set[Hashable], weights: Mapping[Any, int] | None = None) -> in
     """How many units `members` stand for (a weighted unit for `weights[unit]` of them)."""
     if not weights:
         return len(members)
-    return sum(weights.get(u, 1) for u in members)
+    return sum(map(weights.get, members, itertools.repeat(1)))  # weights.get(u, 1), in C
 
 
 def _signatures(cells: Sequence[Cell], weights: Mapping[Any, int]) -> dict[tuple[int, ...], int]:
