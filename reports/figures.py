@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import hashlib
 import itertools
 import json
@@ -1390,8 +1391,10 @@ def trend_entry(ctx: Context, facts: Facts) -> dict[str, Any]:
 # writes one, only the demo's seed back-dates its own rows (before its reports are built).
 
 
-def _watermark_sources() -> list[tuple[str, str, str, str]]:
-    """(name, table, id column, case column) of every source of change the trend reads."""
+@functools.cache
+def _watermark_sources() -> tuple[tuple[str, str, str, str], ...]:
+    """(name, table, id column, case column) of every source of change the trend reads (the
+    models' tables: worked out once per process, twice a build asked for them)."""
     sources: list[tuple[str, str, str, str]] = []
     for name, model in (
         ("case", Case),
@@ -1408,7 +1411,7 @@ def _watermark_sources() -> list[tuple[str, str, str, str]]:
         ("early_closure", EarlyClosure._meta.db_table),
     ):
         sources.append((name, table, "id", "case_id"))
-    return sources
+    return tuple(sources)
 
 
 def watermark() -> dict[str, int]:

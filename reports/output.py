@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -65,6 +66,30 @@ def context_for(report: Report, shown: Shown) -> dict[str, Any]:
         "limit": shown.limit,
         "minimum": shown.figures.get("statistic_minimum", shown.limit),
     }
+
+
+# The report page's body (the figures, the charts, the tables, each municipality's section)
+# depends on the built figures and the language only, so it is rendered once per report, digest
+# and language and process: at county scale its template took about two thirds of the page's
+# CPU. The head of the page (who asked for it, when) is rendered on every view.
+_BODIES: dict[tuple[int, str, str], SafeString] = {}
+BODIES_KEPT = 32
+
+
+def page_body(report: Report) -> SafeString:
+    """The report page's body (templates/reports/includes/body.html) for a built report."""
+    key = (report.pk, report.digest, get_language() or "")
+    found = _BODIES.get(key) if report.digest else None
+    if found is None:
+        html = render_to_string(
+            "reports/includes/body.html", context_for(report, shown_for(report))
+        )
+        found = mark_safe(html)  # our template's output, escaped as it was rendered
+        if report.digest:
+            if len(_BODIES) >= BODIES_KEPT:
+                _BODIES.pop(next(iter(_BODIES)))
+            _BODIES[key] = found
+    return found
 
 
 def _document(report: Report, template: str, context: dict) -> bytes:

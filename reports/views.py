@@ -26,8 +26,9 @@ from . import figures
 from .access import log_download, report_for, report_reads_for, reports_for, scopes_for
 from .forms import ReportOrderForm
 from .models import DownloadKind, Report
-from .output import context_for, report_csv, report_pdf, shown_for
 from .output import municipality_pdf as municipality_pdf_bytes
+from .output import page_body, report_csv, report_pdf, shown_for
+from .present import period_label
 from .services import report_request
 from .tasks import build_report
 
@@ -80,7 +81,12 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not report.is_done:
         return render(request, "reports/building.html", {"report": report})
     log_download(request.user, report, DownloadKind.PAGE)
-    return render(request, "reports/detail.html", context_for(report, shown_for(report)))
+    period = {"kind": report.period_kind, "start": str(report.start), "end": str(report.end)}
+    return render(
+        request,
+        "reports/detail.html",
+        {"report": report, "period": period_label(period), "body": page_body(report)},
+    )
 
 
 @reports_required

@@ -86,6 +86,10 @@ cases_ = st.lists(
 
 def make_world(spec: list[dict], munis: list, agera, by) -> None:
     origin = datetime.datetime(2023, 1, 1, 9, tzinfo=TZ)
+    # Status changes and contacts are written in one statement each at the end, in the order
+    # they are made (a case's moves get ascending ids, as when written one by one).
+    moves: list[Transition] = []
+    contacts: list[Contact] = []
     for item in spec:
         reported = origin + datetime.timedelta(days=item["reported"])
         path = PATHS[item["path"]]
@@ -101,7 +105,7 @@ def make_world(spec: list[dict], munis: list, agera, by) -> None:
         )
         previous = ""
         for status, at in zip(path, when, strict=False):
-            Transition.objects.create(case=c, from_status=previous, to_status=status, by=by, at=at)
+            moves.append(Transition(case=c, from_status=previous, to_status=status, by=by, at=at))
             previous = status
         if S.FOLLOW_UP in path:
             start = when[path.index(S.FOLLOW_UP)].date()
@@ -111,14 +115,16 @@ def make_world(spec: list[dict], munis: list, agera, by) -> None:
                 next_contact_on=start,
                 cadence=CADENCES[item["cadence"]],
             )
-            for day in item["contacts"]:
-                Contact.objects.create(
+            contacts += [
+                Contact(
                     case=c,
                     on=start + datetime.timedelta(days=day),
                     kind="call",
                     who="x",
                     recorded_by=by,
                 )
+                for day in item["contacts"]
+            ]
             if S.CLOSED in path and item["decision"]:
                 EarlyClosure.objects.create(
                     case=c,
@@ -147,6 +153,8 @@ def make_world(spec: list[dict], munis: list, agera, by) -> None:
                 acknowledged_at=reported + datetime.timedelta(days=item["ack"], hours=3),
                 status="acknowledged",
             )
+    Transition.objects.bulk_create(moves)
+    Contact.objects.bulk_create(contacts)
 
 
 @pytest.fixture

@@ -262,22 +262,27 @@ def test_report_reads_for_the_data_protection_officer(login):
     assert "styrgrupp.sunne" in page.content.decode()
 
 
-def test_the_report_page_draws_its_charts_once_per_language(login):
-    """Built figures never change, so the charts are kept; each language keeps its own."""
+def test_the_report_page_draws_its_charts_and_its_body_once_per_language(login):
+    """Built figures never change, so the charts and the page's body (everything but who asked
+    for the report and when) are kept; each language keeps its own."""
     from reports import output
 
     report = demo_report()
     client = login("styrgrupp.sunne")
     url = reverse("reports:detail", args=[report.pk])
     output._CHARTS.clear()
-    assert "Nya ärenden per kommun" in client.get(url).content.decode()
-    kept = dict(output._CHARTS)
-    assert [key[2] for key in kept] == ["sv"]
-    assert "Nya ärenden per kommun" in client.get(url).content.decode()
-    assert kept == output._CHARTS  # the second view drew nothing new
+    output._BODIES.clear()
+    page = client.get(url).content.decode()
+    assert "Nya ärenden per kommun" in page and str(report.requested_by) in page
+    kept, bodies = dict(output._CHARTS), dict(output._BODIES)
+    assert [key[2] for key in kept] == ["sv"] and [key[2] for key in bodies] == ["sv"]
+    main = page.split("<main", 1)[1]
+    assert client.get(url).content.decode().split("<main", 1)[1] == main
+    assert kept == output._CHARTS and bodies == output._BODIES  # the second view drew nothing new
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "New cases per municipality" in client.get(url).content.decode()
     assert sorted(key[2] for key in output._CHARTS) == ["en", "sv"]
+    assert sorted(key[2] for key in output._BODIES) == ["en", "sv"]
 
 
 def test_page_pdf_and_csv_show_the_same_cells(login):
