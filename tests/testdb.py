@@ -352,7 +352,7 @@ def start_builder(environ: Mapping[str, str]) -> None:
     the template as before."""
     if _builder or environ.get("SUTOHAMU_EAGER_TEMPLATE") == "0":
         return
-    if environ.get("MUTANT_UNDER_TEST"):
+    if environ.get("MUTANT_UNDER_TEST") or _template_is_fresh():
         return
     log_path = Path(tempfile.gettempdir()) / f"sutohamu-template-{os.getpid()}.log"
     with log_path.open("wb") as log:
@@ -366,6 +366,21 @@ def start_builder(environ: Mapping[str, str]) -> None:
                 start_new_session=True,
             )
         )
+
+
+def _template_is_fresh(alias: str = "default") -> bool:
+    """Whether a fresh template is there already (then no builder is started: it would only
+    find it so, after a second of starting Django). Asked on a connection of its own, as the
+    test processes' connections are not open yet (pytest-django blocks them here)."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return True
+    template = template_prefix(connection) + fingerprint()
+    try:
+        with psycopg.connect(**_server(connection), dbname="postgres") as conn:
+            return _fresh(_built_at(conn.cursor(), template))
+    except psycopg.Error:
+        return True  # no server: the test processes will say so
 
 
 def stop_builder() -> None:
