@@ -258,7 +258,10 @@ def _run_order(item: pytest.Item) -> tuple[int, int]:
 
 
 def _xdist_role(config: pytest.Config) -> str:
-    """Whether this process is a pytest-xdist "worker", the "controller", or "single"."""
+    """Whether this process is a pytest-xdist "worker", the "controller", or "single"; "none"
+    when no test runs (--collect-only)."""
+    if getattr(config.option, "collectonly", False):
+        return "none"
     if hasattr(config, "workerinput"):
         return "worker"
     return "controller" if getattr(config.option, "dist", "no") != "no" else "single"

@@ -6,13 +6,15 @@ from types import SimpleNamespace
 from tests import conftest, testdb
 
 
-def test_the_builder_starts_in_the_xdist_controller_or_the_single_process_not_in_a_worker():
+def test_the_builder_starts_in_the_xdist_controller_or_one_process_not_a_worker_nor_a_listing():
     controller = SimpleNamespace(option=SimpleNamespace(dist="load"))
     single = SimpleNamespace(option=SimpleNamespace(dist="no"))
     worker = SimpleNamespace(option=SimpleNamespace(dist="no"), workerinput={"workerid": "gw0"})
     assert conftest._xdist_role(controller) == "controller"
     assert conftest._xdist_role(single) == "single"
     assert conftest._xdist_role(worker) == "worker"
+    listing = SimpleNamespace(option=SimpleNamespace(dist="load", collectonly=True))
+    assert conftest._xdist_role(listing) == "none"
 
 
 def test_no_builder_under_a_mutant_or_when_switched_off():
