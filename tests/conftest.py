@@ -246,8 +246,8 @@ def _run_order(item: pytest.Item) -> tuple[int, int]:
     together. pytest-xdist hands each worker runs of consecutive tests, while the run lasts, and
     a worker keeps the tests it was handed: long tests near the end leave the other worker idle.
 
-    The tests without a database come before all of them: while one xdist worker builds the
-    template (tests/testdb.py), the others, waiting for it, would otherwise idle."""
+    The tests without a database come before all of them: they run while the template is built
+    (tests/testdb.py's builder, started with the run), where the workers would otherwise wait."""
     if "test_run_command" in item.nodeid:
         return (0, 0)  # `make run` in a subprocess: start it first, beside the rest
     database = _uses_database(item)
