@@ -35,14 +35,13 @@ import uuid
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 
 from tests import testdb
 
 pytest_plugins = ["tests.db_roles"]
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+FAST_HASHERS = testdb.FAST_HASHERS
 
 # Whether the demo is committed in this process's test database (one per xdist worker).
 # The snapshot: a copy of every table right after the first seed, in a schema of the test
@@ -75,11 +74,7 @@ END $$;
 _layout: dict[str, Any] = {}
 
 
-def _tables() -> list[str]:
-    from django.db import connection
-
-    names = connection.introspection.django_table_names(only_existing=True, include_views=False)
-    return sorted(connection.ops.quote_name(name) for name in names)
+_tables = testdb.tables
 
 
 def _nonempty(cursor, schema: str, tables: list[str]) -> set[str]:
@@ -171,25 +166,6 @@ def _reset(demo: bool) -> None:
     ContentType.objects.clear_cache()  # the two states number their content types apart
 
 
-def _take_snapshot() -> None:
-    from django.db import connection, transaction
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DROP SCHEMA IF EXISTS {SNAPSHOT_SCHEMA} CASCADE")
-        cursor.execute(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}")
-        for table in _tables():
-            cursor.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{table} AS TABLE {table}")
-
-
-def _seed_template() -> None:
-    """In the new template: the demo seeded and copied, then the schema emptied again."""
-    # The hasher the tests use (see _test_settings).
-    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        call_command("seed_demo", verbosity=0)
-    _take_snapshot()
-    call_command("flush", interactive=False, verbosity=0)
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(
     request,
@@ -211,7 +187,7 @@ def django_db_setup(
         test = connection.settings_dict["TEST"]
         test["NAME"] = f"{testdb.worker_database_name(connection)}_{suffix}"
     with django_db_blocker.unblock():
-        original, _ = testdb.clone_test_database(_seed_template)
+        original, _ = testdb.clone_test_database(testdb.seed_template)
         _committed.update(demo=False)
         _prepare_resets()
     # mutmut runs its stats and clean runs in one process and forks each mutant from it: a
@@ -270,8 +246,8 @@ def _run_order(item: pytest.Item) -> tuple[int, int]:
     together. pytest-xdist hands each worker runs of consecutive tests, while the run lasts, and
     a worker keeps the tests it was handed: long tests near the end leave the other worker idle.
 
-    The tests without a database come before all of them: while one xdist worker builds the
-    template (tests/testdb.py), the others, waiting for it, would otherwise idle."""
+    The tests without a database come before all of them: they run while the template is built
+    (tests/testdb.py's builder, started with the run), where the workers would otherwise wait."""
     if "test_run_command" in item.nodeid:
         return (0, 0)  # `make run` in a subprocess: start it first, beside the rest
     database = _uses_database(item)
@@ -281,11 +257,35 @@ def _run_order(item: pytest.Item) -> tuple[int, int]:
     return (group, 1 if item.nodeid.startswith(HEAVY_FILES) else 2)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def _xdist_role(config: pytest.Config) -> str:
+    """Whether this process is a pytest-xdist "worker", the "controller", or "single"; "none"
+    when no test runs (--collect-only)."""
+    if getattr(config.option, "collectonly", False):
+        return "none"
+    if hasattr(config, "workerinput"):
+        return "worker"
+    return "controller" if getattr(config.option, "dist", "no") != "no" else "single"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The controller of an xdist run starts building the template now (tests/testdb.py): its
+    workers have not collected yet, and a whole run needs it."""
+    if _xdist_role(session.config) == "controller":
+        testdb.start_builder(os.environ)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # SUTOHAMU_TEST_ORDER=file keeps the file order: slower (more seeds and flushes), and a check
     # that _demo_state keeps demo and empty-database tests apart whatever the order.
     if os.environ.get("SUTOHAMU_TEST_ORDER") != "file":
         items.sort(key=_run_order)  # stable: the order within each group stays the file order
+    # One process: the template built beside the tests without a database, if any test needs it.
+    if _xdist_role(config) == "single" and any(map(_uses_database, items)):
+        testdb.start_builder(os.environ)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    testdb.stop_builder()
 
 
 @pytest.fixture

@@ -22,6 +22,14 @@ A database this process replaces (its own from the last run, a stale template) i
 the way, which is instant, and dropped by a thread of its own while the tests run: PostgreSQL
 checkpoints on DROP DATABASE, which took a worker 5 to 20 s of waiting before its first test on a
 busy machine. The process waits for those drops before it ends (`wait_for_drops`).
+
+A run that will need the template starts building it in a process of its own (`start_builder`,
+`python -m tests.testdb`) as soon as the run begins: under pytest-xdist the controller starts it
+before the workers have collected, so the template is built beside the run command's test and
+the tests without a database instead of after them (the worker that built it, and the other
+waiting for it, were the run's longest idle stretch). Whoever takes the advisory lock first
+builds; the others find it fresh. SUTOHAMU_EAGER_TEMPLATE=0 leaves the building to the first
+test process that needs the database, as before.
 """
 
 from __future__ import annotations
@@ -30,20 +38,30 @@ import contextlib
 import datetime
 import hashlib
 import os
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import django
 import psycopg
 from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.core.management import call_command
+from django.db import DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test import override_settings
+from django.test.utils import setup_test_environment
 from django.utils import timezone
 
 SNAPSHOT_SCHEMA = "demo_snapshot"
+
+# The password hasher the tests use (tests/conftest.py): the demo's accounts are hashed with it.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The demo's times are relative to the moment it was seeded ("the next meeting", "reminded an
 # hour ago"); a template older than this is built again.
@@ -232,6 +250,37 @@ def _build(connection: BaseDatabaseWrapper, name: str, seed: Callable[[], None])
         settings.DATABASES[connection.alias]["NAME"] = original
 
 
+def _ensure_template(
+    cursor,
+    connection: BaseDatabaseWrapper,
+    template: str,
+    seed: Callable[[], None],
+    verbosity: int = 0,
+) -> None:
+    """Under the advisory lock: build the template unless a fresh one is there."""
+    prefix = template_prefix(connection)
+    built_at = _built_at(cursor, template)
+    if under_mutant(os.environ):
+        # Seeding runs the project's code, so a template built under a mutant would carry
+        # the mutant into every later mutant's database. mutmut's stats run (no mutant
+        # active) built it; a mutant only clones it, however old.
+        if not built_at:
+            raise RuntimeError(f"no template {template} to clone under a mutant")
+        return
+    if _fresh(built_at):
+        return
+    started = time.monotonic()
+    cursor.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE %s",
+        [prefix.replace("_", "\\_") + "%"],
+    )
+    _discard(cursor, [stale for (stale,) in cursor.fetchall()], _server(connection))
+    _build(connection, template, seed)
+    cursor.execute(f"COMMENT ON DATABASE {_quote(template)} IS '{time.time():.0f}'")
+    if verbosity:
+        print(f"Built {template} in {time.monotonic() - started:.1f} s")
+
+
 def clone_test_database(
     seed: Callable[[], None], alias: str = "default", verbosity: int = 0
 ) -> tuple[str, str]:
@@ -253,24 +302,7 @@ def clone_test_database(
         _discard(cursor, [test_name, *_left_to_drop(cursor, test_name)], server)
         cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id(prefix)])
         try:
-            built_at = _built_at(cursor, template)
-            if under_mutant(os.environ):
-                # Seeding runs the project's code, so a template built under a mutant would carry
-                # the mutant into every later mutant's database. mutmut's stats run (no mutant
-                # active) built it; a mutant only clones it, however old.
-                if not built_at:
-                    raise RuntimeError(f"no template {template} to clone under a mutant")
-            elif not _fresh(built_at):
-                started = time.monotonic()
-                cursor.execute(
-                    "SELECT datname FROM pg_database WHERE datname LIKE %s",
-                    [prefix.replace("_", "\\_") + "%"],
-                )
-                _discard(cursor, [stale for (stale,) in cursor.fetchall()], server)
-                _build(connection, template, seed)
-                cursor.execute(f"COMMENT ON DATABASE {_quote(template)} IS '{time.time():.0f}'")
-                if verbosity:
-                    print(f"Built {template} in {time.monotonic() - started:.1f} s")
+            _ensure_template(cursor, connection, template, seed, verbosity)
             cursor.execute(f"CREATE DATABASE {_quote(test_name)} TEMPLATE {_quote(template)}")
         finally:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id(prefix)])
@@ -283,3 +315,110 @@ def clone_test_database(
 
 def destroy_test_database(original: str, alias: str = "default") -> None:
     connections[alias].creation.destroy_test_db(original, verbosity=0, keepdb=False)
+
+
+def tables() -> list[str]:
+    """Every table of the project's models in the current database, quoted, sorted."""
+    connection = connections["default"]
+    names = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    return sorted(connection.ops.quote_name(name) for name in names)
+
+
+def _take_snapshot() -> None:
+    connection = connections["default"]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {SNAPSHOT_SCHEMA} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}")
+        for table in tables():
+            cursor.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{table} AS TABLE {table}")
+
+
+def seed_template() -> None:
+    """In the new template: the demo seeded and copied, then the schema emptied again."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        call_command("seed_demo", verbosity=0)
+    _take_snapshot()
+    call_command("flush", interactive=False, verbosity=0)
+
+
+# The background builder (see the docstring): whether this run has started one already.
+_builder: list[subprocess.Popen[bytes]] = []
+
+
+def start_builder(environ: Mapping[str, str]) -> None:
+    """Start building the template in a process of its own, once per run (not under mutmut,
+    whose mutants only clone, nor with SUTOHAMU_EAGER_TEMPLATE=0). Its output goes to a log in
+    the temporary folder; if it fails, the first test process that needs the database builds
+    the template as before."""
+    if _builder or environ.get("SUTOHAMU_EAGER_TEMPLATE") == "0":
+        return
+    if environ.get("MUTANT_UNDER_TEST") or _template_is_fresh():
+        return
+    log_path = Path(tempfile.gettempdir()) / f"sutohamu-template-{os.getpid()}.log"
+    with log_path.open("wb") as log:
+        _builder.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "tests.testdb"],
+                cwd=settings.BASE_DIR,
+                env=dict(environ),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+
+
+def _template_is_fresh(alias: str = "default") -> bool:
+    """Whether a fresh template is there already (then no builder is started: it would only
+    find it so, after a second of starting Django). Asked on a connection of its own, as the
+    test processes' connections are not open yet (pytest-django blocks them here)."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return True
+    template = template_prefix(connection) + fingerprint()
+    try:
+        with psycopg.connect(**_server(connection), dbname="postgres") as conn:
+            return _fresh(_built_at(conn.cursor(), template))
+    except psycopg.Error:
+        return True  # no server: the test processes will say so
+
+
+def stop_builder() -> None:
+    """At the end of the run: a builder still at work is stopped (a run with no database tests
+    need not wait for it; the half-built template has no time stamp and is built again)."""
+    while _builder:
+        process = _builder.pop()
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def build_template(alias: str = "default") -> None:
+    """Build the template unless a fresh one is there; no test database is cloned."""
+    connection = connections[alias]
+    prefix = template_prefix(connection)
+    template = prefix + fingerprint()
+    with _creation(connection)._nodb_cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id(prefix)])
+        try:
+            _ensure_template(cursor, connection, template, seed_template, verbosity=1)
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id(prefix)])
+
+
+def main() -> None:
+    """`python -m tests.testdb`: the template built with the settings the tests run with."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sutohamu.settings")
+    django.setup()
+    if connections["default"].vendor != "postgresql":
+        return
+    setup_test_environment(debug=False)
+    build_template()
+
+
+if __name__ == "__main__":
+    main()
