@@ -59,9 +59,9 @@ def _move_sent(ctx: HandoverContext) -> int:
     if not _works_cases(ctx):
         return 0
     items = list(
-        Escalation.objects.open().filter(
-            created_by=ctx.from_user, case__municipality=ctx.organisation
-        ).select_related("case")
+        Escalation.objects.open()
+        .filter(created_by=ctx.from_user, case__municipality=ctx.organisation)
+        .select_related("case")
     )
     for item in items:
         item.created_by = ctx.to_user
