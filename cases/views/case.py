@@ -32,11 +32,23 @@ from ..timeline import timeline
 from ..versions import case_version
 from .shared import page_context, shared_context
 
+# The parts of cases/detail.html, read from the cache together.
+CASE_PARTS = (
+    "case.head",
+    "case.followup",
+    "case.subjects",
+    "case.measures",
+    "case.consents",
+    "case.notes",
+)
+
 
 @login_required
 def detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     # The parts' versions before any row (sutohamu.fragments); the door logs the read every time.
-    parts = Page(versions=[case_version(reference)], scope=fragment_scope(request.user))
+    parts = Page(
+        versions=[case_version(reference)], scope=fragment_scope(request.user), parts=CASE_PARTS
+    )
     case = case_for(request.user, reference, log=ReadKind.PAGE)
     if not case.access.works:
         # A receiver's part depends on what each escalation shares: not cached.

@@ -43,7 +43,11 @@ def desk(request: AuthenticatedHttpRequest) -> HttpResponse:
     # filter form (whose owners follow other people's roles) on every request.
     user = request.user
     municipalities = organisation_ids_with(user, Capability.WORK_CASES)
-    parts = Page(versions=desk_versions(municipalities), scope=fragment_scope(user))
+    parts = Page(
+        versions=desk_versions(municipalities),
+        scope=fragment_scope(user),
+        parts=("desk.panels", "desk.consents"),
+    )
     form, filters = _filters(request)
     number = request.GET.get("sida")
     query = request.GET.copy()
