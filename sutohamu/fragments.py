@@ -86,19 +86,35 @@ class Page:
     """One request's view of its fragments: the versions (read now, before any row), the person's
     scope, and the date. Templates render parts through it with `{% fragment page "name" %}`.
 
-    `parts` names the parts (without extra values) the page is known to render: they are read
-    from the cache in one round trip at the first part, instead of one each."""
+    `parts` names the parts the page is known to render (a name, or a name and its extra
+    values; `expect` adds more once the rows that name them are read): they are read from the
+    cache in one round trip at the first part, instead of one each."""
 
-    def __init__(self, *, versions: Iterable[str], scope: str, parts: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        versions: Iterable[str],
+        scope: str,
+        parts: Iterable[str | tuple[str, Iterable[object]]] = (),
+    ) -> None:
         self.versions = read_versions(versions)
         self.scope = scope
         self.today = timezone.localdate().isoformat()
-        self.parts = tuple(parts)
+        self.parts: list[tuple[str, tuple[object, ...]]] = []
+        for part in parts:
+            if isinstance(part, str):
+                self.expect(part)
+            else:
+                self.expect(part[0], part[1])
         self._fetched: dict[str, object] | None = None
+
+    def expect(self, name: str, extra: Iterable[object] = ()) -> None:
+        """A part the page will render, read with the others at the first part."""
+        self.parts.append((name, tuple(extra)))
 
     def _cached(self, key: str) -> object:
         if self._fetched is None:
-            keys = [self.key(name) for name in self.parts]
+            keys = [self.key(name, extra) for name, extra in self.parts]
             self._fetched = dict.fromkeys(keys)
             if keys:
                 self._fetched.update(cache.get_many(keys))

@@ -62,9 +62,12 @@ def test_parts_named_up_front_are_read_together_and_still_follow_their_version()
     with committed():
         fragments.bump("case:X-5")
     assert rendered(page(), "third") == "third"
-    # With an extra value the part is not among those read together: read alone, same entry.
+    # With an extra value it is another entry, read alone unless named with it.
     assert rendered(page(), "fourth", extra="7") == "fourth"
     assert rendered(page(), "fifth", extra="7") == "fourth"
+    named = page()
+    named.expect("demo.part", ["7"])
+    assert rendered(named, "sixth", extra="7") == "fourth"
 
 
 def test_without_parts_the_fragment_is_rendered_every_time():
