@@ -75,10 +75,13 @@ def read_versions(names: Iterable[str]) -> dict[str, str]:
     keys = {version_key(n): n for n in names}
     found = cache.get_many(list(keys))
     missing = [k for k in keys if k not in found]
-    if missing:
-        for key in missing:
-            cache.add(key, secrets.token_hex(8), timeout=VERSION_SECONDS)
-        found.update(cache.get_many(missing))
+    for key in missing:
+        token = secrets.token_hex(8)
+        if cache.add(key, token, timeout=VERSION_SECONDS):
+            found[key] = token  # ours: no need to read it back
+    lost = [k for k in missing if k not in found]  # another process made it first: theirs
+    if lost:
+        found.update(cache.get_many(lost))
     return {keys[k]: str(found.get(k, "")) for k in keys}
 
 
