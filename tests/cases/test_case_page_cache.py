@@ -40,6 +40,7 @@ from cases.services import (
     note_add,
     subject_add,
 )
+from councils.handover import HandoverContext
 from tests.accounts.factories import RoleAssignmentFactory, UserFactory
 from tests.caching import committed
 from tests.cases.factories import CaseFactory, MeasureFactory, SubjectFactory
@@ -352,13 +353,9 @@ def test_handing_over_the_sent_escalation_and_the_queue_shows_in_the_timeline(cl
         escalation_acknowledge(escalation=sent, by=agera)
     timeline_of(client, case)
 
-    def handover(leaving: User, organisation, successor: User):
-        class Context:
-            assignment = leaving.roles.filter(organisation=organisation).first()
-            from_user, to_user, reason = leaving, successor, "Slutar"
-
-        Context.organisation = organisation
-        return Context()
+    def handover(leaving: User, organisation, successor: User) -> HandoverContext:
+        assignment = leaving.roles.get(organisation=organisation)
+        return HandoverContext(assignment, leaving, successor, timezone.localdate())
 
     sender = UserFactory(first_name="Greta", last_name="Ny")
     RoleAssignmentFactory(user=sender, role=Role.COORDINATOR, organisation=org("HAG"))
