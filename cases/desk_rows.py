@@ -20,6 +20,7 @@ from django.db import transaction
 from .choices import CaseStatus, EscalationStatus, MeasureStatus
 from .lifecycle import OPEN_STATUSES
 from .models import Case, Commitment, DeskItem, DeskKind, Escalation, FollowUpPlan, Measure
+from .versions import desks_changed
 
 OPEN_MEASURE = (MeasureStatus.PLANNED, MeasureStatus.ONGOING)
 WAITING_ESCALATION = (EscalationStatus.NEW, EscalationStatus.ACKNOWLEDGED)
@@ -165,4 +166,5 @@ def desk_rebuild() -> int:
         for start in range(0, len(ids), REBUILD_BATCH):
             batch = ids[start : start + REBUILD_BATCH]
             written += len(DeskItem.objects.bulk_create(desk_rows_of(batch)))
+        desks_changed()  # every desk's cached panels (sutohamu.fragments), on commit
     return written

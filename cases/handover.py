@@ -20,6 +20,7 @@ from sutohamu.history import set_change_reason
 from .choices import OPEN_ESCALATION
 from .escalation import REVIEWING_ROLES, sync_grants
 from .models import Case, Escalation
+from .versions import cases_changed
 from .written import cases_written
 
 WORKING_ROLES = roles_with(Capability.WORK_CASES)
@@ -58,14 +59,16 @@ def _move_sent(ctx: HandoverContext) -> int:
     if not _works_cases(ctx):
         return 0
     items = list(
-        Escalation.objects.open().filter(
-            created_by=ctx.from_user, case__municipality=ctx.organisation
-        )
+        Escalation.objects.open()
+        .filter(created_by=ctx.from_user, case__municipality=ctx.organisation)
+        .select_related("case")
     )
     for item in items:
         item.created_by = ctx.to_user
         set_change_reason(item, ctx.reason)
         item.save(update_fields=["created_by"])
+    # The timeline names the sender (its cached part follows the case's version).
+    cases_changed(item.case.reference for item in items)
     return len(items)
 
 
@@ -88,6 +91,7 @@ def _move_queue(ctx: HandoverContext) -> int:
         item.handler = ctx.to_user
         set_change_reason(item, ctx.reason)
         item.save(update_fields=["handler"])
+    cases_changed(item.case.reference for item in items)  # the timeline names the handler
     sync_grants(
         Case.objects.filter(
             escalations__receiver=ctx.organisation, escalations__status__in=OPEN_ESCALATION

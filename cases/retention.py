@@ -34,7 +34,7 @@ from sutohamu.fields import GuardedCharField, GuardedTextField
 
 from .choices import CaseStatus
 from .models import Case, Consent, Note, RetentionRecord, Subject, Transition
-from .versions import cases_changed
+from .versions import cases_changed, desks_changed
 
 # What a required free-text field holds once reduced (stored data, in the data's language).
 REDACTED = "[gallrat]"
@@ -139,6 +139,7 @@ def reduce(cases: QuerySet[Case], *, by: User | None = None) -> dict[str, int]:
         case_ids.append(pk)
         references.append(reference)
     cases_changed(references)
+    desks_changed()  # the desks' consent panel shows pseudonyms
     per_case: dict[int, dict[str, int]] = {pk: {} for pk in case_ids}
     totals: dict[str, int] = {}
 

@@ -75,21 +75,55 @@ def read_versions(names: Iterable[str]) -> dict[str, str]:
     keys = {version_key(n): n for n in names}
     found = cache.get_many(list(keys))
     missing = [k for k in keys if k not in found]
-    if missing:
-        for key in missing:
-            cache.add(key, secrets.token_hex(8), timeout=VERSION_SECONDS)
-        found.update(cache.get_many(missing))
+    for key in missing:
+        token = secrets.token_hex(8)
+        if cache.add(key, token, timeout=VERSION_SECONDS):
+            found[key] = token  # ours: no need to read it back
+    lost = [k for k in missing if k not in found]  # another process made it first: theirs
+    if lost:
+        found.update(cache.get_many(lost))
     return {keys[k]: str(found.get(k, "")) for k in keys}
 
 
 class Page:
     """One request's view of its fragments: the versions (read now, before any row), the person's
-    scope, and the date. Templates render parts through it with `{% fragment page "name" %}`."""
+    scope, and the date. Templates render parts through it with `{% fragment page "name" %}`.
 
-    def __init__(self, *, versions: Iterable[str], scope: str) -> None:
+    `parts` names the parts the page is known to render (a name, or a name and its extra
+    values; `expect` adds more once the rows that name them are read): they are read from the
+    cache in one round trip at the first part, instead of one each."""
+
+    def __init__(
+        self,
+        *,
+        versions: Iterable[str],
+        scope: str,
+        parts: Iterable[str | tuple[str, Iterable[object]]] = (),
+    ) -> None:
         self.versions = read_versions(versions)
         self.scope = scope
         self.today = timezone.localdate().isoformat()
+        self.parts: list[tuple[str, tuple[object, ...]]] = []
+        for part in parts:
+            if isinstance(part, str):
+                self.expect(part)
+            else:
+                self.expect(part[0], part[1])
+        self._fetched: dict[str, object] | None = None
+
+    def expect(self, name: str, extra: Iterable[object] = ()) -> None:
+        """A part the page will render, read with the others at the first part."""
+        self.parts.append((name, tuple(extra)))
+
+    def _cached(self, key: str) -> object:
+        if self._fetched is None:
+            keys = [self.key(name, extra) for name, extra in self.parts]
+            self._fetched = dict.fromkeys(keys)
+            if keys:
+                self._fetched.update(cache.get_many(keys))
+        if key in self._fetched:
+            return self._fetched.pop(key)  # once: a part rendered twice reads anew
+        return cache.get(key)
 
     def key(self, name: str, extra: Iterable[object] = ()) -> str:
         parts = [
@@ -108,7 +142,7 @@ class Page:
         if bumps_pending():
             return render()
         key = self.key(name, extra)
-        text = cache.get(key)
+        text = self._cached(key)
         if text is None:
             text = render()
             cache.set(key, text, timeout=FRAGMENT_SECONDS)

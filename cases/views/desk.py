@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+from functools import cache
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,13 +12,20 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.capabilities import Capability, capability_required
+from accounts.capabilities import (
+    Capability,
+    capability_required,
+    fragment_scope,
+    organisation_ids_with,
+)
+from sutohamu.fragments import Page
 from sutohamu.http import AuthenticatedHttpRequest
 from sutohamu.spreadsheet import safe_cell
 
 from ..access import cases_for_export, owners_to_filter
 from ..forms import DeskFilterForm
-from ..selectors import DESK_PAGE_SIZE, case_rows, desk_cases, desk_for
+from ..selectors import DESK_PAGE_SIZE, case_rows, desk_cases, desk_for, escalations_waiting
+from ..versions import desk_versions
 
 EXPORT_LIMIT = 2000
 
@@ -28,20 +37,39 @@ def _filters(request: AuthenticatedHttpRequest) -> tuple[DeskFilterForm, dict]:
 
 @capability_required(Capability.WORK_CASES)
 def desk(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    page = Paginator(desk_cases(request.user, filters), DESK_PAGE_SIZE).get_page(
-        request.GET.get("sida")
+    # The versions before any row (sutohamu.fragments): every write to a case bumps its
+    # municipality's desk version. The panels and the case table (per filter, page and query)
+    # are read only on a miss; the escalations' panel (the time waited, by the minute) and the
+    # filter form (whose owners follow other people's roles) on every request.
+    user = request.user
+    municipalities = organisation_ids_with(user, Capability.WORK_CASES)
+    parts = Page(
+        versions=desk_versions(municipalities),
+        scope=fragment_scope(user),
+        parts=("desk.panels", "desk.consents"),
     )
+    form, filters = _filters(request)
+    number = request.GET.get("sida")
     query = request.GET.copy()
     query.pop("sida", None)
+
+    @cache
+    def table() -> dict[str, Any]:
+        page = Paginator(desk_cases(user, filters), DESK_PAGE_SIZE).get_page(number)
+        return {"page": page, "rows": case_rows(page.object_list)}
+
     return render(
         request,
         "cases/desk.html",
         {
-            "desk": desk_for(request.user),
+            "parts": parts,
+            "desk": cache(lambda: desk_for(user, escalations=False)),
+            "escalations_waiting": cache(lambda: escalations_waiting(user)),
             "form": form,
-            "page": page,
-            "rows": case_rows(page.object_list),
+            "table": table,
+            # What the table shows: the valid filters (an owner as their id) and the page asked.
+            "table_key": repr(sorted((k, getattr(v, "pk", v)) for k, v in filters.items())),
+            "number": number or "",
             "query": query.urlencode(),
         },
         status=400 if form.is_bound and form.errors else 200,

@@ -51,6 +51,9 @@ def meeting_context(
     """
     user = request.user
     items = list(meeting.items.select_related("organisation").order_by("position", "pk"))
+    if parts is not None:  # the items' parts (meetings/detail.html), read together
+        for item in items:
+            parts.expect("agenda.item", [item.pk, case_limit])
     reporters = expected_reporters(meeting)
     return {
         "meeting": meeting,

@@ -9,6 +9,7 @@ only because the service bumped the version.
 from __future__ import annotations
 
 import datetime
+import html
 
 import pytest
 from django.conf import settings
@@ -16,9 +17,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.choices import Role
+from accounts.models import User
 from cases.choices import CaseStatus, MeasureStatus, ReadKind
+from cases.escalation import (
+    escalation_acknowledge,
+    escalation_answer,
+    escalation_close,
+    escalation_open,
+    escalation_withdraw,
+)
 from cases.followup import CommitmentData, cadence_update, commitment_plan, contact_log
-from cases.models import Case, CaseRead, Consent
+from cases.handover import _move_queue, _move_sent
+from cases.models import Case, CaseRead, Consent, Note
 from cases.retention import reduce
 from cases.services import (
     SubjectData,
@@ -30,9 +40,11 @@ from cases.services import (
     note_add,
     subject_add,
 )
+from councils.handover import HandoverContext
 from tests.accounts.factories import RoleAssignmentFactory, UserFactory
 from tests.caching import committed
 from tests.cases.factories import CaseFactory, MeasureFactory, SubjectFactory
+from tests.demo_objects import org
 from tests.reminders.conftest import followup_case, make_town
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +254,115 @@ def test_a_changed_cadence_shows(client, following):
     with committed():
         cadence_update(case=case, by=user, cadence=cadence, reason="Tätare kontakt")
     assert "Tätare kontakt" in shown(client, case)  # the change to the plan, with its reason
+
+
+# The timeline: one cached part under the case's version, so every write that adds or changes an
+# entry must bump it (they all pass through `case_written`; hand-overs of escalations too).
+
+
+def timeline_of(client, case: Case) -> str:
+    response = client.get(reverse("cases:timeline", args=[case.reference]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_timeline_comes_from_the_cache_until_a_service_bumps_the_case(client, worked):
+    user, case = worked
+    timeline_of(client, case)
+    Note.objects.create(case=case, author=user, text="Skriven utan tjänsten")  # no bump
+    assert "Skriven utan tjänsten" not in timeline_of(client, case)
+    with committed():
+        note_add(case=case, text="Samtal med rektorn", by=user)
+    page = timeline_of(client, case)
+    assert "Skriven utan tjänsten" in page and "Samtal med rektorn" in page
+
+
+def test_every_view_of_a_cached_timeline_is_in_the_read_log(client, worked):
+    user, case = worked
+    timeline_of(client, case)
+    timeline_of(client, case)
+    assert CaseRead.objects.filter(case=case, user=user, kind=ReadKind.TIMELINE).count() == 2
+
+
+def test_a_new_status_a_measure_and_a_consent_show_in_the_timeline(client, worked):
+    user, case = worked
+    timeline_of(client, case)
+    with committed():
+        case_transition(case=case, to=CaseStatus.ASSESSING, by=user, version=case.version)
+    with translation.override("sv"):
+        label = str(CaseStatus(CaseStatus.ASSESSING).label)
+    assert f"→ {label}" in timeline_of(client, case)
+    measure = MeasureFactory.build(case=case)
+    with committed():
+        measure_save(measure=measure, by=user)
+    with translation.override("sv"):
+        added = f"{measure.get_kind_display()}: {measure.get_status_display()}"
+    assert added in timeline_of(client, case)
+    subject = SubjectFactory(case=case, pseudonym="Elev R")
+    consent = Consent(case=case, subject=subject, scope="Skolan", given_on=timezone.localdate())
+    before = timeline_of(client, case).count("<li>")
+    with committed():
+        consent_save(consent=consent, organisations=[case.municipality], by=user)
+    assert timeline_of(client, case).count("<li>") > before
+
+
+@pytest.fixture
+def escalated(client, demo):
+    """A Hagfors case escalated to Agera, its timeline in the cache."""
+    user = User.objects.get(username="samordnare.hagfors")
+    client.force_login(user)
+    with committed():
+        case = CaseFactory(municipality=org("HAG"), owner=user, status=CaseStatus.MEASURES)
+        sent = escalation_open(
+            case=case, receiver=org("AGERA"), by=user, reason="Råd", request="Förslag"
+        )
+    return user, case, sent
+
+
+def test_each_step_of_an_escalation_shows_in_the_timeline(client, escalated):
+    _user, case, sent = escalated
+    receiver = html.escape(str(org("AGERA")))
+    steps = timeline_of(client, case).count(receiver)
+    assert steps >= 1
+    agera = User.objects.get(username="agera")
+    for step in (
+        lambda: escalation_acknowledge(escalation=sent, by=agera),
+        lambda: escalation_answer(escalation=sent, by=agera, text="Vi föreslår tillsyn"),
+        lambda: escalation_close(escalation=sent, by=agera),
+    ):
+        with committed():
+            step()
+        now = timeline_of(client, case).count(receiver)
+        assert now == steps + 1
+        steps = now
+
+
+def test_a_withdrawn_escalation_shows_in_the_timeline(client, escalated):
+    user, case, sent = escalated
+    receiver = html.escape(str(org("AGERA")))
+    steps = timeline_of(client, case).count(receiver)
+    with committed():
+        escalation_withdraw(escalation=sent, by=user)
+    assert timeline_of(client, case).count(receiver) == steps + 1
+
+
+def test_handing_over_the_sent_escalation_and_the_queue_shows_in_the_timeline(client, escalated):
+    user, case, sent = escalated
+    agera = User.objects.get(username="agera")
+    with committed():
+        escalation_acknowledge(escalation=sent, by=agera)
+    timeline_of(client, case)
+
+    def handover(leaving: User, organisation, successor: User) -> HandoverContext:
+        assignment = leaving.roles.get(organisation=organisation)
+        return HandoverContext(assignment, leaving, successor, timezone.localdate())
+
+    sender = UserFactory(first_name="Greta", last_name="Ny")
+    RoleAssignmentFactory(user=sender, role=Role.COORDINATOR, organisation=org("HAG"))
+    with committed():
+        assert _move_sent(handover(user, org("HAG"), sender)) >= 1
+    assert "Greta Ny" in timeline_of(client, case)
+    handler = UserFactory(first_name="Hugo", last_name="Ny")
+    with committed():
+        assert _move_queue(handover(agera, org("AGERA"), handler)) >= 1
+    assert "Hugo Ny" in timeline_of(client, case)

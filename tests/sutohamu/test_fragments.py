@@ -53,6 +53,23 @@ def test_a_part_is_never_cached_while_a_bump_waits_for_its_commit():
     assert rendered(parts, "second") == "second"
 
 
+def test_parts_named_up_front_are_read_together_and_still_follow_their_version():
+    def page() -> fragments.Page:
+        return fragments.Page(versions=["case:X-5"], scope="1:", parts=["demo.part", "other"])
+
+    assert rendered(page(), "first") == "first"
+    assert rendered(page(), "second") == "first"
+    with committed():
+        fragments.bump("case:X-5")
+    assert rendered(page(), "third") == "third"
+    # With an extra value it is another entry, read alone unless named with it.
+    assert rendered(page(), "fourth", extra="7") == "fourth"
+    assert rendered(page(), "fifth", extra="7") == "fourth"
+    named = page()
+    named.expect("demo.part", ["7"])
+    assert rendered(named, "sixth", extra="7") == "fourth"
+
+
 def test_without_parts_the_fragment_is_rendered_every_time():
     assert rendered(None, "first") == "first"
     assert rendered(None, "second") == "second"
