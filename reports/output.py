@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
@@ -17,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from sutohamu.kept import Kept
 from sutohamu.pdf import html_to_pdf
 from sutohamu.spreadsheet import safe_cell
 
@@ -33,21 +35,13 @@ def shown_for(report: Report) -> Shown:
 
 # A built report's figures never change (their digest is stored), so its charts are drawn once
 # per language and process: pygal took about 23 ms of the report page's 34 ms of rendering.
-_CHARTS: dict[tuple[int, str, str], list[Chart]] = {}
-CHARTS_KEPT = 32
+_CHARTS: Kept[list[Chart]] = Kept(32)
 
 
 def charts_of(report: Report, shown: Shown) -> list[Chart]:
     if not report.digest:
         return charts_for(shown)
-    key = (report.pk, report.digest, get_language() or "")
-    found = _CHARTS.get(key)
-    if found is None:
-        found = charts_for(shown)
-        if len(_CHARTS) >= CHARTS_KEPT:
-            _CHARTS.pop(next(iter(_CHARTS)))
-        _CHARTS[key] = found
-    return found
+    return _CHARTS.get((report.pk, report.digest, get_language() or ""), lambda: charts_for(shown))
 
 
 def context_for(report: Report, shown: Shown) -> dict[str, Any]:
@@ -72,53 +66,69 @@ def context_for(report: Report, shown: Shown) -> dict[str, Any]:
 # depends on the built figures and the language only, so it is rendered once per report, digest
 # and language and process: at county scale its template took about two thirds of the page's
 # CPU. The head of the page (who asked for it, when) is rendered on every view.
-_BODIES: dict[tuple[int, str, str], SafeString] = {}
-BODIES_KEPT = 32
+_BODIES: Kept[SafeString] = Kept(32)
 
 
 def page_body(report: Report) -> SafeString:
     """The report page's body (templates/reports/includes/body.html) for a built report."""
-    key = (report.pk, report.digest, get_language() or "")
-    found = _BODIES.get(key) if report.digest else None
-    if found is None:
+
+    def render() -> SafeString:
         html = render_to_string(
             "reports/includes/body.html", context_for(report, shown_for(report))
         )
-        found = mark_safe(html)  # our template's output, escaped as it was rendered
-        if report.digest:
-            if len(_BODIES) >= BODIES_KEPT:
-                _BODIES.pop(next(iter(_BODIES)))
-            _BODIES[key] = found
-    return found
+        return mark_safe(html)  # our template's output, escaped as it was rendered
+
+    if not report.digest:
+        return render()
+    return _BODIES.get((report.pk, report.digest, get_language() or ""), render)
 
 
-def _document(report: Report, template: str, context: dict) -> bytes:
+# A document drawn on download (a municipality's; a whole report that was built without its PDF,
+# as the demo's are) is the same bytes for every reader, so each process keeps the last few it
+# drew: WeasyPrint takes about a second for the demo's report.
+_DOCUMENTS: Kept[bytes] = Kept(8)
+
+
+def _document(
+    report: Report, template: str, context: Callable[[], dict], *, keep: bool, part: str = ""
+) -> bytes:
     """A report's PDF: stamped with when it was ordered and identified by its digest, so that the
     same report gives the same bytes to every reader."""
-    created = timezone.localtime(report.requested_at).replace(microsecond=0).isoformat()
-    html = render_to_string(template, {**context, "created": created})
-    return html_to_pdf(html, pdf_identifier=report.digest[:32].encode() or None, pdf_tags=True)
+
+    def draw() -> bytes:
+        created = timezone.localtime(report.requested_at).replace(microsecond=0).isoformat()
+        html = render_to_string(template, {**context(), "created": created})
+        return html_to_pdf(html, pdf_identifier=report.digest[:32].encode() or None, pdf_tags=True)
+
+    if not (keep and report.digest):
+        return draw()
+    return _DOCUMENTS.get((report.pk, report.digest, get_language() or "", part), draw)
 
 
-def report_pdf(report: Report) -> bytes:
-    return _document(report, "reports/pdf/report.html", context_for(report, shown_for(report)))
+def report_pdf(report: Report, *, keep: bool = False) -> bytes:
+    """The whole report's document; `keep` for a download (the build stores its own copy)."""
+
+    def context() -> dict:
+        return context_for(report, shown_for(report))
+
+    return _document(report, "reports/pdf/report.html", context, keep=keep)
 
 
 def municipality_pdf(report: Report, code: str) -> bytes:
     """One municipality's document: its row of every table and its measures (the combined PDF
     holds the tables whole but no section per municipality, so it stays short at any scale)."""
-    shown = shown_for(report)
-    return _document(
-        report,
-        "reports/pdf/municipality.html",
-        {
+
+    def context() -> dict:
+        shown = shown_for(report)
+        return {
             "report": report,
             "period": period_label(shown.figures["period"]),
             "section": shown.section(code),
             "limit": shown.limit,
             "minimum": shown.figures.get("statistic_minimum", shown.limit),
-        },
-    )
+        }
+
+    return _document(report, "reports/pdf/municipality.html", context, keep=True, part=code)
 
 
 def report_csv(report: Report) -> str:

@@ -107,7 +107,7 @@ def pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not report.is_done:
         return render(request, "reports/building.html", {"report": report}, status=409)
     log_download(request.user, report, DownloadKind.PDF)
-    body = bytes(report.pdf) if report.pdf else report_pdf(report)
+    body = bytes(report.pdf) if report.pdf else report_pdf(report, keep=True)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(report)}.pdf"'
     return response

@@ -31,3 +31,12 @@ class Kept(Generic[V]):
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
         return value
+
+    def snapshot(self) -> dict[Hashable, V]:
+        """What is kept now, oldest first (for tests and diagnostics)."""
+        with self._lock:
+            return dict(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()

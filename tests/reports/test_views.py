@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,7 @@ from reports.models import DownloadKind, Report, ReportDownload, ReportStatus
 from reports.panels import summary
 from reports.present import Shown
 from sutohamu.celery import app as celery_app
+from sutohamu.kept import Kept
 from sutohamu.spreadsheet import safe_cell
 
 
@@ -262,6 +264,11 @@ def test_report_reads_for_the_data_protection_officer(login):
     assert "styrgrupp.sunne" in page.content.decode()
 
 
+def languages(kept: Kept[Any]) -> list[str]:
+    """The languages a kept map holds a report's part in (its keys: report, digest, language)."""
+    return sorted(cast(tuple, key)[2] for key in kept.snapshot())
+
+
 def test_the_report_page_draws_its_charts_and_its_body_once_per_language(login):
     """Built figures never change, so the charts and the page's body (everything but who asked
     for the report and when) are kept; each language keeps its own."""
@@ -274,15 +281,15 @@ def test_the_report_page_draws_its_charts_and_its_body_once_per_language(login):
     output._BODIES.clear()
     page = client.get(url).content.decode()
     assert "Nya ärenden per kommun" in page and str(report.requested_by) in page
-    kept, bodies = dict(output._CHARTS), dict(output._BODIES)
-    assert [key[2] for key in kept] == ["sv"] and [key[2] for key in bodies] == ["sv"]
+    kept, bodies = output._CHARTS.snapshot(), output._BODIES.snapshot()
+    assert languages(output._CHARTS) == languages(output._BODIES) == ["sv"]
     main = page.split("<main", 1)[1]
     assert client.get(url).content.decode().split("<main", 1)[1] == main
-    assert kept == output._CHARTS and bodies == output._BODIES  # the second view drew nothing new
+    # the second view drew nothing new
+    assert kept == output._CHARTS.snapshot() and bodies == output._BODIES.snapshot()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "New cases per municipality" in client.get(url).content.decode()
-    assert sorted(key[2] for key in output._CHARTS) == ["en", "sv"]
-    assert sorted(key[2] for key in output._BODIES) == ["en", "sv"]
+    assert languages(output._CHARTS) == languages(output._BODIES) == ["en", "sv"]
 
 
 def test_page_pdf_and_csv_show_the_same_cells(login):
@@ -307,3 +314,22 @@ def test_page_pdf_and_csv_show_the_same_cells(login):
         html_row = "".join(f"<td>{c}</td>" for c in cells)
         assert html_row in page, (table, row)
         assert re.search(r"\s+".join(re.escape(c) for c in cells), pdf_text), (table, row)
+
+
+def test_a_document_drawn_on_download_is_kept_and_the_same_bytes_for_every_reader(login):
+    """The demo's reports are built without their PDF: the first download draws it, the process
+    keeps it, and the next reader gets the same bytes without drawing; a build's own drawing
+    (stored with the report) is not kept."""
+    from reports import output
+
+    report = demo_report()
+    assert not report.pdf
+    output._DOCUMENTS.clear()
+    url = reverse("reports:pdf", args=[report.pk])
+    first = login("styrgrupp.sunne").get(url).content
+    assert first.startswith(b"%PDF") and len(output._DOCUMENTS.snapshot()) == 1
+    kept = output._DOCUMENTS.snapshot()
+    assert login("lansstyrelsen").get(url).content == first
+    assert output._DOCUMENTS.snapshot() == kept
+    assert output.report_pdf(report) == first  # drawn again for a build: the same bytes
+    assert output._DOCUMENTS.snapshot() == kept
