@@ -82,10 +82,11 @@ class DeskItem(models.Model):
 
     class Meta:
         indexes = [
+            # The start page counts a coordinator's open cases from this index alone.
             models.Index(
-                fields=["owner", "case_status"],
+                fields=["owner", "case_status", "municipality"],
                 condition=_of(DeskKind.CASE),
-                name="desk_case_owner_status",
+                name="desk_case_owner_status_town",
             ),
             models.Index(
                 fields=["owner", "at"],
