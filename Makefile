@@ -13,7 +13,10 @@ DEMO_ENV := SECURE_COOKIES=false TWO_FACTOR_REQUIRED=false STATIC_FROM_SOURCE=tr
 # commits need not wait for the disk (synchronous_commit off, for these sessions only). The owner
 # (DATABASE_URL) creates and migrates each test database; the tests run as the app's role
 # (DATABASE_APP_URL), as production does (tests/db_roles.py).
-TEST_ENV := SECRET_KEY=test-only-secret-key \
+# Bytecode is written (PYTHONDONTWRITEBYTECODE, set on some machines, is cleared): the run starts
+# a dozen Python processes (workers, servers, the template builder) that would each compile the
+# project and pytest's rewritten test modules again.
+TEST_ENV := PYTHONDONTWRITEBYTECODE= SECRET_KEY=test-only-secret-key \
 	DATABASE_URL="postgres://sutohamu:sutohamu@127.0.0.1:5432/sutohamu?options=-c%20synchronous_commit%3Doff" \
 	DATABASE_APP_URL="postgres://sutohamu_app:sutohamu_app@127.0.0.1:5432/sutohamu" \
 	REDIS_URL=redis://127.0.0.1:6379/0
