@@ -464,7 +464,8 @@ def meeting_plan_save(*, body: Body, year: int, planned_meetings: int, by: User)
 @transaction.atomic
 def promise_save(*, promise: CitizenPromise, by: User) -> CitizenPromise:
     """A new promise only for a municipality of one's own (the form offers no other)."""
-    if promise.pk is None and not promise_municipalities(by).filter(pk=promise.municipality_id):
+    own = promise_municipalities(by).filter(pk=promise.municipality_id)
+    if promise.pk is None and not own.exists():
         raise ValidationError(ERROR_NOT_YOUR_MUNICIPALITY, code="not_allowed")
     _validated_save(promise, by=by)
     return promise
