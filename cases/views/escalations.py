@@ -249,23 +249,19 @@ def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Accept a proposal with its planned dates (without them it shows as not scheduled)."""
     proposal = proposal_for(request.user, pk)
     form = ProposalAcceptForm(request.POST, prefix=f"accept-{proposal.pk}")
-    error: ValidationError | None = None
-    if form.is_valid():
-        try:
-            service.proposal_accept(
-                proposal=proposal,
-                by=request.user,
-                planned_start=form.cleaned_data["planned_start"],
-                planned_end=form.cleaned_data["planned_end"],
-            )
-        except ValidationError as refused:
-            error = refused
-    else:
-        error = ValidationError([e for errors in form.errors.as_data().values() for e in errors])
-    if error is not None:
+    if not save_form(
+        request,
+        form,
+        lambda data: service.proposal_accept(
+            proposal=proposal,
+            by=request.user,
+            planned_start=data["planned_start"],
+            planned_end=data["planned_end"],
+        ),
+        done=_("The proposed measure was added to the case."),
+    ):
         item = escalation_for(request.user, proposal.escalation_id, side="sender")
-        return _refused(request, item, error, accept_forms={proposal.pk: form})
-    messages.success(request, _("The proposed measure was added to the case."))
+        return _refused_form(request, item, form, accept_forms={proposal.pk: form})
     if request.POST.get("back") == "case":  # accepted from the case page
         return redirect("cases:detail", reference=proposal.escalation.case.reference)
     return redirect("cases:escalation", pk=proposal.escalation_id)
