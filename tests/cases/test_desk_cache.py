@@ -26,6 +26,7 @@ from cases.models import Case, Consent, DeskItem, DeskKind, Measure, ProposedMea
 from cases.retention import reduce
 from tests.accounts.factories import RoleAssignmentFactory, UserFactory
 from tests.caching import committed
+from tests.cases.test_desk_read_model import hagfors, in_measures, moved
 from tests.demo_objects import org
 
 pytestmark = pytest.mark.django_db
@@ -33,29 +34,10 @@ TODAY = timezone.localdate()
 TITLE = "Klotter vid skolan"
 
 
-def hagfors() -> User:
-    return User.objects.get(username="samordnare.hagfors")
-
-
 def desk(client, query: str = "") -> str:
     response = client.get(reverse("cases:desk") + query)
     assert response.status_code == 200
     return response.content.decode()
-
-
-def moved(case: Case, to: str) -> Case:
-    return services.case_transition(case=case, to=to, by=hagfors(), version=case.version)
-
-
-def in_measures(case: Case) -> Case:
-    case = moved(case, CaseStatus.ASSESSING)
-    return followup.leave_assessment(
-        case=case,
-        to=CaseStatus.MEASURES,
-        by=hagfors(),
-        version=case.version,
-        commitment=followup.CommitmentData(months=12),
-    )
 
 
 def measure_link(case: Case, measure: Measure) -> str:
