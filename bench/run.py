@@ -335,7 +335,8 @@ def chosen(pages: list[dict[str, Any]], wanted: list[str]) -> list[dict[str, Any
 
 
 def run_scale(scale: str, args: argparse.Namespace) -> dict[str, Any]:
-    database = f"bench_{scale}"
+    # BENCH_DATABASE_SUFFIX lets several people measure their own copy of a scale's data.
+    database = f"bench_{scale}{os.environ.get('BENCH_DATABASE_SUFFIX', '')}"
     started = time.perf_counter()
     generated: dict[str, Any] = {"reused": True}
     ready = database_ready(database, args.fresh)
