@@ -19,7 +19,7 @@ class CasesConfig(AppConfig):
 
         services.register_notifications()
         # A committed read enqueues the task that seals it (the models cannot import tasks).
-        register_seal_task(tasks.seal_reads.delay)
+        register_seal_task(tasks.enqueue_seal)
         handover.register()
         timeline.register_own()
         # Retention empties a status change's reason; the app role may update that column alone.

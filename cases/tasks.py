@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .audit import check_read_log
-from .models.reads import SEAL_WINDOW, seal_pending, seal_queued_done
+from .models.reads import SEAL_DELAY, SEAL_WINDOW, seal_pending, seal_queued_done
 from .retention import apply_retention as run_retention
 
 
@@ -30,3 +30,9 @@ def seal_reads() -> int:
     every few seconds; reads older than the window are left to the nightly full check."""
     seal_queued_done()
     return seal_pending(since=timezone.now() - SEAL_WINDOW)
+
+
+def enqueue_seal() -> None:
+    """What a committed read calls (through `request_seal`, at most one waiting): the seal task,
+    started `SEAL_DELAY` from now so that the reads of the next second join the same run."""
+    seal_reads.apply_async(countdown=SEAL_DELAY)
