@@ -91,7 +91,8 @@ def _move_queue(ctx: HandoverContext) -> int:
         item.handler = ctx.to_user
         set_change_reason(item, ctx.reason)
         item.save(update_fields=["handler"])
-    cases_changed(item.case.reference for item in items)  # the timeline names the handler
+    # The timeline and the receivers' queues (CASES_LISTED) name the handler.
+    cases_changed((item.case.reference for item in items), listed=True)
     sync_grants(
         Case.objects.filter(
             escalations__receiver=ctx.organisation, escalations__status__in=OPEN_ESCALATION

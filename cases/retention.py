@@ -138,7 +138,7 @@ def reduce(cases: QuerySet[Case], *, by: User | None = None) -> dict[str, int]:
     for pk, reference in cases.values_list("pk", "reference"):
         case_ids.append(pk)
         references.append(reference)
-    cases_changed(references)
+    cases_changed(references, listed=True)  # the queues list the cases' titles
     desks_changed()  # the desks' consent panel shows pseudonyms
     per_case: dict[int, dict[str, int]] = {pk: {} for pk in case_ids}
     totals: dict[str, int] = {}

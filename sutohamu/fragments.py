@@ -11,15 +11,19 @@ the bump lands. A fragment's key is its name, the page's tokens, the person's sc
 active roles: two people never share an entry), the language and the date (overdue marks, expired
 consents and ended roles follow the calendar). Entries expire after `FRAGMENT_SECONDS`, which also
 bounds what a change no service announces (an organisation renamed in the admin) can leave stale.
+The key also holds a digest of the project's templates (`templates_digest`), so that a release
+that changes how a part looks never serves the parts the previous release stored.
 
 The foundation layer: it knows no app; the apps name their versions and call `bump`.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,6 +42,19 @@ def _namespace() -> str:
     # Two databases on one Redis (the test workers' clones) never share a version or a fragment;
     # FRAGMENTS_NAMESPACE lets the tests start each test afresh.
     return f"{connection.settings_dict['NAME']}:{getattr(settings, 'FRAGMENTS_NAMESPACE', '')}"
+
+
+@functools.cache
+def templates_digest() -> str:
+    """A digest of the project's own template files (names and contents), read once per process:
+    the same in every process of one release, another after a template changes."""
+    digest = hashlib.sha256()
+    for folder in settings.TEMPLATES[0].get("DIRS", []):
+        root = Path(folder)
+        for path in sorted(root.rglob("*.html")):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def version_key(name: str) -> str:
@@ -128,6 +145,7 @@ class Page:
     def key(self, name: str, extra: Iterable[object] = ()) -> str:
         parts = [
             name,
+            templates_digest(),
             *(f"{n}={t}" for n, t in sorted(self.versions.items())),
             self.scope,
             translation.get_language() or "",

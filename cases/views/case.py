@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,28 +33,34 @@ from ..timeline import timeline
 from ..versions import case_version
 from .shared import page_context, shared_context
 
-# The parts of cases/detail.html, read from the cache together.
+# The parts of cases/detail.html, read from the cache together (the escalations' part, which
+# words the time waited, is kept per minute).
 CASE_PARTS = (
     "case.head",
+    "case.status",
     "case.followup",
     "case.subjects",
     "case.measures",
     "case.consents",
     "case.notes",
+    "case.note_form",
 )
 
 
 @login_required
 def detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     # The parts' versions before any row (sutohamu.fragments); the door logs the read every time.
+    minute = timezone.localtime().strftime("%H:%M")
     parts = Page(
-        versions=[case_version(reference)], scope=fragment_scope(request.user), parts=CASE_PARTS
+        versions=[case_version(reference)],
+        scope=fragment_scope(request.user),
+        parts=(*CASE_PARTS, ("case.escalations", [minute])),
     )
     case = case_for(request.user, reference, log=ReadKind.PAGE)
     if not case.access.works:
         # A receiver's part depends on what each escalation shares: not cached.
         return render(request, "cases/shared.html", shared_context(request.user, case))
-    return render(request, "cases/detail.html", page_context(case, parts=parts))
+    return render(request, "cases/detail.html", page_context(case, parts=parts, minute=minute))
 
 
 @login_required

@@ -9,7 +9,7 @@ from accounts.models import User
 
 from ..access import escalations_shared_with, measures_of, subjects_shared_with
 from ..forms import NoteForm, ProposalAcceptForm, TransitionForm
-from ..models import Case, Consent, Measure
+from ..models import Case, Consent, Measure, ProposedMeasure
 from ..rights import Right
 from ..selectors import flags_for, open_proposals, overdue_ids
 
@@ -30,6 +30,12 @@ def page_context(case: Case, **extra: Any) -> dict[str, Any]:
     def overdue() -> set[int]:
         return overdue_ids(measures())
 
+    @cache
+    def proposals() -> list[tuple[ProposedMeasure, ProposalAcceptForm]]:
+        return [(p, ProposalAcceptForm(prefix=f"accept-{p.pk}")) for p in open_proposals(case)]
+
+    transition_form = extra.pop("transition_form", None)
+    note_form = extra.pop("note_form", None)
     return {
         "case": case,
         "can_work": case.access.works,
@@ -39,12 +45,13 @@ def page_context(case: Case, **extra: Any) -> dict[str, Any]:
         "consents": consents,
         "notes": case.notes.select_related("author"),
         "escalations": case.escalations.select_related("receiver").order_by("-created_at"),
-        "proposals": [
-            (p, ProposalAcceptForm(prefix=f"accept-{p.pk}")) for p in open_proposals(case)
-        ],
+        "proposals": proposals,
         "flags": lambda: flags_for(case, consents()),
-        "transition_form": extra.pop("transition_form", None) or TransitionForm(case=case),
-        "note_form": extra.pop("note_form", None) or NoteForm(),
+        # The forms too only when their part is rendered (a form given is one with errors).
+        "transition_form": (lambda: transition_form)
+        if transition_form
+        else cache(lambda: TransitionForm(case=case)),
+        "note_form": (lambda: note_form) if note_form else cache(NoteForm),
         **extra,
     }
 

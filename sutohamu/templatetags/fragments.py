@@ -15,6 +15,24 @@ from ..fragments import Page
 
 register = template.Library()
 
+# What a part's `{% csrf_token %}` renders while the part is made (letters only: never escaped).
+CSRF_PLACEHOLDER = "sutohamuCsrfTokenPlaceholder"
+CSRF_INPUT = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">'
+
+
+def _made(nodelist: NodeList, context: template.Context) -> str:
+    with context.push(csrf_token=CSRF_PLACEHOLDER):
+        return nodelist.render(context)
+
+
+def _with_token(text: str, context: template.Context) -> str:
+    if CSRF_PLACEHOLDER not in text:
+        return text
+    token = context.get("csrf_token")
+    if token is None or str(token) == "NOTPROVIDED":
+        return text.replace(CSRF_INPUT, "")
+    return text.replace(CSRF_PLACEHOLDER, str(token))
+
 
 class FragmentNode(template.Node):
     def __init__(
@@ -35,7 +53,8 @@ class FragmentNode(template.Node):
             return self.nodelist.render(context)
         name = str(self.name.resolve(context))
         extra = [e.resolve(context) for e in self.extra]
-        return mark_safe(page.render(name, lambda: self.nodelist.render(context), extra))
+        text = page.render(name, lambda: _made(self.nodelist, context), extra)
+        return mark_safe(_with_token(text, context))
 
 
 @register.tag("fragment")

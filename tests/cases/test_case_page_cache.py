@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime
 import html
+import re
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -41,6 +43,8 @@ from cases.services import (
     subject_add,
 )
 from councils.handover import HandoverContext
+from sutohamu import fragments
+from sutohamu.templatetags.fragments import CSRF_PLACEHOLDER
 from tests.accounts.factories import RoleAssignmentFactory, UserFactory
 from tests.caching import committed
 from tests.cases.factories import CaseFactory, MeasureFactory, SubjectFactory
@@ -366,3 +370,53 @@ def test_handing_over_the_sent_escalation_and_the_queue_shows_in_the_timeline(cl
     with committed():
         assert _move_queue(handover(agera, org("AGERA"), handler)) >= 1
     assert "Hugo Ny" in timeline_of(client, case)
+
+
+def test_an_escalation_its_answer_and_proposals_show_on_the_case_page(client, escalated):
+    _user, case, sent = escalated
+    page = shown(client, case)
+    assert html.escape(str(org("AGERA"))) in page
+    assert "Föreslagen tillsyn på rasten" not in page
+    agera = User.objects.get(username="agera")
+    with committed():
+        escalation_answer(
+            escalation=sent,
+            by=agera,
+            text="Vi föreslår tillsyn",
+            proposals=[
+                {
+                    "kind": "other",
+                    "description": "Föreslagen tillsyn på rasten",
+                    "responsible": org("HAG"),
+                }
+            ],
+        )
+    page = shown(client, case)
+    assert "Föreslagen tillsyn på rasten" in page
+    assert reverse("cases:escalation", args=[sent.pk]) in page
+
+
+def test_a_form_in_a_cached_part_carries_each_requests_own_token(worked):
+    user, case = worked
+    for _session in range(2):  # a second sign-in: a new session, whose token the part must carry
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        shown(browser, case)
+        page = shown(browser, case)  # the note form from the cache
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert token and CSRF_PLACEHOLDER not in page
+        response = browser.post(
+            reverse("cases:add_note", args=[case.reference]),
+            {"text": "Samtal med mentor", "csrfmiddlewaretoken": token.group(1)},
+        )
+        assert response.status_code == 302
+    assert Note.objects.filter(case=case, text="Samtal med mentor").count() == 2
+
+
+def test_a_part_stored_by_another_release_is_not_served(client, worked, monkeypatch):
+    _user, case = worked
+    Case.objects.filter(pk=case.pk).update(title="Ändrad utan tjänsten")  # no bump
+    assert "Klotter vid skolan" in shown(client, case)
+    # Another release's templates: another digest in every key, so the part is made anew.
+    monkeypatch.setattr(fragments, "templates_digest", lambda: "another-release")
+    assert "Ändrad utan tjänsten" in shown(client, case)
