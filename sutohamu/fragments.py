@@ -49,7 +49,8 @@ def templates_digest() -> str:
     """A digest of the project's own template files (names and contents), read once per process:
     the same in every process of one release, another after a template changes."""
     digest = hashlib.sha256()
-    for folder in settings.TEMPLATES[0].get("DIRS", []):
+    folders = settings.TEMPLATES[0].get("DIRS", [])
+    for folder in folders if isinstance(folders, list | tuple) else []:
         root = Path(folder)
         for path in sorted(root.rglob("*.html")):
             digest.update(str(path.relative_to(root)).encode())
