@@ -8,6 +8,8 @@ the chain's lock.
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
 import subprocess
 import sys
@@ -17,17 +19,26 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+import redis
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from cases.choices import ReadKind
 from cases.models import CaseRead, CaseReadSeal, ReadLogCheck
-from cases.models.reads import CHAIN_LOCK_KEY, READS, ChainProblem, pending_reads, verify_chain
-from cases.tasks import seal_reads
+from cases.models.reads import (
+    CHAIN_LOCK_KEY,
+    READS,
+    SEAL_DELAY,
+    ChainProblem,
+    pending_reads,
+    verify_chain,
+)
+from cases.tasks import enqueue_seal, seal_reads
 from sutohamu.celery import app as celery_app
 from tests.audit.test_read_chain import _tamper
 from tests.demo_objects import nmr_case
@@ -128,6 +139,22 @@ def test_a_view_inserts_only_its_read_and_the_task_seals_it_later(unsealed):
     assert seal_reads() == 0  # nothing twice
     result = verify_chain()
     assert result.intact and result.last_seq == 3
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL)")
+def test_the_seal_task_is_sent_to_start_a_second_after_the_read(own_queue):
+    """The reads of that second find it waiting, and one run seals them all."""
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.delete(own_queue)
+    sent = timezone.now()
+    enqueue_seal()
+    messages = broker.lrange(own_queue, 0, -1)
+    broker.delete(own_queue)
+    assert len(messages) == 1
+    headers = json.loads(messages[0])["headers"]
+    assert headers["task"] == "cases.tasks.seal_reads"
+    eta = datetime.datetime.fromisoformat(headers["eta"])
+    assert eta - sent >= datetime.timedelta(seconds=SEAL_DELAY)
 
 
 @pytest.mark.django_db
