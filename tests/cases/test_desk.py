@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import CaseStatus, MeasureStatus
+from cases.desk_rows import desk_deferred
 from cases.models import Case
 from cases.selectors import DESK_PAGE_SIZE
 from tests.cases.factories import CaseFactory, ConsentFactory, MeasureFactory
@@ -67,6 +68,11 @@ def test_desk_filter_by_owner(client, coordinator):
 
 
 def build(town, user, rows):
+    with desk_deferred():  # each case's desk rows once, at the end, as a bulk loader does
+        _build(town, user, rows)
+
+
+def _build(town, user, rows):
     for index in range(rows):
         case = CaseFactory(
             municipality=town,
