@@ -31,6 +31,9 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 FRAGMENT_SECONDS = 3600
+# What the parts keyed by the minute (the time waited, worded) are kept: they are not asked for
+# after their minute, and an hour of them would fill the cache with dead entries.
+MINUTE_SECONDS = 120
 # A version that nobody bumps or reads for a day is dropped (a new token: only misses follow), so
 # versions named from a URL (a mistyped reference) do not pile up.
 VERSION_SECONDS = 86400
@@ -156,13 +159,21 @@ class Page:
         digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
         return f"{FRAGMENT_PREFIX}:{_namespace()}:{name}:{digest}"
 
-    def render(self, name: str, render: Callable[[], str], extra: Iterable[object] = ()) -> str:
-        """The cached text of the fragment, or `render()` stored for the next reader."""
+    def render(
+        self,
+        name: str,
+        render: Callable[[], str],
+        extra: Iterable[object] = (),
+        *,
+        seconds: int | None = None,
+    ) -> str:
+        """The cached text of the fragment, or `render()` stored for the next reader (for
+        `seconds`, by default `FRAGMENT_SECONDS`)."""
         if bumps_pending():
             return render()
         key = self.key(name, extra)
         text = self._cached(key)
         if text is None:
             text = render()
-            cache.set(key, text, timeout=FRAGMENT_SECONDS)
+            cache.set(key, text, timeout=seconds or FRAGMENT_SECONDS)
         return str(text)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import fragment_scope
-from sutohamu.fragments import Page
+from sutohamu.fragments import MINUTE_SECONDS, Page
 from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
 
 from ..access import case_for
@@ -60,7 +60,8 @@ def detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     if not case.access.works:
         # A receiver's part depends on what each escalation shares: not cached.
         return render(request, "cases/shared.html", shared_context(request.user, case))
-    return render(request, "cases/detail.html", page_context(case, parts=parts, minute=minute))
+    context = page_context(case, parts=parts, minute=minute, minute_seconds=MINUTE_SECONDS)
+    return render(request, "cases/detail.html", context)
 
 
 @login_required

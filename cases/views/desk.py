@@ -18,7 +18,7 @@ from accounts.capabilities import (
     fragment_scope,
     organisation_ids_with,
 )
-from sutohamu.fragments import Page
+from sutohamu.fragments import MINUTE_SECONDS, Page
 from sutohamu.http import AuthenticatedHttpRequest
 from sutohamu.spreadsheet import safe_cell
 
@@ -81,6 +81,7 @@ def desk(request: AuthenticatedHttpRequest) -> HttpResponse:
             "number": number or "",
             "query": query.urlencode(),
             "minute": minute,
+            "minute_seconds": MINUTE_SECONDS,
         },
         status=400 if form.is_bound and form.errors else 200,
     )

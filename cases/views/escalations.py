@@ -25,7 +25,7 @@ from accounts.capabilities import (
     fragment_scope,
     has_capability,
 )
-from sutohamu.fragments import Page
+from sutohamu.fragments import MINUTE_SECONDS, Page
 from sutohamu.http import (
     AuthenticatedHttpRequest,
     form_status,
@@ -104,6 +104,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "parts": parts,
             "extra": extra,
+            "minute_seconds": MINUTE_SECONDS,
             "items": lambda: listed()[0].object_list,
             "page": lambda: listed()[0],
             "query": "alla=1" if show_all else "",

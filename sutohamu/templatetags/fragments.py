@@ -1,8 +1,11 @@
-"""`{% fragment page "name" extra… %}…{% endfragment %}`: a part of a page cached by version.
+"""`{% fragment page "name" extra… [seconds=N] %}…{% endfragment %}`: a part of a page cached by
+version.
 
 `page` is the view's `sutohamu.fragments.Page` (without one, the part is rendered every time, as on
-a form's error page); `extra` values join the key (an item's id). The part renders from the
-context only on a miss, so the rows it needs must be read lazily (a queryset, a callable).
+a form's error page); `extra` values join the key (an item's id); `seconds` keeps the part that
+long instead of `FRAGMENT_SECONDS` (a part keyed by the minute is never asked for after it). The
+part renders from the context only on a miss, so the rows it needs must be read lazily (a
+queryset, a callable).
 """
 
 from __future__ import annotations
@@ -41,11 +44,13 @@ class FragmentNode(template.Node):
         page: FilterExpression,
         name: FilterExpression,
         extra: list[FilterExpression],
+        seconds: FilterExpression | None = None,
     ) -> None:
         self.nodelist = nodelist
         self.page = page
         self.name = name
         self.extra = extra
+        self.seconds = seconds
 
     def render(self, context: template.Context) -> SafeString:
         page = self.page.resolve(context)
@@ -53,7 +58,8 @@ class FragmentNode(template.Node):
             return self.nodelist.render(context)
         name = str(self.name.resolve(context))
         extra = [e.resolve(context) for e in self.extra]
-        text = page.render(name, lambda: _made(self.nodelist, context), extra)
+        seconds = int(self.seconds.resolve(context)) if self.seconds else None
+        text = page.render(name, lambda: _made(self.nodelist, context), extra, seconds=seconds)
         return mark_safe(_with_token(text, context))
 
 
@@ -62,6 +68,9 @@ def fragment(parser: Parser, token: Token) -> FragmentNode:
     bits = token.split_contents()
     if len(bits) < 3:
         raise template.TemplateSyntaxError("fragment needs the page's parts and a name")
+    seconds = None
+    if bits[-1].startswith("seconds="):
+        seconds = parser.compile_filter(bits.pop().removeprefix("seconds="))
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     return FragmentNode(
@@ -69,4 +78,5 @@ def fragment(parser: Parser, token: Token) -> FragmentNode:
         parser.compile_filter(bits[1]),
         parser.compile_filter(bits[2]),
         [parser.compile_filter(b) for b in bits[3:]],
+        seconds,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.template import Context, Template
 from django.utils import translation
 
@@ -100,3 +102,19 @@ def test_a_part_is_kept_per_person_role_language_item_and_day(other):
             extra=other.get("extra", 1),
         )
     assert theirs == "theirs"
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL)")
+def test_a_part_kept_for_some_seconds_expires_after_them_not_after_the_hour():
+    parts = fragments.Page(versions=["case:X-9"], scope="1:")
+    Template(
+        '{% load fragments %}{% fragment parts "demo.minute" seconds=90 %}a{% endfragment %}'
+        '{% fragment parts "demo.hour" %}b{% endfragment %}'
+    ).render(Context({"parts": parts}))
+
+    def seconds_left(name: str) -> int:
+        key = cache.make_and_validate_key(parts.key(name))
+        return int(cache._cache.get_client(key).ttl(key))  # type: ignore[attr-defined]
+
+    assert 0 < seconds_left("demo.minute") <= 90
+    assert seconds_left("demo.hour") > 90
