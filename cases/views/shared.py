@@ -51,7 +51,7 @@ def page_context(case: Case, **extra: Any) -> dict[str, Any]:
         "transition_form": (lambda: transition_form)
         if transition_form
         else cache(lambda: TransitionForm(case=case)),
-        "note_form": (lambda: note_form) if note_form else cache(NoteForm),
+        "note_form": (lambda: note_form) if note_form else cache(lambda: NoteForm()),
         **extra,
     }
 
