@@ -21,12 +21,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from cases.models import Case
+from cases.selectors import DESK_PAGE_SIZE
 from councils.choices import BodyKind
 from councils.models import Body
 from meetings.models import Meeting
 from reports.models import Report, ReportStatus
 
-DESK_PAGE_SIZE = 25
 BUSY = "samordnare.sunne"
 START_PAGE_USERS = [
     "samordnare.sunne",
