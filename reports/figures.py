@@ -331,7 +331,8 @@ def areas_of(encoded: str) -> list[str]:
 class Closure:
     """A case closed in the period. `planned_from`: its follow-up plan's start (the minimum
     period applies only with a plan); `followed_from`: that, else its first move into
-    follow-up, else None (closed without follow-up)."""
+    follow-up, else None (closed without follow-up). `early` and `met_minimum` are worked out
+    once, as the closure is made (a build reads them for every period that counts it)."""
 
     pk: int
     row: str
@@ -339,16 +340,17 @@ class Closure:
     planned_from: datetime.date | None
     followed_from: datetime.date | None
     decision: bool
+    areas: str = ""
+    # Closed before the minimum follow-up period (the rule of cases/services.py).
+    early: bool = field(init=False)
+    met_minimum: bool = field(init=False)
 
-    @property
-    def early(self) -> bool:
-        """Closed before the minimum follow-up period (the rule of cases/services.py)."""
-        return self.planned_from is not None and self.closed_on < _minimum_end(self.planned_from)
-
-    @property
-    def met_minimum(self) -> bool:
-        start = self.followed_from
-        return start is not None and self.closed_on >= _minimum_end(start)
+    def __post_init__(self) -> None:
+        planned, start = self.planned_from, self.followed_from
+        early = planned is not None and self.closed_on < _minimum_end(planned)
+        met = start is not None and self.closed_on >= _minimum_end(start)
+        object.__setattr__(self, "early", early)
+        object.__setattr__(self, "met_minimum", met)
 
     @property
     def months(self) -> float:
@@ -405,6 +407,8 @@ class Facts:
         self._held: dict[datetime.date, dict[int, int]] | None = None
         self._reopenings: list[tuple[int, datetime.datetime]] | None = None
         self._cases: tuple[list[datetime.datetime], list[tuple[Any, ...]]] | None = None
+        self._placed: list[tuple[int, Closure]] | None = None
+        self._started: list[tuple[Any, ...]] | None = None
         self._through: dict[tuple[Any, ...], int] = {}
         self._counters: dict[tuple[Any, ...], Callable[[datetime.date], int]] = {}
         self._groups: dict[tuple[Any, ...], int] = {}
@@ -417,6 +421,18 @@ class Facts:
 
     def ends(self) -> list[datetime.date]:
         return sorted({p.end for p in self.periods})
+
+    def instants(self) -> list[datetime.datetime]:
+        """The instants the build's periods start and end at, sorted."""
+        bounds = [p.bounds() for p in self.periods]
+        return sorted({at for pair in bounds for at in pair})
+
+    def places(self, period: Period) -> tuple[int, int]:
+        """The period's start and end as places among `instants`: an instant `at` placed by
+        `bisect_right(instants, at)` is in the period when start < place <= end."""
+        first, after = period.bounds()
+        instants = self.instants()
+        return instants.index(first), instants.index(after)
 
     def units(self, kind: str, period: Period, read: Callable[[], list[Any]]) -> list[Any]:
         """The units of one kind in a period for every scope, read once per build (`read`
@@ -688,9 +704,8 @@ class Facts:
         build: the moves are read once, each case's last before every end picked by the
         database (one ordered aggregate per end), not a subquery per case and end."""
         if self._cases is None:
-            bounds = [p.bounds() for p in self.periods]
-            afters = {after for _first, after in bounds}
-            instants = sorted({first for first, _after in bounds} | afters)
+            afters = {p.bounds()[1] for p in self.periods}
+            instants = self.instants()
             ends = [i for i, at in enumerate(instants) if at in afters]
             if connection.vendor == "postgresql":
                 self._cases = (instants, self._cases_on_postgresql(instants, ends))
@@ -704,12 +719,17 @@ class Facts:
             "(array_agg(t.to_status ORDER BY t.at DESC, t.id DESC) FILTER (WHERE t.at < %s))[1]"
             for _ in ends
         )
-        columns = ", ".join(f"COALESCE(s.s{i}, c.status)" for i in ends)
+        # The states by instant as one array (NULL at an instant that is no period's end): the
+        # rows come as the caller takes them, with no loop over them in Python.
+        columns = ", ".join(
+            f"COALESCE(s.s{i}, c.status)::text" if i in ends else "NULL::text"
+            for i in range(len(instants))
+        )
         moves = ", ".join(f"s{i}" for i in ends)
         case = Case._meta.db_table
         sql = (
             "SELECT c.id, o.code, c.areas, width_bucket(c.reported_at, %s::timestamptz[]), "
-            f"{columns} FROM {case} c "
+            f"ARRAY[{columns}] FROM {case} c "
             f"JOIN {Organisation._meta.db_table} o ON o.id = c.municipality_id "
             f"LEFT JOIN (SELECT t.case_id, {picks} "
             f"FROM {Transition._meta.db_table} t "
@@ -722,15 +742,9 @@ class Facts:
         ids = [m.pk for m in self.municipalities]
         last = instants[-1]
         params: list[Any] = [instants, *(instants[i] for i in ends), ids, last, last, ids, last]
-        rows = []
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            for pk, row, areas, position, *found in cursor:
-                states: list[str | None] = [None] * len(instants)
-                for i, state in zip(ends, found, strict=True):
-                    states[i] = state
-                rows.append((pk, row, areas, position, states))
-        return rows
+            return list(cursor.fetchall())
 
     def _cases_in_python(self, instants: list[Any], ends: list[int]) -> list[tuple[Any, ...]]:
         """`cases()` for databases without arrays and ordered aggregates (the embedded SQLite
@@ -934,6 +948,31 @@ class Facts:
         return self._starts
 
 
+def placed_closings(facts: Facts) -> list[tuple[int, Closure]]:
+    """Every closing of the build as a `Closure`, with its place among the build's instants
+    (`Facts.places`): made and placed once per build, not once per period and scope."""
+    if facts._placed is None:
+        instants = facts.instants()
+        facts._placed = [
+            (
+                bisect.bisect_right(instants, at),
+                Closure(
+                    pk,
+                    code,
+                    closed_on,
+                    planned_from,
+                    planned_from or entered_on,
+                    bool(decision),
+                    areas,
+                ),
+            )
+            for pk, code, areas, at, _t, planned_from, decision, closed_on, entered_on in (
+                facts.closings()
+            )
+        ]
+    return facts._placed
+
+
 def closures(ctx: Context, facts: Facts | None = None) -> list[Closure]:
     """The cases closed in the period (by case id), from the build's closings."""
     facts = facts or Facts(ctx.municipalities, [ctx.period])
@@ -941,27 +980,14 @@ def closures(ctx: Context, facts: Facts | None = None) -> list[Closure]:
     key = ("closures", ctx.scope, ctx.period)
     if key in facts.memo:
         return list(facts.memo[key])
-    first, after = ctx.period.bounds()
+    start, end = facts.places(ctx.period)
     every = ctx.scope != Scope.VBE  # no case of a report's municipalities left out
     # The closings come by case, time and id: a case's last in the period is the last seen.
-    last: dict[int, tuple[Any, ...]] = {}
-    for row in facts.closings():
-        at = row[3]
-        if first <= at < after and (every or ctx.in_scope(row[2])):
-            last[row[0]] = row
-    out = []
-    for pk in sorted(last):
-        _pk, code, _areas, _at, _t, planned_from, decision, closed_on, entered_on = last[pk]
-        out.append(
-            Closure(
-                pk,
-                code,
-                closed_on,
-                planned_from,
-                planned_from or entered_on,
-                bool(decision),
-            )
-        )
+    last: dict[int, Closure] = {}
+    for place, closure in placed_closings(facts):
+        if start < place <= end and (every or ctx.in_scope(closure.areas)):
+            last[closure.pk] = closure
+    out = [last[pk] for pk in sorted(last)]
     facts.memo[key] = out
     return out
 
@@ -1255,23 +1281,43 @@ def meeting_tables(ctx: Context) -> list[dict[str, Any]]:
 # --- The two measures of success ---------------------------------------------------------------
 
 
+def started(facts: Facts) -> list[tuple[Any, ...]]:
+    """(place among the build's instants, row, areas, days to the first measure, days to the
+    first acknowledgement) of every case in `Facts.starts`: the days worked out once per case
+    for the build (the local reported day, a time-zone conversion, is the costly part), not
+    once per period and scope."""
+    if facts._started is None:
+        instants = facts.instants()
+        out = []
+        for code, areas, reported, first_measure, first_ack in facts.starts():
+            to_measure = to_ack = None
+            if first_measure is not None:
+                reported_day = timezone.localtime(reported).date()
+                to_measure = float(max(0, (first_measure - reported_day).days))
+            if first_ack is not None:
+                to_ack = max(0.0, (first_ack - reported).total_seconds() / 86400)
+            out.append((bisect.bisect_right(instants, reported), code, areas, to_measure, to_ack))
+        facts._started = out
+    return facts._started
+
+
 def start_fast(ctx: Context, facts: Facts | None = None) -> dict[str, Any]:
     """Days from reported to the first measure started and to the first escalation acknowledged,
     over the cases reported in the period: median and 90th percentile, overall and per row."""
     facts = facts or Facts(ctx.municipalities, [ctx.period])
     facts.covers(ctx.period)
-    first, after = ctx.period.bounds()
+    start, end = facts.places(ctx.period)
     measure: dict[str, list[float]] = {r: [] for r in [*ctx.rows, TOTAL]}
     ack: dict[str, list[float]] = {r: [] for r in [*ctx.rows, TOTAL]}
-    for code, areas, reported, first_measure, first_ack in facts.starts():
-        if not (first <= reported < after) or not ctx.in_scope(areas):
+    every = ctx.scope != Scope.VBE
+    for place, code, areas, to_measure, to_ack in started(facts):
+        if not start < place <= end or not (every or ctx.in_scope(areas)):
             continue
-        reported_day = timezone.localtime(reported).date()
         for r in (code, TOTAL):
-            if first_measure is not None:
-                measure[r].append(float(max(0, (first_measure - reported_day).days)))
-            if first_ack is not None:
-                ack[r].append(max(0.0, (first_ack - reported).total_seconds() / 86400))
+            if to_measure is not None:
+                measure[r].append(to_measure)
+            if to_ack is not None:
+                ack[r].append(to_ack)
     p90 = lambda v: percentile(v, 90)  # noqa: E731
     return {
         "to_measure": {
