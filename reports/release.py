@@ -10,13 +10,11 @@ that can no longer be protected is withdrawn.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime
-import gc
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import translation
@@ -100,24 +98,6 @@ def audit_published(
     return audit(joint.system, values, hidden, ratios, _threshold(), joint.unmarked)
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for a build, on again after (as it was).
-
-    A build at county holds hundreds of thousands of small tuples and dicts (rows, units,
-    groups) and makes no reference cycles that matter: each full collection walked them all
-    again, about 1,400 collections and 0.55-0.65 s of a 2.5-2.7 s build's CPU (measured with
-    `gc.callbacks`). Reference counting still frees everything the build drops; whatever cycle
-    it leaves is collected by the first collection after it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def release(
     scope: str,
     period: Period,
@@ -127,7 +107,7 @@ def release(
     protected: bool = True,
 ) -> dict[str, Any]:
     """The figures of a report, built against the linked reports and audited as published."""
-    with collector_paused():
+    with figures.collector_paused():
         data, joint = figures.build_joint(
             scope, period, progress, linked=linked, protected=protected
         )
