@@ -466,37 +466,73 @@ class Facts:
         (the days are local, worked out by the database: a closing is in a period when its day
         is, and no instant is read)."""
         if self._closings is None:
-            first, after = self.span()
-            entered = Transition.objects.filter(
-                case=OuterRef("case"), to_status=CaseStatus.FOLLOW_UP
-            ).order_by("at")
-            self._closings = list(
-                Transition.objects.filter(
-                    case__municipality__in=self.municipalities,
-                    to_status=CaseStatus.CLOSED,
-                    at__gte=first,
-                    at__lt=after,
-                )
-                .annotate(
-                    decision=Exists(EarlyClosure.objects.filter(case=OuterRef("case"))),
-                    closed_on=TruncDate("at"),
-                    entered_on=TruncDate(
-                        Subquery(entered.values("at")[:1], output_field=DateTimeField())
-                    ),
-                )
-                .values_list(
-                    "case_id",
-                    "case__municipality__code",
-                    "case__areas",
-                    "pk",
-                    "case__followup_plan__started_on",
-                    "decision",
-                    "closed_on",
-                    "entered_on",
-                )
-                .order_by("case_id", "at", "pk")
-            )
+            if connection.vendor == "postgresql":
+                self._closings = self._closings_on_postgresql()
+            else:
+                self._closings = self._closings_portable()
         return self._closings
+
+    def _closings_on_postgresql(self) -> list[tuple[Any, ...]]:
+        """`closings()` in one statement: each case's first move into follow-up from one grouped
+        pass over the moves (a subquery per closing was 17,284 index scans, about two thirds of
+        the statement at county)."""
+        first, after = self.span()
+        transition = Transition._meta.db_table
+        sql = (
+            "SELECT t.case_id, o.code, c.areas, t.id, p.started_on, e.case_id IS NOT NULL, "
+            "(t.at AT TIME ZONE %s)::date, (f.first AT TIME ZONE %s)::date "
+            f"FROM {transition} t "
+            f"JOIN {Case._meta.db_table} c ON c.id = t.case_id "
+            f"JOIN {Organisation._meta.db_table} o ON o.id = c.municipality_id "
+            f"LEFT JOIN {FollowUpPlan._meta.db_table} p ON p.case_id = t.case_id "
+            f"LEFT JOIN (SELECT DISTINCT case_id FROM {EarlyClosure._meta.db_table}) e "
+            "ON e.case_id = t.case_id "
+            f"LEFT JOIN (SELECT case_id, MIN(at) AS first FROM {transition} "
+            "WHERE to_status = %s GROUP BY case_id) f ON f.case_id = t.case_id "
+            "WHERE c.municipality_id = ANY(%s) AND t.to_status = %s "
+            "AND t.at >= %s AND t.at < %s "
+            "ORDER BY t.case_id, t.at, t.id"
+        )
+        zone = timezone.get_current_timezone_name()
+        ids = [m.pk for m in self.municipalities]
+        follow_up, closed = CaseStatus.FOLLOW_UP.value, CaseStatus.CLOSED.value
+        params = [zone, zone, follow_up, ids, closed, first, after]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    def _closings_portable(self) -> list[tuple[Any, ...]]:
+        """`closings()` for the embedded SQLite demo: the same rows, a subquery per closing."""
+        first, after = self.span()
+        entered = Transition.objects.filter(
+            case=OuterRef("case"), to_status=CaseStatus.FOLLOW_UP
+        ).order_by("at")
+        return list(
+            Transition.objects.filter(
+                case__municipality__in=self.municipalities,
+                to_status=CaseStatus.CLOSED,
+                at__gte=first,
+                at__lt=after,
+            )
+            .annotate(
+                decision=Exists(EarlyClosure.objects.filter(case=OuterRef("case"))),
+                closed_on=TruncDate("at"),
+                entered_on=TruncDate(
+                    Subquery(entered.values("at")[:1], output_field=DateTimeField())
+                ),
+            )
+            .values_list(
+                "case_id",
+                "case__municipality__code",
+                "case__areas",
+                "pk",
+                "case__followup_plan__started_on",
+                "decision",
+                "closed_on",
+                "entered_on",
+            )
+            .order_by("case_id", "at", "pk")
+        )
 
     def plans(self) -> list[dict[str, Any]]:
         """Every follow-up plan started by the span's end (its case's state at a period's end:
