@@ -496,7 +496,7 @@ class Facts:
         zone = timezone.get_current_timezone_name()
         ids = [m.pk for m in self.municipalities]
         follow_up, closed = CaseStatus.FOLLOW_UP.value, CaseStatus.CLOSED.value
-        params = [zone, zone, follow_up, ids, closed, first, after]
+        params: list[Any] = [zone, zone, follow_up, ids, closed, first, after]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
