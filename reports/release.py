@@ -107,8 +107,11 @@ def release(
     protected: bool = True,
 ) -> dict[str, Any]:
     """The figures of a report, built against the linked reports and audited as published."""
-    data, joint = figures.build_joint(scope, period, progress, linked=linked, protected=protected)
-    audit_published([*linked, as_published(data)], joint)
+    with figures.collector_paused():
+        data, joint = figures.build_joint(
+            scope, period, progress, linked=linked, protected=protected
+        )
+        audit_published([*linked, as_published(data)], joint)
     return data
 
 
