@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from django.conf import settings
 from django.db.models import (
     BooleanField,
@@ -56,7 +55,6 @@ from councils.choices import ActivityStatus, Area, BodyKind, PriorityOutcome
 from councils.models import Medskick, Priority, PromiseActivity
 from meetings.choices import MeetingStatus
 from meetings.models import Meeting, SituationReport
-from reports import suppression
 from reports.models import PeriodKind, Report, ReportStatus, Scope
 from reports.suppression import Cell, Ratio, System, differences, protect, threshold
 
@@ -824,49 +822,18 @@ def counts(ctx: Context) -> Draft:
 # Not part of the old computation, only a saving for the tests: within `reusing_counts()` (where
 # the caller promises that no case, contact, escalation or measure changes) `counts` of a scope
 # and period is computed once and handed out again, instead of once per report that links it
-# (and so are `closures` and `followed`, see `_reusable`). And every integer programme the
-# attacker solves (`suppression._milp`, a pure function of its arrays) is solved once: when the
-# build and this computation protect the same system, they ask HiGHS the same programmes, and
-# the second asker gets the first answer (a copy); a system that differs asks other programmes
-# and has them solved. About half the solves of the tests that compare the two.
+# (and so are `closures` and `followed`, see `_reusable`).
 _reused: dict[tuple[Any, ...], Any] | None = None
-
-
-def _programme(*arrays: Any) -> tuple[Any, ...]:
-    """An exact key of a programme's arrays (a sparse matrix by its shape and three arrays)."""
-    key: list[Any] = []
-    for a in arrays:
-        if a is None:
-            key.append(None)
-        elif hasattr(a, "tocsr"):
-            csr = a.tocsr()
-            key.append((csr.shape, *_programme(csr.data, csr.indices, csr.indptr)))
-        else:
-            array = np.asarray(a)
-            key.append((array.dtype.str, array.shape, array.tobytes()))
-    return tuple(key)
 
 
 @contextlib.contextmanager
 def reusing_counts() -> Iterator[None]:
     global _reused
     outer, _reused = _reused, {}
-    solve = suppression._milp
-    solved: dict[tuple[Any, ...], tuple[int, float, Any]] = {}
-
-    def solved_once(*arrays: Any) -> tuple[int, float, Any]:
-        key = _programme(*arrays)
-        if key not in solved:
-            solved[key] = solve(*arrays)
-        status, fun, x = solved[key]
-        return status, fun, None if x is None else x.copy()
-
-    suppression._milp = solved_once
     try:
         yield
     finally:
         _reused = outer
-        suppression._milp = solve
 
 
 @dataclass(frozen=True)
