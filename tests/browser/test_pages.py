@@ -32,6 +32,11 @@ def case_pages_as_coordinator(reference: str) -> list[str]:
     ]
 
 
+PAGES_AS_COUNCIL_MEMBER = ["/", "/arenden/mina-anmalningar/", "/arenden/anmal/"]
+
+# The receiver's queue, checked as Agera (the first of `test_escalation_pages_meet_wcag_21_aa`).
+QUEUE = "/arenden/inkorg/"
+
 PAGES_AS_ADMINISTRATOR = [
     "/samverkan/overlamning/",
     "/samverkan/overlamning/ny/",
@@ -45,6 +50,18 @@ def escalation_pages_as_coordinator(reference: str) -> list[str]:
 
     escalation = Escalation.objects.filter(case__reference=reference).first()
     return [f"/arenden/eskalering/{escalation.pk}/", f"/arenden/{reference}/eskalera/"]
+
+
+def checked_here() -> set[tuple[str, str]]:
+    """(person, address) of the plain pages that the axe tests here check as that person, at
+    the default width and at 375 px (`axe_violations`): the reference workflow does not check
+    them again (tests/browser/test_reference_workflow.py)."""
+    return (
+        {("samordnare.sunne", path) for path in PAGES_AS_COORDINATOR}
+        | {("rektor.sunne", path) for path in PAGES_AS_COUNCIL_MEMBER}
+        | {("admin", path) for path in PAGES_AS_ADMINISTRATOR}
+        | {("agera", QUEUE)}
+    )
 
 
 def test_sign_in_page_meets_wcag_21_aa(page, demo_server):
@@ -88,7 +105,7 @@ def test_dpo_and_council_member_pages_meet_wcag_21_aa(page, sign_in, demo_server
         found["role grants"] = violations
     page.click("text=Logga ut")
     sign_in("rektor.sunne")
-    for path in ["/", "/arenden/mina-anmalningar/", "/arenden/anmal/"]:
+    for path in PAGES_AS_COUNCIL_MEMBER:
         page.goto(demo_server.url + path)
         if violations := axe_violations(page):
             found[path] = violations
@@ -185,7 +202,7 @@ def test_escalation_pages_meet_wcag_21_aa(page, sign_in, demo_server):
     sign_in("agera")
     item = Escalation.objects.get(receiver__code="AGERA", status="new")
     for path in [
-        "/arenden/inkorg/",
+        QUEUE,
         f"/arenden/eskalering/{item.pk}/",
         f"/arenden/{item.case.reference}/",
     ]:
