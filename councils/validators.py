@@ -1,4 +1,8 @@
-"""Validation of uploaded documents."""
+"""Validation of uploaded documents.
+
+pypdf is imported when an upload is first checked, not when the app loads (as WeasyPrint and
+SciPy are): about 0.15 s of CPU that every web and reminder worker and every `manage.py` command
+paid at start, for the rare upload of a signed agreement."""
 
 from __future__ import annotations
 
@@ -8,14 +12,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 logger = logging.getLogger(__name__)
 
 
 def _parses_as_pdf(upload: File) -> bool:
     """A file that starts with %PDF- may still be anything: read its structure and every page."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     try:
         reader = PdfReader(upload, strict=False)
         if reader.is_encrypted:

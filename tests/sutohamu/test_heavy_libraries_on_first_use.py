@@ -1,6 +1,7 @@
 """WeasyPrint is imported when a PDF is first rendered (sutohamu/pdf.py), SciPy when a report's
-suppression first solves (reports/suppression.py), not when a process loads the app: a web
-worker or a reminder worker that does neither never pays for them."""
+suppression first solves (reports/suppression.py), pypdf when an upload is first checked
+(councils/validators.py), not when a process loads the app: a web worker or a reminder worker
+that does none of these never pays for them."""
 
 import os
 import subprocess
@@ -13,7 +14,7 @@ import sys
 import django
 django.setup()
 import sutohamu.urls, sutohamu.celery, cases.tasks, meetings.views, reports.views
-print("weasyprint" in sys.modules, "scipy" in sys.modules)
+print("weasyprint" in sys.modules, "scipy" in sys.modules, "pypdf" in sys.modules)
 from sutohamu.pdf import html_to_pdf
 pdf = html_to_pdf("<p>Hej</p>")
 print("weasyprint" in sys.modules, pdf[:5].decode())
@@ -22,10 +23,15 @@ from tests.reports.test_suppression import table
 cells = table([[2, 0, 9], [7, 8, 6]])
 hidden = protect(System(cells), free=[c.key for c in cells], limit=5)
 print("scipy" in sys.modules, "t|0|0" in hidden)
+from django.core.files.base import ContentFile
+from councils.validators import validate_pdf
+upload = ContentFile(pdf, name="avtal.pdf")
+validate_pdf(upload)
+print("pypdf" in sys.modules)
 """
 
 
-def test_a_process_imports_weasyprint_and_scipy_only_when_it_needs_them():
+def test_a_process_imports_weasyprint_scipy_and_pypdf_only_when_it_needs_them():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sutohamu.settings"}
     done = subprocess.run(
         [sys.executable, "-c", LOADS_THE_APP],
@@ -37,4 +43,9 @@ def test_a_process_imports_weasyprint_and_scipy_only_when_it_needs_them():
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split("\n")[:3] == ["False False", "True %PDF-", "True True"]
+    assert done.stdout.split("\n")[:4] == [
+        "False False False",
+        "True %PDF-",
+        "True True",
+        "True",
+    ]
