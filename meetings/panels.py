@@ -36,7 +36,16 @@ if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
 
 COMING = 5
-_COLUMNS = ("pk", "starts_at", "status", "host_id", "host__name", "body_id", "body__name", "body__kind")
+_COLUMNS = (
+    "pk",
+    "starts_at",
+    "status",
+    "host_id",
+    "host__name",
+    "body_id",
+    "body__name",
+    "body__kind",
+)
 
 
 @dataclass(frozen=True)
@@ -137,10 +146,16 @@ def _picture(user: AnyUser, next_wg: ComingMeeting | None) -> dict[str, Any] | N
             .values("done")
         )
 
-    key = ("meetings.picture", tuple(roles), next_wg.pk, next_wg.body_id, next_wg.body_kind, next_wg.day)
+    key = (
+        "meetings.picture",
+        tuple(roles),
+        next_wg.pk,
+        next_wg.body_id,
+        next_wg.body_kind,
+        next_wg.day,
+    )
     statement = statements.compiled(key, build)
     submitted = [row["done"] for row in statement.rows()] if statement else []
     if not submitted:
         return None
     return {"meeting": next_wg, "submitted": any(submitted)}
-

@@ -55,12 +55,44 @@ class Statement:
 _STATEMENTS: Kept[Statement | None] = Kept(4096)
 
 
-def compiled(key: Hashable, build: Callable[[datetime.datetime], QuerySet[Any, Any]]) -> (
-    Statement | None
-):
+def compiled(
+    key: Hashable, build: Callable[[datetime.datetime], QuerySet[Any, Any]]
+) -> Statement | None:
     """The statement of `build(NOW)` (a values() queryset), made once per key; None when it can
     match nothing. The key must name everything `build` reads besides `now`."""
     return _STATEMENTS.get(key, lambda: _compile(build(NOW)))
+
+
+def counted(
+    key: Hashable,
+    build: Callable[[datetime.datetime], QuerySet[Any, Any]],
+    counts: dict[str, tuple[str, tuple[Any, ...]]],
+    now: datetime.datetime | None = None,
+) -> dict[str, int]:
+    """Counts over the rows of `build(NOW)`, one statement made once per key: `counts` maps each
+    name to an aggregate over the rows' columns (the values() names) and its parameters, e.g.
+    `{"open": ("COUNT(*)", ()), "new": ("COUNT(*) FILTER (WHERE status = %s)", ("new",))}`.
+    Nothing to match counts 0 each."""
+
+    def wrap() -> Statement | None:
+        inner = _compile(build(NOW))
+        if inner is None:
+            return None
+        select = ", ".join(f"{sql} AS {name}" for name, (sql, _p) in counts.items())
+        outer = tuple(p for _sql, params in counts.values() for p in params)
+        shift = len(outer)
+        return Statement(
+            f"SELECT {select} FROM ({inner.sql}) AS counted",
+            (*outer, *inner.params),
+            tuple(i + shift for i in inner.now_at),
+            tuple(counts),
+            inner.using,
+        )
+
+    statement = _STATEMENTS.get(("counted", key, tuple(counts.items())), wrap)
+    if statement is None:
+        return dict.fromkeys(counts, 0)
+    return {name: int(n or 0) for name, n in statement.rows(now)[0].items()}
 
 
 def _compile(query: QuerySet[Any, Any]) -> Statement | None:
