@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .kept import Kept
 
@@ -61,6 +62,16 @@ def compiled(
     """The statement of `build(NOW)` (a values() queryset), made once per key; None when it can
     match nothing. The key must name everything `build` reads besides `now`."""
     return _STATEMENTS.get(key, lambda: _compile(build(NOW)))
+
+
+def exists(key: Hashable, build: Callable[[datetime.datetime], QuerySet[Any, Any]]) -> bool:
+    """Whether `build(NOW)` has a row, one statement made once per key."""
+    statement = compiled(("exists", key), lambda now: build(now).order_by().values("pk")[:1])
+    return bool(statement and statement.rows(None if not statement.now_at else _now()))
+
+
+def _now() -> datetime.datetime:
+    return timezone.now()
 
 
 def counted(
