@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import fragment_scope
@@ -18,6 +21,7 @@ from sutohamu import statements
 from sutohamu.fragments import Page
 from sutohamu.history import change_log
 from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
+from sutohamu.kept import Kept
 from sutohamu.links import url_maker
 
 from .. import access, services
@@ -61,14 +65,18 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     meetings = listed.rows() if listed else []
     now = timezone.now()
     lines = list(zip(meetings, _rows(meetings), strict=True))
+    coming = [row for m, row in lines if m["ends_at"] >= now]
+    past = [row for m, row in reversed(lines) if m["ends_at"] < now]  # newest first
     return render(
         request,
         "meetings/list.html",
         {
             "year": year,
             "years": [this_year - 1, this_year, this_year + 1],
-            "coming": [row for m, row in lines if m["ends_at"] >= now],
-            "past": [row for m, row in reversed(lines) if m["ends_at"] < now],  # newest first
+            "coming": coming,
+            "past": past,
+            "coming_table": _table(coming, _("Coming meetings")),
+            "past_table": _table(past, _("Past meetings")),
             "can_plan": statements.exists(
                 ("meetings.can_plan", *scope), lambda now: access.bodies_changeable_by(user)
             ),
@@ -90,6 +98,22 @@ class MeetingRow:
     host: str
     place: str
     status: str
+
+
+# The lists' tables, each a pure function of its rows (plain text), caption and language: rendered
+# once per process for the same rows, so a list that has not changed costs no table rendering.
+_TABLES: Kept[str] = Kept(256)
+
+
+def _table(rows: list[MeetingRow], caption: str) -> SafeString:
+    key = (get_language(), caption, tuple(rows))
+    table = _TABLES.get(
+        key,
+        lambda: render_to_string(
+            "meetings/includes/meeting_table.html", {"rows": rows, "caption": caption}
+        ),
+    )
+    return mark_safe(table)  # rendered by the template engine, which escaped it
 
 
 _LIST_COLUMNS = ("pk", "starts_at", "ends_at", "body__name", "host__name", "place", "status")
