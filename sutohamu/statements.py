@@ -61,7 +61,10 @@ def compiled(
 ) -> Statement | None:
     """The statement of `build(NOW)` (a values() queryset), made once per key; None when it can
     match nothing. The key must name everything `build` reads besides `now`."""
-    return _STATEMENTS.get(key, lambda: _compile(build(NOW)))
+    # The time zone too: a year's or a day's bounds are compiled in the zone in force.
+    return _STATEMENTS.get(
+        (key, timezone.get_current_timezone_name()), lambda: _compile(build(NOW))
+    )
 
 
 def exists(key: Hashable, build: Callable[[datetime.datetime], QuerySet[Any, Any]]) -> bool:
@@ -100,7 +103,8 @@ def counted(
             inner.using,
         )
 
-    statement = _STATEMENTS.get(("counted", key, tuple(counts.items())), wrap)
+    zone = timezone.get_current_timezone_name()
+    statement = _STATEMENTS.get(("counted", key, zone, tuple(counts.items())), wrap)
     if statement is None:
         return dict.fromkeys(counts, 0)
     return {name: int(n or 0) for name, n in statement.rows(now)[0].items()}
