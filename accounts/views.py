@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from sutohamu.http import AuthenticatedHttpRequest
+from sutohamu.links import url_maker
 
 from . import notifications
 from .capabilities import Capability, active_roles, capability_required, opens_case_content
@@ -19,13 +20,15 @@ from .panels import panels_for
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each person lands on the panels their active roles open; no role, no panels."""
+    opener = url_maker("open_notification", 1)  # one `reverse` for the list, not one a row
+    newest = [(note, opener(note.pk)) for note in notifications.newest_unread(request.user)]
     return render(
         request,
         "accounts/home.html",
         {
             "roles": active_roles(request.user),
             "panels": panels_for(request.user),
-            "notifications": notifications.newest_unread(request.user),
+            "notifications": newest,
         },
     )
 

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
+from accounts.capabilities import fragment_scope
 from accounts.models import User
 from councils.choices import Area
+from sutohamu import statements
 from sutohamu.links import url_maker
 from sutohamu.templatetags.formats import prose_date
 
@@ -306,20 +308,45 @@ def flags_for(case: Case, consents: list[Consent] | None = None) -> dict[str, bo
 
 
 def open_case_counts(user: User) -> dict[str, Any]:
-    """A one-query summary for the start page (from the desk's read model)."""
-    mine = access.desk_items_for(user).filter(
-        owner_id=user.pk, kind=DeskKind.CASE, case_status__in=OPEN_STATUSES
-    )
+    """A one-query summary for the start page (from the desk's read model), its statement
+    compiled once per person, roles and day (sutohamu.statements) and run on the live rows."""
+
+    def build(now: datetime.datetime) -> QuerySet[Any, Any]:
+        return (
+            access.desk_items_for(user)
+            .filter(owner_id=user.pk, kind=DeskKind.CASE, case_status__in=OPEN_STATUSES)
+            .order_by()
+            .values("case_status")
+        )
+
     # Over the open rows only, counting a column of the index: an index-only scan
     # (desk_case_owner_status_town), 0.3 ms for a county coordinator's 2,000 open cases against
     # 14 ms counting the ids of all 7,000 of their rows.
-    return mine.aggregate(
-        open=Count("case_status"),
-        waiting=Count("case_status", filter=Q(case_status=CaseStatus.REPORTED)),
+    return statements.counted(
+        ("cases.open_case_counts", fragment_scope(user), timezone.localdate()),
+        build,
+        {
+            "open": ("COUNT(case_status)", ()),
+            "waiting": (
+                "COUNT(case_status) FILTER (WHERE case_status = %s)",
+                (CaseStatus.REPORTED,),
+            ),
+        },
     )
 
 
 def queue_counts(user: User) -> dict[str, Any]:
-    """A one-query summary of the person's escalation queue for the start page."""
-    items = access.escalations_in_queue_of(user).open()
-    return items.aggregate(open=Count("pk"), new=Count("pk", filter=Q(status=EscalationStatus.NEW)))
+    """A one-query summary of the person's escalation queue for the start page (compiled once
+    per person, roles and day, like `open_case_counts`)."""
+
+    def build(now: datetime.datetime) -> QuerySet[Any, Any]:
+        return access.escalations_in_queue_of(user).open().order_by().values("status")
+
+    return statements.counted(
+        ("cases.queue_counts", fragment_scope(user), timezone.localdate()),
+        build,
+        {
+            "open": ("COUNT(*)", ()),
+            "new": ("COUNT(*) FILTER (WHERE status = %s)", (EscalationStatus.NEW,)),
+        },
+    )

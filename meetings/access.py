@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.capabilities import Capability, active_roles, fragment_scope, has_capability
 from accounts.models import Organisation, User
@@ -23,6 +24,7 @@ from cases.models import Case, Escalation
 from cases.models.case import CaseQuerySet
 from councils.choices import BodyKind, MembershipKind
 from councils.models import Body, Medskick, Membership
+from sutohamu import statements
 
 from .models import (
     ActionItem,
@@ -53,8 +55,14 @@ def _get(queryset: QuerySet[Any], pk: object) -> Any:
 
 def agenda_scope(user: User) -> str:
     """Whose cached agenda parts these are: the person, their roles and their seats in force, so
-    that a seat taken away (in the admin, past every service) changes the key at once."""
-    seats = sorted(Membership.objects.filter(user=user).active().values_list("body_id", "kind"))
+    that a seat taken away (in the admin, past every service) changes the key at once. The seats
+    are read on every request by a statement compiled once per person and day."""
+    statement = statements.compiled(
+        ("meetings.seats", user.pk, timezone.localdate()),
+        lambda now: Membership.objects.filter(user=user).active().values("body_id", "kind"),
+    )
+    rows = statement.rows() if statement else []
+    seats = sorted((row["body_id"], row["kind"]) for row in rows)
     return f"{fragment_scope(user)};{seats}"
 
 
@@ -71,8 +79,13 @@ def meeting_for(user: AnyUser, pk: object, *, change: bool = False) -> Meeting:
 
 
 def can_change(user: AnyUser, meeting: Meeting) -> bool:
-    """The body's editors move, cancel, record attendance and write the minutes."""
-    return Body.objects.changeable_by(user).filter(pk=meeting.body_id).exists()
+    """The body's editors move, cancel, record attendance and write the minutes (the rule's
+    statement compiled once per person, roles, day and body; run on the live seats)."""
+    body_id = meeting.body_id
+    return statements.exists(
+        ("meetings.can_change", fragment_scope(user), timezone.localdate(), body_id),
+        lambda now: Body.objects.changeable_by(user).filter(pk=body_id),
+    )
 
 
 def can_prepare(user: AnyUser, meeting: Meeting) -> bool:
@@ -136,6 +149,15 @@ def action_item_for(user: AnyUser, pk: object) -> ActionItem:
     ):
         raise PermissionDenied
     return item
+
+
+def readable_picture_ids(user: AnyUser) -> set[int]:
+    """The ids of `picture_organisations_for`, by a statement compiled once per person and day."""
+    statement = statements.compiled(
+        ("meetings.readable_pictures", fragment_scope(user), timezone.localdate()),
+        lambda now: picture_organisations_for(user).order_by().values("pk"),
+    )
+    return {row["pk"] for row in statement.rows()} if statement else set()
 
 
 def reporting_organisations(user: AnyUser, choices: list[Organisation]) -> list[Organisation]:

@@ -1,25 +1,32 @@
 """The start page's meetings panel: next meetings, the agenda owner's due agenda, lägesbild status.
 
 Named as the `summary` of the "meetings" panel in accounts/panels.py; rendered by
-templates/meetings/panel.html.
+templates/meetings/panel.html. Its statements are compiled once per person, roles and day
+(sutohamu.statements) and run against the live rows: the ORM's building of the member's
+meetings and the lägesbild's organisations cost about 5 ms a page, running them well under one.
+The templates get plain data (`ComingMeeting`).
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.capabilities import (
     Capability,
     active_roles,
     capabilities_of,
+    fragment_scope,
     organisation_ids_with,
 )
 from accounts.models import Organisation
 from councils.choices import BodyKind
+from councils.models import Body
+from sutohamu import statements
 
 from .choices import MeetingStatus
 from .models import AGENDA_DUE_DAYS, Meeting, SituationReport
@@ -28,16 +35,72 @@ from .services import reporting
 if TYPE_CHECKING:
     from accounts.capabilities import AnyUser
 
+COMING = 5
+_COLUMNS = (
+    "pk",
+    "starts_at",
+    "status",
+    "host_id",
+    "host__name",
+    "body_id",
+    "body__name",
+    "body__kind",
+)
+
+
+@dataclass(frozen=True)
+class ComingMeeting:
+    """What the panels show of a meeting: no model instance, no lazy relation."""
+
+    pk: int
+    starts_at: datetime.datetime
+    status: str
+    host_id: int | None
+    host_name: str
+    body_id: int
+    body_name: str
+    body_kind: str
+
+    @property
+    def day(self) -> datetime.date:
+        return timezone.localdate(self.starts_at)
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> ComingMeeting:
+        return cls(
+            pk=row["pk"],
+            starts_at=row["starts_at"],
+            status=row["status"],
+            host_id=row["host_id"],
+            host_name=row["host__name"] or "",
+            body_id=row["body_id"],
+            body_name=row["body__name"],
+            body_kind=row["body__kind"],
+        )
+
+
+def coming_meetings(
+    user: AnyUser, key: str, narrow: Any = None, limit: int = COMING
+) -> list[ComingMeeting]:
+    """The next meetings of `Meeting.objects.<key>(user)` (of_member, visible_to), narrowed by
+    `narrow` (keyword filters, named in the statement's key), soonest first."""
+    extra = dict(narrow or {})
+
+    def build(now: datetime.datetime) -> QuerySet[Any, Any]:
+        meetings = getattr(Meeting.objects, key)(user).coming(now).filter(**extra)
+        return meetings.order_by("starts_at").values(*_COLUMNS)[:limit]
+
+    scope = ("meetings.coming", key, fragment_scope(user), timezone.localdate(), limit)
+    statement = statements.compiled((*scope, tuple(sorted(extra.items()))), build)
+    if statement is None:
+        return []
+    return [ComingMeeting.of(row) for row in statement.rows(timezone.now())]
+
 
 def summary(user: AnyUser) -> dict[str, Any]:
     """Three reads: the next meetings, the agendas due, and the person's pictures for them."""
     now = timezone.now()
-    coming = list(
-        Meeting.objects.of_member(user)
-        .coming(now)
-        .select_related("body", "host")
-        .order_by("starts_at")[:5]
-    )
+    coming = coming_meetings(user, "of_member")
     hosts = organisation_ids_with(user, Capability.PREPARE_MEETINGS)
     soon = now + datetime.timedelta(days=AGENDA_DUE_DAYS)
     agenda_due = [
@@ -45,7 +108,7 @@ def summary(user: AnyUser) -> dict[str, Any]:
         for m in coming
         if m.host_id in hosts and m.status == MeetingStatus.PLANNED and m.starts_at <= soon
     ]
-    next_wg = next((m for m in coming if m.body.kind == BodyKind.WORKING_GROUP), None)
+    next_wg = next((m for m in coming if m.body_kind == BodyKind.WORKING_GROUP), None)
     return {"coming": coming, "agenda_due": agenda_due, "picture": _picture(user, next_wg)}
 
 
@@ -54,33 +117,45 @@ def picture_nudge(user: AnyUser) -> dict[str, Any]:
     Länsstyrelsen); those who prepare meetings see it in `summary`'s panel."""
     if Capability.PREPARE_MEETINGS in capabilities_of(user):
         return {}
-    next_wg = (
-        Meeting.objects.of_member(user)
-        .coming(timezone.now())
-        .filter(body__kind=BodyKind.WORKING_GROUP)
-        .select_related("body")
-        .order_by("starts_at")
-        .first()
+    found = coming_meetings(
+        user, "of_member", narrow={"body__kind": BodyKind.WORKING_GROUP}, limit=1
     )
+    next_wg = found[0] if found else None
     picture = _picture(user, next_wg)
     return {"picture": picture} if picture else {}
 
 
-def _picture(user: AnyUser, next_wg: Meeting | None) -> dict[str, Any] | None:
+def _picture(user: AnyUser, next_wg: ComingMeeting | None) -> dict[str, Any] | None:
     """Whether the person's organisations have submitted their picture for the next meeting."""
     if next_wg is None:
         return None
-    roles = {a.organisation_id for a in active_roles(user)}
+    roles = sorted({a.organisation_id for a in active_roles(user)})
     if not roles:
         return None
-    # One query: which of the person's organisations bring a picture, and whether each has.
-    done = SituationReport.objects.filter(meeting=next_wg, organisation_id=OuterRef("pk"))
-    own = (
-        Organisation.objects.filter(reporting(next_wg), pk__in=roles)
-        .annotate(done=Exists(done))
-        .values_list("done", flat=True)
+    # The working group's meeting as `reporting` reads it: its body's kind and its day, from
+    # the row already read (no read of the body).
+    body = Body(pk=next_wg.body_id, kind=next_wg.body_kind)
+    meeting = Meeting(pk=next_wg.pk, body=body, starts_at=next_wg.starts_at)
+
+    def build(now: datetime.datetime) -> QuerySet[Any, Any]:
+        # One query: which of the person's organisations bring a picture, and whether each has.
+        done = SituationReport.objects.filter(meeting_id=meeting.pk, organisation_id=OuterRef("pk"))
+        return (
+            Organisation.objects.filter(reporting(meeting), pk__in=roles)
+            .annotate(done=Exists(done))
+            .values("done")
+        )
+
+    key = (
+        "meetings.picture",
+        tuple(roles),
+        next_wg.pk,
+        next_wg.body_id,
+        next_wg.body_kind,
+        next_wg.day,
     )
-    submitted = list(own)
+    statement = statements.compiled(key, build)
+    submitted = [row["done"] for row in statement.rows()] if statement else []
     if not submitted:
         return None
     return {"meeting": next_wg, "submitted": any(submitted)}

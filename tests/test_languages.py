@@ -12,6 +12,7 @@ outgrows it, drops only repeat visits of known routes by further people.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -194,7 +195,9 @@ class Crawl:
     left: int = 0  # addresses still queued when the page bound was reached
 
 
+@functools.cache
 def _route_name(path: str) -> str | None:
+    """The route of a path (kept: the crawl resolves each page's links, mostly the same few)."""
     try:
         match = resolve(urlsplit(path).path)
     except Resolver404:

@@ -66,9 +66,7 @@ def meeting_context(
         "earlier_actions": cache(lambda: access.open_action_items(meeting)),
         "pictures": cache(lambda: pictures_of(meeting, reporters)),
         # Links only where they open: a history the person may read, a picture they may submit.
-        "readable_pictures": set(
-            access.picture_organisations_for(user).values_list("pk", flat=True)
-        ),
+        "readable_pictures": access.readable_picture_ids(user),
         "can_submit_picture": bool(access.reporting_organisations(user, reporters)),
         "attendance": list(meeting.attendance.select_related("user", "organisation")),
         "seats": seats_of(meeting),

@@ -8,14 +8,20 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import fragment_scope
 from councils.views.access import member_required
+from sutohamu import statements
 from sutohamu.fragments import Page
 from sutohamu.history import change_log
 from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
+from sutohamu.kept import Kept
 from sutohamu.links import url_maker
 
 from .. import access, services
@@ -43,19 +49,41 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             ValidationError(_("Choose a year between 2000 and 2100."), code="year_out_of_range"),
         )
     year = int(raw) if raw else this_year
-    meetings = list(access.meetings_visible_to(request.user).in_year(year).order_by("starts_at"))
+    user = request.user
+    # The three reads compiled once per person, roles, day and year (sutohamu.statements): the
+    # ORM's building of the rules cost more than running them.
+    scope = (fragment_scope(user), timezone.localdate())
+    listed = statements.compiled(
+        ("meetings.list", *scope, year),
+        lambda now: (
+            access.meetings_visible_to(user)
+            .in_year(year)
+            .order_by("starts_at")
+            .values(*_LIST_COLUMNS)
+        ),
+    )
+    meetings = listed.rows() if listed else []
     now = timezone.now()
     lines = list(zip(meetings, _rows(meetings), strict=True))
+    coming = [row for m, row in lines if m["ends_at"] >= now]
+    past = [row for m, row in reversed(lines) if m["ends_at"] < now]  # newest first
     return render(
         request,
         "meetings/list.html",
         {
             "year": year,
             "years": [this_year - 1, this_year, this_year + 1],
-            "coming": [row for m, row in lines if m.ends_at >= now],
-            "past": [row for m, row in reversed(lines) if m.ends_at < now],  # newest first
-            "can_plan": access.bodies_changeable_by(request.user).exists(),
-            "can_see_pictures": access.picture_organisations_for(request.user).exists(),
+            "coming": coming,
+            "past": past,
+            "coming_table": _table(coming, _("Coming meetings")),
+            "past_table": _table(past, _("Past meetings")),
+            "can_plan": statements.exists(
+                ("meetings.can_plan", *scope), lambda now: access.bodies_changeable_by(user)
+            ),
+            "can_see_pictures": statements.exists(
+                ("meetings.can_see_pictures", *scope),
+                lambda now: access.picture_organisations_for(user),
+            ),
         },
     )
 
@@ -72,18 +100,37 @@ class MeetingRow:
     status: str
 
 
-def _rows(meetings: list[Meeting]) -> list[MeetingRow]:
+# The lists' tables, each a pure function of its rows (plain text), caption and language: rendered
+# once per process for the same rows, so a list that has not changed costs no table rendering.
+_TABLES: Kept[str] = Kept(256)
+
+
+def _table(rows: list[MeetingRow], caption: str) -> SafeString:
+    key = (get_language(), caption, tuple(rows))
+    table = _TABLES.get(
+        key,
+        lambda: render_to_string(
+            "meetings/includes/meeting_table.html", {"rows": rows, "caption": caption}
+        ),
+    )
+    return mark_safe(table)  # rendered by the template engine, which escaped it
+
+
+_LIST_COLUMNS = ("pk", "starts_at", "ends_at", "body__name", "host__name", "place", "status")
+
+
+def _rows(meetings: list[dict[str, Any]]) -> list[MeetingRow]:
     """The list's lines with one `reverse` and each status label translated once, not per row."""
     detail = url_maker("meetings:detail", 1)
     labels = {value: str(label) for value, label in MeetingStatus.choices}
     return [
         MeetingRow(
-            url=detail(m.pk),
-            starts_at=dateformat.format(timezone.localtime(m.starts_at), "Y-m-d H:i"),
-            body=m.body.name,
-            host=m.host.name if m.host else "",
-            place=m.place,
-            status=labels[m.status],
+            url=detail(m["pk"]),
+            starts_at=dateformat.format(timezone.localtime(m["starts_at"]), "Y-m-d H:i"),
+            body=m["body__name"],
+            host=m["host__name"] or "",
+            place=m["place"],
+            status=labels[m["status"]],
         )
         for m in meetings
     ]

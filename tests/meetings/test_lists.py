@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+
+from accounts.models import User
+from meetings.services import meeting_cancel, meeting_move
+
+from .conftest import next_working_group_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +62,29 @@ def test_past_meetings_are_listed_newest_first(login):
     assert past == sorted(past, reverse=True)
     coming = [m.starts_at for m in response.context["coming"]]
     assert coming == sorted(coming)
+
+
+def test_a_meeting_moved_or_cancelled_through_the_service_shows_on_the_next_list(login):
+    """The list's statements are compiled once per person and day and run on the live rows."""
+    client = login("samordnare.sunne")
+    coming = next_working_group_meeting()
+    link = reverse("meetings:detail", args=[coming.pk])
+    assert link in client.get(reverse("meetings:list")).content.decode()
+    later = coming.starts_at + datetime.timedelta(hours=1)
+    meeting_move(
+        meeting=coming,
+        starts_at=later,
+        ends_at=later + datetime.timedelta(hours=2),
+        place="Stadshuset, sal B",
+        by=User.objects.get(username="admin"),
+    )
+    page = client.get(reverse("meetings:list")).content.decode()
+    assert "Stadshuset, sal B" in page
+    assert timezone.localtime(later).strftime("%Y-%m-%d %H:%M") in page
+    meeting_cancel(meeting=coming, reason="Krockar", by=User.objects.get(username="admin"))
+    row = re.search(
+        rf"<tr>(?:(?!</tr>).)*{re.escape(link)}.*?</tr>",
+        client.get(reverse("meetings:list")).content.decode(),
+        re.S,
+    )
+    assert row and "Inställd" in row.group(0)
