@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.choices import OrganisationKind
+from sutohamu import statements
 
 from .choices import Role
 
@@ -159,83 +159,30 @@ _PERSON_MARK = -7_340_033
 _DAY_MARK = datetime.date(1, 1, 3)
 
 
-@dataclass(frozen=True)
-class _RolesStatement:
-    sql: str
-    slots: tuple[str, ...]  # "person" or "day", per parameter
-    db: str
-    roles: tuple[str, ...]  # attnames of the assignment's columns, in select order
-    organisations: tuple[str, ...]
-    role_slice: slice
-    organisation_slice: slice
-
-
-_roles_statement: _RolesStatement | None = None
-
-
-def _compile_roles(user: User) -> _RolesStatement:
-    """`_roles_of` compiled by the ORM once per process; each request then runs the SQL.
+def _read_roles(user: User, day: datetime.date) -> list[RoleAssignment]:
+    """`_roles_of(user, day)` as the ORM would load it.
 
     Every page reads the roles, and the ORM's building and compiling of this join was most of
-    its cost (about 0.5 ms of Python against 0.1 for the statement). The statement is the ORM's
-    own, with the person and the day as parameters, so it cannot drift from `_roles_of`.
+    its cost (about 0.5 ms of Python against 0.1 for the statement). So on PostgreSQL it is the
+    ORM's own statement compiled once per process (sutohamu.statements), with the person and the
+    day as parameters, so it cannot drift from `_roles_of`. The embedded SQLite demo, whose
+    backend turns the day into text before it can be marked, goes through the ORM itself.
     """
-    # The class through _meta: request.user is a lazy proxy whose type() is the proxy's.
-    marked = cast("User", user._meta.model(pk=_PERSON_MARK))
-    query = _roles_of(marked, _DAY_MARK)
-    compiler = query.query.get_compiler(using=query.db)
-    sql, params = compiler.as_sql()
-    slots = []
-    for value in params:
-        if value == _PERSON_MARK:
-            slots.append("person")
-        elif value == _DAY_MARK:
-            slots.append("day")
-        else:  # a rule with a constant of its own: not what this compiler knows how to reuse
-            raise ValueError(f"unexpected parameter {value!r} in the roles statement")
-    info = compiler.klass_info
-    assert info is not None and len(info["related_klass_infos"]) == 1
-    related = info["related_klass_infos"][0]
-    names = [column.target.attname for column, _sql, _alias in compiler.select]
-    mine, theirs = info["select_fields"], related["select_fields"]
-    return _RolesStatement(
-        sql=sql,
-        slots=tuple(slots),
-        db=query.db,
-        roles=tuple(names[i] for i in mine),
-        organisations=tuple(names[i] for i in theirs),
-        role_slice=slice(mine[0], mine[-1] + 1),
-        organisation_slice=slice(theirs[0], theirs[-1] + 1),
-    )
-
-
-def _read_roles(user: User, day: datetime.date) -> list[RoleAssignment]:
-    """`_roles_of(user, day)` as the ORM would load it, through the kept statement on
-    PostgreSQL; elsewhere (the embedded SQLite demo, whose column values need the ORM's
-    converters) through the ORM itself."""
-    global _roles_statement
     if connections[user.roles.db].vendor != "postgresql":
         return list(_roles_of(user, day))
-    if _roles_statement is None:
-        _roles_statement = _compile_roles(user)
-    kept = _roles_statement
-    model = user.roles.model
-    organisation_field = model._meta.get_field("organisation")
-    organisation_model = cast("type[models.Model]", organisation_field.related_model)
-    user_field = model._meta.get_field("user")
-    params = [user.pk if slot == "person" else day for slot in kept.slots]
-    with connections[kept.db].cursor() as cursor:
-        cursor.execute(kept.sql, params)
-        rows = cursor.fetchall()
-    roles = []
-    for row in rows:
-        role = model.from_db(kept.db, kept.roles, row[kept.role_slice])
-        organisation = organisation_model.from_db(
-            kept.db, kept.organisations, row[kept.organisation_slice]
-        )
-        organisation_field.set_cached_value(role, organisation)
+    # The class through _meta: request.user is a lazy proxy whose type() is the proxy's.
+    marked = cast("User", user._meta.model(pk=_PERSON_MARK))
+    roles = statements.objects(
+        "active roles",
+        lambda: statements.ModelStatement(
+            _roles_of(marked, _DAY_MARK), {"person": _PERSON_MARK, "day": _DAY_MARK}
+        ),
+        person=user.pk,
+        day=day,
+    )
+    user_field = user.roles.model._meta.get_field("user")
+    for role in roles:
         user_field.set_cached_value(role, user)
-        roles.append(role)
     return roles
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.capabilities import Capability, has_capability, organisation_ids_with
 from accounts.models import User
-from sutohamu.kept import Kept, Statement
+from sutohamu import statements
 
 from .choices import CaseStatus, EscalationStatus, ReadKind
 from .models import (
@@ -83,27 +83,22 @@ def case_for(
     return case
 
 
-# The own-municipality case by reference, compiled once per set of municipalities the person
-# works (what `changeable_by` depends on): building and compiling the query took four times as
-# long as running it, on every case page and timeline.
-_OWN_CASE: Kept[Statement[Case]] = Kept(256)
-_REFERENCE = "\x00reference\x00"  # where the reference goes in the compiled statement
-
-
 def _own_case(user: AnyUser, reference: str) -> Case | None:
+    """The own-municipality case by reference, its statement compiled once per set of
+    municipalities the person works (what `changeable_by` depends on): building and compiling
+    the query took four times as long as running it, on every case page and timeline."""
     towns = organisation_ids_with(user, Capability.WORK_CASES)
     if not towns:
         return None
-    statement = _OWN_CASE.get(
-        frozenset(towns),
-        lambda: Statement(
+    return statements.first(
+        ("own case", frozenset(towns)),
+        lambda value: (
             Case.objects.changeable_by(user)
             .select_related("municipality", "owner")
-            .filter(reference=_REFERENCE)[:1],
-            _REFERENCE,
+            .filter(reference=value)
         ),
+        reference,
     )
-    return statement.first(reference)
 
 
 def log_read(user: User, case: Case, kind: str) -> None:

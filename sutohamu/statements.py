@@ -1,45 +1,68 @@
 """Querysets compiled to SQL once per process and run against the live rows on every request.
 
-On the start pages the ORM's building and compiling of a panel's few small queries cost more
-than running them (about 5 ms of Python per panel against well under one in PostgreSQL). Like
-the bell's reachability rules (accounts.notifications), a panel's statement is a pure function
-of a key that names everything the queryset is built from without reading rows: the person's id
-and active roles (`fragment_scope`), the day (roles and memberships in force), and whatever else
-the caller names. The statement itself reads the live rows, so nothing needs invalidating: a
-meeting planned, a report finished or a seat taken shows on the next request, in every process.
+On hot pages the ORM's building and compiling of a few small queries cost more than running them
+(about 5 ms of Python per start-page panel, 1 ms for the case through its door, against well under
+one in PostgreSQL). A statement here is a pure function of a key that names everything its
+queryset is built from without reading rows: e.g. the person's id and active roles
+(`fragment_scope`), the day (roles and memberships in force), the municipalities one works, and
+whatever else the caller names. The statement itself reads the live rows, so nothing needs
+invalidating: a meeting planned, a report finished or a seat taken shows on the next request, in
+every process. Repeated, it is prepared by PostgreSQL (server-side binding, settings.py).
 
-The one value that changes within a key is the moment of the request: a builder takes `now` and
-uses it only as a whole filter value (`ends_at__gte=now`); the statement is compiled with a
-sentinel in its place, and each run substitutes the request's moment for it.
+The values that change within a key are marked: the queryset is built with a sentinel where each
+goes (`NOW` for the moment of the request, `VALUE` for one text value, or the caller's own
+marks), the sentinels' places among the parameters are found once, and each run puts the
+request's values there. Rows come back as the ORM would give them (its converters applied, so
+the embedded SQLite demo gets dates and aware datetimes too): dicts of a values() queryset's
+names (`Statement`), or model objects with their `select_related` objects (`ModelStatement`).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.utils import timezone
 
 from .kept import Kept
 
+M = TypeVar("M", bound=Model)
+
 # A moment no real request has: where it appears among the parameters, `now` goes.
 NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
+# A text no real value is: where it appears among the parameters, the call's value goes.
+VALUE = "\x00value\x00"
+
+
+def _slots(params: Iterable[Any], marks: Mapping[str, object]) -> tuple[str | None, ...]:
+    """For each parameter, the name of the mark standing there (None for a constant)."""
+    return tuple(
+        next((name for name, mark in marks.items() if p is mark or p == mark), None) for p in params
+    )
+
+
+def _converters(compiler: Any) -> dict[int, Any]:
+    converters: dict[int, Any] = compiler.get_converters([column[0] for column in compiler.select])
+    return converters
 
 
 @dataclass(frozen=True)
 class Statement:
-    """A values() queryset as SQL: the text, its parameters, the indexes of `now`, the columns."""
+    """A values() queryset as SQL: the text, its parameters, where `now` goes, the columns."""
 
     sql: str
     params: tuple[Any, ...]
     now_at: tuple[int, ...]
     columns: tuple[str, ...]
     using: str
+    compiler: Any = field(default=None, compare=False)
+    converters: dict[int, Any] = field(default_factory=dict, compare=False)
 
     def rows(self, now: datetime.datetime | None = None) -> list[dict[str, Any]]:
         """The rows as dicts of the values() names, with `now` in the sentinel's places."""
@@ -50,10 +73,62 @@ class Statement:
             params[i] = now
         with connections[self.using].cursor() as cursor:
             cursor.execute(self.sql, params)
-            return [dict(zip(self.columns, row, strict=True)) for row in cursor.fetchall()]
+            rows: Iterable[Any] = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        return [dict(zip(self.columns, row, strict=True)) for row in rows]
+
+
+class ModelStatement(Generic[M]):
+    """A model queryset (select_related allowed) compiled once, run with the values of its marks
+    per call, and its rows built into objects as the ORM builds them."""
+
+    def __init__(self, queryset: QuerySet[M], marks: Mapping[str, object]) -> None:
+        self._db = queryset.db
+        compiler = queryset.query.get_compiler(using=self._db)
+        sql, params = compiler.as_sql()
+        self._sql, self._params = sql, list(params)
+        self._slots = _slots(self._params, marks)
+        for name in marks:
+            if name not in self._slots:
+                raise ValueError(f"the mark {name!r} stands for no parameter")
+        klass_info = compiler.klass_info
+        if klass_info is None or compiler.annotation_col_map:
+            raise ValueError("only a plain model query (select_related allowed)")
+        fields = klass_info["select_fields"]
+        self._start, self._end = fields[0], fields[-1] + 1
+        self._model: type[M] = klass_info["model"]
+        select = compiler.select
+        self._names = [column[0].target.attname for column in select[self._start : self._end]]
+        self._related = get_related_populators(klass_info, select, self._db)
+        self._compiler = compiler
+        self._converters = _converters(compiler)
+
+    def all(self, **values: object) -> list[M]:
+        params = [
+            p if slot is None else values[slot]
+            for p, slot in zip(self._params, self._slots, strict=True)
+        ]
+        with connections[self._db].cursor() as cursor:
+            cursor.execute(self._sql, params)
+            rows: Iterable[Any] = cursor.fetchall()
+        if self._converters:
+            rows = self._compiler.apply_converters(rows, self._converters)
+        found = []
+        for row in rows:
+            obj = self._model.from_db(self._db, self._names, row[self._start : self._end])
+            for related in self._related:
+                related.populate(row, obj)
+            found.append(obj)
+        return found
+
+    def first(self, **values: object) -> M | None:
+        found = self.all(**values)
+        return found[0] if found else None
 
 
 _STATEMENTS: Kept[Statement | None] = Kept(4096)
+_OBJECTS: Kept[ModelStatement[Any]] = Kept(1024)
 
 
 def compiled(
@@ -61,10 +136,21 @@ def compiled(
 ) -> Statement | None:
     """The statement of `build(NOW)` (a values() queryset), made once per key; None when it can
     match nothing. The key must name everything `build` reads besides `now`."""
-    # The time zone too: a year's or a day's bounds are compiled in the zone in force.
-    return _STATEMENTS.get(
-        (key, timezone.get_current_timezone_name()), lambda: _compile(build(NOW))
-    )
+    return _STATEMENTS.get(key, lambda: _compile(build(NOW)))
+
+
+def first(key: Hashable, build: Callable[[str], QuerySet[M]], value: str) -> M | None:
+    """The first object of `build(VALUE)` with `value` in VALUE's place, the statement made once
+    per key (which must name everything `build` reads besides the value)."""
+    statement = _OBJECTS.get(("first", key), lambda: ModelStatement(build(VALUE)[:1], {"v": VALUE}))
+    found: M | None = statement.first(v=value)
+    return found
+
+
+def objects(key: Hashable, build: Callable[[], ModelStatement[M]], **values: object) -> list[M]:
+    """The objects of the model statement `build()` makes (once per key), run with `values`."""
+    statement: ModelStatement[M] = _OBJECTS.get(("objects", key), build)
+    return statement.all(**values)
 
 
 def exists(key: Hashable, build: Callable[[datetime.datetime], QuerySet[Any, Any]]) -> bool:
@@ -103,8 +189,7 @@ def counted(
             inner.using,
         )
 
-    zone = timezone.get_current_timezone_name()
-    statement = _STATEMENTS.get(("counted", key, zone, tuple(counts.items())), wrap)
+    statement = _STATEMENTS.get(("counted", key, tuple(counts.items())), wrap)
     if statement is None:
         return dict.fromkeys(counts, 0)
     return {name: int(n or 0) for name, n in statement.rows(now)[0].items()}
@@ -114,14 +199,16 @@ def _compile(query: QuerySet[Any, Any]) -> Statement | None:
     # values() keeps the names in the order given (Query.selected), which is the SELECT's order.
     selected = query.query.selected
     names = tuple(selected) if selected else tuple(query.query.values_select)
+    compiler = query.query.get_compiler(using=query.db)
     try:
-        sql, params = query.query.get_compiler(using=query.db).as_sql()
+        sql, params = compiler.as_sql()
     except EmptyResultSet:
         return None
-    now_at = tuple(i for i, p in enumerate(params) if p is NOW or p == NOW)
-    return Statement(sql, tuple(params), now_at, names, query.db)
+    now_at = tuple(i for i, slot in enumerate(_slots(params, {"now": NOW})) if slot)
+    return Statement(sql, tuple(params), now_at, names, query.db, compiler, _converters(compiler))
 
 
 def forget() -> None:
     """Drop every kept statement (tests that change a rule's code between runs)."""
     _STATEMENTS.clear()
+    _OBJECTS.clear()
