@@ -105,7 +105,7 @@ class ModelStatement(Generic[M]):
         self._converters = _converters(compiler)
 
     def all(self, **values: object) -> list[M]:
-        params = [
+        params: list[Any] = [
             p if slot is None else values[slot]
             for p, slot in zip(self._params, self._slots, strict=True)
         ]
