@@ -75,9 +75,7 @@ def meeting_context(
             lambda: list(meeting.decisions.select_related("item").order_by("number"))
         ),
         "actions": cache(lambda: list(meeting.action_items.select_related("owner", "decision"))),
-        "versions": cache(
-            lambda: list(meeting.versions.select_related("created_by").defer("pdf"))
-        ),
+        "versions": cache(lambda: list(meeting.versions.select_related("created_by").defer("pdf"))),
         "agenda_versions": cache(
             lambda: list(meeting.agenda_versions.select_related("created_by").defer("pdf"))
         ),
