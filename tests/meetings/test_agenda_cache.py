@@ -1,6 +1,6 @@
-"""The agenda's cached items (sutohamu.fragments): served from the cache until a write service
-bumps a version they show (the meeting, the cases and escalations due, medskick, action items),
-and never shared between people.
+"""The meeting page's cached part (sutohamu.fragments): served from the cache until a write service
+bumps a version it shows (the meeting with its items, attendance, decisions, checkers and
+versions, the cases and escalations due, medskick, action items), and never shared between people.
 
 Each write is made inside `committed()` (tests/caching.py), so the page that follows comes from
 the cache and shows the change only because the service bumped the version.
