@@ -235,6 +235,7 @@ def attendance_record(
         )
     rows += [Attendance(meeting=meeting, organisation=o, kind=AttendanceKind.GUEST) for o in guests]
     Attendance.objects.bulk_create(rows)
+    changed(meeting)  # the rows are new even when the meeting itself is not saved
     _mark_held(meeting, by)
 
 
@@ -497,6 +498,7 @@ def decision_add(
     decision.reference = f"{decision_prefix(meeting.body)}-{decision.year}-{decision.number:03d}"
     set_history_user(decision, by)
     decision.save()
+    changed(decision)
     return decision
 
 
@@ -557,6 +559,7 @@ def justering_set(*, meeting: Meeting, chair: User, checkers: list[User], by: Us
     _save(meeting, by)
     meeting.checkers.all().delete()
     MinutesChecker.objects.bulk_create(MinutesChecker(meeting=meeting, user=u) for u in unique)
+    changed(meeting)
     return meeting
 
 
@@ -595,6 +598,7 @@ def minutes_approve(*, meeting: Meeting, by: User) -> MinutesVersion | None:
     checker.approved_at = now
     set_history_user(checker, by)
     checker.save(update_fields=["approved_at"])
+    changed(checker)  # the approver's page no longer offers the button
     if meeting.checkers.filter(approved_at__isnull=True).exists():
         return None
     meeting.status = MeetingStatus.MINUTES_APPROVED
@@ -639,6 +643,7 @@ def minutes_correct(
         by=by,
         reason=reason.strip(),
     )
+    changed(meeting)  # the new version is listed even when no text changed
     assert isinstance(version, MinutesVersion)
     return version
 

@@ -1,6 +1,7 @@
 """The names of the cached agenda parts' versions (sutohamu.fragments).
 
-An agenda item shows its meeting's rows (`meeting:<pk>`: items, notes, situational pictures), the
+The meeting page's cached part shows its meeting's rows (`meeting:<pk>`: the meeting, items, notes,
+situational pictures, attendance, decisions, checkers, versions, change log), the
 cases and escalations due for review (`cases.versions.CASES_LISTED`), the open medskick
 (`councils.services.MEDSKICK_VERSION`) and the body's open action items (`ACTIONS_VERSION`).
 """

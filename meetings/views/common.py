@@ -15,7 +15,7 @@ from sutohamu.http import AuthenticatedHttpRequest, refusal_status
 
 from .. import access
 from ..models import Meeting, SituationReport
-from ..services import approval_refusal, expected_reporters, seats_of
+from ..services import approval_refusal, expected_reporters
 
 
 def refused(
@@ -46,37 +46,42 @@ def meeting_context(
     case_limit: int | None = None,
     parts: Page | None = None,
 ) -> dict[str, Any]:
-    """The meeting page's context. What only the agenda items show is read when an item is
-    rendered (the template calls these), so an item served from the cache (`parts`) reads nothing.
-    """
+    """The meeting page's context, every row read lazily: the template calls each value when it
+    first needs it, so the part of the page served from the cache (`parts`, the agenda's
+    "agenda.page") reads nothing, and a miss reads each once."""
     user = request.user
-    items = list(meeting.items.select_related("organisation").order_by("position", "pk"))
-    if parts is not None:  # the items' parts (meetings/detail.html), read together
-        for item in items:
-            parts.expect("agenda.item", [item.pk, case_limit])
-    reporters = expected_reporters(meeting)
+    reporters = cache(lambda: expected_reporters(meeting))
     return {
         "meeting": meeting,
-        "items": items,
         "parts": parts,
         "case_limit": case_limit,
+        "items": cache(
+            lambda: list(meeting.items.select_related("organisation").order_by("position", "pk"))
+        ),
         "case_lines": cache(lambda: access.case_lines(user, meeting, case_limit)),
         "escalation_lines": cache(lambda: access.escalation_lines(user, meeting)),
         "medskick_lines": cache(lambda: access.medskick_lines(user, meeting)),
         "earlier_actions": cache(lambda: access.open_action_items(meeting)),
-        "pictures": cache(lambda: pictures_of(meeting, reporters)),
+        "pictures": cache(lambda: pictures_of(meeting, reporters())),
         # Links only where they open: a history the person may read, a picture they may submit.
-        "readable_pictures": access.readable_picture_ids(user),
-        "can_submit_picture": bool(access.reporting_organisations(user, reporters)),
-        "attendance": list(meeting.attendance.select_related("user", "organisation")),
-        "seats": seats_of(meeting),
-        "decisions": list(meeting.decisions.select_related("item").order_by("number")),
-        "actions": list(meeting.action_items.select_related("owner", "decision")),
-        "versions": list(meeting.versions.select_related("created_by").defer("pdf")),
-        "agenda_versions": list(meeting.agenda_versions.select_related("created_by").defer("pdf")),
-        "checkers": list(meeting.checkers.select_related("user")),
+        "readable_pictures": cache(lambda: access.readable_picture_ids(user)),
+        "can_submit_picture": cache(
+            lambda: bool(access.reporting_organisations(user, reporters()))
+        ),
+        "attendance": cache(
+            lambda: list(meeting.attendance.select_related("user", "organisation"))
+        ),
+        "decisions": cache(
+            lambda: list(meeting.decisions.select_related("item").order_by("number"))
+        ),
+        "actions": cache(lambda: list(meeting.action_items.select_related("owner", "decision"))),
+        "versions": cache(lambda: list(meeting.versions.select_related("created_by").defer("pdf"))),
+        "agenda_versions": cache(
+            lambda: list(meeting.agenda_versions.select_related("created_by").defer("pdf"))
+        ),
+        "checkers": cache(lambda: list(meeting.checkers.select_related("user"))),
         # Why this person may not approve the minutes now (shown instead of the button).
-        "approval_refusal": approval_refusal(meeting, user),
-        "can_prepare": access.can_prepare(user, meeting),
-        "can_change": access.can_change(user, meeting),
+        "approval_refusal": cache(lambda: approval_refusal(meeting, user)),
+        "can_prepare": cache(lambda: access.can_prepare(user, meeting)),
+        "can_change": cache(lambda: access.can_change(user, meeting)),
     }

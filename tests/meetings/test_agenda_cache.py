@@ -1,6 +1,6 @@
-"""The agenda's cached items (sutohamu.fragments): served from the cache until a write service
-bumps a version they show (the meeting, the cases and escalations due, medskick, action items),
-and never shared between people.
+"""The meeting page's cached part (sutohamu.fragments): served from the cache until a write service
+bumps a version it shows (the meeting with its items, attendance, decisions, checkers and
+versions, the cases and escalations due, medskick, action items), and never shared between people.
 
 Each write is made inside `committed()` (tests/caching.py), so the page that follows comes from
 the cache and shows the change only because the service bumped the version.
@@ -8,9 +8,11 @@ the cache and shows the change only because the service bumped the version.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.models import Organisation, User
@@ -26,15 +28,22 @@ from meetings.choices import ActionStatus, ItemKind, Trend
 from meetings.models import ActionItem, AgendaItem
 from meetings.services import (
     action_item_set_status,
+    attendance_record,
+    decision_add,
     item_add,
     item_move,
     item_remove,
+    justering_set,
+    minutes_approve,
+    minutes_correct,
     minutes_save,
+    present_people,
+    seats_of,
     situation_report_submit,
 )
 from tests.caching import committed
 
-from .conftest import coordinator_of
+from .conftest import coordinator_of, last_approved_working_group_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -68,14 +77,10 @@ def test_the_items_come_from_the_cache_until_a_service_bumps_the_meeting(coming,
 
 def test_a_warm_agenda_keeps_its_query_budget(coming, warm, django_assert_max_num_queries):
     client, _owner = warm
-    # 25: savepoint and release (the atomic request), session, user, roles, the person's seats (the
-    # parts' key), the meeting through
-    # the door, its items, the rotation and two of organisations (expected reporters, pictures
-    # the person may read), attendance, seats, decisions, action items, minutes and agenda
-    # versions, checkers, two body rights (prepare, change), the change log, the bell's two,
-    # the situational pictures (shown outside the items too). The items' case, escalation,
-    # medskick and earlier action lines read nothing warm (32 queries cold).
-    with django_assert_max_num_queries(25):
+    # 9: savepoint and release (the atomic request), session, user, roles, the person's seats
+    # (the parts' key), the meeting through the door, the bell's two. Everything below the
+    # title is one cached part whose rows are read only on a miss (32 queries cold).
+    with django_assert_max_num_queries(9):
         shown(client, coming)
 
 
@@ -199,3 +204,67 @@ def test_a_seat_taken_away_in_the_admin_changes_the_persons_agenda_key(coming):
     seat.end_date = seat.start_date
     seat.save(update_fields=["end_date"])
     assert access.agenda_scope(member) != before
+
+
+def after_start(meeting):
+    return time_machine.travel(meeting.starts_at + datetime.timedelta(minutes=5), tick=False)
+
+
+def test_recorded_attendance_shows(coming, warm):
+    client, owner = warm
+    assert 'id="attendance-heading"' not in shown(client, coming)
+    seats = seats_of(coming)
+    with committed():  # before the start: the meeting row itself is not saved
+        attendance_record(meeting=coming, present=[s.user_id for s in seats], guests=[], by=owner)
+    assert 'id="attendance-heading"' in shown(client, coming)
+
+
+def test_named_checkers_a_decision_and_an_approval_show(coming, login):
+    owner = User.objects.get(username=coordinator_of(coming.host))
+    with committed():
+        attendance_record(
+            meeting=coming, present=[s.user_id for s in seats_of(coming)], guests=[], by=owner
+        )
+    chair, checker = [u for u in present_people(coming) if u.pk != owner.pk][:2]
+    approve = reverse("meetings:minutes_approve", args=[coming.pk])
+    with after_start(coming):
+        client = login(checker.username)
+        assert approve not in shown(client, coming)
+        with committed():
+            justering_set(meeting=coming, chair=chair, checkers=[checker], by=owner)
+        assert approve in shown(client, coming)
+        with committed():
+            decision_add(meeting=coming, text="Trygghetsvandringen genomförs i maj.", by=owner)
+        assert "Trygghetsvandringen genomförs i maj." in shown(client, coming)
+        with committed():
+            minutes_approve(meeting=coming, by=checker)
+        page = shown(client, coming)
+        # The only checker approved: the minutes are locked and their first version listed.
+        assert approve not in page and 'id="versions-heading"' in page
+
+
+def test_the_approval_button_follows_the_starting_hour(coming, login):
+    owner = User.objects.get(username=coordinator_of(coming.host))
+    chair, checker = [u for u in seats_of(coming) if u.user_id != owner.pk][:2]
+    with committed():  # the page below is then cached under the committed versions
+        attendance_record(
+            meeting=coming, present=[s.user_id for s in seats_of(coming)], guests=[], by=owner
+        )
+        justering_set(meeting=coming, chair=chair.user, checkers=[checker.user], by=owner)
+    approve = reverse("meetings:minutes_approve", args=[coming.pk])
+    with time_machine.travel(coming.starts_at - datetime.timedelta(minutes=5), tick=False):
+        page = shown(login(checker.user.username), coming)
+        assert 'id="approval-refused"' in page and approve not in page
+    with after_start(coming):
+        assert approve in shown(login(checker.user.username), coming)
+
+
+def test_a_correction_lists_its_new_version(demo, login):
+    meeting = last_approved_working_group_meeting()
+    owner = User.objects.get(username=coordinator_of(meeting.host))
+    client = login(MEMBER)
+    reason = "Stavfel i beslutet rättat"
+    assert reason not in shown(client, meeting)
+    with committed():
+        minutes_correct(meeting=meeting, notes={}, decisions={}, reason=reason, by=owner)
+    assert reason in shown(client, meeting)
