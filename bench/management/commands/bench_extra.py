@@ -26,6 +26,7 @@ from reminders import services as reminders
 from reports import figures
 from reports.models import Report, Scope, StoredPeriod
 from reports.services import report_build, report_request
+from reports.suppression import load_solver
 
 MEASURES: dict[str, Callable[[], dict[str, Any]]] = {}
 
@@ -137,6 +138,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         plain_pdf_seconds(1)  # fonts loaded once, for both sides
+        load_solver()  # SciPy, as a Celery worker imports it when it boots (reports.apps)
         out: dict[str, Any] = {"plain_pdf_seconds": round(plain_pdf_seconds(), 2)}
         for name, measure in MEASURES.items():
             out.update({f"{name}_{k}": v for k, v in measure().items()})
