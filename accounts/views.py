@@ -14,7 +14,7 @@ from . import notifications
 from .capabilities import Capability, active_roles, capability_required, opens_case_content
 from .choices import Role
 from .models import RoleAssignment
-from .panels import panels_for
+from .panels import panels_for, rendered_panels
 
 
 @login_required
@@ -22,12 +22,15 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each person lands on the panels their active roles open; no role, no panels."""
     opener = url_maker("open_notification", 1)  # one `reverse` for the list, not one a row
     newest = [(note, opener(note.pk)) for note in notifications.newest_unread(request.user)]
+    panels = panels_for(request.user)
     return render(
         request,
         "accounts/home.html",
         {
             "roles": active_roles(request.user),
-            "panels": panels_for(request.user),
+            "panels": panels,
+            # Rendered from the figures alone, kept per process by what it shows.
+            "panels_html": rendered_panels(panels),
             "notifications": newest,
         },
     )
