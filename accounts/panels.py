@@ -121,7 +121,9 @@ _summaries: dict[str, Summary] = {}
 
 
 def register_summary(key: str, summary: Summary) -> None:
-    """The function(user) -> dict that gives the panel `key` its figures."""
+    """The function(user) -> dict that gives the panel `key` its figures: plain data (numbers,
+    text, dates, frozen dataclasses) whose `repr` names every value the panel shows, since the
+    panels' HTML is kept by it (`rendered_panels`); never a model instance."""
     if key not in {p.key for p in PANELS}:
         raise ValueError(f"No panel {key!r}")
     _summaries[key] = summary
