@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 
 from sutohamu.http import AuthenticatedHttpRequest
@@ -14,21 +15,30 @@ from . import notifications
 from .capabilities import Capability, active_roles, capability_required, opens_case_content
 from .choices import Role
 from .models import RoleAssignment
-from .panels import panels_for
+from .panels import panels_for, rendered_newest, rendered_panels
 
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each person lands on the panels their active roles open; no role, no panels."""
     opener = url_maker("open_notification", 1)  # one `reverse` for the list, not one a row
-    newest = [(note, opener(note.pk)) for note in notifications.newest_unread(request.user)]
+    newest = [
+        (note.message, note.created_at, opener(note.pk))
+        for note in notifications.newest_unread(request.user)
+    ]
+    panels = panels_for(request.user)
     return render(
         request,
         "accounts/home.html",
         {
             "roles": active_roles(request.user),
-            "panels": panels_for(request.user),
+            "panels": panels,
+            # Rendered from the figures alone, kept per process by what it shows.
+            "panels_html": rendered_panels(panels),
             "notifications": newest,
+            # Rendered from the rows alone, kept per process by what it shows; the forms'
+            # CSRF token put in for this request.
+            "notifications_html": rendered_newest(newest, get_token(request)),
         },
     )
 

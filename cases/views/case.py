@@ -33,18 +33,10 @@ from ..timeline import timeline
 from ..versions import case_version
 from .shared import page_context, shared_context
 
-# The parts of cases/detail.html, read from the cache together (the escalations' part, which
-# words the time waited, is kept per minute).
-CASE_PARTS = (
-    "case.head",
-    "case.status",
-    "case.followup",
-    "case.subjects",
-    "case.measures",
-    "case.consents",
-    "case.notes",
-    "case.note_form",
-)
+# cases/detail.html keeps the whole page as one part ("case.page", per minute: the escalations'
+# part words the time waited) over its parts (case.head, case.measures, ...), each under the
+# case's version and the person's scope: a hit is one cache read and one node to render; a miss
+# (a write bumped the version, or a new minute) renders the page from the parts still kept.
 
 
 @login_required
@@ -54,7 +46,7 @@ def detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     parts = Page(
         versions=[case_version(reference)],
         scope=fragment_scope(request.user),
-        parts=(*CASE_PARTS, ("case.escalations", [minute])),
+        parts=(("case.page", [minute]),),
     )
     case = case_for(request.user, reference, log=ReadKind.PAGE)
     if not case.access.works:

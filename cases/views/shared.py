@@ -5,11 +5,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from django.db.models import QuerySet
+
 from accounts.models import User
 
 from ..access import escalations_shared_with, measures_of, subjects_shared_with
 from ..forms import NoteForm, ProposalAcceptForm, TransitionForm
-from ..models import Case, Consent, Measure, ProposedMeasure
+from ..models import Case, Consent, Escalation, Measure, Note, ProposedMeasure, Subject
 from ..rights import Right
 from ..selectors import flags_for, open_proposals, overdue_ids
 
@@ -34,17 +36,31 @@ def page_context(case: Case, **extra: Any) -> dict[str, Any]:
     def proposals() -> list[tuple[ProposedMeasure, ProposalAcceptForm]]:
         return [(p, ProposalAcceptForm(prefix=f"accept-{p.pk}")) for p in open_proposals(case)]
 
+    # The related querysets too: building one (select_related, the filter on the case) is ORM
+    # work a page served from the cache never needs.
+    @cache
+    def subjects() -> QuerySet[Subject]:
+        return case.subjects.select_related("residence")
+
+    @cache
+    def notes() -> QuerySet[Note]:
+        return case.notes.select_related("author")
+
+    @cache
+    def escalations() -> QuerySet[Escalation]:
+        return case.escalations.select_related("receiver").order_by("-created_at")
+
     transition_form = extra.pop("transition_form", None)
     note_form = extra.pop("note_form", None)
     return {
         "case": case,
         "can_work": case.access.works,
-        "subjects": case.subjects.select_related("residence"),
+        "subjects": subjects,
         "measures": measures,
         "overdue_ids": overdue,
         "consents": consents,
-        "notes": case.notes.select_related("author"),
-        "escalations": case.escalations.select_related("receiver").order_by("-created_at"),
+        "notes": notes,
+        "escalations": escalations,
         "proposals": proposals,
         "flags": lambda: flags_for(case, consents()),
         # The forms too only when their part is rendered (a form given is one with errors).

@@ -82,3 +82,29 @@ def test_someone_elses_notification_is_404(client):
     note = Notification.objects.create(user=user_with_role(Role.AGERA), text="x")
     client.force_login(user_with_role(Role.COORDINATOR))
     assert client.post(reverse("open_notification", args=[note.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_new_for_you_kept_by_its_rows_shows_each_new_notification_with_a_working_token():
+    """ "New for you" is kept per process by its rows: a notification made after the first view
+    shows on the next, and each form carries this request's CSRF token (the check enforced)."""
+    import re
+
+    from django.test import Client
+
+    from accounts.models import Notification
+
+    user = user_with_role(Role.COORDINATOR)
+    Notification.objects.create(user=user, text="Första beskedet", link="/arenden/")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert "Första beskedet" in client.get(reverse("home")).content.decode()
+    second = Notification.objects.create(user=user, text="Andra beskedet", link="/arenden/")
+    page = client.get(reverse("home")).content.decode()
+    assert "Första beskedet" in page and "Andra beskedet" in page
+    action = reverse("open_notification", args=[second.pk])
+    form = re.search(rf'action="{re.escape(action)}".*?value="([^"]+)"', page, re.S)
+    assert form is not None and "Placeholder" not in form.group(1)
+    response = client.post(action, {"csrfmiddlewaretoken": form.group(1)})
+    assert response.status_code == 302
+    assert "Andra beskedet" not in client.get(reverse("home")).content.decode()

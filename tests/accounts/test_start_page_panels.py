@@ -138,3 +138,13 @@ def test_a_role_ended_takes_its_panels_at_once(login):
     client = login("lansstyrelsen")
     page = start_page(client)
     assert not panel(page, "picture") and not panel(page, "queue")
+
+
+def test_the_panels_kept_by_their_content_follow_the_language(login, settings):
+    """The panels' HTML is kept per process by its figures and the language: the same figures
+    in English after Swedish are rendered anew, not served from the Swedish copy."""
+    client = login("samordnare.sunne")
+    assert "Mina ärenden" in panel(start_page(client), "cases")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    shown = panel(start_page(client), "cases")
+    assert "My cases" in shown and "Mina ärenden" not in shown
