@@ -170,12 +170,12 @@ def _read_roles(user: User, day: datetime.date) -> list[RoleAssignment]:
     """
     if connections[user.roles.db].vendor != "postgresql":
         return list(_roles_of(user, day))
-    # The class through _meta: request.user is a lazy proxy whose type() is the proxy's.
-    marked = cast("User", user._meta.model(pk=_PERSON_MARK))
     roles = statements.objects(
         "active roles",
         lambda: statements.ModelStatement(
-            _roles_of(marked, _DAY_MARK), {"person": _PERSON_MARK, "day": _DAY_MARK}
+            # The class through _meta: request.user is a lazy proxy whose type() is the proxy's.
+            _roles_of(cast("User", user._meta.model(pk=_PERSON_MARK)), _DAY_MARK),
+            {"person": _PERSON_MARK, "day": _DAY_MARK},
         ),
         person=user.pk,
         day=day,

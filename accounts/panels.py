@@ -8,21 +8,15 @@ An app above accounts gives a panel its figures with `register_summary(key, fn)`
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.template.loader import render_to_string
-from django.urls import get_script_prefix
-from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from sutohamu.fragments import templates_digest
-from sutohamu.kept import Kept
-from sutohamu.templatetags.fragments import CSRF_PLACEHOLDER
+from sutohamu import rendered
 
 from .capabilities import Capability, capabilities_of
 
@@ -144,28 +138,6 @@ def panels_for(user: AnyUser) -> list[tuple[Panel, dict]]:
     return [(p, figures) for p, figures in shown if figures or not p.only_with_figures]
 
 
-# The start page's parts (the panels, "New for you") by what they are made of, kept per process.
-_RENDERED: Kept[SafeString] = Kept(4096)
-
-
-def _kept(template: str, content: object, context: dict[str, Any]) -> SafeString:
-    """`template` rendered with `context`, once per process for each distinct `content` (which
-    must name every value the template shows), language, time zone, URL prefix and release."""
-    named = repr(
-        (
-            template,
-            templates_digest(),
-            translation.get_language(),
-            timezone.get_current_timezone_name(),
-            get_script_prefix(),
-            content,
-        )
-    )
-    key = hashlib.sha256(named.encode()).hexdigest()
-    # render_to_string gives a SafeString: escaped by the template engine, kept as such.
-    return _RENDERED.get(key, lambda: render_to_string(template, context))
-
-
 def rendered_panels(panels: list[tuple[Panel, dict]]) -> SafeString:
     """The panels' HTML (templates/accounts/panels.html), rendered once per process for each
     distinct content and reused after.
@@ -180,22 +152,16 @@ def rendered_panels(panels: list[tuple[Panel, dict]]) -> SafeString:
     key names.
     """
     content = [(panel.key, figures) for panel, figures in panels]
-    return _kept("accounts/panels.html", content, {"panels": panels})
+    return rendered.once("accounts/panels.html", content, {"panels": panels})
 
 
 def rendered_newest(rows: list[tuple[str, datetime.datetime, str]], csrf_token: str) -> SafeString:
     """ "New for you" (templates/accounts/new_for_you.html) from plain rows (message, when, the
     link that opens it), kept like the panels by the rows themselves; each form's CSRF token is
     put in per request (the kept text holds a placeholder, as sutohamu.fragments' parts do)."""
-    text = _kept(
+    text = rendered.once(
         "accounts/new_for_you.html",
         rows,
-        {"notifications": rows, "csrf_token": CSRF_PLACEHOLDER},
+        {"notifications": rows, "csrf_token": rendered.CSRF_PLACEHOLDER},
     )
-    # The token is letters and digits (Django's alphabet): nothing to escape.
-    return mark_safe(text.replace(CSRF_PLACEHOLDER, csrf_token))
-
-
-def forget_rendered() -> None:
-    """Drop the kept HTML (tests that change a template between renders)."""
-    _RENDERED.clear()
+    return rendered.with_token(text, csrf_token)

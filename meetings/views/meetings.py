@@ -9,20 +9,17 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import fragment_scope
 from councils.views.access import member_required
-from sutohamu import statements
+from sutohamu import rendered, statements
 from sutohamu.fragments import Page
 from sutohamu.history import change_log
 from sutohamu.http import AuthenticatedHttpRequest, render_form, save_form
-from sutohamu.kept import Kept
 from sutohamu.links import url_maker
 
 from .. import access, services
@@ -101,20 +98,14 @@ class MeetingRow:
     status: str
 
 
-# The lists' tables, each a pure function of its rows (plain text), caption and language: rendered
-# once per process for the same rows, so a list that has not changed costs no table rendering.
-_TABLES: Kept[str] = Kept(256)
-
-
 def _table(rows: list[MeetingRow], caption: str) -> SafeString:
-    key = (get_language(), caption, tuple(rows))
-    table = _TABLES.get(
-        key,
-        lambda: render_to_string(
-            "meetings/includes/meeting_table.html", {"rows": rows, "caption": caption}
-        ),
+    """The list's table, a pure function of its rows (plain text) and caption: rendered once per
+    process for the same rows, so a list that has not changed costs no table rendering."""
+    return rendered.once(
+        "meetings/includes/meeting_table.html",
+        (caption, tuple(rows)),
+        {"rows": rows, "caption": caption},
     )
-    return mark_safe(table)  # rendered by the template engine, which escaped it
 
 
 _LIST_COLUMNS = ("pk", "starts_at", "ends_at", "body__name", "host__name", "place", "status")

@@ -15,11 +15,10 @@ from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.utils.safestring import SafeString, mark_safe
 
 from ..fragments import Page
+from ..rendered import CSRF_PLACEHOLDER, with_token
 
 register = template.Library()
 
-# What a part's `{% csrf_token %}` renders while the part is made (letters only: never escaped).
-CSRF_PLACEHOLDER = "sutohamuCsrfTokenPlaceholder"
 CSRF_INPUT = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">'
 
 
@@ -34,7 +33,7 @@ def _with_token(text: str, context: template.Context) -> str:
     token = context.get("csrf_token")
     if token is None or str(token) == "NOTPROVIDED":
         return text.replace(CSRF_INPUT, "")
-    return text.replace(CSRF_PLACEHOLDER, str(token))
+    return with_token(text, str(token))
 
 
 class FragmentNode(template.Node):

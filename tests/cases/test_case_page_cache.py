@@ -44,7 +44,7 @@ from cases.services import (
 )
 from councils.handover import HandoverContext
 from sutohamu import fragments
-from sutohamu.templatetags.fragments import CSRF_PLACEHOLDER
+from sutohamu.rendered import CSRF_PLACEHOLDER
 from tests.accounts.factories import RoleAssignmentFactory, UserFactory
 from tests.caching import committed
 from tests.cases.factories import CaseFactory, MeasureFactory, SubjectFactory

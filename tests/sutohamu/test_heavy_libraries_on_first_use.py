@@ -2,7 +2,8 @@
 suppression first solves (reports/suppression.py), pypdf when an upload is first checked
 (councils/validators.py), icalendar when a calendar feed is first made (meetings/feed.py; its
 feed tests make one), not when a process loads the app: a web worker or a reminder worker
-that does none of these never pays for them."""
+that does none of these never pays for them. A Celery worker alone imports the solver as it
+boots (`worker_init`, reports/apps.py), before its pool forks, so that no build pays for it."""
 
 import os
 import subprocess
@@ -32,10 +33,23 @@ print("pypdf" in sys.modules)
 """
 
 
-def test_a_process_imports_heavy_libraries_only_when_it_needs_them():
+BOOTS_A_WORKER = """
+import sys
+import django
+django.setup()
+import sutohamu.celery, reports.tasks
+print("scipy.optimize" in sys.modules)
+from celery.signals import worker_init
+worker_init.send(sender=None)
+print(all(m in sys.modules for m in ("scipy.sparse", "scipy.sparse.csgraph", "scipy.optimize")))
+"""
+
+
+def printed(code: str) -> list[str]:
+    """The lines `code` prints in a fresh Python process that loads the app's settings."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sutohamu.settings"}
     done = subprocess.run(
-        [sys.executable, "-c", LOADS_THE_APP],
+        [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
@@ -44,9 +58,17 @@ def test_a_process_imports_heavy_libraries_only_when_it_needs_them():
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split("\n")[:4] == [
+    return done.stdout.split("\n")
+
+
+def test_a_process_imports_heavy_libraries_only_when_it_needs_them():
+    assert printed(LOADS_THE_APP)[:4] == [
         "False False False False",
         "True %PDF-",
         "True True",
         "True",
     ]
+
+
+def test_a_celery_worker_imports_the_solver_as_it_boots_not_on_its_first_build():
+    assert printed(BOOTS_A_WORKER)[:2] == ["False", "True"]
