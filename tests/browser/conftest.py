@@ -134,6 +134,14 @@ def goto(page, url: str):
         return page.goto(url)
 
 
+def follow(page, selector: str) -> None:
+    """Click something that opens a page and wait until that page has loaded: a bare click
+    returns once the navigation starts, and reading the page then can find the old one or an
+    empty document (a CI run read '')."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 NARROW = 375  # the narrowest phone the service supports (issue 11, point 20)
 
 

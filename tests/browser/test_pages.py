@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, follow
 from tests.demo_objects import nmr_case, nmr_reference
 
 pytestmark = pytest.mark.slow
@@ -79,10 +79,10 @@ def test_coordinator_pages_meet_wcag_21_aa(page, sign_in, demo_server):
         if violations:
             found[path] = violations
     page.goto(demo_server.url + "/samverkan/")
-    page.click("text=Trygghetsrådet i Sunne")
+    follow(page, "text=Trygghetsrådet i Sunne")
     if violations := axe_violations(page):
         found["body page"] = violations
-    page.click("text=Ökad förekomst av narkotika bland unga")
+    follow(page, "text=Ökad förekomst av narkotika bland unga")
     if violations := axe_violations(page):
         found["medskick page"] = violations
 
@@ -99,11 +99,11 @@ def test_dpo_and_council_member_pages_meet_wcag_21_aa(page, sign_in, demo_server
     page.goto(demo_server.url + "/arenden/lasloggen/")
     if violations := axe_violations(page):
         found["read log"] = violations
-    page.click("text=Roller som ger tillgång till ärendeinnehåll")
+    follow(page, "text=Roller som ger tillgång till ärendeinnehåll")
     assert "samordnare.sunne" in page.content()
     if violations := axe_violations(page):
         found["role grants"] = violations
-    page.click("text=Logga ut")
+    follow(page, "text=Logga ut")
     sign_in("rektor.sunne")
     for path in PAGES_AS_COUNCIL_MEMBER:
         page.goto(demo_server.url + path)
@@ -139,7 +139,7 @@ def test_administrator_pages_meet_wcag_21_aa(page, sign_in, demo_server):
 def test_form_errors_are_announced_and_meet_wcag(page, sign_in, demo_server):
     sign_in("samordnare.sunne")
     page.goto(demo_server.url + "/samverkan/medskick/nytt/")
-    page.click("main button[type=submit]")
+    follow(page, "main button[type=submit]")
     summary = page.locator(".error-summary[role=alert]")
     assert summary.is_visible()
     assert "Formuläret innehåller fel" in summary.inner_text()
@@ -151,7 +151,7 @@ def test_wrong_password_shows_swedish_error(page, demo_server):
     page.goto(f"{demo_server.url}/logga-in/")
     page.fill("#id_username", "samordnare.sunne")
     page.fill("#id_password", "fel")
-    page.click("main button[type=submit]")
+    follow(page, "main button[type=submit]")
     assert "Ange ett korrekt" in page.inner_text("main")
 
 
@@ -169,13 +169,11 @@ def test_language_switch_to_english_and_back(page, sign_in, demo_server):
     page.goto(demo_server.url + "/")
     assert "Mina roller" in page.inner_text("main")
     page.select_option("#language-select", "en")
-    page.click("text=Byt")
-    page.wait_for_load_state()
+    follow(page, "text=Byt")
     assert page.get_attribute("html", "lang") == "en"
     assert "My roles" in page.inner_text("main")
     page.select_option("#language-select", "sv")
-    page.click("text=Change")
-    page.wait_for_load_state()
+    follow(page, "text=Change")
     assert "Mina roller" in page.inner_text("main")
 
 
@@ -183,7 +181,7 @@ def test_sign_out_ends_the_session(page, sign_in, demo_server):
     sign_in("agera")
     page.goto(demo_server.url + "/")
     assert "/logga-in/" not in page.url  # signed in
-    page.click("text=Logga ut")
+    follow(page, "text=Logga ut")
     page.wait_for_url(f"{demo_server.url}/logga-in/")
     page.goto(demo_server.url + "/samverkan/")
     assert "/logga-in/" in page.url
@@ -209,7 +207,7 @@ def test_escalation_pages_meet_wcag_21_aa(page, sign_in, demo_server):
         page.goto(demo_server.url + path)
         if violations := axe_violations(page):
             found[path] = violations
-    page.click("text=Logga ut")
+    follow(page, "text=Logga ut")
     sign_in("samordnare.sunne")
     for path in escalation_pages_as_coordinator(nmr_reference()):
         page.goto(demo_server.url + path)
@@ -224,9 +222,8 @@ def test_acknowledging_an_escalation_in_the_browser(page, sign_in, demo_server):
     item = Escalation.objects.get(receiver__code="AGERA", status="new")
     sign_in("agera")
     page.goto(demo_server.url + "/arenden/inkorg/")
-    page.click(f"a[href='/arenden/eskalering/{item.pk}/']")
-    page.click("button:has-text('Kvittera')")
-    page.wait_for_load_state()
+    follow(page, f"a[href='/arenden/eskalering/{item.pk}/']")
+    follow(page, "button:has-text('Kvittera')")
     assert "Kvitterad" in page.inner_text("main")
 
 
@@ -238,7 +235,7 @@ def test_a_closed_escalation_shows_the_police_only_their_part(page, sign_in, dem
     page.goto(demo_server.url + "/arenden/inkorg/?alla=1")
     assert item.case.reference in page.content()
     assert "NMR lockar unga" not in page.content()
-    page.click(f"a[href='/arenden/eskalering/{item.pk}/']")
+    follow(page, f"a[href='/arenden/eskalering/{item.pk}/']")
     body = page.content()
     assert "NMR lockar unga" not in body and "Elev A" not in body
     assert "Uppgifterna bedöms som mindre allvarliga" in body  # its own answer

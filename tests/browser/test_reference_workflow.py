@@ -31,7 +31,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from tests.browser.conftest import NARROW, VIEWPORT, axe_run, narrow_overflow, set_viewport
+from tests.browser.conftest import (
+    NARROW,
+    VIEWPORT,
+    axe_run,
+    follow,
+    narrow_overflow,
+    set_viewport,
+)
 from tests.browser.test_pages import checked_here
 
 pytestmark = pytest.mark.slow
@@ -102,8 +109,7 @@ class Walk:
 
     def click(self, selector: str, name: str) -> None:
         """Click something that opens a page, wait for it, and check it."""
-        with self.page.expect_navigation():
-            self.page.click(selector)
+        follow(self.page, selector)
         self.check(name)
 
     def tab_to(self, selector: str, limit: int = 60) -> None:
