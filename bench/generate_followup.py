@@ -28,7 +28,7 @@ def followup(context: Context) -> None:
     closed: dict[int, datetime.date] = {}
     for case_id, to_status, at in (
         Transition.objects.filter(
-            case_id__in=context.case_ids,
+            case_id__range=context.case_range(),
             to_status__in=[CaseStatus.MEASURES, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED],
         )
         .values_list("case_id", "to_status", "at")
@@ -39,7 +39,7 @@ def followup(context: Context) -> None:
         elif to_status == CaseStatus.CLOSED:
             closed[case_id] = at.date()
     owners = dict(
-        Case.objects.filter(pk__in=context.case_ids, owner__isnull=False).values_list(
+        Case.objects.filter(pk__range=context.case_range(), owner__isnull=False).values_list(
             "pk", "owner_id"
         )
     )
