@@ -38,6 +38,8 @@ from .versions import cases_changed, desks_changed
 
 # What a required free-text field holds once reduced (stored data, in the data's language).
 REDACTED = "[gallrat]"
+# Cases reduced per statement batch (apply_retention): well under PostgreSQL's 65,535 parameters.
+RETENTION_BATCH = 5000
 DELETED: tuple[type[models.Model], ...] = (Consent, Note, Subject)  # consents first: PROTECT
 
 
@@ -202,13 +204,25 @@ class RetentionRun:
 
 
 def apply_retention(
-    *, dry_run: bool = False, by: User | None = None, now: datetime.datetime | None = None
+    *,
+    dry_run: bool = False,
+    by: User | None = None,
+    now: datetime.datetime | None = None,
+    batch: int = RETENTION_BATCH,
 ) -> RetentionRun:
-    """Reduce every case due; a dry run does the same work and rolls it back (exact counts)."""
+    """Reduce every case due; a dry run does the same work and rolls it back (exact counts).
+
+    In batches of cases: PostgreSQL takes at most 65,535 parameters in a statement, and the
+    first run over a country's years can find more cases due than that. One transaction still
+    holds the whole run, so it is all or nothing."""
     with transaction.atomic():
         due = due_cases(now).select_for_update(of=("self",))
         references = list(due.values_list("reference", flat=True))
-        totals = reduce(Case.objects.filter(reference__in=references), by=by)
+        totals: dict[str, int] = {"cases": 0}
+        for start in range(0, len(references), batch):
+            part = Case.objects.filter(reference__in=references[start : start + batch])
+            for kind, count in reduce(part, by=by).items():
+                totals[kind] = totals.get(kind, 0) + count
         if dry_run:
             transaction.set_rollback(True)
     return RetentionRun(references, totals, dry_run)

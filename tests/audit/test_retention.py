@@ -144,3 +144,22 @@ def test_retention_keeps_aggregates_and_removes_free_text_and_people(old_case):
     assert "Elev" not in str(record.counts)
     # A second run finds nothing more to do.
     assert apply_retention().references == []
+
+
+def test_a_run_in_batches_reduces_every_due_case_and_adds_up_their_counts(demo):
+    """More cases due than one batch (the national first run exceeds PostgreSQL's parameter
+    limit in one statement): every case is reduced, and the totals are the cases' sums."""
+    cases = list(Case.objects.filter(municipality__code="SUN").order_by("pk")[:5])
+    for case in cases:
+        _close_long_ago(case)
+
+    run = apply_retention(batch=2)
+
+    assert sorted(run.references) == sorted(c.reference for c in cases)
+    assert run.totals["cases"] == 5
+    records = RetentionRecord.objects.filter(case__in=cases)
+    assert records.count() == 5
+    assert not Case.objects.filter(pk__in=[c.pk for c in cases]).exclude(title=REDACTED).exists()
+    for kind, total in run.totals.items():
+        if kind != "cases":
+            assert total == sum(r.counts.get(kind, 0) for r in records), kind
