@@ -28,7 +28,7 @@ def followup(context: Context) -> None:
     closed: dict[int, datetime.date] = {}
     for case_id, to_status, at in (
         Transition.objects.filter(
-            case_id__range=context.case_range(),
+            case__pk__range=context.case_range(),
             to_status__in=[CaseStatus.MEASURES, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED],
         )
         .values_list("case_id", "to_status", "at")
