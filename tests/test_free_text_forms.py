@@ -5,6 +5,7 @@ name in neither FREE_TEXT_FORMS nor NO_FREE_TEXT fails the test."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -464,7 +465,13 @@ NO_FREE_TEXT: set[str] = {
 }
 
 
-def url_names() -> set[str]:
+def url_names() -> frozenset[str]:
+    """Every URL name of the URLconf (walked once per resolver: each of the forms' tests asks)."""
+    return _url_names(get_resolver())
+
+
+@functools.cache
+def _url_names(resolver: URLResolver) -> frozenset[str]:
     def walk(patterns: list[Any], namespace: str | None) -> Any:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
@@ -474,7 +481,7 @@ def url_names() -> set[str]:
             elif isinstance(pattern, URLPattern) and pattern.name:
                 yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
-    return set(walk(get_resolver().url_patterns, None))
+    return frozenset(walk(resolver.url_patterns, None))
 
 
 def test_every_url_is_sorted_into_free_text_or_not():

@@ -1,5 +1,7 @@
 """Who may open which page of the structure: the demo roles against every page."""
 
+import functools
+
 import pytest
 from django.urls import reverse
 
@@ -141,7 +143,13 @@ PAGES = {
 
 
 def page_urls() -> dict[str, str]:
-    """Each page's address in the demo (looked up once per test, not once per account)."""
+    """Each page's address in the demo, looked up once per process (not once per account): the
+    demo comes back with the same primary keys whenever it is put back (tests/conftest.py)."""
+    return dict(_page_urls())
+
+
+@functools.cache
+def _page_urls() -> dict[str, str]:
     from councils.models import Agreement
 
     urls = {page: url_for() for page, (url_for, _matrix) in PAGES.items()}
