@@ -1,8 +1,10 @@
-"""WeasyPrint is imported when a PDF is first rendered (sutohamu/pdf.py), SciPy when a report's
-suppression first solves (reports/suppression.py), pypdf when an upload is first checked
-(councils/validators.py), icalendar when a calendar feed is first made (meetings/feed.py; its
-feed tests make one), not when a process loads the app: a web worker or a reminder worker
-that does none of these never pays for them. A Celery worker alone imports the solver as it
+"""WeasyPrint is imported when a PDF is first rendered (sutohamu/pdf.py), SciPy and NumPy when a
+report's suppression first solves (reports/suppression.py, sutohamu/lazy.py), pypdf when an upload
+is first checked (councils/validators.py), icalendar when a calendar feed is first made
+(meetings/feed.py; its feed tests make one), pygal when a chart is first drawn
+(sutohamu/charts.py), holidays when working days are first counted (sutohamu/workdays.py), not
+when a process loads the app: a web worker or a reminder worker that does none of these never
+pays for them. A Celery worker alone imports the solver as it
 boots (`worker_init`, reports/apps.py), before its pool forks, so that no build pays for it."""
 
 import os
@@ -20,7 +22,8 @@ import os, sys
 import django
 django.setup()
 import sutohamu.urls, sutohamu.celery, cases.tasks, meetings.views, reports.views, reports.tasks
-print(*(name in sys.modules for name in ("weasyprint", "scipy", "pypdf", "icalendar")))
+LAZY = ("weasyprint", "scipy", "pypdf", "icalendar", "numpy", "pygal", "holidays")
+print(*(name in sys.modules for name in LAZY))
 print("scipy.optimize" in sys.modules)
 sys.stdout.flush()
 child = os.fork()
@@ -39,12 +42,22 @@ from reports.suppression import System, protect
 from tests.reports.test_suppression import table
 cells = table([[2, 0, 9], [7, 8, 6]])
 hidden = protect(System(cells), free=[c.key for c in cells], limit=5)
-print("scipy" in sys.modules, "t|0|0" in hidden)
+print("scipy" in sys.modules, "numpy" in sys.modules, "t|0|0" in hidden)
 from django.core.files.base import ContentFile
 from councils.validators import validate_pdf
 upload = ContentFile(pdf, name="avtal.pdf")
 validate_pdf(upload)
 print("pypdf" in sys.modules)
+from sutohamu.charts import chart, render
+drawn = chart("bar", key="k", title="Lägesbild")
+drawn.add("Sunne", [1, 2])
+svg = render(drawn)
+print("pygal" in sys.modules, svg.startswith("<svg"))
+import datetime
+from sutohamu.workdays import add_working_days
+friday = datetime.date(2026, 12, 4)
+monday = add_working_days(friday, 1)
+print("holidays" in sys.modules, monday.isoformat())
 """
 
 
@@ -67,8 +80,15 @@ def printed() -> list[str]:
 
 def test_a_process_imports_heavy_libraries_only_when_it_needs_them(printed):
     app_loaded, *_ = printed
-    assert app_loaded == "False False False False"
-    assert printed[4:8] == ["True %PDF-", "True True", "True", ""]
+    assert app_loaded == "False False False False False False False"
+    assert printed[4:10] == [
+        "True %PDF-",
+        "True True True",
+        "True",
+        "True True",
+        "True 2026-12-07",
+        "",
+    ]
 
 
 def test_a_celery_worker_imports_the_solver_as_it_boots_not_on_its_first_build(printed):
