@@ -40,17 +40,16 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@ $(BIN)/.installed-app
 
+# Migrating and seeding in one process: one start-up of the app (about a second of CPU) less.
 run: $(BIN)/.installed-app
-	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
-	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --migrate
 	@echo ""
 	@echo "SuToHaMu is running at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	@echo ""
 	$(DEMO_ENV) $(BIN)/gunicorn sutohamu.wsgi --bind $(HOST):$(PORT) --workers 2 --preload --access-logfile -
 
 dev: $(BIN)/.installed
-	DEBUG=true TWO_FACTOR_REQUIRED=false $(BIN)/python manage.py migrate --noinput -v0
-	DEBUG=true TWO_FACTOR_REQUIRED=false $(BIN)/python manage.py seed_demo
+	DEBUG=true TWO_FACTOR_REQUIRED=false $(BIN)/python manage.py seed_demo --migrate
 	DEBUG=true TWO_FACTOR_REQUIRED=false $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(BIN)/.installed

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from pygal.graph.graph import Graph
 
 from sutohamu import charts
 
 from .figures import TOTAL
 from .present import Shown
+
+if TYPE_CHECKING:
+    from pygal.graph.graph import Graph  # pygal is imported on the first chart (sutohamu.charts)
 
 
 @dataclass

@@ -33,11 +33,15 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.conf import settings
 
+from sutohamu.lazy import lazy_module
+
 if TYPE_CHECKING:
+    import numpy as np
     from scipy.sparse import csr_matrix
+else:
+    np = lazy_module("numpy", globals(), "np")
 
 # How far a finest cell may move from its true count in the search for complementary cells (a
 # bound on the search only; every choice is then checked against the unbounded attacker).

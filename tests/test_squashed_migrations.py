@@ -87,3 +87,19 @@ def test_the_squashes_leave_the_state_the_old_migrations_leave(squashed, unsquas
     assert sorted(old_models) == sorted(new_models)
     differ = [key for key in old_models if old_models[key] != new_models[key]]
     assert not differ
+
+
+# Their operations touch the user model: run after every app's models, each re-rendered nearly
+# every model in the migration state (seconds of an empty database's migrate).
+USER_MODEL_THIRD_PARTY = ["guardian", "otp_static", "otp_totp"]
+
+
+def test_an_empty_database_migrates_the_third_party_user_model_apps_before_the_projects(squashed):
+    graph = squashed.graph
+    plan: list[tuple[str, str]] = []
+    for leaf in sorted(graph.leaf_nodes()):
+        plan += [key for key in graph.forwards_plan(leaf) if key not in plan]
+    first_of_ours = min(plan.index(key) for key in plan if key[0] in APPS and key[0] != "accounts")
+    theirs = [plan.index(key) for key in plan if key[0] in USER_MODEL_THIRD_PARTY]
+    assert len(theirs) == 9
+    assert max(theirs) < first_of_ours

@@ -36,6 +36,13 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0007_organisation_joins_the_foundation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        # Not needed by these models: the third-party apps whose migrations touch the user model
+        # run before them, while the migration state holds few models related to the user (run
+        # after every app's models, each re-rendered nearly all of them: seconds of an empty
+        # database's migrate).
+        ("guardian", "0003_remove_groupobjectpermission_guardian_gr_content_ae6aec_idx_and_more"),
+        ("otp_static", "0003_add_timestamps"),
+        ("otp_totp", "0003_add_timestamps"),
     ]
 
     operations = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import translation
@@ -45,8 +46,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Leave out the status reports (the benchmark builds them after its own data).",
         )
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="Migrate the database first (make run: one process, one start-up, for both).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options.get("migrate"):
+            call_command("migrate", interactive=False, verbosity=0)
         seeders = SEEDERS[:-1] if options.get("without_reports") else SEEDERS
         with translation.override("sv"):
             with transaction.atomic():
