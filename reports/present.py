@@ -6,7 +6,7 @@ suppressed figures. The figures themselves stay language-free (codes only).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.functional import Promise
@@ -81,6 +81,19 @@ COLUMN_LABELS: dict[str, Any] = {
     "expected": gettext_lazy("Expected"),
     TOTAL: gettext_lazy("Total"),
 }
+# The combined PDF prints a table of municipalities whole while it fits on a page (about 40 rows
+# of A4 at its type size) and a table as it stands while its columns fit across the page. Beyond
+# that (at a national scale of 290 municipalities) it prints each table's total row, one line per
+# column, and each municipality's rows are a document of their own; WeasyPrint keeps every page's
+# layout until the document is written, so the whole tables ran past 1 GiB within half a minute.
+WHOLE_TABLES_UP_TO = 40
+COLUMNS_ACROSS_UP_TO = 20
+
+# The first column of a table printed one line per column.
+UNIT_HEADINGS: dict[str, Promise] = {
+    "measures_responsible": gettext_lazy("Responsible organisation"),
+}
+
 # Area codes double as column keys; in a table the short name reads better.
 SHORT_AREA = {
     Area.ANDT.value: gettext_lazy("ANDT"),
@@ -114,9 +127,30 @@ class Table:
     columns: list[tuple[str, str]]
     rows: list[Row]
     raw: dict[str, Any]
+    # What the first column's rows are when they are not municipalities nor areas (a table
+    # printed one line per column).
+    heading: str = ""
 
     def row(self, key: str) -> Row | None:
         return next((r for r in self.rows if r.key == key), None)
+
+    @property
+    def wide(self) -> bool:
+        return len(self.columns) > COLUMNS_ACROSS_UP_TO
+
+    def only(self, kept: list[Row]) -> Table:
+        """The table with `kept` rows only, one line per column if it is too wide for a page."""
+        if not self.wide:
+            return replace(self, rows=kept)
+        return replace(
+            self,
+            columns=[(r.key, r.label) for r in kept],
+            rows=[
+                Row(key, label, [r.cells[i] for r in kept], key == TOTAL)
+                for i, (key, label) in enumerate(self.columns)
+            ],
+            heading=str(UNIT_HEADINGS.get(self.key, "")),
+        )
 
 
 class Shown:
@@ -155,6 +189,29 @@ class Shown:
 
     def table(self, key: str) -> Table | None:
         return next((t for t in self.tables if t.key == key), None)
+
+    @property
+    def whole_tables(self) -> bool:
+        """Whether the combined PDF prints the tables of municipalities whole."""
+        return len(self.municipalities) <= WHOLE_TABLES_UP_TO
+
+    def printed_tables(self) -> list[Table]:
+        """The combined PDF's tables: whole (wide ones one line per column) while the
+        municipalities are few, else the whole report's total row of each table of
+        municipalities and the other tables as they are."""
+        out = []
+        for table in self.tables:
+            by_municipality = any(r.key in self.names for r in table.rows)
+            kept = table.rows
+            if by_municipality and not self.whole_tables:
+                kept = [r for r in table.rows if r.is_total]
+            out.append(table.only(kept))
+        return out
+
+    def printed_section(self, code: str) -> list[Table]:
+        """A municipality's row of every table that has municipality rows, as its document
+        prints them: a table too wide for a page one line per column."""
+        return [t.only([r]) for t in self.tables if (r := t.row(code)) is not None]
 
     def sections(self) -> list[dict[str, Any]]:
         """One section per municipality: its row of every table that has municipality rows."""
