@@ -18,6 +18,10 @@ from sutohamu import charts
 from .figures import TOTAL
 from .present import Shown, Table
 
+# A bar per municipality reads up to about this many (a county's 16); beyond (a national scale's
+# 290) the chart of new cases is by area, each municipality's rows being in its own document.
+BARS_UP_TO = 40
+
 
 @dataclass
 class Chart:
@@ -56,7 +60,7 @@ def new_cases_chart(shown: Shown) -> Chart | None:
     table = shown.table("cases_new")
     if table is None:
         return None
-    if not shown.whole_tables:
+    if len(shown.municipalities) > BARS_UP_TO:
         return new_cases_by_area_chart(table)
     index = [c for c, _label in table.columns].index(TOTAL)
     rows = [r for r in table.rows if not r.is_total]

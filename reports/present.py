@@ -81,12 +81,14 @@ COLUMN_LABELS: dict[str, Any] = {
     "expected": gettext_lazy("Expected"),
     TOTAL: gettext_lazy("Total"),
 }
-# The combined PDF prints a table of municipalities whole while it fits on a page (about 40 rows
-# of A4 at its type size) and a table as it stands while its columns fit across the page. Beyond
-# that (at a national scale of 290 municipalities) it prints each table's total row, one line per
-# column, and each municipality's rows are a document of their own; WeasyPrint keeps every page's
-# layout until the document is written, so the whole tables ran past 1 GiB within half a minute.
-WHOLE_TABLES_UP_TO = 40
+# The combined PDF prints the tables of municipalities whole while they are a few rows (the
+# cooperation's four municipalities, and room for twice as many); with more (a county's 16, a
+# national scale's 290) it is a summary: each table's total row, and each municipality's rows a
+# document of their own, the report page and the CSV holding every row side by side. A table
+# wider than fits across the page is printed one line per column. At the national scale the whole
+# tables ran past 1.3 GiB within half a minute (WeasyPrint keeps every page's layout until the
+# document is written); at county they were 13 pages, about 5 times the plain ten-page document.
+WHOLE_TABLES_UP_TO = 8
 COLUMNS_ACROSS_UP_TO = 20
 
 # The first column of a table printed one line per column.

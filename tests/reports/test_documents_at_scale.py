@@ -16,13 +16,13 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
-from reports.charts import charts_for
+from reports.charts import BARS_UP_TO, charts_for
 from reports.figures import TOTAL
 from reports.models import Report, ReportStatus
 from reports.output import municipality_pdf, report_pdf
 from reports.present import COLUMNS_ACROSS_UP_TO, WHOLE_TABLES_UP_TO, Shown
 
-MANY = WHOLE_TABLES_UP_TO + 5
+MANY = max(WHOLE_TABLES_UP_TO, COLUMNS_ACROSS_UP_TO, BARS_UP_TO) + 5
 
 
 def spread(figures: dict[str, Any], count: int) -> dict[str, Any]:
