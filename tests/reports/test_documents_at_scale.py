@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
@@ -147,3 +148,11 @@ def test_a_municipality_document_prints_its_rows_at_any_scale(national):
             assert re.search(in_order(*row.cells), text), table.key
     for _group, _key, label, value in shown.measure_rows(code):
         assert re.search(re.escape(label) + r"\s*" + re.escape(value), text), label
+
+
+def test_the_report_page_says_what_the_combined_document_holds(national, login):
+    page = login("styrgrupp.sunne").get(reverse("reports:detail", args=[national.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "pdf:en för hela rapporten varje tabells summa" in text
+    assert "hela tabellerna" not in text
