@@ -199,16 +199,13 @@ class Shown:
 
     def printed_tables(self) -> list[Table]:
         """The combined PDF's tables: whole (wide ones one line per column) while the
-        municipalities are few, else the whole report's total row of each table of
-        municipalities and the other tables as they are."""
-        out = []
-        for table in self.tables:
-            by_municipality = any(r.key in self.names for r in table.rows)
-            kept = table.rows
-            if by_municipality and not self.whole_tables:
-                kept = [r for r in table.rows if r.is_total]
-            out.append(table.only(kept))
-        return out
+        municipalities are few, else without the municipalities' rows (each table's total
+        row, and the rows of partners, areas and bodies as they are)."""
+        if self.whole_tables:
+            return [table.only(table.rows) for table in self.tables]
+        return [
+            table.only([r for r in table.rows if r.key not in self.names]) for table in self.tables
+        ]
 
     def printed_section(self, code: str) -> list[Table]:
         """A municipality's row of every table that has municipality rows, as its document
