@@ -16,7 +16,11 @@ from django.utils.translation import gettext as _
 from sutohamu import charts
 
 from .figures import TOTAL
-from .present import Shown
+from .present import Shown, Table
+
+# A bar per municipality reads up to about this many (a county's 16); beyond (a national scale's
+# 290) the chart of new cases is by area, each municipality's rows being in its own document.
+BARS_UP_TO = 40
 
 if TYPE_CHECKING:
     from pygal.graph.graph import Graph  # pygal is imported on the first chart (sutohamu.charts)
@@ -59,6 +63,8 @@ def new_cases_chart(shown: Shown) -> Chart | None:
     table = shown.table("cases_new")
     if table is None:
         return None
+    if len(shown.municipalities) > BARS_UP_TO:
+        return new_cases_by_area_chart(table)
     index = [c for c, _label in table.columns].index(TOTAL)
     rows = [r for r in table.rows if not r.is_total]
     title = _("New cases per municipality")
@@ -68,6 +74,26 @@ def new_cases_chart(shown: Shown) -> Chart | None:
     parts = [f"{r.label}: {r.cells[index]}" for r in rows]
     alt = _("Bar chart. New cases per municipality: %(values)s.") % {"values": "; ".join(parts)}
     if any(_number(r.cells[index]) is None for r in rows):
+        alt += " " + _("Suppressed figures are not drawn.")
+    return Chart("cases_new", title, alt, charts.render(drawn))
+
+
+def new_cases_by_area_chart(table: Table) -> Chart | None:
+    """The whole report's new cases by area: a bar per municipality does not read at a
+    national scale (their rows are in each municipality's document)."""
+    total = table.row(TOTAL)
+    if total is None:
+        return None
+    columns = [(i, label) for i, (c, label) in enumerate(table.columns) if c != TOTAL]
+    title = _("New cases by area")
+    drawn = _chart("bar", "cases_new", title, show_legend=False)
+    drawn.x_labels = [label for _i, label in columns]
+    drawn.add(_("New cases"), [_number(total.cells[i]) for i, _label in columns])
+    parts = [f"{label}: {total.cells[i]}" for i, label in columns]
+    alt = _("Bar chart. New cases by area, whole report: %(values)s.") % {
+        "values": "; ".join(parts)
+    }
+    if any(_number(total.cells[i]) is None for i, _label in columns):
         alt += " " + _("Suppressed figures are not drawn.")
     return Chart("cases_new", title, alt, charts.render(drawn))
 

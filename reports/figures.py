@@ -746,7 +746,8 @@ class Facts:
         its status): (id, row, areas, how many of the instants its report is at or after,
         states by instant; an instant that is no period's end has None). One query for the
         build: the moves are read once, each case's last before every end picked by the
-        database (one ordered aggregate per end), not a subquery per case and end."""
+        database (each move with the time of the case's next, one plain aggregate per end), not a
+        subquery per case and end."""
         if self._cases is None:
             afters = {p.bounds()[1] for p in self.periods}
             instants = self.instants()
@@ -758,9 +759,12 @@ class Facts:
         return self._cases
 
     def _cases_on_postgresql(self, instants: list[Any], ends: list[int]) -> list[tuple[Any, ...]]:
-        """`cases()` in one statement (arrays, ordered aggregates: PostgreSQL)."""
+        """`cases()` in one statement (arrays, a window over the moves: PostgreSQL)."""
+        # Each move with the time of the case's next one (the moves read once, in the order of
+        # the case's index): the last move before an end is the one at or after which the
+        # next comes at or after the end, so each end takes one plain aggregate, no sort.
         picks = ", ".join(
-            "(array_agg(t.to_status ORDER BY t.at DESC, t.id DESC) FILTER (WHERE t.at < %s))[1]"
+            "max(m.to_status) FILTER (WHERE m.at < %s AND (m.next_at IS NULL OR m.next_at >= %s))"
             for _ in ends
         )
         # The states by instant as one array (NULL at an instant that is no period's end): the
@@ -775,17 +779,21 @@ class Facts:
             "SELECT c.id, o.code, c.areas, width_bucket(c.reported_at, %s::timestamptz[]), "
             f"ARRAY[{columns}] FROM {case} c "
             f"JOIN {Organisation._meta.db_table} o ON o.id = c.municipality_id "
-            f"LEFT JOIN (SELECT t.case_id, {picks} "
+            f"LEFT JOIN (SELECT m.case_id, {picks} "
+            "FROM (SELECT t.case_id, t.to_status, t.at, "
+            "lead(t.at) OVER (PARTITION BY t.case_id ORDER BY t.at, t.id) "
             f"FROM {Transition._meta.db_table} t "
             f"JOIN {case} tc ON tc.id = t.case_id "
-            "WHERE tc.municipality_id = ANY(%s) AND tc.reported_at < %s AND t.at < %s "
-            f"GROUP BY t.case_id) s(case_id, {moves}) ON s.case_id = c.id "
+            "WHERE tc.municipality_id = ANY(%s) AND tc.reported_at < %s AND t.at < %s"
+            ") m(case_id, to_status, at, next_at) "
+            f"GROUP BY m.case_id) s(case_id, {moves}) ON s.case_id = c.id "
             "WHERE c.municipality_id = ANY(%s) AND c.reported_at < %s "
             "ORDER BY c.id"
         )
         ids = [m.pk for m in self.municipalities]
         last = instants[-1]
-        params: list[Any] = [instants, *(instants[i] for i in ends), ids, last, last, ids, last]
+        picked = [instants[i] for i in ends for _twice in range(2)]
+        params: list[Any] = [instants, *picked, ids, last, last, ids, last]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())

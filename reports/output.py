@@ -51,6 +51,7 @@ def context_for(report: Report, shown: Shown) -> dict[str, Any]:
         "shown": shown,
         "period": period_label(figures["period"]),
         "tables": shown.tables,
+        "printed_tables": shown.printed_tables(),
         "sections": shown.sections(),
         "municipalities": shown.municipalities,
         "measures": shown.measure_rows(),
@@ -124,6 +125,7 @@ def municipality_pdf(report: Report, code: str) -> bytes:
             "report": report,
             "period": period_label(shown.figures["period"]),
             "section": shown.section(code),
+            "parts": shown.printed_section(code),
             "limit": shown.limit,
             "minimum": shown.figures.get("statistic_minimum", shown.limit),
         }

@@ -6,7 +6,7 @@ suppressed figures. The figures themselves stay language-free (codes only).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.functional import Promise
@@ -81,6 +81,21 @@ COLUMN_LABELS: dict[str, Any] = {
     "expected": gettext_lazy("Expected"),
     TOTAL: gettext_lazy("Total"),
 }
+# The combined PDF prints the tables of municipalities whole while they are a few rows (the
+# cooperation's four municipalities, and room for twice as many); with more (a county's 16, a
+# national scale's 290) it is a summary: each table's total row, and each municipality's rows a
+# document of their own, the report page and the CSV holding every row side by side. A table
+# wider than fits across the page is printed one line per column. At the national scale the whole
+# tables ran past 1.3 GiB within half a minute (WeasyPrint keeps every page's layout until the
+# document is written); at county they were 13 pages, about 5 times the plain ten-page document.
+WHOLE_TABLES_UP_TO = 8
+COLUMNS_ACROSS_UP_TO = 20
+
+# The first column of a table printed one line per column.
+UNIT_HEADINGS: dict[str, Promise] = {
+    "measures_responsible": gettext_lazy("Responsible organisation"),
+}
+
 # Area codes double as column keys; in a table the short name reads better.
 SHORT_AREA = {
     Area.ANDT.value: gettext_lazy("ANDT"),
@@ -114,9 +129,30 @@ class Table:
     columns: list[tuple[str, str]]
     rows: list[Row]
     raw: dict[str, Any]
+    # What the first column's rows are when they are not municipalities nor areas (a table
+    # printed one line per column).
+    heading: str = ""
 
     def row(self, key: str) -> Row | None:
         return next((r for r in self.rows if r.key == key), None)
+
+    @property
+    def wide(self) -> bool:
+        return len(self.columns) > COLUMNS_ACROSS_UP_TO
+
+    def only(self, kept: list[Row]) -> Table:
+        """The table with `kept` rows only, one line per column if it is too wide for a page."""
+        if not self.wide:
+            return replace(self, rows=kept)
+        return replace(
+            self,
+            columns=[(r.key, r.label) for r in kept],
+            rows=[
+                Row(key, label, [r.cells[i] for r in kept], key == TOTAL)
+                for i, (key, label) in enumerate(self.columns)
+            ],
+            heading=str(UNIT_HEADINGS.get(self.key, "")),
+        )
 
 
 class Shown:
@@ -155,6 +191,26 @@ class Shown:
 
     def table(self, key: str) -> Table | None:
         return next((t for t in self.tables if t.key == key), None)
+
+    @property
+    def whole_tables(self) -> bool:
+        """Whether the combined PDF prints the tables of municipalities whole."""
+        return len(self.municipalities) <= WHOLE_TABLES_UP_TO
+
+    def printed_tables(self) -> list[Table]:
+        """The combined PDF's tables: whole (wide ones one line per column) while the
+        municipalities are few, else without the municipalities' rows (each table's total
+        row, and the rows of partners, areas and bodies as they are)."""
+        if self.whole_tables:
+            return [table.only(table.rows) for table in self.tables]
+        return [
+            table.only([r for r in table.rows if r.key not in self.names]) for table in self.tables
+        ]
+
+    def printed_section(self, code: str) -> list[Table]:
+        """A municipality's row of every table that has municipality rows, as its document
+        prints them: a table too wide for a page one line per column."""
+        return [t.only([r]) for t in self.tables if (r := t.row(code)) is not None]
 
     def sections(self) -> list[dict[str, Any]]:
         """One section per municipality: its row of every table that has municipality rows."""
