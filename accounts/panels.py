@@ -133,11 +133,17 @@ def summaries() -> dict[str, Summary]:
 
 
 def panels_for(user: AnyUser) -> list[tuple[Panel, dict]]:
-    """The panels the person's roles open, each with its figures: the summaries' statements run
-    together (`statements.gather`), one round trip per step rather than one per statement."""
+    """The panels the person's roles open, each with its figures."""
+    return statements.run(panels_plan(user))
+
+
+def panels_plan(user: AnyUser) -> statements.Plan[list[tuple[Panel, dict]]]:
+    """`panels_for` as a plan: the summaries' statements run together (`statements.all_of`),
+    one round trip per step rather than one per statement (and with the start page's list of
+    new notifications)."""
     caps = capabilities_of(user)
     opened = [p for p in PANELS if p.capability in caps]
-    figures = statements.gather(
+    figures = yield from statements.all_of(
         {p.key: _summaries[p.key](user) if p.key in _summaries else {} for p in opened}
     )
     return [(p, figures[p.key]) for p in opened if figures[p.key] or not p.only_with_figures]

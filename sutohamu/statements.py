@@ -243,7 +243,7 @@ def _compile(query: QuerySet[Any, Any]) -> Statement | None:
         return None
     now_at = tuple(i for i, slot in enumerate(_slots(params, {"now": NOW})) if slot)
     converters = _converters(compiler)
-    loaders = None if converters else _loaders(compiler)
+    loaders = _loaders(compiler, converters)
     return Statement(
         sql, tuple(params), now_at, names, query.db, compiler, converters, loaders=loaders
     )
@@ -297,8 +297,14 @@ def _decimal(value: Any) -> Any:
     return None if value is None else decimal.Decimal(str(value))
 
 
+def _json_text(value: Any) -> Any:
+    # A JSON column comes back as text from the driver (Django parses it, its converter): the
+    # value parsed with the row is turned back into text for the same converter.
+    return None if value is None else json.dumps(value)
+
+
 # How a column of each kind of field comes back from PostgreSQL's JSON: as the database driver
-# would give it. A kind not named here (JSON, arrays, binary, times) keeps its statement alone.
+# would give it. A kind not named here (arrays, binary, times) keeps its statement alone.
 _FROM_JSON: dict[str, Callable[[Any], Any]] = {
     "AutoField": _same,
     "BigAutoField": _same,
@@ -320,28 +326,27 @@ _FROM_JSON: dict[str, Callable[[Any], Any]] = {
     "DateTimeField": _datetime,
     "DateField": _date,
     "DecimalField": _decimal,
+    "JSONField": _json_text,
 }
+# The kinds whose ORM converter (from_db_value) reads what their loader gives: the driver's text.
+_CONVERTED = {"JSONField"}
 
 
-def _loaders(compiler: Any) -> tuple[Callable[[Any], Any], ...] | None:
+def _loaders(compiler: Any, converters: dict[int, Any]) -> tuple[Callable[[Any], Any], ...] | None:
     found = []
-    for column in compiler.select:
+    for i, column in enumerate(compiler.select):
         try:
             target = column[0].output_field
         except Exception:  # an expression without a known type: not batched
             return None
-        if target.get_internal_type() == "ForeignKey":
+        if target.get_internal_type() in ("ForeignKey", "OneToOneField"):
             target = target.target_field
-        loader = _FROM_JSON.get(target.get_internal_type())
-        if loader is None:
+        kind = target.get_internal_type()
+        loader = _FROM_JSON.get(kind)
+        if loader is None or (i in converters and kind not in _CONVERTED):
             return None
         found.append(loader)
     return tuple(found)
-
-
-def _pairs_values(pairs: list[tuple[str, Any]]) -> list[Any]:
-    # A row object's values in its columns' order (json keeps the order and any repeated name).
-    return [value for _name, value in pairs]
 
 
 def together(asks: list[Ask]) -> list[list[dict[str, Any]]]:
@@ -370,11 +375,13 @@ def together(asks: list[Ask]) -> list[list[dict[str, Any]]]:
         for i, text in zip(joined, texts, strict=True):
             statement = asks[i].statement
             loaders = statement.loaders or ()
+            # Each row an object of the columns in their order (the values() names are unique;
+            # a repeated name would leave too few values, and zip would say so).
             rows = [
-                tuple(load(v) for load, v in zip(loaders, values, strict=True))
-                for values in json.loads(text, object_pairs_hook=_pairs_values)
+                tuple(load(v) for load, v in zip(loaders, row.values(), strict=True))
+                for row in json.loads(text)
             ]
-            found[i] = [dict(zip(statement.columns, row, strict=True)) for row in rows]
+            found[i] = statement._dicts(rows)
     return [found[i] if i in found else ask.statement.rows(ask.now) for i, ask in enumerate(asks)]
 
 

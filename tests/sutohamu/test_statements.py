@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Notification
-from cases.models import Case, Measure
+from cases.models import Case, CaseRead, Measure
 from sutohamu import statements
 from sutohamu.statements import ModelStatement
 from tests.demo_objects import nmr_case, org
@@ -98,8 +98,8 @@ def test_values_rows_come_with_the_orms_types(demo):
 
 
 def _asked(now: datetime.datetime) -> list[statements.Ask]:
-    """Statements of several shapes: ordered rows of text, numbers, moments and days (some of
-    them empty), a row with an expression, counts, and one with a JSON column."""
+    """Statements of several shapes: ordered rows of text, numbers, moments and days (one of
+    them empty), counts, a JSON column, and a binary column (which JSON cannot carry)."""
     sunne = org("SUN")
 
     def cases(now: datetime.datetime):
@@ -120,7 +120,10 @@ def _asked(now: datetime.datetime) -> list[statements.Ask]:
         return Case.objects.filter(reference="SUN-1999-9999").values("pk", "reported_at")
 
     def notes(now: datetime.datetime):
-        return Notification.objects.order_by("pk").values("pk", "params")[:3]
+        return Notification.objects.exclude(params={}).order_by("pk").values("pk", "params")[:3]
+
+    def seals(now: datetime.datetime):
+        return CaseRead.objects.order_by("pk").values("pk", "mac")[:2]
 
     made = [
         statements.compiled(("test together", "cases"), cases),
@@ -135,6 +138,7 @@ def _asked(now: datetime.datetime) -> list[statements.Ask]:
             },
         ),
         statements.compiled(("test together", "notes"), notes),
+        statements.compiled(("test together", "seals"), seals),
     ]
     assert all(s is not None for s in made)
     return [statements.Ask(s, now) for s in made if s is not None]
@@ -144,11 +148,12 @@ def test_statements_asked_together_give_each_ones_rows_in_one_round_trip(demo):
     now = timezone.now()
     asks = _asked(now)
     alone = [ask.statement.rows(ask.now) for ask in asks]
-    assert alone[0] and alone[1] and not alone[2]  # rows to compare, and an empty result
+    # Rows to compare (a parsed JSON object among them), and an empty result.
+    assert alone[0] and alone[1] and not alone[2] and alone[4][0]["params"]
     with CaptureQueriesContext(connection) as queries:
         found = statements.together(asks)
     assert found == alone
-    # The four loadable from JSON in one statement; the JSON column's alone.
+    # The five loadable from JSON in one statement; the binary column's alone.
     assert len(queries.captured_queries) == 2
     moment = found[0][0]["reported_at"]
     assert moment.utcoffset() == datetime.timedelta(0) and moment == alone[0][0]["reported_at"]
