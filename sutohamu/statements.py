@@ -20,7 +20,6 @@ names (`Statement`), or model objects with their `select_related` objects (`Mode
 from __future__ import annotations
 
 import datetime
-import decimal
 import json
 from collections.abc import Callable, Generator, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -293,10 +292,6 @@ def _date(value: Any) -> Any:
     return None if value is None else datetime.date.fromisoformat(value)
 
 
-def _decimal(value: Any) -> Any:
-    return None if value is None else decimal.Decimal(str(value))
-
-
 def _json_text(value: Any) -> Any:
     # A JSON column comes back as text from the driver (Django parses it, its converter): the
     # value parsed with the row is turned back into text for the same converter.
@@ -304,7 +299,8 @@ def _json_text(value: Any) -> Any:
 
 
 # How a column of each kind of field comes back from PostgreSQL's JSON: as the database driver
-# would give it. A kind not named here (arrays, binary, times) keeps its statement alone.
+# would give it. A kind not named here (arrays, binary, times, and numbers with a fraction, which
+# JSON would round through a float) keeps its statement alone.
 _FROM_JSON: dict[str, Callable[[Any], Any]] = {
     "AutoField": _same,
     "BigAutoField": _same,
@@ -322,10 +318,8 @@ _FROM_JSON: dict[str, Callable[[Any], Any]] = {
     "TextField": _same,
     "SlugField": _same,
     "EmailField": _same,
-    "FloatField": _same,
     "DateTimeField": _datetime,
     "DateField": _date,
-    "DecimalField": _decimal,
     "JSONField": _json_text,
 }
 # The kinds whose ORM converter (from_db_value) reads what their loader gives: the driver's text.
