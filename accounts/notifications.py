@@ -27,6 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import get_language, override
 
+from sutohamu import statements
 from sutohamu.kept import Kept
 
 from .capabilities import fragment_scope
@@ -257,7 +258,7 @@ def _compile(
     elif shape == "count":
         query = rows.unread().values("pk").order_by()
     else:
-        query = rows.unread().order_by("-created_at", "-pk")[:_NEWEST]
+        raise ValueError(f"No shape {shape!r}")
     try:
         sql, params = query.query.get_compiler(using=query.db).as_sql()
     except EmptyResultSet:
@@ -291,14 +292,38 @@ def unread_count(user: AnyUser) -> int:
 
 def newest_unread(user: AnyUser) -> list[Notification]:
     """The start page's "New for you": the ten newest unread notifications about nothing or
-    about something still open to the person, through the same compiled statements as the bell."""
+    about something still open to the person, through the same rules as the bell."""
+    return statements.run(newest_unread_plan(user))
+
+
+_FIELDS = tuple(f.attname for f in Notification._meta.concrete_fields)
+
+
+def newest_unread_plan(user: AnyUser) -> statements.Plan[list[Notification]]:
+    """`newest_unread` as a plan (sutohamu.statements): the start page runs its statement with
+    the panels'. Compiled once per person, roles, day and rules, like the bell's (`_compiled`)."""
     if not user.is_authenticated:
         return []
     kinds = frozenset(kind for kind in _unread_per_kind(user) if kind)
-    compiled = _compiled(user, kinds, live=True, shape="newest")
-    if compiled is None:
+    labels = tuple(sorted(kinds & set(_live)))
+
+    def build(now: Any) -> QuerySet[Any, Any]:
+        rows = _built(user, live=True, labels=labels).unread()
+        return rows.order_by("-created_at", "-pk").values(*_FIELDS)[:_NEWEST]
+
+    key = (
+        "accounts.newest_unread",
+        fragment_scope(user),
+        timezone.localdate(),
+        labels,
+        tuple(_live[label] for label in labels),
+    )
+    statement = statements.compiled(key, build)
+    if statement is None:
         return []
-    return list(Notification.objects.raw(*compiled))
+    (rows,) = yield [statements.Ask(statement)]
+    db = statement.using
+    return [Notification.from_db(db, _FIELDS, [row[f] for f in _FIELDS]) for row in rows]
 
 
 def mark_read(user: AnyUser, note: Notification) -> None:

@@ -2,7 +2,10 @@
 
 Later issues fill the panels; each is shown only to people whose roles grant its capability.
 An app above accounts gives a panel its figures with `register_summary(key, fn)` in its
-`AppConfig.ready()` (the foundation names no function of an upper app).
+`AppConfig.ready()` (the foundation names no function of an upper app). A summary may be a plan
+(sutohamu.statements: a generator that yields the statements it needs): the panels' statements
+then run together, one round trip for all the panels' first statements and one for any that
+need a second.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from sutohamu import rendered
+from sutohamu import rendered, statements
 
 from .capabilities import Capability, capabilities_of
 
@@ -109,15 +112,17 @@ PANELS: tuple[Panel, ...] = (
 )
 
 
-# A function(user) -> figures; typed loosely since the upper apps take a signed-in User.
-Summary = Callable[[Any], dict]
+# A function(user) -> figures, or a plan of them (sutohamu.statements.Plan); typed loosely since
+# the upper apps take a signed-in User.
+Summary = Callable[[Any], Any]
 _summaries: dict[str, Summary] = {}
 
 
 def register_summary(key: str, summary: Summary) -> None:
-    """The function(user) -> dict that gives the panel `key` its figures: plain data (numbers,
-    text, dates, frozen dataclasses) whose `repr` names every value the panel shows, since the
-    panels' HTML is kept by it (`rendered_panels`); never a model instance."""
+    """The function(user) -> dict (or a plan of one) that gives the panel `key` its figures:
+    plain data (numbers, text, dates, frozen dataclasses) whose `repr` names every value the
+    panel shows, since the panels' HTML is kept by it (`rendered_panels`); never a model
+    instance."""
     if key not in {p.key for p in PANELS}:
         raise ValueError(f"No panel {key!r}")
     _summaries[key] = summary
@@ -128,14 +133,20 @@ def summaries() -> dict[str, Summary]:
 
 
 def panels_for(user: AnyUser) -> list[tuple[Panel, dict]]:
-    """The panels the person's roles open, each with its figures (one query per panel)."""
+    """The panels the person's roles open, each with its figures."""
+    return statements.run(panels_plan(user))
+
+
+def panels_plan(user: AnyUser) -> statements.Plan[list[tuple[Panel, dict]]]:
+    """`panels_for` as a plan: the summaries' statements run together (`statements.all_of`),
+    one round trip per step rather than one per statement (and with the start page's list of
+    new notifications)."""
     caps = capabilities_of(user)
-    shown = [
-        (p, _summaries[p.key](user) if p.key in _summaries else {})
-        for p in PANELS
-        if p.capability in caps
-    ]
-    return [(p, figures) for p, figures in shown if figures or not p.only_with_figures]
+    opened = [p for p in PANELS if p.capability in caps]
+    figures = yield from statements.all_of(
+        {p.key: _summaries[p.key](user) if p.key in _summaries else {} for p in opened}
+    )
+    return [(p, figures[p.key]) for p in opened if figures[p.key] or not p.only_with_figures]
 
 
 def rendered_panels(panels: list[tuple[Panel, dict]]) -> SafeString:

@@ -25,8 +25,8 @@ class CasesConfig(AppConfig):
         # Retention empties a status change's reason; the app role may update that column alone.
         register_erasable(Transition._meta.db_table, ("reason",))
         escalation.register_timeline()
-        panels.register_summary("cases", selectors.open_case_counts)
-        panels.register_summary("queue", selectors.queue_counts)
+        panels.register_summary("cases", selectors.open_case_counts_plan)
+        panels.register_summary("queue", selectors.queue_counts_plan)
         # A role given, changed or ended at an organisation keeps the grants of its open
         # escalations in step (the grant is a record; reads also check the live condition).
         post_save.connect(

@@ -16,5 +16,5 @@ class MeetingsConfig(AppConfig):
         notify.register()
         handover.register()
         registry.register(decisions.find, decisions.about_case)
-        panels.register_summary("meetings", meeting_panels.summary)
-        panels.register_summary("picture", meeting_panels.picture_nudge)
+        panels.register_summary("meetings", meeting_panels.summary_plan)
+        panels.register_summary("picture", meeting_panels.picture_nudge_plan)

@@ -84,6 +84,13 @@ def coming_meetings(
 ) -> list[ComingMeeting]:
     """The next meetings of `Meeting.objects.<key>(user)` (of_member, visible_to), narrowed by
     `narrow` (keyword filters, named in the statement's key), soonest first."""
+    return statements.run(coming_meetings_plan(user, key, narrow, limit))
+
+
+def coming_meetings_plan(
+    user: AnyUser, key: str, narrow: Any = None, limit: int = COMING
+) -> statements.Plan[list[ComingMeeting]]:
+    """`coming_meetings` as a plan (sutohamu.statements): its statement runs with others'."""
     extra = dict(narrow or {})
 
     def build(now: datetime.datetime) -> QuerySet[Any, Any]:
@@ -94,13 +101,19 @@ def coming_meetings(
     statement = statements.compiled((*scope, tuple(sorted(extra.items()))), build)
     if statement is None:
         return []
-    return [ComingMeeting.of(row) for row in statement.rows(timezone.now())]
+    (rows,) = yield [statements.Ask(statement, timezone.now())]
+    return [ComingMeeting.of(row) for row in rows]
 
 
 def summary(user: AnyUser) -> dict[str, Any]:
     """Three reads: the next meetings, the agendas due, and the person's pictures for them."""
+    return statements.run(summary_plan(user))
+
+
+def summary_plan(user: AnyUser) -> statements.Plan[dict[str, Any]]:
+    """`summary` as a plan (the start page runs its first statement with the other panels')."""
     now = timezone.now()
-    coming = coming_meetings(user, "of_member")
+    coming = yield from coming_meetings_plan(user, "of_member")
     hosts = organisation_ids_with(user, Capability.PREPARE_MEETINGS)
     soon = now + datetime.timedelta(days=AGENDA_DUE_DAYS)
     agenda_due = [
@@ -109,23 +122,31 @@ def summary(user: AnyUser) -> dict[str, Any]:
         if m.host_id in hosts and m.status == MeetingStatus.PLANNED and m.starts_at <= soon
     ]
     next_wg = next((m for m in coming if m.body_kind == BodyKind.WORKING_GROUP), None)
-    return {"coming": coming, "agenda_due": agenda_due, "picture": _picture(user, next_wg)}
+    picture = yield from _picture_plan(user, next_wg)
+    return {"coming": coming, "agenda_due": agenda_due, "picture": picture}
 
 
 def picture_nudge(user: AnyUser) -> dict[str, Any]:
     """The lägesbild alone, for those who bring one but prepare no meetings (Agera,
     Länsstyrelsen); those who prepare meetings see it in `summary`'s panel."""
+    return statements.run(picture_nudge_plan(user))
+
+
+def picture_nudge_plan(user: AnyUser) -> statements.Plan[dict[str, Any]]:
+    """`picture_nudge` as a plan (the start page runs its statements with the other panels')."""
     if Capability.PREPARE_MEETINGS in capabilities_of(user):
         return {}
-    found = coming_meetings(
+    found = yield from coming_meetings_plan(
         user, "of_member", narrow={"body__kind": BodyKind.WORKING_GROUP}, limit=1
     )
     next_wg = found[0] if found else None
-    picture = _picture(user, next_wg)
+    picture = yield from _picture_plan(user, next_wg)
     return {"picture": picture} if picture else {}
 
 
-def _picture(user: AnyUser, next_wg: ComingMeeting | None) -> dict[str, Any] | None:
+def _picture_plan(
+    user: AnyUser, next_wg: ComingMeeting | None
+) -> statements.Plan[dict[str, Any] | None]:
     """Whether the person's organisations have submitted their picture for the next meeting."""
     if next_wg is None:
         return None
@@ -155,7 +176,10 @@ def _picture(user: AnyUser, next_wg: ComingMeeting | None) -> dict[str, Any] | N
         next_wg.day,
     )
     statement = statements.compiled(key, build)
-    submitted = [row["done"] for row in statement.rows()] if statement else []
+    if statement is None:
+        return None
+    (rows,) = yield [statements.Ask(statement)]
+    submitted = [row["done"] for row in rows]
     if not submitted:
         return None
     return {"meeting": next_wg, "submitted": any(submitted)}

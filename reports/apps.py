@@ -23,6 +23,6 @@ class ReportsConfig(AppConfig):
 
         register_chain(CHAIN, verify_downloads, download_seal_at)
         register_log_name(CHAIN, "Report download log")
-        panels.register_summary("reports", report_panels.summary)
+        panels.register_summary("reports", report_panels.summary_plan)
         # A Celery worker imports SciPy as it boots (web workers import it on a first solve).
         worker_init.connect(load_solver, weak=False, dispatch_uid="reports.load_solver")

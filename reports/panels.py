@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 
 from accounts.capabilities import fragment_scope
 from councils.choices import BodyKind
-from meetings.panels import coming_meetings
+from meetings.panels import coming_meetings_plan
 from sutohamu import statements
 
 from .access import reports_for
@@ -43,6 +43,11 @@ class LatestReport:
 
 def summary(user: AnyUser) -> dict[str, Any]:
     """Two reads: the latest finished reports, and the next steering-group meeting."""
+    return statements.run(summary_plan(user))
+
+
+def summary_plan(user: AnyUser) -> statements.Plan[dict[str, Any]]:
+    """`summary` as a plan: both reads run together, with the other panels' (the start page)."""
 
     def build(now: datetime.datetime) -> QuerySet[Any, Any]:
         done = reports_for(user).filter(status=ReportStatus.DONE)
@@ -51,8 +56,18 @@ def summary(user: AnyUser) -> dict[str, Any]:
     statement = statements.compiled(
         ("reports.latest", fragment_scope(user), timezone.localdate()), build
     )
-    latest = [LatestReport(**row) for row in statement.rows()] if statement else []
-    steering = coming_meetings(
+    steering_plan = coming_meetings_plan(
         user, "visible_to", narrow={"body__kind": BodyKind.STEERING_GROUP}, limit=1
     )
-    return {"latest": latest, "steering": steering[0] if steering else None}
+    found = yield from statements.all_of(
+        {"latest": _latest_plan(statement), "steering": steering_plan}
+    )
+    steering = found["steering"]
+    return {"latest": found["latest"], "steering": steering[0] if steering else None}
+
+
+def _latest_plan(statement: statements.Statement | None) -> statements.Plan[list[LatestReport]]:
+    if statement is None:
+        return []
+    (rows,) = yield [statements.Ask(statement)]
+    return [LatestReport(**row) for row in rows]

@@ -1,6 +1,9 @@
 """The start page shows each role its own panels."""
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.choices import Role
@@ -108,3 +111,25 @@ def test_new_for_you_kept_by_its_rows_shows_each_new_notification_with_a_working
     response = client.post(action, {"csrfmiddlewaretoken": form.group(1)})
     assert response.status_code == 302
     assert "Andra beskedet" not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_start_page_reads_outside_a_transaction_and_shows_the_same():
+    client = Client()
+    client.force_login(user_with_role(Role.COORDINATOR))
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("home")).content.decode()
+    statements = [q["sql"] for q in queries.captured_queries]
+    reads = [i for i, sql in enumerate(statements) if sql.startswith("SELECT")]
+    # Every read outside a transaction (the session middleware may save the session after the
+    # view, in a transaction of its own).
+    assert reads and "BEGIN" not in statements[: reads[-1]]
+    shown = {p.key for p in PANELS if f'id="panel-{p.key}"' in body}
+    assert shown == PANELS_BY_ROLE[Role.COORDINATOR]
+    # A page that writes still runs in the request's transaction.
+    with CaptureQueriesContext(connection) as queries:
+        client.post(reverse("mark_all_notifications_read"))
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert statements.index("BEGIN") < statements.index(
+        next(sql for sql in statements if sql.startswith('UPDATE "accounts_notification"'))
+    )
