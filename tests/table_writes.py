@@ -6,7 +6,9 @@ database test runs in one transaction, so a table whose three counts did not mov
 looks had no row written in between: its content is the same. The form fuzzer checks that a
 refused post changed nothing; with `Watched` it hashes again only the tables PostgreSQL saw
 written (45 ms for every table, on a loaded machine, against under 1 ms for the counts).
-A TRUNCATE is not counted as a write (no view truncates).
+The counts are this connection's: a write by another process is not seen (a test's views write
+through its one connection; a task queued on commit never runs in a rolled-back test). A
+TRUNCATE is not counted as a write (no view truncates).
 """
 
 from __future__ import annotations
