@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -23,7 +23,7 @@ from sutohamu.links import url_maker
 from sutohamu.templatetags.formats import prose_date
 
 from . import access
-from .choices import CaseStatus, EscalationStatus, MeasureKind
+from .choices import OPEN_ESCALATION, CaseStatus, EscalationStatus, MeasureKind
 from .lifecycle import OPEN_STATUSES
 from .models import Case, Consent, DeskItem, DeskKind, Measure, ProposedMeasure
 from .models.case import CaseQuerySet
@@ -349,6 +349,18 @@ def open_case_counts_plan(user: User) -> statements.Plan[dict[str, int]]:
     )
 
 
+# The open states as literals, like `_CASE_KIND`: with parameters, PostgreSQL's generic plan for
+# the prepared count (which it chose) read every escalation a receiver ever had from the index
+# (receiver, status) and filtered the state afterwards: 15,432 entries for 3,244 open ones for
+# the police area at national scale, 6.8 ms; with the literal array the state is part of the
+# index condition, 0.6 ms.
+_OPEN_ESCALATION = RawSQL(
+    '"cases_escalation"."status" IN ({})'.format(", ".join(f"'{s}'" for s in OPEN_ESCALATION)),
+    (),
+    output_field=BooleanField(),
+)
+
+
 def queue_counts(user: User) -> dict[str, Any]:
     """A one-query summary of the person's escalation queue for the start page (compiled once
     per person, roles and day, like `open_case_counts`)."""
@@ -359,7 +371,9 @@ def queue_counts_plan(user: User) -> statements.Plan[dict[str, int]]:
     """`queue_counts` as a plan: its statement runs with the other panels' (the start page)."""
 
     def build(now: datetime.datetime) -> QuerySet[Any, Any]:
-        return access.escalations_in_queue_of(user).open().order_by().values("status")
+        # `open()` with the states as literals (_OPEN_ESCALATION): see below.
+        queue = access.escalations_in_queue_of(user).filter(_OPEN_ESCALATION)
+        return queue.order_by().values("status")
 
     return statements.counted_plan(
         ("cases.queue_counts", fragment_scope(user), timezone.localdate()),

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -77,7 +77,10 @@ def _order(*, scope: str, period: figures.Period, by: User) -> Report:
 @reports_required
 @require_GET
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    report = report_for(request.user, pk)
+    # The figures and the PDF stay in the database unless the body must be drawn (`page_body`
+    # keeps it per process by the report's digest): a national report's figures are about 1.1 MB
+    # of JSON, which every view read and parsed.
+    report = get_object_or_404(reports_for(request.user).defer("figures", "pdf"), pk=pk)
     if not report.is_done:
         return render(request, "reports/building.html", {"report": report})
     log_download(request.user, report, DownloadKind.PAGE)

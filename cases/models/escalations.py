@@ -160,6 +160,13 @@ class Escalation(models.Model):
                 name="one_open_escalation_per_receiver",
             ),
         ]
+        indexes = [
+            # A receiver's queue counted by state (the start page's queue panel, the queue):
+            # read from the index alone, whatever the number of escalations the country has
+            # (the partial unique index above leads with the case, and a prepared statement's
+            # parameters cannot use its condition).
+            models.Index(fields=["receiver", "status"], name="escalation_receiver_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} → {self.receiver}"
