@@ -244,17 +244,24 @@ class System:
 
 @dataclass
 class _Problem:
-    """The attacker's constraints over one part: rows over that part's finest cells."""
+    """The attacker's constraints over one part: rows over that part's finest cells, each as its
+    columns (ascending) and coefficients, none zero. Sparse: at a national scale a part holds
+    tens of thousands of finest cells and as many rows, which as dense rows took gigabytes."""
 
     fine: list[int]
-    rows: list[np.ndarray]
+    rows: list[tuple[np.ndarray, np.ndarray]]
     lower: list[float]
     upper: list[float]
 
-    def add(self, row: np.ndarray, lo: float, hi: float) -> None:
+    def add(self, row: tuple[np.ndarray, np.ndarray], lo: float, hi: float) -> None:
         self.rows.append(row)
         self.lower.append(lo)
         self.upper.append(hi)
+
+
+def _ones(columns: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
+    found = np.unique(np.fromiter(columns, dtype=np.int64))
+    return found, np.ones(len(found))
 
 
 def _problem(
@@ -268,14 +275,11 @@ def _problem(
     where = {f: j for j, f in enumerate(fine)}
     problem = _Problem(fine, [], [], [])
 
-    def row_of(key: str) -> np.ndarray | None:
+    def row_of(key: str) -> tuple[np.ndarray, np.ndarray] | None:
         i = system.index.get(key)
         if i is None or system.cell_part[i] != part:
             return None
-        row = np.zeros(len(fine))
-        for f in system.cover[i]:
-            row[where[f]] = 1.0
-        return row
+        return _ones(where[f] for f in system.cover[i])
 
     for key, value in published.items():
         row = row_of(key)
@@ -297,20 +301,35 @@ def _problem(
         if num is None or den is None:
             continue
         # value - w <= 100 num / den <= value + w, with den > 0.
-        problem.add(100 * num - (ratio.value + ratio.half_width) * den, -np.inf, 0)
-        problem.add(100 * num - (ratio.value - ratio.half_width) * den, 0, np.inf)
+        for share, lo, hi in (
+            (ratio.value + ratio.half_width, -np.inf, 0.0),
+            (ratio.value - ratio.half_width, 0.0, np.inf),
+        ):
+            # 100 num - share den, coefficient by coefficient (zeros left out).
+            entries = dict.fromkeys(den[0].tolist(), 0.0 - share)
+            for j in num[0].tolist():
+                entries[j] = 100.0 - share if j in entries else 100.0
+            keep = sorted(j for j, v in entries.items() if v != 0.0)
+            columns = np.array(keep, dtype=np.int64)
+            problem.add((columns, np.array([entries[j] for j in keep])), lo, hi)
     return problem
 
 
 def _solve(
     objective: np.ndarray,
-    rows: list[np.ndarray],
+    rows: list[tuple[np.ndarray, np.ndarray]],
     lower: list[float],
     upper: list[float],
     var_lower: np.ndarray,
     var_upper: np.ndarray,
 ) -> tuple[int, float, np.ndarray | None]:
-    matrix = _csr(np.vstack(rows)) if rows else None
+    matrix = None
+    if rows:
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(c) for c, _v in rows], out=indptr[1:])
+        indices = np.concatenate([c for c, _v in rows])
+        data = np.concatenate([v for _c, v in rows]).astype(float)
+        matrix = _csr((data, indices, indptr), shape=(len(rows), len(objective)))
     return _milp(objective, matrix, np.array(lower), np.array(upper), var_lower, var_upper)
 
 
@@ -628,24 +647,20 @@ def _cheapest(
         if k in published and published[k] > 0 and system.cell_part[system.index[k]] == part
     ]
     width = size + len(candidates)
-    rows = [np.concatenate([r, np.zeros(len(candidates))]) for r in problem.rows]
+    rows = list(problem.rows)
     lower, upper = list(problem.lower), list(problem.upper)
     for j, k in enumerate(candidates):
-        cover = system.cover[system.index[k]]
-        row = np.zeros(width)
-        for f in cover:
-            row[where[f]] = 1.0
-        big = published[k] + _SLACK * len(cover)
-        up, down = row.copy(), row.copy()
-        up[size + j] = -big  # sum - M z <= v
-        down[size + j] = big  # sum + M z >= v
-        rows += [up, down, row]
+        columns, ones = _ones(where[f] for f in system.cover[system.index[k]])
+        big = published[k] + _SLACK * len(system.cover[system.index[k]])
+        with_z = np.append(columns, size + j)
+        rows += [
+            (with_z, np.append(ones, -big)),  # sum - M z <= v
+            (with_z, np.append(ones, big)),  # sum + M z >= v
+            (columns, ones),
+        ]
         lower += [-np.inf, published[k], 1]
         upper += [published[k], np.inf, np.inf]
-    row = np.zeros(width)
-    for f in system.cover[i]:
-        row[where[f]] = 1.0
-    rows.append(row)
+    rows.append(_ones(where[f] for f in system.cover[i]))
     lower.append(target[0])
     upper.append(target[1])
     objective = np.zeros(width)
