@@ -43,7 +43,11 @@ from tests.councils.factories import MembershipFactory, MunicipalityFactory
 from tests.meetings.factories import working_group
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def today() -> datetime.date:
+    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
+    return timezone.localdate()
 
 
 def bell(user: User) -> int:
@@ -114,7 +118,8 @@ def test_a_role_ended_or_added_changes_the_figure_at_once(sharing):
     notify(owner, "cases.case_is_yours", params={"reference": case.reference}, target=case)
     assert bell(owner) == 1
     owner.roles.update(
-        start_date=TODAY - datetime.timedelta(days=60), end_date=TODAY - datetime.timedelta(days=1)
+        start_date=today() - datetime.timedelta(days=60),
+        end_date=today() - datetime.timedelta(days=1),
     )
     assert bell(owner) == 0
     RoleAssignmentFactory(user=owner, role=Role.COORDINATOR, organisation=case.municipality)
@@ -163,7 +168,7 @@ def test_a_cancelled_meeting_stays_counted_but_leaves_new_for_you():
 def test_a_seat_ended_takes_the_meeting_out_of_the_figure():
     _meeting, member, seat, _chair = _meeting_notice()
     assert bell(member) == 1
-    seat.end_date = TODAY - datetime.timedelta(days=1)
+    seat.end_date = today() - datetime.timedelta(days=1)
     seat.save()
     assert bell(member) == 0
 

@@ -33,7 +33,11 @@ from tests.cases.factories import CaseFactory
 from tests.demo_objects import org
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def today() -> datetime.date:
+    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
+    return timezone.localdate()
 
 
 def as_tuples(rows) -> list[tuple]:
@@ -107,13 +111,13 @@ def test_a_transition_moves_the_case_row_and_follow_up_adds_the_plan(demo):
     case = moved(case, CaseStatus.FOLLOW_UP)
     (plan,) = items(case, DeskKind.FOLLOW_UP)
     next_contact = FollowUpPlan.objects.get(case=case).next_contact_on
-    assert (plan.on, plan.since, plan.months) == (next_contact, TODAY, 12)
+    assert (plan.on, plan.since, plan.months) == (next_contact, today(), 12)
     assert_in_step()
 
 
 def test_reassigning_moves_the_rows_to_the_new_owner(demo):
     case = in_measures(reported())
-    measure(case, planned_end=TODAY)
+    measure(case, planned_end=today())
     other = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=org("HAG")).user
     services.case_reassign(case=case, owner=other, by=hagfors(), reason="Semester")
     assert {r.owner_id for r in DeskItem.objects.filter(case=case)} == {other.pk}
@@ -122,7 +126,7 @@ def test_reassigning_moves_the_rows_to_the_new_owner(demo):
 
 def test_a_saved_measure_is_due_then_gone_when_done(demo):
     case = in_measures(reported())
-    item = measure(case, planned_end=TODAY + datetime.timedelta(days=3))
+    item = measure(case, planned_end=today() + datetime.timedelta(days=3))
     (row,) = items(case, DeskKind.MEASURE_DUE)
     assert (row.measure_id, row.on, row.measure_kind) == (
         item.pk,
@@ -178,15 +182,15 @@ def test_commitment_cadence_and_contacts_keep_the_follow_up_row(demo):
         cadence=[{"every": 1, "unit": "weeks", "months": None}],
         reason="Tätare",
     )
-    followup.contact_log(case=case, by=hagfors(), on=TODAY, kind="meeting", who="Mentor")
+    followup.contact_log(case=case, by=hagfors(), on=today(), kind="meeting", who="Mentor")
     plan_next = FollowUpPlan.objects.get(case=case).next_contact_on
-    assert items(case, DeskKind.FOLLOW_UP)[0].on == plan_next > TODAY
+    assert items(case, DeskKind.FOLLOW_UP)[0].on == plan_next > today()
     assert_in_step()
 
 
 def test_closing_with_open_items_empties_the_panels(demo):
     case = in_measures(reported())
-    measure(case, planned_end=TODAY)
+    measure(case, planned_end=today())
     escalations.escalation_open(
         case=case, receiver=org("AGERA"), by=hagfors(), reason="Råd", request="Förslag"
     )
@@ -202,7 +206,7 @@ def test_closing_with_open_items_empties_the_panels(demo):
 
 def test_a_handover_moves_the_leavers_rows(demo):
     case = in_measures(reported())
-    measure(case, planned_end=TODAY)
+    measure(case, planned_end=today())
     leaving = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=org("HAG"))
     Case.objects.filter(pk=case.pk).update(owner=leaving.user)
     desk_rebuild()
@@ -236,7 +240,7 @@ STEPS = st.lists(
 def step(action: str, case: Case, to: str, days: int) -> None:
     by = hagfors()
     case.refresh_from_db()
-    day = TODAY + datetime.timedelta(days=days)
+    day = today() + datetime.timedelta(days=days)
     open_escalation = case.escalations.filter(
         status__in=[EscalationStatus.NEW, EscalationStatus.ACKNOWLEDGED]
     ).first()
@@ -268,7 +272,7 @@ def step(action: str, case: Case, to: str, days: int) -> None:
     elif action == "withdraw" and open_escalation:
         escalations.escalation_withdraw(escalation=open_escalation, by=by)
     elif action == "contact":
-        followup.contact_log(case=case, by=by, on=min(day, TODAY), kind="meeting", who="Mentor")
+        followup.contact_log(case=case, by=by, on=min(day, today()), kind="meeting", who="Mentor")
     elif action == "close":
         followup.case_close(
             case=case, by=by, version=case.version, reason="Klart", open_choice="close"
@@ -327,7 +331,7 @@ def test_writes_in_a_deferred_block_sync_each_case_once_at_its_end(demo):
         with desk_deferred():
             case = in_measures(reported())
             with desk_deferred():
-                measure(case, planned_end=TODAY)
+                measure(case, planned_end=today())
             assert not DeskItem.objects.filter(case=case).exists()
             moved(case, CaseStatus.FOLLOW_UP)
             assert not DeskItem.objects.filter(case=case).exists()
@@ -355,7 +359,7 @@ def test_a_failed_deferred_block_syncs_nothing_and_later_writes_sync_at_once(dem
 def fill(rows: int) -> None:
     for index in range(rows):
         case = in_measures(reported())
-        measure(case, planned_end=TODAY + datetime.timedelta(days=index % 20 - 5))
+        measure(case, planned_end=today() + datetime.timedelta(days=index % 20 - 5))
         measure(case)  # not scheduled
         if index % 2:
             moved(case, CaseStatus.FOLLOW_UP)

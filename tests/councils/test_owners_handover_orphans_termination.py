@@ -25,8 +25,15 @@ from tests.councils.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
-YESTERDAY = TODAY - datetime.timedelta(days=1)
+
+
+def today() -> datetime.date:
+    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
+    return timezone.localdate()
+
+
+def yesterday() -> datetime.date:
+    return today() - datetime.timedelta(days=1)
 
 
 def coordinator_of(municipality, **kwargs):
@@ -44,7 +51,7 @@ def orphans(key):
 
 def test_a_deactivated_planned_coordinator_gives_the_case_to_the_fallback():
     town = MunicipalityFactory()
-    planned = coordinator_of(town, start_date=TODAY - datetime.timedelta(days=900)).user
+    planned = coordinator_of(town, start_date=today() - datetime.timedelta(days=900)).user
     fallback = coordinator_of(town).user
     ActionPlanAssignment.objects.create(
         municipality=town, area=Area.VBE, coordinator=planned, fallback=fallback
@@ -57,8 +64,8 @@ def test_a_deactivated_planned_coordinator_gives_the_case_to_the_fallback():
 
 def test_the_longest_serving_coordinator_takes_what_the_plan_does_not_cover():
     town = MunicipalityFactory()
-    newer = coordinator_of(town, start_date=TODAY - datetime.timedelta(days=10)).user
-    older = coordinator_of(town, start_date=TODAY - datetime.timedelta(days=400)).user
+    newer = coordinator_of(town, start_date=today() - datetime.timedelta(days=10)).user
+    older = coordinator_of(town, start_date=today() - datetime.timedelta(days=400)).user
     ActionPlanAssignment.objects.create(municipality=town, area=Area.ANDT, coordinator=newer)
     assert assign_owner(town, Area.VBE) == older
     assert assign_owner(town, Area.ANDT) == newer
@@ -66,8 +73,8 @@ def test_the_longest_serving_coordinator_takes_what_the_plan_does_not_cover():
 
 def test_a_plan_naming_only_people_without_the_role_falls_back_to_the_longest_serving():
     town = MunicipalityFactory()
-    gone = coordinator_of(town, end_date=YESTERDAY).user
-    also_gone = coordinator_of(town, end_date=YESTERDAY).user
+    gone = coordinator_of(town, end_date=yesterday()).user
+    also_gone = coordinator_of(town, end_date=yesterday()).user
     present = coordinator_of(town).user
     ActionPlanAssignment.objects.create(
         municipality=town, area=Area.VBE, coordinator=gone, fallback=also_gone
@@ -77,7 +84,7 @@ def test_a_plan_naming_only_people_without_the_role_falls_back_to_the_longest_se
 
 def test_a_municipality_with_only_ended_coordinators_gets_no_owner():
     town = MunicipalityFactory()
-    coordinator_of(town, end_date=YESTERDAY)
+    coordinator_of(town, end_date=yesterday())
     assert assign_owner(town, Area.VBE) is None
 
 
@@ -91,7 +98,9 @@ def leaving():
 
 def test_an_ended_role_cannot_be_handed_over(leaving):
     town, _old, new = leaving
-    ended = coordinator_of(town, start_date=TODAY - datetime.timedelta(days=60), end_date=YESTERDAY)
+    ended = coordinator_of(
+        town, start_date=today() - datetime.timedelta(days=60), end_date=yesterday()
+    )
     with pytest.raises(ValidationError) as excinfo:
         handover_role(assignment=ended, successor=new, by=admin())
     assert set(excinfo.value.error_dict) == {"assignment"}
@@ -125,7 +134,7 @@ def test_hand_over_ends_the_role_and_records_who_did_what(leaving):
     assert done.role_assignment == old
     old.refresh_from_db()
     assert old.end_date is not None
-    assert old.end_date <= TODAY
+    assert old.end_date <= today()
 
 
 def test_a_successor_already_on_the_body_gets_no_second_seat(leaving):
@@ -188,7 +197,7 @@ def test_a_seat_held_without_a_role_at_its_organisation_is_an_orphan():
 def test_a_plan_line_whose_fallback_left_is_an_orphan_and_no_fallback_is_fine():
     town = MunicipalityFactory()
     present = coordinator_of(town).user
-    gone = coordinator_of(town, end_date=YESTERDAY).user
+    gone = coordinator_of(town, end_date=yesterday()).user
     left_fallback = ActionPlanAssignment.objects.create(
         municipality=town, area=Area.VBE, coordinator=present, fallback=gone
     )

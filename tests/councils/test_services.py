@@ -24,7 +24,11 @@ from tests.councils.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
+
+
+def yesterday() -> datetime.date:
+    """Stockholm's yesterday, read when called (a module constant went stale at midnight)."""
+    return timezone.localdate() - datetime.timedelta(days=1)
 
 
 def coordinator_of(municipality, **kwargs):
@@ -46,7 +50,7 @@ def test_new_case_goes_to_the_fallback_when_the_planned_coordinator_has_left():
     ActionPlanAssignment.objects.create(
         municipality=town, area=Area.CRIME, coordinator=planned, fallback=fallback
     )
-    RoleAssignment.objects.filter(user=planned).update(end_date=YESTERDAY)
+    RoleAssignment.objects.filter(user=planned).update(end_date=yesterday())
     assert assign_owner(town, Area.CRIME) == fallback
 
 
@@ -185,7 +189,7 @@ def test_hand_over_to_oneself_is_refused(leaving):
 
 
 def test_an_ended_role_leaves_orphans_until_handed_over(leaving):
-    leaving["old"].end_date = YESTERDAY
+    leaving["old"].end_date = yesterday()
     leaving["old"].save()
     found = {group.key: group.rows for group in find_orphans()}
     assert len(found["memberships"]) == 2
@@ -196,7 +200,7 @@ def test_an_ended_role_leaves_orphans_until_handed_over(leaving):
 def test_orphan_finder_uses_one_query_per_kind(django_assert_max_num_queries):
     for _ in range(10):
         town = MunicipalityFactory()
-        gone = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=town, end_date=YESTERDAY)
+        gone = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=town, end_date=yesterday())
         MembershipFactory(
             user=gone.user, organisation=town, body=LocalCouncilFactory(municipality=town)
         )

@@ -22,7 +22,13 @@ from tests.meetings.factories import working_group
 from tests.reminders.conftest import Town, followup_case
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def today() -> datetime.date:
+    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
+    return timezone.localdate()
+
+
 ITEM_TITLE = "Ring rektorn om kameraövervakningen vid skolgården"
 
 
@@ -36,13 +42,16 @@ def action_item(owner_email: str = "polis@example.se") -> ActionItem:
         body=body, starts_at=start, ends_at=start + datetime.timedelta(hours=2), host=towns[0]
     )
     return ActionItem.objects.create(
-        meeting=meeting, title=ITEM_TITLE, owner=owner, due_date=TODAY - datetime.timedelta(days=1)
+        meeting=meeting,
+        title=ITEM_TITLE,
+        owner=owner,
+        due_date=today() - datetime.timedelta(days=1),
     )
 
 
 def test_an_action_item_reminds_its_owner_in_the_app_and_by_mail_without_its_title():
     item = action_item()
-    sweep(TODAY)
+    sweep(today())
     assert send_pending() == 1
     note = Notification.objects.get(user=item.owner)
     assert ITEM_TITLE in note.text  # in the app, where the person sees the meeting
@@ -55,7 +64,7 @@ def test_a_deactivated_action_item_owner_gets_nothing():
     item = action_item()
     item.owner.is_active = False
     item.owner.save()
-    sweep(TODAY)
+    sweep(today())
     send_pending()
     assert not Reminder.objects.exists() and not Notification.objects.exists()
     assert mail.outbox == []
@@ -64,26 +73,26 @@ def test_a_deactivated_action_item_owner_gets_nothing():
 def test_an_action_item_owner_whose_roles_ended_gets_nothing():
     item = action_item()
     item.owner.roles.update(
-        start_date=datetime.date(2020, 1, 1), end_date=TODAY - datetime.timedelta(days=1)
+        start_date=datetime.date(2020, 1, 1), end_date=today() - datetime.timedelta(days=1)
     )
-    sweep(TODAY)
+    sweep(today())
     assert not Reminder.objects.exists() and mail.outbox == []
 
 
 def test_an_action_item_owner_no_longer_in_the_body_gets_nothing():
     item = action_item()
-    item.owner.memberships.update(end_date=TODAY - datetime.timedelta(days=1))
-    sweep(TODAY)
+    item.owner.memberships.update(end_date=today() - datetime.timedelta(days=1))
+    sweep(today())
     assert not Reminder.objects.exists()
 
 
 def test_reach_is_checked_again_when_the_mail_is_sent(town: Town):
-    followup_case(town, TODAY + datetime.timedelta(days=2))
-    sweep(TODAY)
+    followup_case(town, today() + datetime.timedelta(days=2))
+    sweep(today())
     assert OutboxMail.objects.filter(state=MailState.PENDING).count() == 1
     # Between the sweep and the sending, the owner's role ends.
     town.owner.roles.update(
-        start_date=datetime.date(2020, 1, 1), end_date=TODAY - datetime.timedelta(days=1)
+        start_date=datetime.date(2020, 1, 1), end_date=today() - datetime.timedelta(days=1)
     )
     assert send_pending() == 0
     assert mail.outbox == []
@@ -91,8 +100,8 @@ def test_reach_is_checked_again_when_the_mail_is_sent(town: Town):
 
 
 def test_a_deactivated_account_gets_no_mail_already_in_the_outbox(town: Town):
-    followup_case(town, TODAY + datetime.timedelta(days=2))
-    sweep(TODAY)
+    followup_case(town, today() + datetime.timedelta(days=2))
+    sweep(today())
     town.owner.is_active = False
     town.owner.save()
     assert send_pending() == 0 and mail.outbox == []
@@ -101,8 +110,8 @@ def test_a_deactivated_account_gets_no_mail_already_in_the_outbox(town: Town):
 def test_a_person_without_an_address_is_reminded_in_the_app_only(town: Town):
     town.owner.email = ""
     town.owner.save()
-    followup_case(town, TODAY + datetime.timedelta(days=2))
-    result = sweep(TODAY)
+    followup_case(town, today() + datetime.timedelta(days=2))
+    result = sweep(today())
     assert (result.recorded, result.emailed) == (1, 0)
     assert Reminder.objects.get().channel == "in_app"
     assert Notification.objects.filter(user=town.owner).count() == 1
