@@ -81,40 +81,41 @@ def new_cases_chart(shown: Shown) -> Chart | None:
 def new_cases_by_area_chart(table: Table) -> Chart | None:
     """The whole report's new cases by area: a bar per municipality does not read at a
     national scale (their rows are in each municipality's document)."""
-    total = table.row(TOTAL)
-    if total is None:
-        return None
-    columns = [(i, label) for i, (c, label) in enumerate(table.columns) if c != TOTAL]
     title = _("New cases by area")
-    drawn = _chart("bar", "cases_new", title, show_legend=False)
-    drawn.x_labels = [label for _i, label in columns]
-    drawn.add(_("New cases"), [_number(total.cells[i]) for i, _label in columns])
-    parts = [f"{label}: {total.cells[i]}" for i, label in columns]
-    alt = _("Bar chart. New cases by area, whole report: %(values)s.") % {
-        "values": "; ".join(parts)
-    }
-    if any(_number(total.cells[i]) is None for i, _label in columns):
+    drawn = _total_bars(table, "cases_new", title, _("New cases"))
+    if drawn is None:
+        return None
+    chart, parts, suppressed = drawn
+    alt = _("Bar chart. New cases by area, whole report: %(values)s.") % {"values": parts}
+    if suppressed:
         alt += " " + _("Suppressed figures are not drawn.")
-    return Chart("cases_new", title, alt, charts.render(drawn))
+    return Chart("cases_new", title, alt, charts.render(chart))
 
 
 def open_cases_chart(shown: Shown) -> Chart | None:
     table = shown.table("cases_open")
-    if table is None:
+    title = _("Open cases at the end of the period, by state")
+    drawn = None if table is None else _total_bars(table, "cases_open", title, _("Open cases"))
+    if drawn is None:
         return None
+    chart, parts, _suppressed = drawn
+    alt = _("Bar chart. Open cases by state, whole report: %(values)s.") % {"values": parts}
+    return Chart("cases_open", title, alt, charts.render(chart))
+
+
+def _total_bars(table: Table, name: str, title: str, series: str) -> tuple[Graph, str, bool] | None:
+    """A bar per column of the table's total row: the chart, its values as text for the
+    alternative text, and whether a suppressed figure was left out; None without a total."""
     total = table.row(TOTAL)
     if total is None:
         return None
     columns = [(i, label) for i, (c, label) in enumerate(table.columns) if c != TOTAL]
-    title = _("Open cases at the end of the period, by state")
-    drawn = _chart("bar", "cases_open", title, show_legend=False)
-    drawn.x_labels = [label for _i, label in columns]
-    drawn.add(_("Open cases"), [_number(total.cells[i]) for i, _label in columns])
-    parts = [f"{label}: {total.cells[i]}" for i, label in columns]
-    alt = _("Bar chart. Open cases by state, whole report: %(values)s.") % {
-        "values": "; ".join(parts)
-    }
-    return Chart("cases_open", title, alt, charts.render(drawn))
+    chart = _chart("bar", name, title, show_legend=False)
+    chart.x_labels = [label for _i, label in columns]
+    chart.add(series, [_number(total.cells[i]) for i, _label in columns])
+    parts = "; ".join(f"{label}: {total.cells[i]}" for i, label in columns)
+    suppressed = any(_number(total.cells[i]) is None for i, _label in columns)
+    return chart, parts, suppressed
 
 
 def trend_chart(shown: Shown, group: str) -> Chart:

@@ -18,11 +18,6 @@ from tests.accounts.factories import RoleAssignmentFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def today() -> datetime.date:
-    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
-    return timezone.localdate()
-
-
 DAY = datetime.timedelta(days=1)
 
 
@@ -30,11 +25,18 @@ def test_the_kept_read_equals_the_orms_read_for_roles_in_force_ended_and_to_come
     person = UserFactory()
     RoleAssignmentFactory(user=person, role=Role.COORDINATOR)
     RoleAssignmentFactory(user=person, role=Role.COUNCIL_MEMBER)
-    RoleAssignmentFactory(user=person, role=Role.STEERING_GROUP, end_date=today())  # last day
     RoleAssignmentFactory(
-        user=person, role=Role.AGERA, start_date=today() - 9 * DAY, end_date=today() - DAY
+        user=person, role=Role.STEERING_GROUP, end_date=timezone.localdate()
+    )  # last day
+    RoleAssignmentFactory(
+        user=person,
+        role=Role.AGERA,
+        start_date=timezone.localdate() - 9 * DAY,
+        end_date=timezone.localdate() - DAY,
     )
-    RoleAssignmentFactory(user=person, role=Role.COUNTY_BOARD, start_date=today() + DAY)
+    RoleAssignmentFactory(
+        user=person, role=Role.COUNTY_BOARD, start_date=timezone.localdate() + DAY
+    )
     someone_else = UserFactory()
     RoleAssignmentFactory(user=someone_else, role=Role.COORDINATOR)
 
@@ -42,7 +44,7 @@ def test_the_kept_read_equals_the_orms_read_for_roles_in_force_ended_and_to_come
     with CaptureQueriesContext(connection) as queries:
         kept = active_roles(fresh)
     assert len(queries.captured_queries) == 1
-    expected = list(_roles_of(person, today()))
+    expected = list(_roles_of(person, timezone.localdate()))
     assert [r.pk for r in kept] == [r.pk for r in expected]
     assert {r.role for r in kept} == {Role.COORDINATOR, Role.COUNCIL_MEMBER, Role.STEERING_GROUP}
     for got, want in zip(kept, expected, strict=True):

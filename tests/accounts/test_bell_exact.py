@@ -45,11 +45,6 @@ from tests.meetings.factories import working_group
 pytestmark = pytest.mark.django_db
 
 
-def today() -> datetime.date:
-    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
-    return timezone.localdate()
-
-
 def bell(user: User) -> int:
     """The figure on the next page: a fresh person object, as a new request loads it; checked
     against the list (through the kept statements too) and a count built from scratch."""
@@ -118,8 +113,8 @@ def test_a_role_ended_or_added_changes_the_figure_at_once(sharing):
     notify(owner, "cases.case_is_yours", params={"reference": case.reference}, target=case)
     assert bell(owner) == 1
     owner.roles.update(
-        start_date=today() - datetime.timedelta(days=60),
-        end_date=today() - datetime.timedelta(days=1),
+        start_date=timezone.localdate() - datetime.timedelta(days=60),
+        end_date=timezone.localdate() - datetime.timedelta(days=1),
     )
     assert bell(owner) == 0
     RoleAssignmentFactory(user=owner, role=Role.COORDINATOR, organisation=case.municipality)
@@ -168,7 +163,7 @@ def test_a_cancelled_meeting_stays_counted_but_leaves_new_for_you():
 def test_a_seat_ended_takes_the_meeting_out_of_the_figure():
     _meeting, member, seat, _chair = _meeting_notice()
     assert bell(member) == 1
-    seat.end_date = today() - datetime.timedelta(days=1)
+    seat.end_date = timezone.localdate() - datetime.timedelta(days=1)
     seat.save()
     assert bell(member) == 0
 

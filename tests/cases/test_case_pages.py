@@ -25,11 +25,6 @@ from tests.demo_objects import nmr_case, org
 pytestmark = pytest.mark.django_db
 
 
-def today() -> datetime.date:
-    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
-    return timezone.localdate()
-
-
 def user(username):
     return User.objects.get(username=username)
 
@@ -175,12 +170,14 @@ def test_the_nmr_timeline_shows_no_noon_the_closer_and_no_repeated_status(login)
 def test_overdue_measures_are_marked_in_text_on_the_desk_and_the_case_page(login):
     coordinator = user("samordnare.sunne")
     case = CaseFactory(municipality=org("SUN"), owner=coordinator, status=CaseStatus.MEASURES)
-    late = MeasureFactory(case=case, planned_end=today() - datetime.timedelta(days=3))
-    MeasureFactory(case=case, planned_end=today() + datetime.timedelta(days=3))
+    late = MeasureFactory(case=case, planned_end=timezone.localdate() - datetime.timedelta(days=3))
+    MeasureFactory(case=case, planned_end=timezone.localdate() + datetime.timedelta(days=3))
     done = MeasureFactory(
-        case=case, planned_end=today() - datetime.timedelta(days=3), status=MeasureStatus.DONE
+        case=case,
+        planned_end=timezone.localdate() - datetime.timedelta(days=3),
+        status=MeasureStatus.DONE,
     )
-    assert is_overdue(late, today()) and not is_overdue(done, today())
+    assert is_overdue(late, timezone.localdate()) and not is_overdue(done, timezone.localdate())
     client = login("samordnare.sunne")
     desk = client.get(reverse("cases:desk")).content.decode()
     due = desk.split('id="due-heading"')[1].split("</section>")[0]

@@ -16,19 +16,16 @@ from tests.cases.factories import CaseFactory, ConsentFactory, MeasureFactory
 pytestmark = pytest.mark.django_db
 
 
-def today() -> datetime.date:
-    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
-    return timezone.localdate()
-
-
 def test_desk_shows_my_states_waiting_measures_due_and_consent_expiring(client, coordinator):
     user, town = coordinator
     waiting = CaseFactory(municipality=town, owner=user, status=CaseStatus.REPORTED)
     working = CaseFactory(municipality=town, owner=user, status=CaseStatus.MEASURES)
     MeasureFactory(
-        case=working, status=MeasureStatus.ONGOING, planned_end=today() + datetime.timedelta(days=3)
+        case=working,
+        status=MeasureStatus.ONGOING,
+        planned_end=timezone.localdate() + datetime.timedelta(days=3),
     )
-    ConsentFactory(case=working, expires_on=today() + datetime.timedelta(days=10))
+    ConsentFactory(case=working, expires_on=timezone.localdate() + datetime.timedelta(days=10))
     CaseFactory(municipality=town, owner=user, status=CaseStatus.CLOSED)
     client.force_login(user)
     body = client.get(reverse("cases:desk")).content.decode()
@@ -84,8 +81,8 @@ def _build(town, user, rows):
             status=[CaseStatus.REPORTED, CaseStatus.MEASURES][index % 2],
         )
         if index % 5 == 0:
-            MeasureFactory(case=case, planned_end=today())
-            ConsentFactory(case=case, expires_on=today() + datetime.timedelta(days=5))
+            MeasureFactory(case=case, planned_end=timezone.localdate())
+            ConsentFactory(case=case, expires_on=timezone.localdate() + datetime.timedelta(days=5))
 
 
 @pytest.mark.parametrize("rows", [5, 80])

@@ -34,11 +34,6 @@ from tests.demo_objects import org
 pytestmark = pytest.mark.django_db
 
 
-def today() -> datetime.date:
-    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
-    return timezone.localdate()
-
-
 TITLE = "Klotter vid skolan"
 
 
@@ -159,7 +154,10 @@ def test_a_measure_without_dates_shows_until_it_is_scheduled(client, seen):
             by=user,
         )
     assert measure_link(case, made) in desk(client)
-    made.planned_start, made.planned_end = today(), today() + datetime.timedelta(days=40)
+    made.planned_start, made.planned_end = (
+        timezone.localdate(),
+        timezone.localdate() + datetime.timedelta(days=40),
+    )
     with committed():
         services.measure_save(measure=made, by=user)
     assert measure_link(case, made) not in desk(client)
@@ -192,8 +190,8 @@ def test_an_expiring_consent_and_its_pseudonym_show(client, seen):
         case=case,
         subject=subject,
         scope="Får delas med skolan",
-        given_on=today(),
-        expires_on=today() + datetime.timedelta(days=10),
+        given_on=timezone.localdate(),
+        expires_on=timezone.localdate() + datetime.timedelta(days=10),
     )
     with committed():
         services.consent_save(consent=consent, organisations=[case.municipality], by=user)
@@ -213,7 +211,9 @@ def test_follow_up_its_cadence_and_a_logged_contact_show(client, seen):
             cadence=[{"every": 1, "unit": "weeks", "months": None}],
             reason="Tätare",
         )
-        followup.contact_log(case=case, by=user, on=today(), kind="meeting", who="Mentor")
+        followup.contact_log(
+            case=case, by=user, on=timezone.localdate(), kind="meeting", who="Mentor"
+        )
     following = followup.FollowUpPlan.objects.get(case=case).next_contact_on
     assert following != first
     page = desk(client)

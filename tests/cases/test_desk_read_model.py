@@ -35,11 +35,6 @@ from tests.demo_objects import org
 pytestmark = pytest.mark.django_db
 
 
-def today() -> datetime.date:
-    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
-    return timezone.localdate()
-
-
 def as_tuples(rows) -> list[tuple]:
     return sorted(
         (tuple(getattr(r, f) for f in FIELDS) for r in rows), key=lambda t: tuple(map(str, t))
@@ -111,13 +106,13 @@ def test_a_transition_moves_the_case_row_and_follow_up_adds_the_plan(demo):
     case = moved(case, CaseStatus.FOLLOW_UP)
     (plan,) = items(case, DeskKind.FOLLOW_UP)
     next_contact = FollowUpPlan.objects.get(case=case).next_contact_on
-    assert (plan.on, plan.since, plan.months) == (next_contact, today(), 12)
+    assert (plan.on, plan.since, plan.months) == (next_contact, timezone.localdate(), 12)
     assert_in_step()
 
 
 def test_reassigning_moves_the_rows_to_the_new_owner(demo):
     case = in_measures(reported())
-    measure(case, planned_end=today())
+    measure(case, planned_end=timezone.localdate())
     other = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=org("HAG")).user
     services.case_reassign(case=case, owner=other, by=hagfors(), reason="Semester")
     assert {r.owner_id for r in DeskItem.objects.filter(case=case)} == {other.pk}
@@ -126,7 +121,7 @@ def test_reassigning_moves_the_rows_to_the_new_owner(demo):
 
 def test_a_saved_measure_is_due_then_gone_when_done(demo):
     case = in_measures(reported())
-    item = measure(case, planned_end=today() + datetime.timedelta(days=3))
+    item = measure(case, planned_end=timezone.localdate() + datetime.timedelta(days=3))
     (row,) = items(case, DeskKind.MEASURE_DUE)
     assert (row.measure_id, row.on, row.measure_kind) == (
         item.pk,
@@ -182,15 +177,17 @@ def test_commitment_cadence_and_contacts_keep_the_follow_up_row(demo):
         cadence=[{"every": 1, "unit": "weeks", "months": None}],
         reason="Tätare",
     )
-    followup.contact_log(case=case, by=hagfors(), on=today(), kind="meeting", who="Mentor")
+    followup.contact_log(
+        case=case, by=hagfors(), on=timezone.localdate(), kind="meeting", who="Mentor"
+    )
     plan_next = FollowUpPlan.objects.get(case=case).next_contact_on
-    assert items(case, DeskKind.FOLLOW_UP)[0].on == plan_next > today()
+    assert items(case, DeskKind.FOLLOW_UP)[0].on == plan_next > timezone.localdate()
     assert_in_step()
 
 
 def test_closing_with_open_items_empties_the_panels(demo):
     case = in_measures(reported())
-    measure(case, planned_end=today())
+    measure(case, planned_end=timezone.localdate())
     escalations.escalation_open(
         case=case, receiver=org("AGERA"), by=hagfors(), reason="Råd", request="Förslag"
     )
@@ -206,7 +203,7 @@ def test_closing_with_open_items_empties_the_panels(demo):
 
 def test_a_handover_moves_the_leavers_rows(demo):
     case = in_measures(reported())
-    measure(case, planned_end=today())
+    measure(case, planned_end=timezone.localdate())
     leaving = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=org("HAG"))
     Case.objects.filter(pk=case.pk).update(owner=leaving.user)
     desk_rebuild()
@@ -240,7 +237,7 @@ STEPS = st.lists(
 def step(action: str, case: Case, to: str, days: int) -> None:
     by = hagfors()
     case.refresh_from_db()
-    day = today() + datetime.timedelta(days=days)
+    day = timezone.localdate() + datetime.timedelta(days=days)
     open_escalation = case.escalations.filter(
         status__in=[EscalationStatus.NEW, EscalationStatus.ACKNOWLEDGED]
     ).first()
@@ -272,7 +269,9 @@ def step(action: str, case: Case, to: str, days: int) -> None:
     elif action == "withdraw" and open_escalation:
         escalations.escalation_withdraw(escalation=open_escalation, by=by)
     elif action == "contact":
-        followup.contact_log(case=case, by=by, on=min(day, today()), kind="meeting", who="Mentor")
+        followup.contact_log(
+            case=case, by=by, on=min(day, timezone.localdate()), kind="meeting", who="Mentor"
+        )
     elif action == "close":
         followup.case_close(
             case=case, by=by, version=case.version, reason="Klart", open_choice="close"
@@ -331,7 +330,7 @@ def test_writes_in_a_deferred_block_sync_each_case_once_at_its_end(demo):
         with desk_deferred():
             case = in_measures(reported())
             with desk_deferred():
-                measure(case, planned_end=today())
+                measure(case, planned_end=timezone.localdate())
             assert not DeskItem.objects.filter(case=case).exists()
             moved(case, CaseStatus.FOLLOW_UP)
             assert not DeskItem.objects.filter(case=case).exists()
@@ -359,7 +358,7 @@ def test_a_failed_deferred_block_syncs_nothing_and_later_writes_sync_at_once(dem
 def fill(rows: int) -> None:
     for index in range(rows):
         case = in_measures(reported())
-        measure(case, planned_end=today() + datetime.timedelta(days=index % 20 - 5))
+        measure(case, planned_end=timezone.localdate() + datetime.timedelta(days=index % 20 - 5))
         measure(case)  # not scheduled
         if index % 2:
             moved(case, CaseStatus.FOLLOW_UP)

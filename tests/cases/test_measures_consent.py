@@ -14,11 +14,6 @@ from tests.demo_objects import nmr_case
 pytestmark = pytest.mark.django_db
 
 
-def today() -> datetime.date:
-    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
-    return timezone.localdate()
-
-
 def test_measure_with_end_before_start_is_refused(login):
     case = nmr_case()
     count = case.measures.count()
@@ -94,16 +89,22 @@ def test_consent_for_a_pseudonym_of_another_case_is_refused(login):
 @pytest.mark.parametrize(
     ("expires", "withdrawn", "flags"),
     [
-        (today() + datetime.timedelta(days=30), None, (False, False)),
-        (today() - datetime.timedelta(days=1), None, (False, True)),
-        (None, today() - datetime.timedelta(days=2), (True, False)),
-        (today() - datetime.timedelta(days=1), today() - datetime.timedelta(days=5), (True, False)),
+        (timezone.localdate() + datetime.timedelta(days=30), None, (False, False)),
+        (timezone.localdate() - datetime.timedelta(days=1), None, (False, True)),
+        (None, timezone.localdate() - datetime.timedelta(days=2), (True, False)),
+        (
+            timezone.localdate() - datetime.timedelta(days=1),
+            timezone.localdate() - datetime.timedelta(days=5),
+            (True, False),
+        ),
     ],
     ids=["in-force", "expired", "withdrawn", "withdrawn-then-expired"],
 )
 def test_expired_or_withdrawn_consent_is_flagged(expires, withdrawn, flags):
     consent = ConsentFactory(
-        given_on=today() - datetime.timedelta(days=60), expires_on=expires, withdrawn_on=withdrawn
+        given_on=timezone.localdate() - datetime.timedelta(days=60),
+        expires_on=expires,
+        withdrawn_on=withdrawn,
     )
     got = flags_for(consent.case)
     assert (got["consent_withdrawn"], got["consent_expired"]) == flags
@@ -112,7 +113,7 @@ def test_expired_or_withdrawn_consent_is_flagged(expires, withdrawn, flags):
 def test_withdrawn_consent_shows_on_the_case_page(login):
     case = nmr_case()
     consent = case.consents.get()
-    consent.withdrawn_on = today()
+    consent.withdrawn_on = timezone.localdate()
     consent.save()
     body = login("samordnare.sunne").get(reverse("cases:detail", args=[case.reference]))
     assert "Ett samtycke i ärendet har återkallats." in body.content.decode()

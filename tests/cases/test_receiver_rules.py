@@ -22,11 +22,6 @@ from tests.cases.factories import CaseFactory, MeasureFactory
 pytestmark = pytest.mark.django_db
 
 
-def yesterday() -> datetime.date:
-    """Stockholm's yesterday, read when called (a module constant went stale at midnight)."""
-    return timezone.localdate() - datetime.timedelta(days=1)
-
-
 escalation_open = service.escalation_open
 record_security_service = service.escalation_record_security_service
 
@@ -64,7 +59,9 @@ def test_record_security_service_on_a_non_police_escalation_raises_its_stable_me
     owner, case = owner_and_case()
     item, agera = escalated(case, owner, Role.AGERA)
     with pytest.raises(ValidationError) as excinfo:
-        record_security_service(escalation=item, by=agera, on=yesterday())
+        record_security_service(
+            escalation=item, by=agera, on=(timezone.localdate() - datetime.timedelta(days=1))
+        )
     assert excinfo.value.messages == [str(service.ERROR_NOT_POLICE)]
     assert excinfo.value.code == "not_police"
     stored = Escalation.objects.get(pk=item.pk)
@@ -75,9 +72,13 @@ def test_record_security_service_on_a_non_police_escalation_raises_its_stable_me
 def test_record_security_service_on_a_police_escalation_is_saved():
     owner, case = owner_and_case()
     item, police = escalated(case, owner, Role.COMMUNITY_POLICE)
-    record_security_service(escalation=item, by=police, on=yesterday())
+    record_security_service(
+        escalation=item, by=police, on=(timezone.localdate() - datetime.timedelta(days=1))
+    )
     stored = Escalation.objects.get(pk=item.pk)
-    assert stored.security_service_informed_on == yesterday()
+    assert stored.security_service_informed_on == (
+        timezone.localdate() - datetime.timedelta(days=1)
+    )
     assert stored.security_service_informed_by == police
 
 
@@ -89,7 +90,8 @@ def test_someone_past_the_views_checks_cannot_record_it_on_a_non_police_escalati
     item, _agera = escalated(case, owner, Role.AGERA)
     odd = RoleAssignmentFactory(role=Role.COMMUNITY_POLICE, organisation=item.receiver).user
     response = signed_in(client, odd).post(
-        reverse("cases:escalation_sapo", args=[item.pk]), {"on": yesterday().isoformat()}
+        reverse("cases:escalation_sapo", args=[item.pk]),
+        {"on": (timezone.localdate() - datetime.timedelta(days=1)).isoformat()},
     )
     assert response.status_code == 400
     assert str(service.ERROR_NOT_POLICE) in response.content.decode()
@@ -115,7 +117,9 @@ def test_a_receiver_whose_reviewing_role_ended_but_who_holds_another_role_gets_4
     ]
     assert [client.get(url).status_code for url in urls] == [200, 200, 200]  # the grant works
 
-    agera.roles.filter(role=Role.AGERA).update(end_date=yesterday())
+    agera.roles.filter(role=Role.AGERA).update(
+        end_date=(timezone.localdate() - datetime.timedelta(days=1))
+    )
     forget_roles(agera)
     client = signed_in(client, agera)
     assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 404)

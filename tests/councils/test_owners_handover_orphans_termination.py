@@ -27,15 +27,6 @@ from tests.councils.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def today() -> datetime.date:
-    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
-    return timezone.localdate()
-
-
-def yesterday() -> datetime.date:
-    return today() - datetime.timedelta(days=1)
-
-
 def coordinator_of(municipality, **kwargs):
     return RoleAssignmentFactory(role=Role.COORDINATOR, organisation=municipality, **kwargs)
 
@@ -51,7 +42,9 @@ def orphans(key):
 
 def test_a_deactivated_planned_coordinator_gives_the_case_to_the_fallback():
     town = MunicipalityFactory()
-    planned = coordinator_of(town, start_date=today() - datetime.timedelta(days=900)).user
+    planned = coordinator_of(
+        town, start_date=timezone.localdate() - datetime.timedelta(days=900)
+    ).user
     fallback = coordinator_of(town).user
     ActionPlanAssignment.objects.create(
         municipality=town, area=Area.VBE, coordinator=planned, fallback=fallback
@@ -64,8 +57,10 @@ def test_a_deactivated_planned_coordinator_gives_the_case_to_the_fallback():
 
 def test_the_longest_serving_coordinator_takes_what_the_plan_does_not_cover():
     town = MunicipalityFactory()
-    newer = coordinator_of(town, start_date=today() - datetime.timedelta(days=10)).user
-    older = coordinator_of(town, start_date=today() - datetime.timedelta(days=400)).user
+    newer = coordinator_of(town, start_date=timezone.localdate() - datetime.timedelta(days=10)).user
+    older = coordinator_of(
+        town, start_date=timezone.localdate() - datetime.timedelta(days=400)
+    ).user
     ActionPlanAssignment.objects.create(municipality=town, area=Area.ANDT, coordinator=newer)
     assert assign_owner(town, Area.VBE) == older
     assert assign_owner(town, Area.ANDT) == newer
@@ -73,8 +68,10 @@ def test_the_longest_serving_coordinator_takes_what_the_plan_does_not_cover():
 
 def test_a_plan_naming_only_people_without_the_role_falls_back_to_the_longest_serving():
     town = MunicipalityFactory()
-    gone = coordinator_of(town, end_date=yesterday()).user
-    also_gone = coordinator_of(town, end_date=yesterday()).user
+    gone = coordinator_of(town, end_date=(timezone.localdate() - datetime.timedelta(days=1))).user
+    also_gone = coordinator_of(
+        town, end_date=(timezone.localdate() - datetime.timedelta(days=1))
+    ).user
     present = coordinator_of(town).user
     ActionPlanAssignment.objects.create(
         municipality=town, area=Area.VBE, coordinator=gone, fallback=also_gone
@@ -84,7 +81,7 @@ def test_a_plan_naming_only_people_without_the_role_falls_back_to_the_longest_se
 
 def test_a_municipality_with_only_ended_coordinators_gets_no_owner():
     town = MunicipalityFactory()
-    coordinator_of(town, end_date=yesterday())
+    coordinator_of(town, end_date=(timezone.localdate() - datetime.timedelta(days=1)))
     assert assign_owner(town, Area.VBE) is None
 
 
@@ -99,7 +96,9 @@ def leaving():
 def test_an_ended_role_cannot_be_handed_over(leaving):
     town, _old, new = leaving
     ended = coordinator_of(
-        town, start_date=today() - datetime.timedelta(days=60), end_date=yesterday()
+        town,
+        start_date=timezone.localdate() - datetime.timedelta(days=60),
+        end_date=(timezone.localdate() - datetime.timedelta(days=1)),
     )
     with pytest.raises(ValidationError) as excinfo:
         handover_role(assignment=ended, successor=new, by=admin())
@@ -134,7 +133,7 @@ def test_hand_over_ends_the_role_and_records_who_did_what(leaving):
     assert done.role_assignment == old
     old.refresh_from_db()
     assert old.end_date is not None
-    assert old.end_date <= today()
+    assert old.end_date <= timezone.localdate()
 
 
 def test_a_successor_already_on_the_body_gets_no_second_seat(leaving):
@@ -197,7 +196,7 @@ def test_a_seat_held_without_a_role_at_its_organisation_is_an_orphan():
 def test_a_plan_line_whose_fallback_left_is_an_orphan_and_no_fallback_is_fine():
     town = MunicipalityFactory()
     present = coordinator_of(town).user
-    gone = coordinator_of(town, end_date=yesterday()).user
+    gone = coordinator_of(town, end_date=(timezone.localdate() - datetime.timedelta(days=1))).user
     left_fallback = ActionPlanAssignment.objects.create(
         municipality=town, area=Area.VBE, coordinator=present, fallback=gone
     )

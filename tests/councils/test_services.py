@@ -26,11 +26,6 @@ from tests.councils.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def yesterday() -> datetime.date:
-    """Stockholm's yesterday, read when called (a module constant went stale at midnight)."""
-    return timezone.localdate() - datetime.timedelta(days=1)
-
-
 def coordinator_of(municipality, **kwargs):
     return RoleAssignmentFactory(role=Role.COORDINATOR, organisation=municipality, **kwargs).user
 
@@ -50,7 +45,9 @@ def test_new_case_goes_to_the_fallback_when_the_planned_coordinator_has_left():
     ActionPlanAssignment.objects.create(
         municipality=town, area=Area.CRIME, coordinator=planned, fallback=fallback
     )
-    RoleAssignment.objects.filter(user=planned).update(end_date=yesterday())
+    RoleAssignment.objects.filter(user=planned).update(
+        end_date=(timezone.localdate() - datetime.timedelta(days=1))
+    )
     assert assign_owner(town, Area.CRIME) == fallback
 
 
@@ -189,7 +186,7 @@ def test_hand_over_to_oneself_is_refused(leaving):
 
 
 def test_an_ended_role_leaves_orphans_until_handed_over(leaving):
-    leaving["old"].end_date = yesterday()
+    leaving["old"].end_date = timezone.localdate() - datetime.timedelta(days=1)
     leaving["old"].save()
     found = {group.key: group.rows for group in find_orphans()}
     assert len(found["memberships"]) == 2
@@ -200,7 +197,11 @@ def test_an_ended_role_leaves_orphans_until_handed_over(leaving):
 def test_orphan_finder_uses_one_query_per_kind(django_assert_max_num_queries):
     for _ in range(10):
         town = MunicipalityFactory()
-        gone = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=town, end_date=yesterday())
+        gone = RoleAssignmentFactory(
+            role=Role.COORDINATOR,
+            organisation=town,
+            end_date=(timezone.localdate() - datetime.timedelta(days=1)),
+        )
         MembershipFactory(
             user=gone.user, organisation=town, body=LocalCouncilFactory(municipality=town)
         )

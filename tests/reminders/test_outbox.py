@@ -18,11 +18,6 @@ from tests.reminders.conftest import Town, followup_case
 pytestmark = pytest.mark.django_db
 
 
-def today() -> datetime.date:
-    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
-    return timezone.localdate()
-
-
 def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -30,8 +25,8 @@ def closed_port() -> int:
 
 
 def test_each_mail_has_a_message_id_made_from_its_idempotency_key(town: Town):
-    followup_case(town, today() + datetime.timedelta(days=2))
-    sweep(today())
+    followup_case(town, timezone.localdate() + datetime.timedelta(days=2))
+    sweep(timezone.localdate())
     outgoing = OutboxMail.objects.get()
     assert outgoing.key.startswith("reminder-")
     send_pending()
@@ -46,8 +41,8 @@ def test_a_mail_server_that_is_down_leaves_the_notification_and_the_mail_pending
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
-    followup_case(town, today() + datetime.timedelta(days=2))
-    sweep(today())
+    followup_case(town, timezone.localdate() + datetime.timedelta(days=2))
+    sweep(timezone.localdate())
     assert Notification.objects.filter(user=town.owner).count() == 1
     outgoing = OutboxMail.objects.get()
     with pytest.raises(ConnectionRefusedError):

@@ -24,11 +24,6 @@ from tests.reminders.conftest import Town, followup_case
 pytestmark = pytest.mark.django_db
 
 
-def today() -> datetime.date:
-    """Stockholm's date now, as the code reads it (a module constant went stale at midnight)."""
-    return timezone.localdate()
-
-
 ITEM_TITLE = "Ring rektorn om kameraövervakningen vid skolgården"
 
 
@@ -45,13 +40,13 @@ def action_item(owner_email: str = "polis@example.se") -> ActionItem:
         meeting=meeting,
         title=ITEM_TITLE,
         owner=owner,
-        due_date=today() - datetime.timedelta(days=1),
+        due_date=timezone.localdate() - datetime.timedelta(days=1),
     )
 
 
 def test_an_action_item_reminds_its_owner_in_the_app_and_by_mail_without_its_title():
     item = action_item()
-    sweep(today())
+    sweep(timezone.localdate())
     assert send_pending() == 1
     note = Notification.objects.get(user=item.owner)
     assert ITEM_TITLE in note.text  # in the app, where the person sees the meeting
@@ -64,7 +59,7 @@ def test_a_deactivated_action_item_owner_gets_nothing():
     item = action_item()
     item.owner.is_active = False
     item.owner.save()
-    sweep(today())
+    sweep(timezone.localdate())
     send_pending()
     assert not Reminder.objects.exists() and not Notification.objects.exists()
     assert mail.outbox == []
@@ -73,26 +68,28 @@ def test_a_deactivated_action_item_owner_gets_nothing():
 def test_an_action_item_owner_whose_roles_ended_gets_nothing():
     item = action_item()
     item.owner.roles.update(
-        start_date=datetime.date(2020, 1, 1), end_date=today() - datetime.timedelta(days=1)
+        start_date=datetime.date(2020, 1, 1),
+        end_date=timezone.localdate() - datetime.timedelta(days=1),
     )
-    sweep(today())
+    sweep(timezone.localdate())
     assert not Reminder.objects.exists() and mail.outbox == []
 
 
 def test_an_action_item_owner_no_longer_in_the_body_gets_nothing():
     item = action_item()
-    item.owner.memberships.update(end_date=today() - datetime.timedelta(days=1))
-    sweep(today())
+    item.owner.memberships.update(end_date=timezone.localdate() - datetime.timedelta(days=1))
+    sweep(timezone.localdate())
     assert not Reminder.objects.exists()
 
 
 def test_reach_is_checked_again_when_the_mail_is_sent(town: Town):
-    followup_case(town, today() + datetime.timedelta(days=2))
-    sweep(today())
+    followup_case(town, timezone.localdate() + datetime.timedelta(days=2))
+    sweep(timezone.localdate())
     assert OutboxMail.objects.filter(state=MailState.PENDING).count() == 1
     # Between the sweep and the sending, the owner's role ends.
     town.owner.roles.update(
-        start_date=datetime.date(2020, 1, 1), end_date=today() - datetime.timedelta(days=1)
+        start_date=datetime.date(2020, 1, 1),
+        end_date=timezone.localdate() - datetime.timedelta(days=1),
     )
     assert send_pending() == 0
     assert mail.outbox == []
@@ -100,8 +97,8 @@ def test_reach_is_checked_again_when_the_mail_is_sent(town: Town):
 
 
 def test_a_deactivated_account_gets_no_mail_already_in_the_outbox(town: Town):
-    followup_case(town, today() + datetime.timedelta(days=2))
-    sweep(today())
+    followup_case(town, timezone.localdate() + datetime.timedelta(days=2))
+    sweep(timezone.localdate())
     town.owner.is_active = False
     town.owner.save()
     assert send_pending() == 0 and mail.outbox == []
@@ -110,8 +107,8 @@ def test_a_deactivated_account_gets_no_mail_already_in_the_outbox(town: Town):
 def test_a_person_without_an_address_is_reminded_in_the_app_only(town: Town):
     town.owner.email = ""
     town.owner.save()
-    followup_case(town, today() + datetime.timedelta(days=2))
-    result = sweep(today())
+    followup_case(town, timezone.localdate() + datetime.timedelta(days=2))
+    result = sweep(timezone.localdate())
     assert (result.recorded, result.emailed) == (1, 0)
     assert Reminder.objects.get().channel == "in_app"
     assert Notification.objects.filter(user=town.owner).count() == 1
