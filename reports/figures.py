@@ -59,7 +59,16 @@ from meetings.choices import MeetingStatus
 from meetings.models import Meeting, SituationReport
 
 from .models import PeriodKind, Report, ReportStatus, Scope, StoredPeriod
-from .suppression import Cell, Ratio, System, differences, protect, size, threshold
+from .suppression import (
+    Cell,
+    Ratio,
+    System,
+    consistent,
+    differences,
+    protect,
+    size,
+    threshold,
+)
 
 FORMAT = 2
 TOTAL = "total"
@@ -1752,9 +1761,10 @@ def linked_system(
             cells += outside
             unmarked += [c.key for c in outside]
     reports = [c.key for c in cells if not c.key.startswith(OUTSIDE_VBE)]
-    return LinkedSystem(
-        System(cells, floors=reports, weights=facts.weights), published, hidden, ratios, unmarked
-    )
+    system = System(cells, floors=reports, weights=facts.weights)
+    # Only what still holds of today's units (a linked report published before its data changed).
+    published, hidden, ratios = consistent(system, published, hidden, ratios)
+    return LinkedSystem(system, published, hidden, ratios, unmarked)
 
 
 def knowledge(linked: Sequence[Linked]) -> tuple[dict[str, int], set[str], list[Ratio]]:

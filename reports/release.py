@@ -23,7 +23,7 @@ from . import figures
 from .figures import SHARES, Linked, Period, share_cells
 from .models import PeriodKind, Report, ReportStatus
 from .output import figures_csv
-from .suppression import Ratio, audit
+from .suppression import Ratio, audit, consistent
 from .suppression import threshold as _threshold
 
 HIDDEN = ".."
@@ -90,11 +90,15 @@ def audit_published(
     interval; `suppression.audit`). Raises DisclosureError when one is pinned or a count proved
     small.
 
-    What the attacker knows comes from `published` (the CSVs) only; `joint`, the cells over the
-    units that a build already worked out, saves reading them again."""
+    What the attacker knows comes from `published` (the CSVs) only, less any figure that
+    today's counts no longer meet (its report published before its data changed:
+    `suppression.consistent`); `joint`, the cells over the units that a build already worked
+    out, saves reading them again."""
     if joint is None:
         joint = figures.linked_system(figures.municipalities(), None, figures.Draft(), published)
-    values, hidden, ratios = figures.knowledge(published)
+    # A figure that today's counts no longer meet (its report's data changed since) is left
+    # out, as in the build (`suppression.consistent`); every figure still true is read.
+    values, hidden, ratios = consistent(joint.system, *figures.knowledge(published))
     return audit(joint.system, values, hidden, ratios, _threshold(), joint.unmarked)
 
 

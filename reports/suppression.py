@@ -182,6 +182,42 @@ def _int_signatures(
     }
 
 
+def consistent(
+    system: System,
+    published: Mapping[str, int],
+    hidden: Iterable[str],
+    ratios: Sequence[Ratio] = (),
+) -> tuple[dict[str, int], set[str], list[Ratio]]:
+    """What linked reports published that still holds of the units as they are now.
+
+    The cells of a linked report are worked out from today's data, and so are the finest cells;
+    a report published before its period's data changed (a case reported late, a backdated
+    escalation, a correction) published counts of units that are no longer those: read as
+    sums of today's finest cells, its figures contradict today's counts and the attacker's
+    problem has no point at all, so that neither `protect` nor `audit` could ever pass a report
+    linked to it. A figure that today's counts no longer meet tells the attacker nothing exact
+    about today's units (the difference with a later report is today's count plus the
+    unknown change), so it is left out: a published count that is not today's count, a
+    hidden cell that is now zero, a share that today's counts do not round to. Every figure
+    still true is kept, units changed or not (a difference with it is exact), so today's
+    counts are always a point the attacker cannot rule out. Keys outside `system` are kept."""
+    kept = {k: v for k, v in published.items() if k not in system.index or system.value(k) == v}
+    still = {k for k in hidden if k not in system.index or system.value(k) > 0}
+    shares = []
+    for ratio in ratios:
+        if ratio.numerator not in system.index or ratio.denominator not in system.index:
+            shares.append(ratio)
+            continue
+        num, den = system.value(ratio.numerator), system.value(ratio.denominator)
+        tolerance = 1e-9
+        if (
+            100 * num - (ratio.value + ratio.half_width) * den <= tolerance
+            and 100 * num - (ratio.value - ratio.half_width) * den >= -tolerance
+        ):
+            shares.append(ratio)
+    return kept, still, shares
+
+
 class System:
     """The cells of linked reports as sums of finest cells, split into independent parts."""
 
@@ -637,7 +673,9 @@ def _cheapest(
     """The published free cells of least total value whose hiding lets `key` reach `target`."""
     i = system.index[key]
     part = system.cell_part[i]
-    fixed = {k: v for k, v in published.items() if k not in free}
+    # A free cell published as 0 stays 0 (zeros are published, never hidden): the attacker
+    # knows it, so the search must too, or it finds "protections" the attacker rules out.
+    fixed = {k: v for k, v in published.items() if k not in free or v == 0}
     problem = _problem(system, part, fixed, hidden, ratios)
     where = {f: j for j, f in enumerate(problem.fine)}
     size = len(problem.fine)

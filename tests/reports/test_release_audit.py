@@ -22,6 +22,7 @@ from django.core.management import call_command
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from accounts.choices import OrganisationKind, Role
+from accounts.models import Organisation
 from cases.choices import CaseStatus, EscalationKind
 from cases.models import Escalation, Transition
 from reports import figures
@@ -249,6 +250,51 @@ def test_the_archive_audit_rebuilds_an_unprotected_report_and_withdraws_a_free_p
     assert published(report)["SU", KINDS[0]] == ".."
     call_command("audit_reports", stdout=out)
     assert out.getvalue().strip().endswith("passed 1, rebuilt 0, withdrawn 0")
+
+
+def test_a_report_links_to_one_published_before_its_data_changed(world):
+    """The first half is published; then two escalations dated in it are registered, in a
+    violent-extremism case of Munkfors, a cell the first half showed as 0. Read as sums of
+    today's units, the published figures contradict today's counts (0 where there are 2, under
+    Agera's view of the same half that must not be proved small), so no report linked to them
+    could pass: the second half was refused. What no longer holds is left out of what the
+    attacker reads, what still holds is read; the second half is built and audited, and the
+    first half's published figures are not touched."""
+    first = built(world, figures.half_year(2026, 1))
+    shown = published(first)
+    assert shown["MU", KINDS[1]] == "0"
+    by = user_with_role(Role.STEERING_GROUP)
+    case = CaseFactory(
+        municipality=Organisation.objects.get(code="MU"),
+        areas=",vbe,",
+        reported_at=datetime.datetime(2026, 2, 1, 12, tzinfo=TZ),
+        reported_by=by,
+        status=CaseStatus.MEASURES,
+    )
+    Transition.objects.create(
+        case=case, from_status="", to_status=CaseStatus.REPORTED, by=by, at=case.reported_at
+    )
+    Escalation.objects.bulk_create(
+        Escalation(
+            case=case,
+            receiver=Organisation.objects.get(code="REC"),
+            kind=KINDS[1],
+            reason="Råd",
+            request="Stöd",
+            created_by=by,
+            created_at=datetime.datetime(2026, 4, 1 + i, 12, tzinfo=TZ),
+            status="closed",
+        )
+        for i in range(2)
+    )
+    second = built(world, figures.half_year(2026, 2))
+    assert second.status == ReportStatus.DONE
+    first.refresh_from_db()
+    assert published(first) == shown
+    # The halves' figures as published pass the archive's audit as they are.
+    out = io.StringIO()
+    call_command("audit_reports", stdout=out)
+    assert out.getvalue().strip() == "passed 2, rebuilt 0, withdrawn 0"
 
 
 # Escalations of the second half of 2026 per municipality and kind, in violent-extremism cases
