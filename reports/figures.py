@@ -1714,6 +1714,8 @@ class LinkedSystem:
     hidden: set[str]
     ratios: list[Ratio]
     unmarked: list[str]
+    # Points the protection found feasible, by part (`suppression.protect`), offered to the audit.
+    witnesses: dict[int, list[Any]] = field(default_factory=dict)
 
 
 def linked_system(
@@ -1861,6 +1863,7 @@ def _build_joint(
             fixed_published=joint.published,
             ratios=joint.ratios,
             unmarked=joint.unmarked,
+            witnesses=joint.witnesses,
         )
     step(45)
     values = {c.key: c.value for c in draft.cells}

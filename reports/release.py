@@ -99,7 +99,9 @@ def audit_published(
     # A figure that today's counts no longer meet (its report's data changed since) is left
     # out, as in the build (`suppression.consistent`); every figure still true is read.
     values, hidden, ratios = consistent(joint.system, *figures.knowledge(published))
-    return audit(joint.system, values, hidden, ratios, _threshold(), joint.unmarked)
+    return audit(
+        joint.system, values, hidden, ratios, _threshold(), joint.unmarked, joint.witnesses
+    )
 
 
 def release(

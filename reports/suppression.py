@@ -602,6 +602,21 @@ class _Attacker:
             self.points.append(point)
         return ok
 
+    def admit_all(self, points: Sequence[np.ndarray]) -> int:
+        """`admit` for many points at once (one product of the matrix with all of them): each
+        taken only if it meets every row of this attacker. How many were taken."""
+        if not points:
+            return 0
+        lower, upper = self._bounds_arrays()
+        stack = np.vstack(points)
+        values = (self.matrix() @ stack.T).T  # one row per point
+        tolerance = 1e-6
+        ok = np.all(values >= lower - tolerance, axis=1) & np.all(
+            values <= upper + tolerance, axis=1
+        )
+        self.points += [p for p, good in zip(points, ok.tolist(), strict=True) if good]
+        return int(ok.sum())
+
 
 def intervals(
     system: System,
@@ -722,12 +737,18 @@ def protect(
     ratios: Sequence[Ratio] = (),
     limit: int | None = None,
     unmarked: Iterable[str] = (),
+    witnesses: dict[int, list[np.ndarray]] | None = None,
 ) -> set[str]:
     """The cells of `free` to hide (the rest of `free` is published at its value).
 
     `fixed_hidden` and `fixed_published` are what linked reports already published (their cells'
     keys are in `system`); they stay as they are and stay protected. `unmarked`: counts of linked
     reports not published (yet); none of 1-4 may be proved small. Deterministic.
+
+    `witnesses`, when given, receives by part the points the search found feasible (whole
+    numbers of the part's finest cells): they stay feasible for what is finally published, so
+    the audit may take each one it checks against its own rows (`audit`) instead of solving for
+    it again.
     """
     limit = threshold() if limit is None else limit
     free = set(free)
@@ -757,6 +778,9 @@ def protect(
         while todo and todo[0][1] in done:
             heapq.heappop(todo)
         if not todo:
+            if witnesses is not None:
+                for part, found in attackers.items():
+                    witnesses.setdefault(part, []).extend(found.points)
             return hidden & free
         value, key = todo[0]
         targets = _targets(value, limit)
@@ -791,6 +815,7 @@ def audit(
     ratios: Sequence[Ratio] = (),
     limit: int | None = None,
     unmarked: Iterable[str] = (),
+    witnesses: Mapping[int, Sequence[np.ndarray]] | None = None,
 ) -> dict[str, tuple[int, int]]:
     """Refuse (DisclosureError) unless every hidden cell is protected, no count of 1-4 of an
     unpublished linked report (`unmarked`) can be proved small, and no small count is
@@ -801,7 +826,9 @@ def audit(
     The attacker reads the published values only. The true counts are one point it cannot rule
     out when the published values are the true ones (checked, not assumed); every point a
     solve finds shows a value of every cell of its part at once, so most cells need no solve
-    of their own."""
+    of their own. `witnesses` (from `protect`): points offered by part, each taken only if it
+    meets every row of the attacker here (a product of the matrix with it, no solve), so the
+    audit stays exact whatever it is offered."""
     limit = threshold() if limit is None else limit
     # Only counts of people are cells of the system (meetings and the like are not protected).
     small = sorted(k for k, v in published.items() if k in system.index and is_primary(v, limit))
@@ -817,6 +844,7 @@ def audit(
     for part, keys in by_part.items():
         attacker = _Attacker(system, part, published, hidden, ratios)
         attacker.admit(system.fine_count[attacker.fine])
+        attacker.admit_all((witnesses or {}).get(part, []))
         for key in keys:
             if not any(v >= limit for v in attacker.seen(key)):
                 attacker.reach(key, limit, np.inf)

@@ -437,3 +437,28 @@ def test_protect_passes_the_audit_after_the_linked_data_changed(world, added):
     )
     visible = still | {k: system.value(k) for k in free if k not in mine}
     audit(system, visible, still_hidden | mine, (), LIMIT, guard)
+
+
+def test_the_audit_takes_the_protections_points_only_where_they_meet_its_rows():
+    """The points protect found are offered to the audit, which takes each one only if it meets
+    every row of its own problem: the same verdict, values inside the exact intervals, and a
+    point that is not feasible (here one that would show the pinned cell at 30) proves nothing."""
+    cells = table([[1, 3, 8], [2, 9, 9], [6, 6, 1]])
+    system = System(cells)
+    found: dict[int, list] = {}
+    hidden = protect(system, free=[c.key for c in cells], limit=LIMIT, witnesses=found)
+    assert found and all(len(points) for points in found.values())
+    published = published_of(cells, hidden)
+    shown = audit(system, published, hidden, limit=LIMIT, witnesses=found)
+    exact = intervals(system, published, hidden)
+    for key, (lo, hi) in shown.items():
+        assert exact[key][0] <= lo < hi <= exact[key][1] and hi >= LIMIT
+    pinned = table([[6, 7], [8, 9]])
+    wrong = {"t|0|T": 14, "t|T|0": 15, "t|T|T": 31}
+    visible = published_of(pinned, {"t|0|0"}) | wrong
+    system = System(pinned)
+    bogus = system.fine_count.copy()
+    bogus[system.cover[system.index["t|0|0"]]] = 30
+    with pytest.raises(DisclosureError) as refused:
+        audit(system, visible, {"t|0|0"}, limit=LIMIT, witnesses={0: [bogus]})
+    assert refused.value.keys == ["t|0|0"]
