@@ -1763,7 +1763,9 @@ def linked_system(
             cells += outside
             unmarked += [c.key for c in outside]
     reports = [c.key for c in cells if not c.key.startswith(OUTSIDE_VBE)]
-    system = System(cells, floors=reports, weights=facts.weights)
+    # The total rows join the municipalities' rows: the blocks asked first at a national scale.
+    links = [c.key for c in cells if c.key.split("|")[1:2] == ["total"]]
+    system = System(cells, floors=reports, weights=facts.weights, links=links)
     # Only what still holds of today's units (a linked report published before its data changed).
     published, hidden, ratios = consistent(system, published, hidden, ratios)
     return LinkedSystem(system, published, hidden, ratios, unmarked)

@@ -46,6 +46,10 @@ else:
 # How far a finest cell may move from its true count in the search for complementary cells (a
 # bound on the search only; every choice is then checked against the unbounded attacker).
 _SLACK = 10
+# A part of this many finest cells or more is asked block by block first (`System`, `links`).
+LOCAL_FROM = 5_000
+# How many other blocks a block is asked with (`_Attacker._block`).
+_PARTNERS = 3
 # The attacker's counts are bounded only to keep the solver's numbers finite.
 _ATTACKER_CEILING = 1_000_000
 _OPTIONS = {"disp": False, "presolve": True, "time_limit": 60.0}
@@ -226,6 +230,8 @@ class System:
         cells: Sequence[Cell],
         floors: Iterable[str] = (),
         weights: Mapping[Any, int] | None = None,
+        links: Iterable[str] = (),
+        local_from: int = LOCAL_FROM,
     ) -> None:
         """`floors`: the cells the attacker will know to be at least 1 when they are not zero,
         published or not (every count of a linked report is published or marked "..", once
@@ -234,7 +240,15 @@ class System:
 
         `weights`: a unit that stands for several units counted in exactly the same cells of
         every linked report (interchangeable for the attacker) and how many (1 if absent); the
-        finest cells and their counts are those of the units one by one."""
+        finest cells and their counts are those of the units one by one.
+
+        `links`: the cells that join otherwise separate blocks of a part (the total rows, which
+        join the municipalities): a part's blocks are its finest cells joined by the other
+        cells. In a part of `local_from` finest cells or more, the attacker's questions are
+        asked of one block first, every finest cell outside it held at a point already known to
+        be feasible (hierarchical suppression's subtables with their marginals fixed, as
+        tau-ARGUS's HITAS): a point found so is a point of the whole part, checked against every
+        row before it is taken, and only a question no block answers is asked of the whole."""
         keys = [c.key for c in cells]
         if len(set(keys)) != len(keys):
             raise ValueError("cell keys must be unique")
@@ -261,6 +275,16 @@ class System:
         )
         self.part_of_fine = _components(len(ordered), firsts, by_cell)
         self.cell_part = [self.part_of_fine[fs[0]] if fs else -1 for fs in self.cover]
+        self.local_from = local_from
+        linking = np.zeros(len(self.cells), dtype=bool)
+        for key in links:
+            if key in self.index:
+                linking[self.index[key]] = True
+        if linking.any():
+            inner = ~linking[which[np.argsort(which, kind="stable")]]
+            self.block_of_fine = _components(len(ordered), firsts[inner], by_cell[inner])
+        else:
+            self.block_of_fine = self.part_of_fine
 
     def value(self, key: str) -> int:
         return self.cells[self.index[key]].value
@@ -390,6 +414,22 @@ def _csr(*args: Any, **kwargs: Any) -> csr_matrix:
     return csr_matrix(*args, **kwargs)
 
 
+def _vstack(blocks: list[Any]) -> csr_matrix:
+    from scipy.sparse import vstack
+
+    return vstack(blocks, format="csr")
+
+
+def _hstack_zeros(matrix: Any, columns: int) -> csr_matrix:
+    """`matrix` with `columns` columns of zeros on its right."""
+    from scipy.sparse import csr_matrix as csr
+
+    return csr(
+        (matrix.data, matrix.indices, matrix.indptr),
+        shape=(matrix.shape[0], matrix.shape[1] + columns),
+    )
+
+
 def _components(n: int, a: np.ndarray, b: np.ndarray) -> list[int]:
     """The connected components of `n` nodes joined by the edges `a[i]`-`b[i]`: a label per
     node (SciPy imported on first use, as in `_csr`)."""
@@ -453,6 +493,15 @@ class _Attacker:
         self.size = len(self.fine)
         self.points: list[np.ndarray] = []
         self._stack: np.ndarray | None = None
+        # Asked block by block first (`System`, `links`), from `base`: a point of the part known
+        # to be feasible (the true counts, once `admit` took them).
+        self.local = (
+            system.block_of_fine is not system.part_of_fine and self.size >= system.local_from
+        )
+        self.block = np.asarray(system.block_of_fine)[self.fine] if self.local else None
+        self.base: np.ndarray | None = None
+        self._blocks: dict[int, tuple[np.ndarray, Any, np.ndarray]] = {}
+        self._names: dict[tuple[str, ...], int] | None = None
         # Row name -> (columns, coefficients, lower, upper); insertion-ordered.
         self.rows: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, float, float]] = {}
         cols = self._columns
@@ -505,6 +554,8 @@ class _Attacker:
         self.rows.pop(("=", key), None)
         self.rows[">", key] = (columns, np.ones(len(columns)), 1, np.inf)
         self._matrix = None
+        self._blocks = {}
+        self._names = None
 
     def _bounds_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         rows = self.rows.values()
@@ -575,9 +626,11 @@ class _Attacker:
             self._stack = np.vstack(self.points)
         return set(np.rint(self._stack[:, columns].sum(axis=1)).astype(int).tolist())
 
-    def reach(self, key: str, lo: float, hi: float) -> bool:
+    def reach(self, key: str, lo: float, hi: float, *, whole: bool = True) -> bool:
         """Is there a value of `key` in [lo, hi] that the attacker cannot rule out? A point
-        already found answers without a solve."""
+        already found answers without a solve; then `key`'s block alone (every other finest
+        cell held at `base`), then, unless `whole` is False, the whole part. True only with a
+        point that meets every row of the part."""
         if any(lo <= v <= hi for v in self.seen(key)):
             return True
         columns = self._columns(key)
@@ -588,8 +641,185 @@ class _Attacker:
         # give) answers most of the questions that follow without a solve of their own (about
         # half the solves on the demo; the answers, and so the cells hidden, are the same).
         objective = -np.ones(self.size) if self.spread else np.zeros(self.size)
+        if self._local_reach(columns, lo, hi, objective):
+            return True
+        if not whole:
+            return False
         status, _fun, _x = self._run(objective, (columns, lo, hi))
         return status == 0
+
+    def _block(self, columns: np.ndarray) -> tuple[np.ndarray, Any, np.ndarray] | None:
+        """The region asked first for `columns`, all in one block: that block and the
+        `_PARTNERS` blocks most likely to move with it (None: no base point, or `columns` in
+        more than one block): its columns, the rows that touch it (restricted to its columns,
+        as a sparse matrix) and those rows' indices. Kept until the rows change (`hide`).
+
+        One block alone is pinned by the total rows (every other municipality held, a column
+        total fixes the column's cell), so it is asked with partners: the blocks whose cells
+        that may move (under a hidden or not yet published count, a row "at least 1") lie
+        under the most total rows that the key's block's own such cells lie under, as a
+        hidden cell's rectangle is completed in another municipality of the same columns."""
+        if self.block is None or self.base is None or not len(columns):
+            return None
+        labels = self.block[columns]
+        label = int(labels[0])
+        if np.any(labels != label):
+            return None
+        if label not in self._blocks:
+            matrix = self.matrix()
+            names = list(self.rows)
+            at_least = np.array([name[0] == ">" for name in names], dtype=bool)
+            counts = np.diff(matrix.indptr)
+            row_of = np.repeat(np.arange(len(names)), counts)
+            blocks_of_row = self.block[matrix.indices]
+            # A row linking blocks: its entries in more than one block.
+            first = np.full(len(names), -1)
+            first[row_of[::-1]] = blocks_of_row[::-1]
+            linking = np.zeros(len(names), dtype=bool)
+            np.logical_or.at(linking, row_of, blocks_of_row != first[row_of])
+            movable = np.zeros(self.size, dtype=bool)
+            movable[matrix.indices[at_least[row_of] & ~linking[row_of]]] = True
+            mine = self.block == label
+            key_cols = movable & mine
+            key_cols[columns] = True
+            # The linking rows over the key block's movable cells.
+            over = np.zeros(len(names), dtype=bool)
+            hit = linking[row_of] & key_cols[matrix.indices]
+            over[row_of[hit]] = True
+            weight = np.zeros(self.size)
+            sel = over[row_of] & movable[matrix.indices] & ~mine[matrix.indices]
+            np.add.at(weight, matrix.indices[sel], 1.0)
+            score = np.bincount(self.block, weights=weight)
+            score[label] = -1
+            ranked = [int(b) for b in np.argsort(-score, kind="stable")[:_PARTNERS] if score[b] > 0]
+            inside = np.flatnonzero(np.isin(self.block, [label, *ranked]))
+            restricted = matrix[:, inside].tocsr()
+            touched = np.flatnonzero(np.diff(restricted.indptr) > 0)
+            self._blocks[label] = (inside, restricted[touched], touched)
+        return self._blocks[label]
+
+    def _block_rows(
+        self, inside: np.ndarray, rows: Any, touched: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The bounds of the rows touching a block, less what the cells outside it give at
+        `base` (held there)."""
+        assert self.base is not None
+        lower, upper = self._bounds_arrays()
+        outside = self.matrix()[touched] @ self.base - rows @ self.base[inside]
+        return lower[touched] - outside, upper[touched] - outside
+
+    def _take(self, inside: np.ndarray, x: np.ndarray) -> bool:
+        """The base point with the block's cells at `x`, taken if it meets every row."""
+        assert self.base is not None
+        point = self.base.copy()
+        point[inside] = np.round(x[: len(inside)])
+        return self.admit(point)
+
+    def _local_reach(
+        self, columns: np.ndarray, lo: float, hi: float, objective: np.ndarray
+    ) -> bool:
+        found = self._block(columns)
+        if found is None:
+            return False
+        inside, rows, touched = found
+        lower, upper = self._block_rows(inside, rows, touched)
+        target = _csr(
+            (np.ones(len(columns)), np.searchsorted(inside, columns), [0, len(columns)]),
+            shape=(1, len(inside)),
+        )
+        status, _fun, x = _milp(
+            objective[inside],
+            _vstack([rows, target]),
+            np.append(lower, lo),
+            np.append(upper, hi),
+            np.zeros(len(inside)),
+            np.full(len(inside), float(_ATTACKER_CEILING)),
+        )
+        return status == 0 and x is not None and self._take(inside, x)
+
+    def cheapest_in_block(
+        self,
+        key: str,
+        target: tuple[float, float],
+        free: Set[str],
+        published: Mapping[str, int],
+    ) -> list[str] | None:
+        """The published free cells inside `key`'s block of least total value whose hiding lets
+        `key` reach `target` with every finest cell outside the block held at `base` (`_cheapest`
+        on the block): then a point of the whole part shows it, so they protect it. None when
+        the block alone cannot (or `key` is no block's)."""
+        columns = self._columns(key)
+        found = None if columns is None else self._block(columns)
+        if found is None or columns is None:
+            return None
+        inside, rows, touched = found
+        lower, upper = self._block_rows(inside, rows, touched)
+        region = np.zeros(self.size, dtype=bool)
+        region[inside] = True
+        position = {row: n for n, row in enumerate(touched.tolist())}
+        if self._names is None:
+            self._names = {name: n for n, name in enumerate(self.rows)}
+        names = self._names
+        candidates: list[tuple[str, int]] = []
+        for k in sorted(free):
+            if published.get(k, 0) <= 0 or ("=", k) not in self.rows:
+                continue
+            cols = self._columns(k)
+            if cols is None or not np.all(region[cols]):
+                continue
+            candidates.append((k, position[names["=", k]]))
+        if not candidates:
+            return None
+        size, width = len(inside), len(inside) + len(candidates)
+        keep = np.ones(len(touched), dtype=bool)
+        keep[[n for _k, n in candidates]] = False
+        base_rows = rows[np.flatnonzero(keep)]
+        extra_r, extra_c, extra_v, lo_x, hi_x = [], [], [], [], []
+        r = 0
+        for j, (k, _n) in enumerate(candidates):
+            own = self._columns(k)
+            assert own is not None  # a candidate: its columns were found above
+            cols = np.searchsorted(inside, own)
+            value = float(published[k])
+            big = value + _SLACK * len(cols)
+            for coefficient, lo, hi in (
+                (-big, -np.inf, value),
+                (big, value, np.inf),
+                (0, 1, np.inf),
+            ):
+                extra_r += [r] * len(cols)
+                extra_c += cols.tolist()
+                extra_v += [1.0] * len(cols)
+                if coefficient:
+                    extra_r.append(r)
+                    extra_c.append(size + j)
+                    extra_v.append(coefficient)
+                lo_x.append(lo)
+                hi_x.append(hi)
+                r += 1
+        key_cols = np.searchsorted(inside, columns)
+        extra_r += [r] * len(key_cols)
+        extra_c += key_cols.tolist()
+        extra_v += [1.0] * len(key_cols)
+        lo_x.append(target[0])
+        hi_x.append(target[1])
+        r += 1
+        extra = _csr((extra_v, (extra_r, extra_c)), shape=(r, width))
+        matrix = _vstack([_hstack_zeros(base_rows, len(candidates)), extra])
+        objective = np.zeros(width)
+        objective[size:] = [published[k] for k, _n in candidates]
+        assert self.base is not None
+        status, _fun, x = _milp(
+            objective,
+            matrix,
+            np.concatenate([lower[keep], lo_x]),
+            np.concatenate([upper[keep], hi_x]),
+            np.zeros(width),
+            np.concatenate([self.base[inside] + _SLACK, np.ones(len(candidates))]),
+        )
+        if status != 0 or x is None:
+            return None
+        return [k for j, (k, _n) in enumerate(candidates) if x[size + j] > 0.5]
 
     def admit(self, point: np.ndarray) -> bool:
         """Take `point` as found feasible if it meets every row (the true counts, in the audit:
@@ -600,6 +830,8 @@ class _Attacker:
         ok = bool(np.all(values >= lower - tolerance) and np.all(values <= upper + tolerance))
         if ok:
             self.points.append(point)
+            if self.base is None:
+                self.base = point
         return ok
 
     def admit_all(self, points: Sequence[np.ndarray]) -> int:
@@ -768,8 +1000,21 @@ def protect(
     def attacker(key: str) -> _Attacker:
         part = system.cell_part[system.index[key]]
         if part not in attackers:
-            attackers[part] = _Attacker(system, part, published, hidden, ratios, spread=True)
+            made = _Attacker(system, part, published, hidden, ratios, spread=True)
+            if made.local:  # a large part, asked block by block from the true counts
+                made.admit(system.fine_count[made.fine])
+            attackers[part] = made
         return attackers[part]
+
+    def hide(chosen: Iterable[str]) -> None:
+        for k in chosen:
+            hidden.add(k)
+            del published[k]
+            if system.cover[system.index[k]]:
+                heapq.heappush(todo, (system.value(k), k))
+            part = system.cell_part[system.index[k]]
+            if part in attackers:
+                attackers[part].hide(k)
 
     # The cells to check, least (value, key) first: a heap, as the hidden cells grow.
     todo = [(system.value(k), k) for k in hidden | guard if system.cover[system.index[k]]]
@@ -779,14 +1024,27 @@ def protect(
             heapq.heappop(todo)
         if not todo:
             if witnesses is not None:
-                for part, found in attackers.items():
-                    witnesses.setdefault(part, []).extend(found.points)
+                for part, asker in attackers.items():
+                    witnesses.setdefault(part, []).extend(asker.points)
             return hidden & free
         value, key = todo[0]
         targets = _targets(value, limit)
         if key in guard and key not in hidden:
             targets = [(limit, np.inf)]  # not marked: only "not provably small" is asked
-        if any(attacker(key).reach(key, *t) for t in targets):
+        asked = attacker(key)
+        if any(asked.reach(key, *t, whole=False) for t in targets):
+            done.add(key)
+            continue
+        if asked.local:
+            # Hierarchical: cells of the key's own block protect it with the rest held at the
+            # true counts (sound: a point of the whole part shows it); else the whole part.
+            local: list[list[str]] = [
+                near for t in targets if (near := asked.cheapest_in_block(key, t, free, published))
+            ]
+            if local:
+                hide(min(local, key=lambda o: (sum(published[k] for k in o), len(o), sorted(o))))
+                continue
+        if any(asked.reach(key, *t) for t in targets):
             done.add(key)
             continue
         options = [
@@ -798,14 +1056,7 @@ def protect(
         if not options:
             raise DisclosureError([key])
         _cost, chosen = min(options, key=lambda o: (o[0], len(o[1]), o[1]))
-        for k in chosen:
-            hidden.add(k)
-            del published[k]
-            if system.cover[system.index[k]]:
-                heapq.heappush(todo, (system.value(k), k))
-            part = system.cell_part[system.index[k]]
-            if part in attackers:
-                attackers[part].hide(k)
+        hide(chosen)
 
 
 def audit(
