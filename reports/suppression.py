@@ -302,97 +302,6 @@ class System:
         return self._part_fine.get(part, [])
 
 
-@dataclass
-class _Problem:
-    """The attacker's constraints over one part: rows over that part's finest cells, each as its
-    columns (ascending) and coefficients, none zero. Sparse: at a national scale a part holds
-    tens of thousands of finest cells and as many rows, which as dense rows took gigabytes."""
-
-    fine: list[int]
-    rows: list[tuple[np.ndarray, np.ndarray]]
-    lower: list[float]
-    upper: list[float]
-
-    def add(self, row: tuple[np.ndarray, np.ndarray], lo: float, hi: float) -> None:
-        self.rows.append(row)
-        self.lower.append(lo)
-        self.upper.append(hi)
-
-
-def _ones(columns: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
-    found = np.unique(np.fromiter(columns, dtype=np.int64))
-    return found, np.ones(len(found))
-
-
-def _problem(
-    system: System,
-    part: int,
-    published: Mapping[str, int],
-    hidden: Iterable[str],
-    ratios: Sequence[Ratio],
-) -> _Problem:
-    fine = [f for f, p in enumerate(system.part_of_fine) if p == part]
-    where = {f: j for j, f in enumerate(fine)}
-    problem = _Problem(fine, [], [], [])
-
-    def row_of(key: str) -> tuple[np.ndarray, np.ndarray] | None:
-        i = system.index.get(key)
-        if i is None or system.cell_part[i] != part:
-            return None
-        return _ones(where[f] for f in system.cover[i])
-
-    for key, value in published.items():
-        row = row_of(key)
-        if row is not None:
-            problem.add(row, value, value)
-    hidden = set(hidden)
-    for key in hidden:
-        row = row_of(key)
-        if row is not None:
-            problem.add(row, 1, np.inf)  # zeros are published: a hidden cell is at least 1
-    for key in system.floors:
-        if key in hidden or key in published:
-            continue
-        row = row_of(key)
-        if row is not None:
-            problem.add(row, 1, np.inf)  # a count of a linked report not out yet, not zero
-    for ratio in ratios:
-        num, den = row_of(ratio.numerator), row_of(ratio.denominator)
-        if num is None or den is None:
-            continue
-        # value - w <= 100 num / den <= value + w, with den > 0.
-        for share, lo, hi in (
-            (ratio.value + ratio.half_width, -np.inf, 0.0),
-            (ratio.value - ratio.half_width, 0.0, np.inf),
-        ):
-            # 100 num - share den, coefficient by coefficient (zeros left out).
-            entries = dict.fromkeys(den[0].tolist(), 0.0 - share)
-            for j in num[0].tolist():
-                entries[j] = 100.0 - share if j in entries else 100.0
-            keep = sorted(j for j, v in entries.items() if v != 0.0)
-            columns = np.array(keep, dtype=np.int64)
-            problem.add((columns, np.array([entries[j] for j in keep])), lo, hi)
-    return problem
-
-
-def _solve(
-    objective: np.ndarray,
-    rows: list[tuple[np.ndarray, np.ndarray]],
-    lower: list[float],
-    upper: list[float],
-    var_lower: np.ndarray,
-    var_upper: np.ndarray,
-) -> tuple[int, float, np.ndarray | None]:
-    matrix = None
-    if rows:
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(c) for c, _v in rows], out=indptr[1:])
-        indices = np.concatenate([c for c, _v in rows])
-        data = np.concatenate([v for _c, v in rows]).astype(float)
-        matrix = _csr((data, indices, indptr), shape=(len(rows), len(objective)))
-    return _milp(objective, matrix, np.array(lower), np.array(upper), var_lower, var_upper)
-
-
 # SciPy's parts the attacker uses, as `load_solver` imports them.
 SOLVER_MODULES = ("scipy.sparse", "scipy.sparse.csgraph", "scipy.optimize")
 
@@ -466,10 +375,11 @@ def _milp(
 
 
 class _Attacker:
-    """The attacker's problem over one part for one state of what is published and hidden (the
-    rows of `_problem`), built once as a sparse matrix and asked many questions; and the points
-    it has found feasible (whole numbers of every finest cell of the part), each of which shows
-    a value of every cell of the part that the attacker cannot rule out.
+    """The attacker's problem over one part for one state of what is published and hidden (its
+    rows: published counts, hidden ones at least 1, floors, shares), built once as a sparse
+    matrix and asked many questions; and the points it has found feasible (whole numbers of
+    every finest cell of the part), each of which shows a value of every cell of the part that
+    the attacker cannot rule out.
 
     Hiding a published cell only trades its equality for "at least 1", which its value (more
     than 0) met: a point found feasible stays feasible while `protect` hides more, so protect
@@ -743,17 +653,29 @@ class _Attacker:
         target: tuple[float, float],
         free: Set[str],
         published: Mapping[str, int],
+        *,
+        whole: bool = False,
     ) -> list[str] | None:
         """The published free cells inside `key`'s block of least total value whose hiding lets
-        `key` reach `target` with every finest cell outside the block held at `base` (`_cheapest`
+        `key` reach `target` with every finest cell outside the block held at `base` (the search
         on the block): then a point of the whole part shows it, so they protect it. None when
-        the block alone cannot (or `key` is no block's)."""
+        the block alone cannot (or `key` is no block's). `whole`: over the whole part instead
+        (the search on this attacker's rows, built once rather than for every question)."""
         columns = self._columns(key)
-        found = None if columns is None else self._block(columns)
-        if found is None or columns is None:
+        if columns is None:
             return None
-        inside, rows, touched = found
-        lower, upper = self._block_rows(inside, rows, touched)
+        truth = self.system.fine_count[self.fine]
+        if whole:
+            matrix = self.matrix()
+            inside = np.arange(self.size)
+            rows, touched = matrix, np.arange(matrix.shape[0])
+            lower, upper = self._bounds_arrays()
+        else:
+            found = self._block(columns)
+            if found is None:
+                return None
+            inside, rows, touched = found
+            lower, upper = self._block_rows(inside, rows, touched)
         region = np.zeros(self.size, dtype=bool)
         region[inside] = True
         position = {row: n for n, row in enumerate(touched.tolist())}
@@ -761,8 +683,8 @@ class _Attacker:
             self._names = {name: n for n, name in enumerate(self.rows)}
         names = self._names
         candidates: list[tuple[str, int]] = []
-        for k in sorted(free):
-            if published.get(k, 0) <= 0 or ("=", k) not in self.rows:
+        for k in sorted(name[1] for name in self.rows if name[0] == "="):
+            if k not in free or published.get(k, 0) <= 0:
                 continue
             cols = self._columns(k)
             if cols is None or not np.all(region[cols]):
@@ -808,14 +730,13 @@ class _Attacker:
         matrix = _vstack([_hstack_zeros(base_rows, len(candidates)), extra])
         objective = np.zeros(width)
         objective[size:] = [published[k] for k, _n in candidates]
-        assert self.base is not None
         status, _fun, x = _milp(
             objective,
             matrix,
             np.concatenate([lower[keep], lo_x]),
             np.concatenate([upper[keep], hi_x]),
             np.zeros(width),
-            np.concatenate([self.base[inside] + _SLACK, np.ones(len(candidates))]),
+            np.concatenate([truth[inside] + _SLACK, np.ones(len(candidates))]),
         )
         if status != 0 or x is None:
             return None
@@ -908,58 +829,6 @@ def _targets(value: int, limit: int) -> list[tuple[float, float]]:
     return [(value + 1, np.inf), (1, value - 1)]
 
 
-def _cheapest(
-    system: System,
-    key: str,
-    published: Mapping[str, int],
-    hidden: set[str],
-    free: set[str],
-    ratios: Sequence[Ratio],
-    target: tuple[float, float],
-) -> tuple[float, list[str]] | None:
-    """The published free cells of least total value whose hiding lets `key` reach `target`."""
-    i = system.index[key]
-    part = system.cell_part[i]
-    # A free cell published as 0 stays 0 (zeros are published, never hidden): the attacker
-    # knows it, so the search must too, or it finds "protections" the attacker rules out.
-    fixed = {k: v for k, v in published.items() if k not in free or v == 0}
-    problem = _problem(system, part, fixed, hidden, ratios)
-    where = {f: j for j, f in enumerate(problem.fine)}
-    size = len(problem.fine)
-    candidates = [
-        k
-        for k in sorted(free)
-        if k in published and published[k] > 0 and system.cell_part[system.index[k]] == part
-    ]
-    width = size + len(candidates)
-    rows = list(problem.rows)
-    lower, upper = list(problem.lower), list(problem.upper)
-    for j, k in enumerate(candidates):
-        columns, ones = _ones(where[f] for f in system.cover[system.index[k]])
-        big = published[k] + _SLACK * len(system.cover[system.index[k]])
-        with_z = np.append(columns, size + j)
-        rows += [
-            (with_z, np.append(ones, -big)),  # sum - M z <= v
-            (with_z, np.append(ones, big)),  # sum + M z >= v
-            (columns, ones),
-        ]
-        lower += [-np.inf, published[k], 1]
-        upper += [published[k], np.inf, np.inf]
-    rows.append(_ones(where[f] for f in system.cover[i]))
-    lower.append(target[0])
-    upper.append(target[1])
-    objective = np.zeros(width)
-    objective[size:] = [published[k] for k in candidates]
-    counts = system.fine_count[problem.fine]
-    var_lower = np.concatenate([np.zeros(size), np.zeros(len(candidates))])
-    var_upper = np.concatenate([counts + _SLACK, np.ones(len(candidates))])
-    status, fun, x = _solve(objective, rows, lower, upper, var_lower, var_upper)
-    if status != 0 or x is None:
-        return None
-    chosen = [k for j, k in enumerate(candidates) if x[size + j] > 0.5]
-    return fun, chosen
-
-
 def protect(
     system: System,
     *,
@@ -1042,21 +911,20 @@ def protect(
                 near for t in targets if (near := asked.cheapest_in_block(key, t, free, published))
             ]
             if local:
-                hide(min(local, key=lambda o: (sum(published[k] for k in o), len(o), sorted(o))))
+                costs = [(sum(published[k] for k in o), len(o), o) for o in local]
+                hide(min(costs)[2])
                 continue
         if any(asked.reach(key, *t) for t in targets):
             done.add(key)
             continue
         options = [
-            found
+            (sum(published[k] for k in chosen), len(chosen), chosen)
             for t in targets
-            if (found := _cheapest(system, key, published, hidden, free, ratios, t))
+            if (chosen := asked.cheapest_in_block(key, t, free, published, whole=True))
         ]
-        options = [o for o in options if o[1]]
         if not options:
             raise DisclosureError([key])
-        _cost, chosen = min(options, key=lambda o: (o[0], len(o[1]), o[1]))
-        hide(chosen)
+        hide(min(options)[2])
 
 
 def audit(
