@@ -47,7 +47,7 @@ else:
 # bound on the search only; every choice is then checked against the unbounded attacker).
 _SLACK = 10
 # A part of this many finest cells or more is asked block by block first (`System`, `links`).
-LOCAL_FROM = 5_000
+LOCAL_FROM = 1_000
 # How many other blocks a block is asked with (`_Attacker._block`).
 _PARTNERS = 3
 # The attacker's counts are bounded only to keep the solver's numbers finite.
@@ -231,7 +231,7 @@ class System:
         floors: Iterable[str] = (),
         weights: Mapping[Any, int] | None = None,
         links: Iterable[str] = (),
-        local_from: int = LOCAL_FROM,
+        local_from: int | None = None,
     ) -> None:
         """`floors`: the cells the attacker will know to be at least 1 when they are not zero,
         published or not (every count of a linked report is published or marked "..", once
@@ -244,11 +244,12 @@ class System:
 
         `links`: the cells that join otherwise separate blocks of a part (the total rows, which
         join the municipalities): a part's blocks are its finest cells joined by the other
-        cells. In a part of `local_from` finest cells or more, the attacker's questions are
-        asked of one block first, every finest cell outside it held at a point already known to
-        be feasible (hierarchical suppression's subtables with their marginals fixed, as
-        tau-ARGUS's HITAS): a point found so is a point of the whole part, checked against every
-        row before it is taken, and only a question no block answers is asked of the whole."""
+        cells. In a part of `local_from` (`LOCAL_FROM` if None) finest cells or more, the
+        attacker's questions are asked of a block and its likeliest partners first, every
+        finest cell outside them held at a point already known to be feasible (hierarchical
+        suppression's subtables with their marginals fixed, as tau-ARGUS's HITAS): a point
+        found so is a point of the whole part, checked against every row before it is taken,
+        and only a question no such region answers is asked of the whole."""
         keys = [c.key for c in cells]
         if len(set(keys)) != len(keys):
             raise ValueError("cell keys must be unique")
@@ -275,7 +276,7 @@ class System:
         )
         self.part_of_fine = _components(len(ordered), firsts, by_cell)
         self.cell_part = [self.part_of_fine[fs[0]] if fs else -1 for fs in self.cover]
-        self.local_from = local_from
+        self.local_from = LOCAL_FROM if local_from is None else local_from
         linking = np.zeros(len(self.cells), dtype=bool)
         for key in links:
             if key in self.index:
@@ -585,8 +586,8 @@ class _Attacker:
             # A row linking blocks: its entries in more than one block.
             first = np.full(len(names), -1)
             first[row_of[::-1]] = blocks_of_row[::-1]
-            linking = np.zeros(len(names), dtype=bool)
-            np.logical_or.at(linking, row_of, blocks_of_row != first[row_of])
+            differs = (blocks_of_row != first[row_of]).astype(float)
+            linking = np.bincount(row_of, weights=differs, minlength=len(names)) > 0
             movable = np.zeros(self.size, dtype=bool)
             movable[matrix.indices[at_least[row_of] & ~linking[row_of]]] = True
             mine = self.block == label
@@ -596,9 +597,8 @@ class _Attacker:
             over = np.zeros(len(names), dtype=bool)
             hit = linking[row_of] & key_cols[matrix.indices]
             over[row_of[hit]] = True
-            weight = np.zeros(self.size)
             sel = over[row_of] & movable[matrix.indices] & ~mine[matrix.indices]
-            np.add.at(weight, matrix.indices[sel], 1.0)
+            weight = np.bincount(matrix.indices[sel], minlength=self.size).astype(float)
             score = np.bincount(self.block, weights=weight)
             score[label] = -1
             ranked = [int(b) for b in np.argsort(-score, kind="stable")[:_PARTNERS] if score[b] > 0]
