@@ -404,6 +404,7 @@ class _Attacker:
         self.size = len(self.fine)
         self.points: list[np.ndarray] = []
         self._stack: np.ndarray | None = None
+        self._stacked = 0  # how many of `points` are in `_stack`
         # Asked block by block first (`System`, `links`), from `base`: a point of the part known
         # to be feasible (the true counts, once `admit` took them).
         self.local = (
@@ -413,6 +414,7 @@ class _Attacker:
         self.base: np.ndarray | None = None
         self._blocks: dict[int, tuple[np.ndarray, Any, np.ndarray]] = {}
         self._names: dict[tuple[str, ...], int] | None = None
+        self._bounds: tuple[np.ndarray, np.ndarray] | None = None
         # Row name -> (columns, coefficients, lower, upper); insertion-ordered.
         self.rows: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, float, float]] = {}
         cols = self._columns
@@ -467,12 +469,17 @@ class _Attacker:
         self._matrix = None
         self._blocks = {}
         self._names = None
+        self._bounds = None
 
     def _bounds_arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        rows = self.rows.values()
-        return np.array([r[2] for r in rows], dtype=float), np.array(
-            [r[3] for r in rows], dtype=float
-        )
+        """The rows' bounds (kept, as the matrix, until the rows change)."""
+        if self._bounds is None:
+            rows = self.rows.values()
+            self._bounds = (
+                np.array([r[2] for r in rows], dtype=float),
+                np.array([r[3] for r in rows], dtype=float),
+            )
+        return self._bounds
 
     def matrix(self, extra: np.ndarray | None = None) -> csr_matrix:
         columns = [r[0] for r in self.rows.values()]
@@ -533,9 +540,17 @@ class _Attacker:
         columns = self._columns(key)
         if columns is None or not self.points:
             return set()
-        if self._stack is None or len(self._stack) != len(self.points):
-            self._stack = np.vstack(self.points)
-        return set(np.rint(self._stack[:, columns].sum(axis=1)).astype(int).tolist())
+        count = len(self.points)
+        if self._stack is None or len(self._stack) < count:
+            # Room for twice as many: the points found since are copied in, not all again.
+            grown = np.empty((2 * count, self.size))
+            if self._stack is not None:
+                grown[: self._stacked] = self._stack[: self._stacked]
+            self._stack = grown
+        if self._stacked < count:
+            self._stack[self._stacked : count] = self.points[self._stacked :]
+            self._stacked = count
+        return set(np.rint(self._stack[:count, columns].sum(axis=1)).astype(int).tolist())
 
     def reach(self, key: str, lo: float, hi: float, *, whole: bool = True) -> bool:
         """Is there a value of `key` in [lo, hi] that the attacker cannot rule out? A point
