@@ -52,7 +52,6 @@ def context_for(report: Report, shown: Shown) -> dict[str, Any]:
         "period": period_label(figures["period"]),
         "tables": shown.tables,
         "printed_tables": shown.printed_tables(),
-        "sections": shown.sections(),
         "municipalities": shown.municipalities,
         "measures": shown.measure_rows(),
         "trend": shown.trend(),
@@ -66,7 +65,10 @@ def context_for(report: Report, shown: Shown) -> dict[str, Any]:
 # The report page's body (the figures, the charts, the tables, each municipality's section)
 # depends on the built figures and the language only, so it is rendered once per report, digest
 # and language and process: at county scale its template took about two thirds of the page's
-# CPU. The head of the page (who asked for it, when) is rendered on every view.
+# CPU. The head of the page (who asked for it, when) is rendered on every view. Above
+# `WHOLE_TABLES_UP_TO` municipalities the body holds what the combined PDF holds (each table's
+# total row, a municipality picker instead of a section per municipality): at 290 municipalities
+# the whole body was about 1.6 MB and the page 0.09 of the floor.
 _BODIES: Kept[SafeString] = Kept(32)
 
 
@@ -74,14 +76,58 @@ def page_body(report: Report) -> SafeString:
     """The report page's body (templates/reports/includes/body.html) for a built report."""
 
     def render() -> SafeString:
-        html = render_to_string(
-            "reports/includes/body.html", context_for(report, shown_for(report))
-        )
+        shown = shown_for(report)
+        whole = shown.whole_tables
+        context = {
+            **context_for(report, shown),
+            "tables": shown.tables if whole else shown.printed_tables(),
+            "sections": shown.sections() if whole else [],
+        }
+        html = render_to_string("reports/includes/body.html", context)
         return mark_safe(html)  # our template's output, escaped as it was rendered
 
     if not report.digest:
         return render()
     return _BODIES.get((report.pk, report.digest, get_language() or ""), render)
+
+
+# The municipalities of a built report (code -> name), and each municipality's part of the page
+# (its row of every table, its measures), kept like the body: a municipality's page reads the
+# figures once per process, and a code the report lacks is told from the kept names alone.
+_NAMES: Kept[dict[str, str]] = Kept(32)
+_SECTIONS: Kept[SafeString] = Kept(64)
+
+
+def municipality_names(report: Report) -> dict[str, str]:
+    """The report's municipalities, code -> name, in the figures' order."""
+    if not report.digest:
+        return dict(shown_for(report).municipalities)
+    return _NAMES.get(
+        (report.pk, report.digest),
+        lambda: {m["code"]: m["name"] for m in json.loads(report.figures)["municipalities"]},
+    )
+
+
+def municipality_body(report: Report, code: str) -> SafeString:
+    """A municipality's part of a built report's page (templates/reports/includes/
+    municipality.html): its measures and its row of every table, a table too wide for a page one
+    line per column, as its document prints them. `code` must be one of the report's."""
+
+    def render() -> SafeString:
+        shown = shown_for(report)
+        context = {
+            "report": report,
+            "shown": shown,
+            "section": shown.section(code),
+            "parts": shown.printed_section(code),
+            "limit": shown.limit,
+            "minimum": shown.figures.get("statistic_minimum", shown.limit),
+        }
+        return mark_safe(render_to_string("reports/includes/municipality.html", context))
+
+    if not report.digest:
+        return render()
+    return _SECTIONS.get((report.pk, report.digest, get_language() or "", code), render)
 
 
 # A document drawn on download (a municipality's; a whole report that was built without its PDF,
