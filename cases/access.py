@@ -196,11 +196,34 @@ def cases_for_export(user: User, cases: QuerySet[Case], limit: int) -> list[Case
     return rows
 
 
+# The distinct owners of the cases of some municipalities, read as a skip scan of the index
+# (municipality, owner): one probe per owner, not one row per case. At national scale the plain
+# `IN (SELECT owner ...)` read Sunne's 5,100 cases and every one of the 4,900 accounts, 2-5 ms;
+# this reads a few index pages, 0.3 ms. The municipalities are `changeable_filter`'s.
+_OWNERS_OF_TOWNS = """
+    "accounts_user"."id" = ANY(ARRAY(
+        WITH RECURSIVE owners(town, owner) AS (
+            SELECT t, (
+                SELECT c.owner_id FROM cases_case c
+                WHERE c.municipality_id = t AND c.owner_id IS NOT NULL
+                ORDER BY c.owner_id LIMIT 1
+            ) FROM unnest(%s::bigint[]) AS t
+          UNION ALL
+            SELECT o.town, (
+                SELECT c.owner_id FROM cases_case c
+                WHERE c.municipality_id = o.town AND c.owner_id > o.owner
+                ORDER BY c.owner_id LIMIT 1
+            ) FROM owners o WHERE o.owner IS NOT NULL
+        )
+        SELECT owner FROM owners WHERE owner IS NOT NULL
+    ))"""
+
+
 def owners_to_filter(user: AnyUser) -> QuerySet[User]:
     """The people who own the person's workable cases (the desk's owner filter)."""
-    return User.objects.filter(pk__in=Case.objects.changeable_by(user).values("owner")).order_by(
-        "first_name", "last_name"
-    )
+    towns = sorted(organisation_ids_with(user, Capability.WORK_CASES))
+    owners = RawSQL(_OWNERS_OF_TOWNS, (towns,), output_field=BooleanField())
+    return User.objects.filter(owners).order_by("first_name", "last_name")
 
 
 # Parts of a case, always inside a case already fetched through case_for.
