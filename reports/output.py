@@ -12,12 +12,14 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from sutohamu.fragments import shared_key
 from sutohamu.kept import Kept
 from sutohamu.pdf import html_to_pdf
 from sutohamu.spreadsheet import safe_cell
@@ -70,6 +72,28 @@ def context_for(report: Report, shown: Shown) -> dict[str, Any]:
 # total row, a municipality picker instead of a section per municipality): at 290 municipalities
 # the whole body was about 1.6 MB and the page 0.09 of the floor.
 _BODIES: Kept[SafeString] = Kept(32)
+# A drawn body is also kept in Django's cache (Redis when REDIS_URL is set) under the same key and
+# the templates' digest, so that a process that has not drawn it yet (a new web worker, another
+# node) reads it there instead of parsing the figures: at 290 municipalities a first view drew
+# for about half a second. A report's figures never change (the digest is in the key).
+SHARED_SECONDS = 86400
+
+
+def _shared(
+    kept: Kept[SafeString], name: str, key: tuple[object, ...], render: Callable[[], SafeString]
+) -> SafeString:
+    """`render()` kept by this process (`kept`) and shared through Django's cache."""
+    shared = shared_key(name, *key)
+
+    def read_or_render() -> SafeString:
+        html = cache.get(shared)
+        if html is not None:
+            return mark_safe(html)  # our template's output, as it was rendered
+        drawn = render()
+        cache.set(shared, str(drawn), timeout=SHARED_SECONDS)
+        return drawn
+
+    return kept.get(key, read_or_render)
 
 
 def page_body(report: Report) -> SafeString:
@@ -88,7 +112,7 @@ def page_body(report: Report) -> SafeString:
 
     if not report.digest:
         return render()
-    return _BODIES.get((report.pk, report.digest, get_language() or ""), render)
+    return _shared(_BODIES, "report-body", (report.pk, report.digest, get_language() or ""), render)
 
 
 # The municipalities of a built report (code -> name), and each municipality's part of the page
@@ -102,10 +126,16 @@ def municipality_names(report: Report) -> dict[str, str]:
     """The report's municipalities, code -> name, in the figures' order."""
     if not report.digest:
         return dict(shown_for(report).municipalities)
-    return _NAMES.get(
-        (report.pk, report.digest),
-        lambda: {m["code"]: m["name"] for m in json.loads(report.figures)["municipalities"]},
-    )
+
+    def read() -> dict[str, str]:
+        shared = shared_key("report-names", report.pk, report.digest)
+        names = cache.get(shared)
+        if names is None:
+            names = {m["code"]: m["name"] for m in json.loads(report.figures)["municipalities"]}
+            cache.set(shared, names, timeout=SHARED_SECONDS)
+        return dict(names)
+
+    return _NAMES.get((report.pk, report.digest), read)
 
 
 def municipality_body(report: Report, code: str) -> SafeString:
@@ -127,7 +157,8 @@ def municipality_body(report: Report, code: str) -> SafeString:
 
     if not report.digest:
         return render()
-    return _SECTIONS.get((report.pk, report.digest, get_language() or "", code), render)
+    key = (report.pk, report.digest, get_language() or "", code)
+    return _shared(_SECTIONS, "report-section", key, render)
 
 
 # A document drawn on download (a municipality's; a whole report that was built without its PDF,

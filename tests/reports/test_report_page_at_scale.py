@@ -237,3 +237,23 @@ def test_the_pages_read_as_many_statements_whatever_the_number_of_municipalities
     # savepoint, its lock, the last seal, the insert, the release); the figures (only when the
     # page is drawn); the bell's unread counts; the request's savepoint and its release.
     assert max(counts[1]) <= 13
+
+
+def test_a_drawn_page_is_shared_with_processes_that_have_not_drawn_it(national, login):
+    """A body and a municipality's part, once drawn, are in Django's cache (Redis in production)
+    too: a process that kept neither (here: this one, its kept values dropped) shows the same
+    without reading the figures."""
+    client = login("styrgrupp.sunne")
+    pages = [
+        (reverse("reports:detail", args=[national.pk]), {}),
+        (reverse("reports:municipality", args=[national.pk]), {"kommun": "X003"}),
+    ]
+    drawn = [client.get(url, params).content.decode() for url, params in pages]
+    output._BODIES.clear()
+    output._SECTIONS.clear()
+    output._NAMES.clear()
+    for (url, params), first in zip(pages, drawn, strict=True):
+        with CaptureQueriesContext(connection) as shared:
+            again = client.get(url, params).content.decode()
+        assert not any('"figures"' in q["sql"] for q in shared.captured_queries), url
+        assert again.split("<main", 1)[1] == first.split("<main", 1)[1]
