@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import BooleanField, Count, QuerySet
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from accounts.capabilities import Capability, has_capability, organisation_ids_w
 from accounts.models import User
 from sutohamu import statements
 
-from .choices import CaseStatus, EscalationStatus, ReadKind
+from .choices import OPEN_ESCALATION, CaseStatus, EscalationStatus, ReadKind
 from .models import (
     Case,
     CaseRead,
@@ -195,11 +196,34 @@ def cases_for_export(user: User, cases: QuerySet[Case], limit: int) -> list[Case
     return rows
 
 
+# The distinct owners of the cases of some municipalities, read as a skip scan of the index
+# (municipality, owner): one probe per owner, not one row per case. At national scale the plain
+# `IN (SELECT owner ...)` read Sunne's 5,100 cases and every one of the 4,900 accounts, 2-5 ms;
+# this reads a few index pages, 0.3 ms. The municipalities are `changeable_filter`'s.
+_OWNERS_OF_TOWNS = """
+    "accounts_user"."id" = ANY(ARRAY(
+        WITH RECURSIVE owners(town, owner) AS (
+            SELECT t, (
+                SELECT c.owner_id FROM cases_case c
+                WHERE c.municipality_id = t AND c.owner_id IS NOT NULL
+                ORDER BY c.owner_id LIMIT 1
+            ) FROM unnest(%s::bigint[]) AS t
+          UNION ALL
+            SELECT o.town, (
+                SELECT c.owner_id FROM cases_case c
+                WHERE c.municipality_id = o.town AND c.owner_id > o.owner
+                ORDER BY c.owner_id LIMIT 1
+            ) FROM owners o WHERE o.owner IS NOT NULL
+        )
+        SELECT owner FROM owners WHERE owner IS NOT NULL
+    ))"""
+
+
 def owners_to_filter(user: AnyUser) -> QuerySet[User]:
     """The people who own the person's workable cases (the desk's owner filter)."""
-    return User.objects.filter(pk__in=Case.objects.changeable_by(user).values("owner")).order_by(
-        "first_name", "last_name"
-    )
+    towns = sorted(organisation_ids_with(user, Capability.WORK_CASES))
+    owners = RawSQL(_OWNERS_OF_TOWNS, (towns,), output_field=BooleanField())
+    return User.objects.filter(owners).order_by("first_name", "last_name")
 
 
 # Parts of a case, always inside a case already fetched through case_for.
@@ -293,13 +317,24 @@ def escalations_in_queue_of(user: AnyUser) -> EscalationQuerySet:
     return Escalation.objects.in_queue_of(user)
 
 
+# The open states as literals in the statement, not parameters: a prepared statement's generic
+# plan can then use the partial index of the open queue (escalation_queue_open).
+OPEN_ESCALATION_SQL = RawSQL(
+    '"cases_escalation"."status" IN ({})'.format(", ".join(f"'{s}'" for s in OPEN_ESCALATION)),
+    (),
+    output_field=BooleanField(),
+)
+
+
 def queue_for(user: AnyUser, *, include_closed: bool) -> tuple[QuerySet[Escalation], dict]:
     """The person's receiving queue and its counts by status (counted over the whole queue)."""
     items = Escalation.objects.in_queue_of(user)
     counts = dict.fromkeys(EscalationStatus.values, 0)  # a status nobody is in shows 0
-    counts |= dict(items.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    # COUNT(*), not of the ids: read from the index (receiver, status) alone, not the table (at
+    # national scale 2.7 ms for the police area's 15,400 escalations against 11 ms).
+    counts |= dict(items.values("status").annotate(n=Count("*")).values_list("status", "n"))
     if not include_closed:
-        items = items.open()
+        items = items.filter(OPEN_ESCALATION_SQL)
     items = items.select_related("case", "case__municipality", "receiver", "handler")
     return items.order_by("created_at"), counts
 

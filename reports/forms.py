@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +62,18 @@ class ReportOrderForm(forms.Form):
         if data["period_kind"] == PeriodKind.YEAR:
             return figures.year(data["year"])
         return figures.half_year(data["year"], data["half"])
+
+
+# Said when the municipality asked for is not written as a municipality's code is (the picker
+# offers only the report's own).
+NOT_A_MUNICIPALITY = _("Choose a municipality from the report's list.")
+
+
+class MunicipalityForm(forms.Form):
+    """Which municipality's figures of a report to show: the report page's picker, a GET form."""
+
+    kommun = forms.CharField(
+        label=_("Municipality"),
+        max_length=12,
+        validators=[RegexValidator(r"^[A-Z0-9-]+\Z", NOT_A_MUNICIPALITY)],
+    )

@@ -12,12 +12,14 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from sutohamu.fragments import shared_key
 from sutohamu.kept import Kept
 from sutohamu.pdf import html_to_pdf
 from sutohamu.spreadsheet import safe_cell
@@ -52,7 +54,6 @@ def context_for(report: Report, shown: Shown) -> dict[str, Any]:
         "period": period_label(figures["period"]),
         "tables": shown.tables,
         "printed_tables": shown.printed_tables(),
-        "sections": shown.sections(),
         "municipalities": shown.municipalities,
         "measures": shown.measure_rows(),
         "trend": shown.trend(),
@@ -66,22 +67,98 @@ def context_for(report: Report, shown: Shown) -> dict[str, Any]:
 # The report page's body (the figures, the charts, the tables, each municipality's section)
 # depends on the built figures and the language only, so it is rendered once per report, digest
 # and language and process: at county scale its template took about two thirds of the page's
-# CPU. The head of the page (who asked for it, when) is rendered on every view.
+# CPU. The head of the page (who asked for it, when) is rendered on every view. Above
+# `WHOLE_TABLES_UP_TO` municipalities the body holds what the combined PDF holds (each table's
+# total row, a municipality picker instead of a section per municipality): at 290 municipalities
+# the whole body was about 1.6 MB and the page 0.09 of the floor.
 _BODIES: Kept[SafeString] = Kept(32)
+# A drawn body is also kept in Django's cache (Redis when REDIS_URL is set) under the same key and
+# the templates' digest, so that a process that has not drawn it yet (a new web worker, another
+# node) reads it there instead of parsing the figures: at 290 municipalities a first view drew
+# for about half a second. A report's figures never change (the digest is in the key).
+SHARED_SECONDS = 86400
+
+
+def _shared(
+    kept: Kept[SafeString], name: str, key: tuple[object, ...], render: Callable[[], SafeString]
+) -> SafeString:
+    """`render()` kept by this process (`kept`) and shared through Django's cache."""
+    shared = shared_key(name, *key)
+
+    def read_or_render() -> SafeString:
+        html = cache.get(shared)
+        if html is not None:
+            return mark_safe(html)  # our template's output, as it was rendered
+        drawn = render()
+        cache.set(shared, str(drawn), timeout=SHARED_SECONDS)
+        return drawn
+
+    return kept.get(key, read_or_render)
 
 
 def page_body(report: Report) -> SafeString:
     """The report page's body (templates/reports/includes/body.html) for a built report."""
 
     def render() -> SafeString:
-        html = render_to_string(
-            "reports/includes/body.html", context_for(report, shown_for(report))
-        )
+        shown = shown_for(report)
+        whole = shown.whole_tables
+        context = {
+            **context_for(report, shown),
+            "tables": shown.tables if whole else shown.printed_tables(),
+            "sections": shown.sections() if whole else [],
+        }
+        html = render_to_string("reports/includes/body.html", context)
         return mark_safe(html)  # our template's output, escaped as it was rendered
 
     if not report.digest:
         return render()
-    return _BODIES.get((report.pk, report.digest, get_language() or ""), render)
+    return _shared(_BODIES, "report-body", (report.pk, report.digest, get_language() or ""), render)
+
+
+# The municipalities of a built report (code -> name), and each municipality's part of the page
+# (its row of every table, its measures), kept like the body: a municipality's page reads the
+# figures once per process, and a code the report lacks is told from the kept names alone.
+_NAMES: Kept[dict[str, str]] = Kept(32)
+_SECTIONS: Kept[SafeString] = Kept(64)
+
+
+def municipality_names(report: Report) -> dict[str, str]:
+    """The report's municipalities, code -> name, in the figures' order."""
+    if not report.digest:
+        return dict(shown_for(report).municipalities)
+
+    def read() -> dict[str, str]:
+        shared = shared_key("report-names", report.pk, report.digest)
+        names = cache.get(shared)
+        if names is None:
+            names = {m["code"]: m["name"] for m in json.loads(report.figures)["municipalities"]}
+            cache.set(shared, names, timeout=SHARED_SECONDS)
+        return dict(names)
+
+    return _NAMES.get((report.pk, report.digest), read)
+
+
+def municipality_body(report: Report, code: str) -> SafeString:
+    """A municipality's part of a built report's page (templates/reports/includes/
+    municipality.html): its measures and its row of every table, a table too wide for a page one
+    line per column, as its document prints them. `code` must be one of the report's."""
+
+    def render() -> SafeString:
+        shown = shown_for(report)
+        context = {
+            "report": report,
+            "shown": shown,
+            "section": shown.section(code),
+            "parts": shown.printed_section(code),
+            "limit": shown.limit,
+            "minimum": shown.figures.get("statistic_minimum", shown.limit),
+        }
+        return mark_safe(render_to_string("reports/includes/municipality.html", context))
+
+    if not report.digest:
+        return render()
+    key = (report.pk, report.digest, get_language() or "", code)
+    return _shared(_SECTIONS, "report-section", key, render)
 
 
 # A document drawn on download (a municipality's; a whole report that was built without its PDF,

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/status/", views.progress, name="progress"),
     path("<int:pk>/rapport.pdf", views.pdf, name="pdf"),
     path("<int:pk>/rapport.csv", views.csv, name="csv"),
+    path("<int:pk>/kommun/", views.municipality, name="municipality"),
     path("<int:pk>/kommun/<str:code>.pdf", views.municipality_pdf, name="municipality_pdf"),
 ]

@@ -24,10 +24,16 @@ from sutohamu.http import AuthenticatedHttpRequest, form_status, save_form
 
 from . import figures
 from .access import log_download, report_for, report_reads_for, reports_for, scopes_for
-from .forms import ReportOrderForm
+from .forms import MunicipalityForm, ReportOrderForm
 from .models import DownloadKind, Report
+from .output import (
+    municipality_body,
+    municipality_names,
+    page_body,
+    report_csv,
+    report_pdf,
+)
 from .output import municipality_pdf as municipality_pdf_bytes
-from .output import page_body, report_csv, report_pdf, shown_for
 from .present import period_label
 from .services import report_request
 from .tasks import build_report
@@ -84,11 +90,38 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not report.is_done:
         return render(request, "reports/building.html", {"report": report})
     log_download(request.user, report, DownloadKind.PAGE)
-    period = {"kind": report.period_kind, "start": str(report.start), "end": str(report.end)}
     return render(
         request,
         "reports/detail.html",
-        {"report": report, "period": period_label(period), "body": page_body(report)},
+        {"report": report, "period": _period(report), "body": page_body(report)},
+    )
+
+
+@reports_required
+@require_GET
+def municipality(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One municipality's figures of a report (`?kommun=<code>`, the report page's picker): its
+    measures and its row of every table. A code the report lacks is a 404, a value no code looks
+    like a 400 that says so."""
+    report = get_object_or_404(reports_for(request.user).defer("figures", "pdf"), pk=pk)
+    if not report.is_done:
+        return render(request, "reports/building.html", {"report": report})
+    form = MunicipalityForm(request.GET)
+    context: dict[str, Any] = {"report": report, "form": form, "period": _period(report)}
+    if not form.is_valid():
+        return render(request, "reports/municipality.html", context, status=400)
+    code = form.cleaned_data["kommun"]
+    name = municipality_names(report).get(code)
+    if name is None:
+        raise Http404
+    log_download(request.user, report, DownloadKind.PAGE)
+    context |= {"code": code, "name": name, "body": municipality_body(report, code)}
+    return render(request, "reports/municipality.html", context)
+
+
+def _period(report: Report) -> str:
+    return period_label(
+        {"kind": report.period_kind, "start": str(report.start), "end": str(report.end)}
     )
 
 
@@ -123,7 +156,7 @@ def municipality_pdf(request: AuthenticatedHttpRequest, pk: int, code: str) -> H
     report = report_for(request.user, pk)
     if not report.is_done:
         return render(request, "reports/building.html", {"report": report}, status=409)
-    if code not in shown_for(report).names:
+    if code not in municipality_names(report):
         raise Http404
     log_download(request.user, report, DownloadKind.PDF)
     response = HttpResponse(municipality_pdf_bytes(report, code), content_type="application/pdf")

@@ -61,6 +61,15 @@ def templates_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def shared_key(name: str, *parts: object) -> str:
+    """A cache key for a value every process may share, in this installation's namespace and
+    under the templates' digest (a release that changes a template never serves the old)."""
+    digest = hashlib.sha256(
+        "\x1f".join([templates_digest(), *(str(p) for p in parts)]).encode()
+    ).hexdigest()
+    return f"{FRAGMENT_PREFIX}:{_namespace()}:{name}:{digest}"
+
+
 def version_key(name: str) -> str:
     return f"{VERSION_PREFIX}:{_namespace()}:{name}"
 

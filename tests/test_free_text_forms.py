@@ -432,6 +432,7 @@ NO_FREE_TEXT: set[str] = {
     "reports:progress",
     "reports:pdf",
     "reports:municipality_pdf",
+    "reports:municipality",  # a GET picker of the report's municipalities: no free text
     "reports:csv",
     # The admin site: people, roles, organisations and reference data without free text.
     "admin:index",

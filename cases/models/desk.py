@@ -103,10 +103,13 @@ class DeskItem(models.Model):
                 condition=_of(DeskKind.MEASURE_UNSCHEDULED),
                 name="desk_measure_unscheduled",
             ),
+            # The escalations panel: a coordinator's own municipality's rows in the order shown,
+            # so that its 20 rows are read and not all of the municipality's (at national scale
+            # PostgreSQL intersected the owner's rows with the municipality's 6,400).
             models.Index(
-                fields=["owner", "at"],
+                fields=["owner", "municipality", "at"],
                 condition=_of(DeskKind.ESCALATION),
-                name="desk_escalation_waiting",
+                name="desk_escalation_owner_town",
             ),
             models.Index(
                 fields=["municipality", "on", "reference"],

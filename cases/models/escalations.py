@@ -166,6 +166,15 @@ class Escalation(models.Model):
             # (the partial unique index above leads with the case, and a prepared statement's
             # parameters cannot use its condition).
             models.Index(fields=["receiver", "status"], name="escalation_receiver_status"),
+            # The queue's page in its order (oldest first), open or all: a page reads its rows
+            # and not every escalation of the receiver (at national scale the police area's
+            # 3,200 open of 15,400 were sorted for each page, 18 ms).
+            models.Index(
+                fields=["receiver", "created_at"],
+                condition=Q(status__in=OPEN),
+                name="escalation_queue_open",
+            ),
+            models.Index(fields=["receiver", "created_at"], name="escalation_queue_all"),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@ and closes its part; the kommunpolis records that the Security Service was infor
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page as ListPage
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -35,6 +37,7 @@ from sutohamu.http import (
 
 from .. import escalation as service
 from ..access import case_for, escalation_for, proposal_for, queue_for
+from ..choices import OPEN_ESCALATION
 from ..forms import (
     EscalationAnswerForm,
     EscalationCloseForm,
@@ -48,6 +51,26 @@ from ..rights import Right
 from ..versions import CASES_LISTED
 
 QUEUE_PAGE_SIZE = 50
+
+
+class _Counted:
+    """Rows whose number is known already, for the paginator: it slices them and counts none."""
+
+    def __init__(self, rows: QuerySet[Escalation], count: int) -> None:
+        self.rows = rows
+        self.total = count
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.rows[key]
+
+    def __iter__(self) -> Iterator[Escalation]:
+        return iter(self.rows)
 
 
 @login_required
@@ -96,7 +119,9 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     @cache
     def listed() -> tuple[ListPage, dict[str, int]]:
         items, counts = queue_for(request.user, include_closed=show_all)
-        return Paginator(items, QUEUE_PAGE_SIZE).get_page(number), counts
+        # The page's total from the counts by state, not a count of its own.
+        total = sum(n for status, n in counts.items() if show_all or status in OPEN_ESCALATION)
+        return Paginator(_Counted(items, total), QUEUE_PAGE_SIZE).get_page(number), counts
 
     return render(
         request,
