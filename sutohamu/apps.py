@@ -8,6 +8,14 @@ class SuToHaMuConfig(AppConfig):
     name = "sutohamu"
     verbose_name = "SuToHaMu"
 
+    def ready(self) -> None:
+        from django.apps import apps
+
+        from .history_managers import history_managers_once
+
+        # Every model is loaded (and simple_history has put its descriptors) before any ready().
+        history_managers_once(apps.get_models())
+
 
 class SuToHaMuAdminConfig(AdminConfig):
     default_site = "accounts.admin_site.SuToHaMuAdminSite"
