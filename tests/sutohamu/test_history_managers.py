@@ -12,11 +12,12 @@ from tests.councils.factories import OrganisationFactory
 
 def test_every_model_with_history_makes_its_manager_class_once():
     with_history = [
-        m for m in apps.get_models() if getattr(m._meta, "simple_history_manager_attribute", None)
+        (model, name)
+        for model in apps.get_models()
+        if (name := getattr(model._meta, "simple_history_manager_attribute", None))
     ]
     assert len(with_history) > 20
-    for model in with_history:
-        name = model._meta.simple_history_manager_attribute
+    for model, name in with_history:
         assert isinstance(vars(model)[name], HistoryDescriptorOnce), model
         assert type(getattr(model, name)) is type(getattr(model, name))  # the one class
     assert not any(
