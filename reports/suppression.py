@@ -415,6 +415,11 @@ class _Attacker:
         self._blocks: dict[int, tuple[np.ndarray, Any, np.ndarray]] = {}
         self._names: dict[tuple[str, ...], int] | None = None
         self._bounds: tuple[np.ndarray, np.ndarray] | None = None
+        # Kept with the matrix: its columns' form, and its product with `base`; and each
+        # block's partners, chosen once.
+        self._csc: Any = None
+        self._at_base: np.ndarray | None = None
+        self._regions: dict[int, np.ndarray] = {}
         # Row name -> (columns, coefficients, lower, upper); insertion-ordered.
         self.rows: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, float, float]] = {}
         cols = self._columns
@@ -470,6 +475,8 @@ class _Attacker:
         self._blocks = {}
         self._names = None
         self._bounds = None
+        self._csc = None
+        self._at_base = None
 
     def _bounds_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """The rows' bounds (kept, as the matrix, until the rows change)."""
@@ -482,12 +489,13 @@ class _Attacker:
         return self._bounds
 
     def matrix(self, extra: np.ndarray | None = None) -> csr_matrix:
+        if extra is None and self._matrix is not None:
+            return self._matrix
         columns = [r[0] for r in self.rows.values()]
         coefficients = [r[1] for r in self.rows.values()]
         if extra is not None:
             return self._build([*columns, extra], [*coefficients, np.ones(len(extra))])
-        if self._matrix is None:
-            self._matrix = self._build(columns, coefficients)
+        self._matrix = self._build(columns, coefficients)
         return self._matrix
 
     def _build(self, columns: list[np.ndarray], coefficients: list[np.ndarray]) -> csr_matrix:
@@ -593,6 +601,14 @@ class _Attacker:
             return None
         if label not in self._blocks:
             matrix = self.matrix()
+            if label in self._regions:  # partners chosen before this cell was hidden: kept
+                inside = self._regions[label]
+                if self._csc is None:
+                    self._csc = matrix.tocsc()
+                restricted = self._csc[:, inside].tocsr()
+                touched = np.flatnonzero(np.diff(restricted.indptr) > 0)
+                self._blocks[label] = (inside, restricted[touched], touched)
+                return self._blocks[label]
             names = list(self.rows)
             at_least = np.array([name[0] == ">" for name in names], dtype=bool)
             counts = np.diff(matrix.indptr)
@@ -618,7 +634,10 @@ class _Attacker:
             score[label] = -1
             ranked = [int(b) for b in np.argsort(-score, kind="stable")[:_PARTNERS] if score[b] > 0]
             inside = np.flatnonzero(np.isin(self.block, [label, *ranked]))
-            restricted = matrix[:, inside].tocsr()
+            self._regions[label] = inside
+            if self._csc is None:
+                self._csc = matrix.tocsc()
+            restricted = self._csc[:, inside].tocsr()
             touched = np.flatnonzero(np.diff(restricted.indptr) > 0)
             self._blocks[label] = (inside, restricted[touched], touched)
         return self._blocks[label]
@@ -630,7 +649,9 @@ class _Attacker:
         `base` (held there)."""
         assert self.base is not None
         lower, upper = self._bounds_arrays()
-        outside = self.matrix()[touched] @ self.base - rows @ self.base[inside]
+        if self._at_base is None:
+            self._at_base = self.matrix() @ self.base
+        outside = self._at_base[touched] - rows @ self.base[inside]
         return lower[touched] - outside, upper[touched] - outside
 
     def _take(self, inside: np.ndarray, x: np.ndarray) -> bool:
