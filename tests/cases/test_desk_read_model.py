@@ -356,16 +356,21 @@ def test_a_failed_deferred_block_syncs_nothing_and_later_writes_sync_at_once(dem
 
 
 def fill(rows: int) -> None:
-    for index in range(rows):
-        case = in_measures(reported())
-        measure(case, planned_end=timezone.localdate() + datetime.timedelta(days=index % 20 - 5))
-        measure(case)  # not scheduled
-        if index % 2:
-            moved(case, CaseStatus.FOLLOW_UP)
-        else:
-            escalations.escalation_open(
-                case=case, receiver=org("AGERA"), by=hagfors(), reason="Råd", request="Förslag"
-            )
+    """Through the services, as the seed writes: each case's desk rows once, at the block's end
+    (`desk_deferred`, the same rows as syncing after every write; see the test above)."""
+    with transaction.atomic(), desk_deferred():
+        for index in range(rows):
+            case = in_measures(reported())
+            end = timezone.localdate() + datetime.timedelta(days=index % 20 - 5)
+            measure(case, planned_end=end)
+            measure(case)  # not scheduled
+            if index % 2:
+                moved(case, CaseStatus.FOLLOW_UP)
+            else:
+                escalations.escalation_open(
+                    case=case, receiver=org("AGERA"), by=hagfors(), reason="Råd", request="Förslag"
+                )
+    assert_in_step()
 
 
 @pytest.mark.parametrize("rows", [3, 30])

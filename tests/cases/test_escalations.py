@@ -199,14 +199,14 @@ def test_queue_uses_a_constant_number_of_queries(client, django_assert_max_num_q
     user = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=sender).user
     Escalation.objects.bulk_create(
         Escalation(
-            case=CaseFactory(municipality=sender),
+            case=case,
             receiver=role.organisation,
             kind="agera",
             reason="r",
             request="q",
             created_by=user,
         )
-        for _ in range(rows)
+        for case in CaseFactory.create_batch(rows, municipality=sender)
     )
     client.force_login(role.user)
     # 8 for every signed-in request, the counts over the whole queue (the page's total too),
@@ -227,9 +227,10 @@ def test_the_queue_pages_its_open_escalations_and_with_alla_every_one(client):
     sender = RoleAssignmentFactory(role=Role.COORDINATOR).organisation
     user = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=sender).user
     statuses = [S.NEW] * 30 + [S.ACKNOWLEDGED] * 20 + [S.ANSWERED] * 5 + [S.CLOSED] * 12
+    cases = CaseFactory.create_batch(len(statuses), municipality=sender)
     Escalation.objects.bulk_create(
         Escalation(
-            case=CaseFactory(municipality=sender),
+            case=case,
             receiver=role.organisation,
             kind="agera",
             reason="r",
@@ -237,7 +238,7 @@ def test_the_queue_pages_its_open_escalations_and_with_alla_every_one(client):
             created_by=user,
             status=status,
         )
-        for status in statuses
+        for case, status in zip(cases, statuses, strict=True)
     )
     client.force_login(role.user)
     url = reverse("cases:queue")
