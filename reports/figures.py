@@ -862,6 +862,10 @@ class Facts:
             # Per period: its end's and start's places among the instants, and what the
             # closings, reopenings and follow-up say of the cases they name (the rest: no).
             cut: list[tuple[Any, ...]] = []
+            not_closed = (False, False, False, False)
+            not_followed = (False, False)
+            rests: list[tuple[bool, ...]] = [(False,) * (len(CASE_ATTRIBUTES) - 2)]
+            rested = {rests[0]: 0}
             for p in self.periods:
                 ctx = Context(Scope.ALL, p, self.municipalities)
                 first, after = p.bounds()
@@ -876,36 +880,15 @@ class Facts:
                     )
                 kept = {pk: (True, ok) for pk, _row, ok in kept_cadence(ctx, self)}
                 reopened = {pk for pk, at in self.reopenings() if first <= at < after}
-                end = instants.index(after)
-                named = closed.keys() | kept.keys() | reopened
-                cut.append((end, instants.index(first), closed, kept, reopened, named))
-            # A case neither closed, reopened nor followed up in a period: its state and
-            # whether it is new are its attributes there (one tuple for all such cases).
-            plain: dict[tuple[str, bool], tuple[Any, ...]] = {}
-            no = (False,) * (len(CASE_ATTRIBUTES) - 2)
-            not_closed = (False, False, False, False)
-            not_followed = (False, False)
-            # By the first period that counts the case, then by id (the groups' order).
-            firsts: list[list[tuple[str, str, list[tuple[int, tuple[Any, ...]]]]]] = [
-                [] for _p in self.periods
-            ]
-            for pk, row, areas, at, states in cases:
-                seen: list[tuple[int, tuple[Any, ...]]] = []
-                for i, (end, start, closed, kept, reopened, named) in enumerate(cut):
-                    if at > end:  # reported after the period
-                        continue
-                    if pk not in named:
-                        alike = (states[end], at > start)
-                        attributes = plain.get(alike)
-                        if attributes is None:
-                            attributes = plain[alike] = (*alike, *no)
-                        seen.append((i, attributes))
-                        continue
+                # The attributes after state and new of each case named here, worked out once
+                # (closed, reopened, closed early with / without a decision, met the minimum,
+                # followed up, kept the cadence), by their number in `rests` (0: all no): one
+                # look-up per case and period.
+                named: dict[int, int] = {}
+                for pk in closed.keys() | kept.keys() | reopened:
                     was_closed, early_with, early_without, met = closed.get(pk, not_closed)
                     followed_up, kept_up = kept.get(pk, not_followed)
-                    attributes = (
-                        states[end],
-                        at > start,
+                    rest = (
                         was_closed,
                         pk in reopened,
                         early_with,
@@ -914,17 +897,45 @@ class Facts:
                         followed_up,
                         kept_up,
                     )
-                    seen.append((i, attributes))
+                    number = rested.get(rest)
+                    if number is None:
+                        number = rested[rest] = len(rests)
+                        rests.append(rest)
+                    named[pk] = number
+                cut.append((instants.index(after), instants.index(first), named))
+            # By the first period that counts the case, then by id (the groups' order).
+            firsts: list[list[tuple[str, str, tuple[int, ...]]]] = [[] for _p in self.periods]
+            # A case neither closed, reopened nor followed up in a period: its state and
+            # whether it is new are its attributes there (the rest all no). A case's attributes
+            # in a period are numbered (`numbers`, by (period, attributes)), so that its group's
+            # key is its row, areas and a tuple of small integers.
+            numbers: dict[tuple[Any, ...], int] = {}
+            each: list[tuple[int, tuple[Any, ...]]] = []
+            for pk, row, areas, at, states in cases:
+                seen: list[int] = []
+                first_seen = -1
+                for i, (end, start, named) in enumerate(cut):
+                    if at > end:  # reported after the period
+                        continue
+                    rest = named.get(pk, 0)
+                    k = (i, states[end], at > start, rest)
+                    number = numbers.get(k)
+                    if number is None:
+                        number = numbers[k] = len(each)
+                        each.append((i, (states[end], at > start, *rests[rest])))
+                    seen.append(number)
+                    if first_seen < 0:
+                        first_seen = i
                 if seen:
-                    firsts[seen[0][0]].append((row, areas, seen))
+                    firsts[first_seen].append((row, areas, tuple(seen)))
             counted: dict[tuple[Any, ...], int] = {}
-            for code, where, seen in itertools.chain.from_iterable(firsts):
-                k = (code, where, tuple(seen))
+            for k in itertools.chain.from_iterable(firsts):
                 counted[k] = counted.get(k, 0) + 1
             out: dict[Period, list[dict[str, Any]]] = {p: [] for p in self.periods}
             names = CASE_ATTRIBUTES
-            for key_of, n in counted.items():
-                row, areas, per = key_of
+            for (row, areas, numbered), n in counted.items():
+                per = tuple(each[number] for number in numbered)
+                key_of = (row, areas, per)
                 uid = self.group(("cases", *key_of), n)
                 for i, attributes in per:
                     unit = {"row": row, "areas": areas, "uid": uid, "weight": n}
