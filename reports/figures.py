@@ -234,6 +234,9 @@ def unit_id(unit: str, pk: int | tuple[int, int]) -> int:
     return (UNIT_KINDS[unit] << _KIND_SHIFT) | pk
 
 
+_EMPTY: frozenset[int] = frozenset()
+
+
 def cut_tables(
     unit: str, units: list[dict[str, Any]], specs: list[TableSpec], rows: list[str]
 ) -> Draft:
@@ -263,9 +266,16 @@ def cut_tables(
             if with_total:
                 line[TOTAL].add(uid)
                 totals[TOTAL].add(uid)
+        # Most cells of a national table are empty (290 municipalities' rows): those take the
+        # one empty set and 0 with no count.
+        cells = draft.cells
         for r, line in members.items():
+            prefix = f"{spec.key}|{r}|"
             for c, ids in line.items():
-                draft.cells.append(Cell(f"{spec.key}|{r}|{c}", size(ids, weights), frozenset(ids)))
+                if ids:
+                    cells.append(Cell(prefix + c, size(ids, weights), frozenset(ids)))
+                else:
+                    cells.append(Cell(prefix + c, 0, _EMPTY))
         draft.tables.append(
             {
                 "key": spec.key,
