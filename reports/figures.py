@@ -24,6 +24,7 @@ import hashlib
 import itertools
 import json
 import math
+import operator
 import statistics
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -1783,9 +1784,11 @@ def linked_system(
             )
             cells += outside
             unmarked += [c.key for c in outside]
-    reports = [c.key for c in cells if not c.key.startswith(OUTSIDE_VBE)]
-    # The total rows join the municipalities' rows: the blocks asked first at a national scale.
-    links = [c.key for c in cells if c.key.split("|")[1:2] == ["total"]]
+    keys = list(map(operator.attrgetter("key"), cells))
+    reports = list(itertools.filterfalse(operator.methodcaller("startswith", OUTSIDE_VBE), keys))
+    # The total rows join the municipalities' rows: the blocks asked first at a national scale
+    # (a key is its table's, its row's and its column's, joined by "|": the row is the total).
+    links = [k for k in keys if f"|{TOTAL}|" in k]
     system = System(cells, floors=reports, weights=facts.weights, links=links)
     # Only what still holds of today's units (a linked report published before its data changed).
     published, hidden, ratios = consistent(system, published, hidden, ratios)
