@@ -928,20 +928,20 @@ class Facts:
                 for i, (end, start, named) in enumerate(cut):
                     if at > end:  # reported after the period
                         continue
-                    rest = named.get(pk, 0)
-                    k = (i, states[end], at > start, rest)
-                    number = numbers.get(k)
+                    rest_number = named.get(pk, 0)
+                    alike = (i, states[end], at > start, rest_number)
+                    number = numbers.get(alike)
                     if number is None:
-                        number = numbers[k] = len(each)
-                        each.append((i, (states[end], at > start, *rests[rest])))
+                        number = numbers[alike] = len(each)
+                        each.append((i, (states[end], at > start, *rests[rest_number])))
                     seen.append(number)
                     if first_seen < 0:
                         first_seen = i
                 if seen:
                     firsts[first_seen].append((row, areas, tuple(seen)))
             counted: dict[tuple[Any, ...], int] = {}
-            for k in itertools.chain.from_iterable(firsts):
-                counted[k] = counted.get(k, 0) + 1
+            for group_key in itertools.chain.from_iterable(firsts):
+                counted[group_key] = counted.get(group_key, 0) + 1
             out: dict[Period, list[dict[str, Any]]] = {p: [] for p in self.periods}
             names = CASE_ATTRIBUTES
             for (row, areas, numbered), n in counted.items():
