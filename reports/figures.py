@@ -24,6 +24,7 @@ import hashlib
 import itertools
 import json
 import math
+import operator
 import statistics
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -234,6 +235,9 @@ def unit_id(unit: str, pk: int | tuple[int, int]) -> int:
     return (UNIT_KINDS[unit] << _KIND_SHIFT) | pk
 
 
+_EMPTY: frozenset[int] = frozenset()
+
+
 def cut_tables(
     unit: str, units: list[dict[str, Any]], specs: list[TableSpec], rows: list[str]
 ) -> Draft:
@@ -263,9 +267,16 @@ def cut_tables(
             if with_total:
                 line[TOTAL].add(uid)
                 totals[TOTAL].add(uid)
+        # Most cells of a national table are empty (290 municipalities' rows): those take the
+        # one empty set and 0 with no count.
+        cells = draft.cells
         for r, line in members.items():
+            prefix = f"{spec.key}|{r}|"
             for c, ids in line.items():
-                draft.cells.append(Cell(f"{spec.key}|{r}|{c}", size(ids, weights), frozenset(ids)))
+                if ids:
+                    cells.append(Cell(prefix + c, size(ids, weights), frozenset(ids)))
+                else:
+                    cells.append(Cell(prefix + c, 0, _EMPTY))
         draft.tables.append(
             {
                 "key": spec.key,
@@ -862,6 +873,10 @@ class Facts:
             # Per period: its end's and start's places among the instants, and what the
             # closings, reopenings and follow-up say of the cases they name (the rest: no).
             cut: list[tuple[Any, ...]] = []
+            not_closed = (False, False, False, False)
+            not_followed = (False, False)
+            rests: list[tuple[bool, ...]] = [(False,) * (len(CASE_ATTRIBUTES) - 2)]
+            rested = {rests[0]: 0}
             for p in self.periods:
                 ctx = Context(Scope.ALL, p, self.municipalities)
                 first, after = p.bounds()
@@ -876,36 +891,15 @@ class Facts:
                     )
                 kept = {pk: (True, ok) for pk, _row, ok in kept_cadence(ctx, self)}
                 reopened = {pk for pk, at in self.reopenings() if first <= at < after}
-                end = instants.index(after)
-                named = closed.keys() | kept.keys() | reopened
-                cut.append((end, instants.index(first), closed, kept, reopened, named))
-            # A case neither closed, reopened nor followed up in a period: its state and
-            # whether it is new are its attributes there (one tuple for all such cases).
-            plain: dict[tuple[str, bool], tuple[Any, ...]] = {}
-            no = (False,) * (len(CASE_ATTRIBUTES) - 2)
-            not_closed = (False, False, False, False)
-            not_followed = (False, False)
-            # By the first period that counts the case, then by id (the groups' order).
-            firsts: list[list[tuple[str, str, list[tuple[int, tuple[Any, ...]]]]]] = [
-                [] for _p in self.periods
-            ]
-            for pk, row, areas, at, states in cases:
-                seen: list[tuple[int, tuple[Any, ...]]] = []
-                for i, (end, start, closed, kept, reopened, named) in enumerate(cut):
-                    if at > end:  # reported after the period
-                        continue
-                    if pk not in named:
-                        alike = (states[end], at > start)
-                        attributes = plain.get(alike)
-                        if attributes is None:
-                            attributes = plain[alike] = (*alike, *no)
-                        seen.append((i, attributes))
-                        continue
+                # The attributes after state and new of each case named here, worked out once
+                # (closed, reopened, closed early with / without a decision, met the minimum,
+                # followed up, kept the cadence), by their number in `rests` (0: all no): one
+                # look-up per case and period.
+                named: dict[int, int] = {}
+                for pk in closed.keys() | kept.keys() | reopened:
                     was_closed, early_with, early_without, met = closed.get(pk, not_closed)
                     followed_up, kept_up = kept.get(pk, not_followed)
-                    attributes = (
-                        states[end],
-                        at > start,
+                    rest = (
                         was_closed,
                         pk in reopened,
                         early_with,
@@ -914,17 +908,45 @@ class Facts:
                         followed_up,
                         kept_up,
                     )
-                    seen.append((i, attributes))
+                    number = rested.get(rest)
+                    if number is None:
+                        number = rested[rest] = len(rests)
+                        rests.append(rest)
+                    named[pk] = number
+                cut.append((instants.index(after), instants.index(first), named))
+            # By the first period that counts the case, then by id (the groups' order).
+            firsts: list[list[tuple[str, str, tuple[int, ...]]]] = [[] for _p in self.periods]
+            # A case neither closed, reopened nor followed up in a period: its state and
+            # whether it is new are its attributes there (the rest all no). A case's attributes
+            # in a period are numbered (`numbers`, by (period, attributes)), so that its group's
+            # key is its row, areas and a tuple of small integers.
+            numbers: dict[tuple[Any, ...], int] = {}
+            each: list[tuple[int, tuple[Any, ...]]] = []
+            for pk, row, areas, at, states in cases:
+                seen: list[int] = []
+                first_seen = -1
+                for i, (end, start, named) in enumerate(cut):
+                    if at > end:  # reported after the period
+                        continue
+                    rest_number = named.get(pk, 0)
+                    alike = (i, states[end], at > start, rest_number)
+                    number = numbers.get(alike)
+                    if number is None:
+                        number = numbers[alike] = len(each)
+                        each.append((i, (states[end], at > start, *rests[rest_number])))
+                    seen.append(number)
+                    if first_seen < 0:
+                        first_seen = i
                 if seen:
-                    firsts[seen[0][0]].append((row, areas, seen))
+                    firsts[first_seen].append((row, areas, tuple(seen)))
             counted: dict[tuple[Any, ...], int] = {}
-            for code, where, seen in itertools.chain.from_iterable(firsts):
-                k = (code, where, tuple(seen))
-                counted[k] = counted.get(k, 0) + 1
+            for group_key in itertools.chain.from_iterable(firsts):
+                counted[group_key] = counted.get(group_key, 0) + 1
             out: dict[Period, list[dict[str, Any]]] = {p: [] for p in self.periods}
             names = CASE_ATTRIBUTES
-            for key_of, n in counted.items():
-                row, areas, per = key_of
+            for (row, areas, numbered), n in counted.items():
+                per = tuple(each[number] for number in numbered)
+                key_of = (row, areas, per)
                 uid = self.group(("cases", *key_of), n)
                 for i, attributes in per:
                     unit = {"row": row, "areas": areas, "uid": uid, "weight": n}
@@ -1762,9 +1784,11 @@ def linked_system(
             )
             cells += outside
             unmarked += [c.key for c in outside]
-    reports = [c.key for c in cells if not c.key.startswith(OUTSIDE_VBE)]
-    # The total rows join the municipalities' rows: the blocks asked first at a national scale.
-    links = [c.key for c in cells if c.key.split("|")[1:2] == ["total"]]
+    keys = list(map(operator.attrgetter("key"), cells))
+    reports = list(itertools.filterfalse(operator.methodcaller("startswith", OUTSIDE_VBE), keys))
+    # The total rows join the municipalities' rows: the blocks asked first at a national scale
+    # (a key is its table's, its row's and its column's, joined by "|": the row is the total).
+    links = [k for k in keys if f"|{TOTAL}|" in k]
     system = System(cells, floors=reports, weights=facts.weights, links=links)
     # Only what still holds of today's units (a linked report published before its data changed).
     published, hidden, ratios = consistent(system, published, hidden, ratios)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import heapq
 import importlib
 import itertools
+import operator
 from collections.abc import Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -148,12 +149,15 @@ def _int_signatures(
     each unit's run of cells; units are grouped by a 128-bit hash of their run, and each group
     is then checked run for run against its first unit (exact: a collision would be found and
     the general way taken instead)."""
-    sizes = np.fromiter((len(c.members) for c in cells), dtype=np.int64, count=len(cells))
+    # `map` with `attrgetter`: the loops over the cells run in C (a national build: 852,048
+    # cells, 3.6 million memberships).
+    members = operator.attrgetter("members")
+    sizes = np.fromiter(map(len, map(members, cells)), dtype=np.int64, count=len(cells))
     total = int(sizes.sum())
     if total == 0:
         return {}
     units = np.fromiter(
-        itertools.chain.from_iterable(c.members for c in cells), dtype=np.int64, count=total
+        itertools.chain.from_iterable(map(members, cells)), dtype=np.int64, count=total
     )
     which = np.repeat(np.arange(len(cells), dtype=np.int64), sizes)
     order = np.lexsort((which, units))
@@ -250,12 +254,20 @@ class System:
         suppression's subtables with their marginals fixed, as tau-ARGUS's HITAS): a point
         found so is a point of the whole part, checked against every row before it is taken,
         and only a question no such region answers is asked of the whole."""
-        keys = [c.key for c in cells]
-        if len(set(keys)) != len(keys):
-            raise ValueError("cell keys must be unique")
         self.cells = list(cells)
-        self.index = {c.key: i for i, c in enumerate(self.cells)}
-        self.floors = sorted(k for k in set(floors) if self.cells[self.index[k]].value > 0)
+        keys = list(map(operator.attrgetter("key"), self.cells))
+        self.index = dict(zip(keys, range(len(keys)), strict=True))
+        if len(self.index) != len(keys):
+            raise ValueError("cell keys must be unique")
+        # The floors that count something, by set operations (the national build's 852,048
+        # cells were looked up one by one).
+        wanted = set(floors)
+        unknown = wanted - self.index.keys()
+        if unknown:
+            raise KeyError(min(unknown))
+        values = map(operator.attrgetter("value"), self.cells)
+        positive = itertools.compress(keys, map((0).__lt__, values))
+        self.floors = sorted(wanted.intersection(positive))
         counts = _signatures(self.cells, weights or {})
         ordered = sorted(counts)
         self.fine_count = np.array([counts[s] for s in ordered], dtype=float)
