@@ -91,11 +91,17 @@ def manage(database: str, *args: str) -> str:
 def measured_extra(database: str) -> dict[str, Any]:
     """`bench_extra`'s figures, or what made it fail (a miss; the pages are measured anyway)."""
     try:
-        return dict(json.loads(manage(database, "bench_extra")))
+        out = manage(database, "bench_extra")
     except subprocess.CalledProcessError as error:
         lines = (error.stderr or "").strip().splitlines()
         said = [line for line in lines if " ERROR " in line][:1] + lines[-1:]
         return {"failed": " / ".join(said)}
+    # The figures are the last line; a library writing to the process's stdout (a solver's C
+    # code) may have put lines before it.
+    last = [line for line in out.splitlines() if line.startswith("{")][-1:]
+    if not last:
+        return {"failed": f"no figures in bench_extra's output: {out[-300:]!r}"}
+    return dict(json.loads(last[0]))
 
 
 def database_ready(name: str, fresh: bool) -> bool:
