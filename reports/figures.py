@@ -16,17 +16,15 @@ only where its numerator and denominator are published counts of the same report
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime
 import functools
-import gc
 import hashlib
 import itertools
 import json
 import math
 import operator
 import statistics
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +56,7 @@ from councils.choices import ActivityStatus, Area, BodyKind, PriorityOutcome
 from councils.models import Medskick, Priority, PromiseActivity
 from meetings.choices import MeetingStatus
 from meetings.models import Meeting, SituationReport
+from sutohamu.collector import collector_paused
 
 from .models import PeriodKind, Report, ReportStatus, Scope, StoredPeriod
 from .suppression import (
@@ -1824,25 +1823,6 @@ def build(
 
     `protected=False` publishes every count (only to show that the audit refuses it)."""
     return build_joint(scope, period, progress, linked=linked, protected=protected)[0]
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for a build, on again after (as it was):
-    `build_joint` runs with it paused, and `release.release` with the audit that follows.
-
-    A build at county holds hundreds of thousands of small tuples and dicts (rows, units,
-    groups) and makes no reference cycles that matter: each full collection walked them all
-    again, about 1,400 collections and 0.55-0.65 s of a 2.5-2.7 s build's CPU (measured with
-    `gc.callbacks`). Reference counting still frees everything the build drops; whatever cycle
-    it leaves is collected by the first collection after it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def build_joint(

@@ -19,6 +19,8 @@ from typing import Any
 
 from django.utils import translation
 
+from sutohamu.collector import collector_paused
+
 from . import figures
 from .figures import SHARES, Linked, Period, share_cells
 from .models import PeriodKind, Report, ReportStatus
@@ -113,7 +115,7 @@ def release(
     protected: bool = True,
 ) -> dict[str, Any]:
     """The figures of a report, built against the linked reports and audited as published."""
-    with figures.collector_paused():
+    with collector_paused():
         data, joint = figures.build_joint(
             scope, period, progress, linked=linked, protected=protected
         )

@@ -9,7 +9,7 @@ WeasyPrint sets up fontconfig and Pango's font map for each document unless it i
 FontConfiguration; one per thread (the object is not documented as thread-safe) is reused by every
 render of that thread: the same bytes, about a fifth less CPU per document.
 
-A render runs with Python's cyclic garbage collector paused (`collector_paused`): WeasyPrint
+A render runs with Python's cyclic garbage collector paused (`sutohamu.collector`): WeasyPrint
 allocates a few hundred thousand small boxes, styles and text runs per document, and each
 collection they trigger walks every object the process holds (the app, and in the demo's seed
 or a test process much more). Reference counting frees what a render drops; the first
@@ -18,13 +18,12 @@ collection after it finds any cycle it left.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import threading
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+
+from .collector import collector_paused
 
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
@@ -39,18 +38,6 @@ def _font_config() -> FontConfiguration:
     if config is None:
         config = _fonts.config = FontConfiguration()
     return config
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the block, on again after (as it was)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def html_to_pdf(html: str, **options: Any) -> bytes:

@@ -4,7 +4,8 @@ import gc
 
 import pytest
 
-from sutohamu.pdf import collector_paused, html_to_pdf
+from sutohamu.collector import collector_paused
+from sutohamu.pdf import html_to_pdf
 
 
 def test_a_render_leaves_the_collector_on_and_still_gives_a_pdf():
