@@ -613,46 +613,45 @@ class _Attacker:
             return None
         if label not in self._blocks:
             matrix = self.matrix()
-            if label in self._regions:  # partners chosen before this cell was hidden: kept
-                inside = self._regions[label]
-                if self._csc is None:
-                    self._csc = matrix.tocsc()
-                restricted = self._csc[:, inside].tocsr()
-                touched = np.flatnonzero(np.diff(restricted.indptr) > 0)
-                self._blocks[label] = (inside, restricted[touched], touched)
-                return self._blocks[label]
-            names = list(self.rows)
-            at_least = np.array([name[0] == ">" for name in names], dtype=bool)
-            counts = np.diff(matrix.indptr)
-            row_of = np.repeat(np.arange(len(names)), counts)
-            blocks_of_row = self.block[matrix.indices]
-            # A row linking blocks: its entries in more than one block.
-            first = np.full(len(names), -1)
-            first[row_of[::-1]] = blocks_of_row[::-1]
-            differs = (blocks_of_row != first[row_of]).astype(float)
-            linking = np.bincount(row_of, weights=differs, minlength=len(names)) > 0
-            movable = np.zeros(self.size, dtype=bool)
-            movable[matrix.indices[at_least[row_of] & ~linking[row_of]]] = True
-            mine = self.block == label
-            key_cols = movable & mine
-            key_cols[columns] = True
-            # The linking rows over the key block's movable cells.
-            over = np.zeros(len(names), dtype=bool)
-            hit = linking[row_of] & key_cols[matrix.indices]
-            over[row_of[hit]] = True
-            sel = over[row_of] & movable[matrix.indices] & ~mine[matrix.indices]
-            weight = np.bincount(matrix.indices[sel], minlength=self.size).astype(float)
-            score = np.bincount(self.block, weights=weight)
-            score[label] = -1
-            ranked = [int(b) for b in np.argsort(-score, kind="stable")[:_PARTNERS] if score[b] > 0]
-            inside = np.flatnonzero(np.isin(self.block, [label, *ranked]))
-            self._regions[label] = inside
+            # Partners chosen before this cell was hidden are kept.
+            inside = self._regions.get(label)
+            if inside is None:
+                inside = self._regions[label] = self._region(label, columns, matrix)
             if self._csc is None:
                 self._csc = matrix.tocsc()
             restricted = self._csc[:, inside].tocsr()
             touched = np.flatnonzero(np.diff(restricted.indptr) > 0)
             self._blocks[label] = (inside, restricted[touched], touched)
         return self._blocks[label]
+
+    def _region(self, label: int, columns: np.ndarray, matrix: Any) -> np.ndarray:
+        """The block's finest cells and those of its likeliest partner blocks."""
+        assert self.block is not None  # `_block` asks only when the part has blocks
+        names = list(self.rows)
+        at_least = np.array([name[0] == ">" for name in names], dtype=bool)
+        counts = np.diff(matrix.indptr)
+        row_of = np.repeat(np.arange(len(names)), counts)
+        blocks_of_row = self.block[matrix.indices]
+        # A row linking blocks: its entries in more than one block.
+        first = np.full(len(names), -1)
+        first[row_of[::-1]] = blocks_of_row[::-1]
+        differs = (blocks_of_row != first[row_of]).astype(float)
+        linking = np.bincount(row_of, weights=differs, minlength=len(names)) > 0
+        movable = np.zeros(self.size, dtype=bool)
+        movable[matrix.indices[at_least[row_of] & ~linking[row_of]]] = True
+        mine = self.block == label
+        key_cols = movable & mine
+        key_cols[columns] = True
+        # The linking rows over the key block's movable cells.
+        over = np.zeros(len(names), dtype=bool)
+        hit = linking[row_of] & key_cols[matrix.indices]
+        over[row_of[hit]] = True
+        sel = over[row_of] & movable[matrix.indices] & ~mine[matrix.indices]
+        weight = np.bincount(matrix.indices[sel], minlength=self.size).astype(float)
+        score = np.bincount(self.block, weights=weight)
+        score[label] = -1
+        ranked = [int(b) for b in np.argsort(-score, kind="stable")[:_PARTNERS] if score[b] > 0]
+        return np.flatnonzero(np.isin(self.block, [label, *ranked]))
 
     def _block_rows(
         self, inside: np.ndarray, rows: Any, touched: np.ndarray
