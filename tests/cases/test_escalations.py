@@ -192,11 +192,13 @@ def test_acknowledging_outside_ones_queue_is_refused(login):
     assert item.status == S.NEW
 
 
-@pytest.mark.parametrize("rows", [5, 80])
-def test_queue_uses_a_constant_number_of_queries(client, django_assert_max_num_queries, rows):
+def agera_queue(statuses: list[S]) -> RoleAssignment:
+    """An Agera receiver with one escalation in each of `statuses`, each on a case of its own
+    from one coordinator's municipality; the receiver's role assignment."""
     role = RoleAssignmentFactory(role=Role.AGERA)
     sender = RoleAssignmentFactory(role=Role.COORDINATOR).organisation
     user = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=sender).user
+    cases = CaseFactory.create_batch(len(statuses), municipality=sender)
     Escalation.objects.bulk_create(
         Escalation(
             case=case,
@@ -205,9 +207,16 @@ def test_queue_uses_a_constant_number_of_queries(client, django_assert_max_num_q
             reason="r",
             request="q",
             created_by=user,
+            status=status,
         )
-        for case in CaseFactory.create_batch(rows, municipality=sender)
+        for case, status in zip(cases, statuses, strict=True)
     )
+    return role
+
+
+@pytest.mark.parametrize("rows", [5, 80])
+def test_queue_uses_a_constant_number_of_queries(client, django_assert_max_num_queries, rows):
+    role = agera_queue([S.NEW] * rows)
     client.force_login(role.user)
     # 8 for every signed-in request, the counts over the whole queue (the page's total too),
     # then one page of the queue with cases, receivers and handlers.
@@ -223,23 +232,8 @@ def test_queue_uses_a_constant_number_of_queries(client, django_assert_max_num_q
 
 
 def test_the_queue_pages_its_open_escalations_and_with_alla_every_one(client):
-    role = RoleAssignmentFactory(role=Role.AGERA)
-    sender = RoleAssignmentFactory(role=Role.COORDINATOR).organisation
-    user = RoleAssignmentFactory(role=Role.COORDINATOR, organisation=sender).user
     statuses = [S.NEW] * 30 + [S.ACKNOWLEDGED] * 20 + [S.ANSWERED] * 5 + [S.CLOSED] * 12
-    cases = CaseFactory.create_batch(len(statuses), municipality=sender)
-    Escalation.objects.bulk_create(
-        Escalation(
-            case=case,
-            receiver=role.organisation,
-            kind="agera",
-            reason="r",
-            request="q",
-            created_by=user,
-            status=status,
-        )
-        for case, status in zip(cases, statuses, strict=True)
-    )
+    role = agera_queue(statuses)
     client.force_login(role.user)
     url = reverse("cases:queue")
     last = client.get(url, {"sida": 2}).content.decode()

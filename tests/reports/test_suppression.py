@@ -264,6 +264,17 @@ def worlds(draw):
     return first, second
 
 
+def year_table(first: list[Cell], second: list[Cell], rows: int, cols: int) -> list[Cell]:
+    """The year of two half-year tables: each cell the union of the halves' units in it."""
+    year_cells = []
+    for r, c in itertools.product([*map(str, range(rows)), "T"], [*map(str, range(cols)), "T"]):
+        members = frozenset().union(
+            *(x.members for x in first + second if x.key.split("|")[1:] == [r, c])
+        )
+        year_cells.append(Cell(f"y|{r}|{c}", len(members), members))
+    return year_cells
+
+
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(worlds())
 def test_the_attacker_recovers_nothing_in_random_linked_worlds(world):
@@ -271,14 +282,7 @@ def test_the_attacker_recovers_nothing_in_random_linked_worlds(world):
     three keeps an interval wider than one value and reaching the threshold."""
     h1, h2 = world
     first, second = table(h1, "a", "a"), table(h2, "b", "b")
-    year_cells = []
-    for r, c in itertools.product(
-        [*map(str, range(len(h1))), "T"], [*map(str, range(len(h1[0]))), "T"]
-    ):
-        members = frozenset().union(
-            *(x.members for x in first + second if x.key.split("|")[1:] == [r, c])
-        )
-        year_cells.append(Cell(f"y|{r}|{c}", len(members), members))
+    year_cells = year_table(first, second, len(h1), len(h1[0]))
     cells = first + second + year_cells
     system = System(cells)
     published: dict[str, int] = {}
@@ -482,14 +486,7 @@ def test_cells_chosen_block_by_block_pass_the_exact_audit_of_the_whole(world):
     is a point of the whole, so nothing is weaker; and the block-wise audit agrees."""
     h1, h2 = world
     first, second = table(h1, "a", "a"), table(h2, "b", "b")
-    year_cells = []
-    for r, c in itertools.product(
-        [*map(str, range(len(h1))), "T"], [*map(str, range(len(h1[0]))), "T"]
-    ):
-        members = frozenset().union(
-            *(x.members for x in first + second if x.key.split("|")[1:] == [r, c])
-        )
-        year_cells.append(Cell(f"y|{r}|{c}", len(members), members))
+    year_cells = year_table(first, second, len(h1), len(h1[0]))
     cells = first + second + year_cells
     links = [c.key for c in cells if c.key.split("|")[1] == "T"]
     floors = [c.key for c in cells]
