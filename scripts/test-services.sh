@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install (where missing) and start PostgreSQL and Redis for the tests. Idempotent; needs root.
+# Install (where missing) and start PostgreSQL and Redis for the tests (and the other programs
+# they drive: Chromium, npm for axe-core, gettext, wrk). Idempotent; needs root.
 set -euo pipefail
 
 missing=()
@@ -8,6 +9,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# wrk: the benchmark's load (tests/bench builds its command line from the binary's path).
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   apt-get update -qq
