@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -137,19 +139,10 @@ def promise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @member_required
 def activity_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     promise = access.promise_for(request.user, pk, change=True)
-    form = PromiseActivityForm(request.POST or None, instance=PromiseActivity(promise=promise))
-    if save_form(
+    return _activity_form(
         request,
-        form,
-        lambda data: services.activity_save(activity=form.instance, by=request.user),
-        done=_("The activity was saved."),
-    ):
-        return redirect("councils:promise", pk=promise.pk)
-    return render_form(
-        request,
-        form,
+        PromiseActivity(promise=promise),
         title=_("New activity: %(promise)s") % {"promise": promise.title},
-        cancel_url=reverse("councils:promise", args=[promise.pk]),
     )
 
 
@@ -157,6 +150,20 @@ def activity_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def activity_edit(request: AuthenticatedHttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     promise = access.promise_for(request.user, pk, change=True)
     activity = get_object_or_404(promise.activities, pk=activity_pk)
+    return _activity_form(
+        request,
+        activity,
+        title=_("Follow up: %(activity)s") % {"activity": activity.title},
+        change_log=change_log(activity),
+        template="councils/priority_form.html",
+    )
+
+
+def _activity_form(
+    request: AuthenticatedHttpRequest, activity: PromiseActivity, **page: Any
+) -> HttpResponse:
+    """A new activity and a followed-up one share the form, the service and the way back."""
+    promise = activity.promise
     form = PromiseActivityForm(request.POST or None, instance=activity)
     if save_form(
         request,
@@ -166,10 +173,5 @@ def activity_edit(request: AuthenticatedHttpRequest, pk: int, activity_pk: int) 
     ):
         return redirect("councils:promise", pk=promise.pk)
     return render_form(
-        request,
-        form,
-        title=_("Follow up: %(activity)s") % {"activity": activity.title},
-        cancel_url=reverse("councils:promise", args=[promise.pk]),
-        change_log=change_log(activity),
-        template="councils/priority_form.html",
+        request, form, cancel_url=reverse("councils:promise", args=[promise.pk]), **page
     )
