@@ -305,6 +305,27 @@ class System:
     def part_cells(self, part: int) -> list[int]:
         return [i for i, p in enumerate(self.cell_part) if p == part]
 
+    def part_keys(self, part: int) -> list[str]:
+        """The keys of a part's cells, in the order of the cells."""
+        if not hasattr(self, "_part_keys"):
+            grouped: dict[int, list[str]] = {}
+            for cell, p in zip(self.cells, self.cell_part, strict=True):
+                if p >= 0:
+                    grouped.setdefault(p, []).append(cell.key)
+            self._part_keys = grouped
+        return self._part_keys.get(part, [])
+
+    def part_floors(self, part: int) -> list[str]:
+        """The floors of a part, in the order of `floors`."""
+        if not hasattr(self, "_part_floors"):
+            grouped: dict[int, list[str]] = {}
+            for key in self.floors:
+                p = self.cell_part[self.index[key]]
+                if p >= 0:
+                    grouped.setdefault(p, []).append(key)
+            self._part_floors = grouped
+        return self._part_floors.get(part, [])
+
     def part_fine(self, part: int) -> list[int]:
         """The finest cells of a part, in order."""
         if not hasattr(self, "_part_fine"):
@@ -407,7 +428,10 @@ class _Attacker:
         ratios: Sequence[Ratio],
         *,
         spread: bool = False,
+        order: Mapping[str, int] | None = None,
     ) -> None:
+        """`order`: each key of `published` by its place in it (a national system's hundreds of
+        thousands of published cells are then not read once per part: only the part's own)."""
         self.system = system
         self.spread = spread
         self.fine = system.part_fine(part)
@@ -435,14 +459,19 @@ class _Attacker:
         # Row name -> (columns, coefficients, lower, upper); insertion-ordered.
         self.rows: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, float, float]] = {}
         cols = self._columns
-        for key, value in published.items():
+        if order is None:
+            items: Iterable[tuple[str, int]] = published.items()
+        else:  # the same rows in the same order: the part's published cells by their place
+            mine = sorted((k for k in system.part_keys(part) if k in published), key=order.get)
+            items = ((k, published[k]) for k in mine)
+        for key, value in items:
             if (c := cols(key)) is not None:
                 self.rows["=", key] = (c, np.ones(len(c)), value, value)
         hidden = set(hidden)
         for key in sorted(hidden):
             if (c := cols(key)) is not None:
                 self.rows[">", key] = (c, np.ones(len(c)), 1, np.inf)  # zeros are published
-        for key in system.floors:
+        for key in system.floors if order is None else system.part_floors(part):
             if key in hidden or key in published:
                 continue
             if (c := cols(key)) is not None:
@@ -909,6 +938,8 @@ def protect(
             hidden.add(k)
             del published[k]
     guard = {k for k in unmarked if is_primary(system.value(k), limit)}
+    # Cells are only ever taken out of `published` from here on: their places stay in order.
+    order = {k: n for n, k in enumerate(published)}
     done: set[str] = set()
     # One attacker per part, kept while cells are hidden (its feasible points stay feasible).
     attackers: dict[int, _Attacker] = {}
@@ -916,7 +947,7 @@ def protect(
     def attacker(key: str) -> _Attacker:
         part = system.cell_part[system.index[key]]
         if part not in attackers:
-            made = _Attacker(system, part, published, hidden, ratios, spread=True)
+            made = _Attacker(system, part, published, hidden, ratios, spread=True, order=order)
             if made.local:  # a large part, asked block by block from the true counts
                 made.admit(system.fine_count[made.fine])
             attackers[part] = made
@@ -1007,8 +1038,9 @@ def audit(
     except ValueError as error:
         raise DisclosureError([str(error)]) from error
     bounds: dict[str, tuple[int, int]] = {}
+    order = {k: n for n, k in enumerate(published)}
     for part, keys in by_part.items():
-        attacker = _Attacker(system, part, published, hidden, ratios)
+        attacker = _Attacker(system, part, published, hidden, ratios, order=order)
         attacker.admit(system.fine_count[attacker.fine])
         attacker.admit_all((witnesses or {}).get(part, []))
         for key in keys:
