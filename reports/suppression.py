@@ -272,7 +272,9 @@ class System:
         unknown = wanted - self.index.keys()
         if unknown:
             raise KeyError(min(unknown))
-        values = map(operator.attrgetter("value"), self.cells)
+        values = list(map(operator.attrgetter("value"), self.cells))
+        # Each cell's count by key (`value`, asked hundreds of thousands of times a build).
+        self._values = dict(zip(keys, values, strict=True))
         positive = itertools.compress(keys, map((0).__lt__, values))
         self.floors = sorted(wanted.intersection(positive))
         counts = _signatures(self.cells, weights or {})
@@ -307,7 +309,7 @@ class System:
             self.block_of_fine = self.part_of_fine
 
     def value(self, key: str) -> int:
-        return self.cells[self.index[key]].value
+        return self._values[key]
 
     def part_cells(self, part: int) -> list[int]:
         return [i for i, p in enumerate(self.cell_part) if p == part]
