@@ -432,7 +432,8 @@ class Facts:
         self._cases: tuple[list[datetime.datetime], list[tuple[Any, ...]]] | None = None
         self._placed: list[tuple[int, Closure]] | None = None
         self._started: list[tuple[Any, ...]] | None = None
-        self._through: dict[tuple[Any, ...], int] = {}
+        # `through`'s answers by day: per case, and per cadence and start.
+        self._through: dict[datetime.date, tuple[dict[int, int], dict[tuple[Any, ...], int]]] = {}
         self._counters: dict[tuple[Any, ...], Callable[[datetime.date], int]] = {}
         self._groups: dict[tuple[Any, ...], int] = {}
         self._cadences: dict[int, str] = {}
@@ -1008,16 +1009,20 @@ class Facts:
         period and scope asks it for each case followed up, twice), and once per cadence, start
         and day (cases share them), from one counter per cadence and start (`contacts_counter`:
         the phases' bases worked out once)."""
-        found = self._through.get((case, day))
+        on_day = self._through.get(day)
+        if on_day is None:  # a national build asks 1.6 million times, of a few hundred days
+            on_day = self._through[day] = ({}, {})
+        by_case, by_plan = on_day
+        found = by_case.get(case)
         if found is None:
             plan = (self._cadences.get(case) or _cadence_key(cadence), started_on)
-            found = self._through.get((plan, day))
+            found = by_plan.get(plan)
             if found is None:
                 counter = self._counters.get(plan)
                 if counter is None:
                     counter = self._counters[plan] = contacts_counter(cadence, started_on)
-                found = self._through[plan, day] = counter(day)
-            self._through[case, day] = found
+                found = by_plan[plan] = counter(day)
+            by_case[case] = found
         return found
 
     def held_by(self, end: datetime.date) -> dict[int, int]:
