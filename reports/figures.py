@@ -21,13 +21,14 @@ import functools
 import hashlib
 import itertools
 import json
+import logging
 import math
 import operator
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, connections
@@ -70,6 +71,9 @@ from .suppression import (
     size,
     threshold,
 )
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FORMAT = 2
 TOTAL = "total"
@@ -452,10 +456,12 @@ class Facts:
         reads a snapshot of its own, as it does on this connection outside a transaction. Not
         inside one (a test, a build rolled back): the thread's connection would not see its
         rows, so then everything is read here, in order."""
+        pool = connection.settings_dict.get("OPTIONS", {}).get("pool")
         if (
             connection.vendor != "postgresql"
             or connection.in_atomic_block
             or not getattr(settings, "REPORT_READ_AHEAD", True)
+            or (isinstance(pool, dict) and pool.get("max_size", 2) < 2)  # no second connection
         ):
             return
         jobs: list[tuple[str, Callable[[], Any]]] = [
@@ -470,8 +476,16 @@ class Facts:
         pool.submit(connections.close_all)  # the thread's own connection, back to the pool
         pool.shutdown(wait=False)
 
-    def _taken(self, name: str) -> Future[Any] | None:
-        return self._ahead.pop(name, None)
+    def _read(self, name: str, here: Callable[[], T]) -> T:
+        """The fact read ahead as `name`, else (not read ahead, or its read failed there: no
+        second connection in time, say) `here()`, read on this connection."""
+        ahead = self._ahead.pop(name, None)
+        if ahead is not None:
+            try:
+                return ahead.result()
+            except Exception:
+                log.warning("facts %s not read ahead; read here", name, exc_info=True)
+        return here()
 
     def span(self) -> tuple[datetime.datetime, datetime.datetime]:
         return self.periods[0].bounds()[0], max(p.bounds()[1] for p in self.periods)
@@ -520,13 +534,12 @@ class Facts:
         (the days are local, worked out by the database: a closing is in a period when its day
         is, and no instant is read)."""
         if self._closings is None:
-            ahead = self._taken("closings")
-            if ahead is not None:
-                self._closings = ahead.result()
-            elif connection.vendor == "postgresql":
-                self._closings = self._closings_on_postgresql()
-            else:
-                self._closings = self._closings_portable()
+            here = (
+                self._closings_on_postgresql
+                if connection.vendor == "postgresql"
+                else self._closings_portable
+            )
+            self._closings = self._read("closings", here)
         return self._closings
 
     def _closings_on_postgresql(self) -> list[tuple[Any, ...]]:
@@ -596,8 +609,7 @@ class Facts:
         """Every follow-up plan started by the span's end (its case's state at a period's end:
         `state_at`)."""
         if self._plans is None:
-            ahead = self._taken("plans")
-            found = ahead.result() if ahead is not None else _plans_from(self._plans_query())
+            found = self._read("plans", lambda: _plans_from(self._plans_query()))
             self._plans, cadences = found
             self._cadences.update(cadences)
         return self._plans
@@ -698,8 +710,7 @@ class Facts:
         hold the day): one query for the build."""
         key = ("grouped", "contacts", period)
         if key not in self.memo:
-            ahead = self._taken("held_groups")
-            rows = ahead.result() if ahead is not None else self._held_groups_query()
+            rows = self._read("held_groups", self._held_groups_query)
             found = self.grouped(
                 "contacts",
                 (((code, areas), self.flagged(inside), n) for code, areas, *inside, n in rows),
@@ -765,8 +776,7 @@ class Facts:
         one query for the build."""
         key = ("grouped", "measures", period)
         if key not in self.memo:
-            ahead = self._taken("measure_groups")
-            rows = ahead.result() if ahead is not None else self._measure_groups_query()
+            rows = self._read("measure_groups", self._measure_groups_query)
             found = self.grouped(
                 "measures",
                 (
@@ -1029,8 +1039,7 @@ class Facts:
         """The contacts held by `end` (one of the periods' ends), per case with a plan started
         by the span's end: one query counts them for every end of the build."""
         if self._held is None:
-            ahead = self._taken("held")
-            self._held = ahead.result() if ahead is not None else _held_from(*self._held_query())
+            self._held = self._read("held", lambda: _held_from(*self._held_query()))
         return self._held[end]
 
     def _held_query(self) -> tuple[Iterable[tuple[Any, ...]], list[datetime.date]]:

@@ -5,8 +5,11 @@ rows uncommitted) nothing is read ahead."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+from unittest.mock import patch
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 
 from reports import figures
@@ -39,3 +42,27 @@ def test_nothing_is_read_ahead_inside_a_transaction(places):  # noqa: F811
         facts = figures.Facts(figures.municipalities(), figures.linked_periods(PERIOD))
         facts.read_ahead()
         assert facts._ahead == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fact_whose_read_ahead_failed_is_read_here(places):  # noqa: F811
+    """A read that failed on the second connection (no connection free in time, say) is made
+    again on the build's own: the same rows, and the build goes on."""
+    make_world(SPEC, places["munis"], places["agera"], places["by"])
+    periods = figures.linked_periods(PERIOD)
+    expected = figures.Facts(figures.municipalities(), periods).closings()
+    facts = figures.Facts(figures.municipalities(), periods)
+    failed: Future = Future()
+    failed.set_exception(RuntimeError("no connection"))
+    facts._ahead = {"closings": failed}
+    assert facts.closings() == expected
+    assert facts._ahead == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_read_ahead_with_a_pool_of_one_connection(places):  # noqa: F811
+    facts = figures.Facts(figures.municipalities(), figures.linked_periods(PERIOD))
+    pool = {"min_size": 1, "max_size": 1}
+    with patch.dict(connection.settings_dict, {"OPTIONS": {"pool": pool}}):
+        facts.read_ahead()  # decided before any statement is made or run
+    assert facts._ahead == {}
