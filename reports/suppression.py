@@ -945,7 +945,9 @@ def protect(
     limit = threshold() if limit is None else limit
     free = set(free)
     published: dict[str, int] = dict(fixed_published or {})
-    for k in free:
+    # In key order, not the set's (which follows PYTHONHASHSEED): the attackers' rows, and so
+    # the solver's inputs, are then the same in every process.
+    for k in sorted(free):
         published[k] = system.value(k)
     hidden = set(fixed_hidden)
     for k in sorted(free):
