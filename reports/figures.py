@@ -1052,7 +1052,7 @@ class Facts:
                 on__lte=ends[-1],
             )
             .values("case_id")
-            .annotate(**{n: Count("pk", filter=Q(on__lte=day)) for n, day in names.items()})
+            .annotate(**{n: Count("on", filter=Q(on__lte=day)) for n, day in names.items()})
             .values_list("case_id", *names)
             .order_by()
         )
