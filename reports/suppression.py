@@ -944,13 +944,14 @@ def protect(
     """
     limit = threshold() if limit is None else limit
     free = set(free)
-    published: dict[str, int] = dict(fixed_published or {})
     # In key order, not the set's (which follows PYTHONHASHSEED): the attackers' rows, and so
     # the solver's inputs, are then the same in every process.
-    for k in sorted(free):
+    in_order = sorted(free)
+    published: dict[str, int] = dict(fixed_published or {})
+    for k in in_order:
         published[k] = system.value(k)
     hidden = set(fixed_hidden)
-    for k in sorted(free):
+    for k in in_order:
         if is_primary(published[k], limit):
             hidden.add(k)
             del published[k]
