@@ -746,11 +746,10 @@ class Facts:
             rows: dict[int, str] = {}
             for i, p in enumerate(self.periods):
                 before = p.start - datetime.timedelta(days=1)
-                for pk, row, started_on, cadence, last in followed(
-                    Context(Scope.ALL, p, self.municipalities), self
-                ):
-                    done = self.through(pk, cadence, started_on, before)
-                    due = self.through(pk, cadence, started_on, last)
+                cases = followed(Context(Scope.ALL, p, self.municipalities), self)
+                dones = self.through((pk, c, on, before) for pk, _r, on, c, _l in cases)
+                dues = self.through((pk, c, on, last) for pk, _r, on, c, last in cases)
+                for (pk, row, *_rest), done, due in zip(cases, dones, dues, strict=True):
                     if due > done:
                         ranges.setdefault(pk, []).append((i, done, due))
                         rows[pk] = row
@@ -1009,31 +1008,39 @@ class Facts:
         return self.memo[key]
 
     def through(
-        self,
-        case: int,
-        cadence: list[dict[str, Any]],
-        started_on: datetime.date,
-        day: datetime.date,
-    ) -> int:
-        """`contacts_through` of a case's plan, once per case and day for the whole build (every
-        period and scope asks it for each case followed up, twice), and once per cadence, start
-        and day (cases share them), from one counter per cadence and start (`contacts_counter`:
-        the phases' bases worked out once)."""
-        on_day = self._through.get(day)
-        if on_day is None:  # a national build asks 1.6 million times, of a few hundred days
-            on_day = self._through[day] = ({}, {})
-        by_case, by_plan = on_day
-        found = by_case.get(case)
-        if found is None:
-            plan = (self._cadences.get(case) or _cadence_key(cadence), started_on)
-            found = by_plan.get(plan)
+        self, asked: Iterable[tuple[int, list[dict[str, Any]], datetime.date, datetime.date]]
+    ) -> list[int]:
+        """`contacts_through` of each (case, cadence, follow-up start, day) asked, in order: once
+        per case and day for the whole build (every period and scope asks it for each case
+        followed up, twice), and once per cadence, start and day (cases share them), from one
+        counter per cadence and start (`contacts_counter`: the phases' bases worked out once).
+        Asked in bulk, each run of the same day finds its memo once (a national build asks 1.6
+        million times, of a few hundred days)."""
+        days, cadences, counters = self._through, self._cadences, self._counters
+        out: list[int] = []
+        append = out.append
+        last_day: datetime.date | None = None
+        by_case: dict[int, int] = {}
+        by_plan: dict[tuple[Any, ...], int] = {}
+        for case, cadence, started_on, day in asked:
+            if day != last_day:
+                on_day = days.get(day)
+                if on_day is None:
+                    on_day = days[day] = ({}, {})
+                by_case, by_plan = on_day
+                last_day = day
+            found = by_case.get(case)
             if found is None:
-                counter = self._counters.get(plan)
-                if counter is None:
-                    counter = self._counters[plan] = contacts_counter(cadence, started_on)
-                found = by_plan[plan] = counter(day)
-            by_case[case] = found
-        return found
+                plan = (cadences.get(case) or _cadence_key(cadence), started_on)
+                found = by_plan.get(plan)
+                if found is None:
+                    counter = counters.get(plan)
+                    if counter is None:
+                        counter = counters[plan] = contacts_counter(cadence, started_on)
+                    found = by_plan[plan] = counter(day)
+                by_case[case] = found
+            append(found)
+        return out
 
     def held_by(self, end: datetime.date) -> dict[int, int]:
         """The contacts held by `end` (one of the periods' ends), per case with a plan started
@@ -1319,9 +1326,9 @@ def kept_cadence(ctx: Context, facts: Facts | None = None) -> list[tuple[int, st
     cases = followed(ctx, facts)
     # The contacts held by the period's end, per case with a plan (both scopes' cases).
     held = facts.held_by(ctx.period.end)
+    due = facts.through((pk, c, on, last) for pk, _r, on, c, last in cases)
     return [
-        (pk, row, held.get(pk, 0) >= facts.through(pk, cadence, started_on, last))
-        for pk, row, started_on, cadence, last in cases
+        (pk, row, held.get(pk, 0) >= n) for (pk, row, *_rest), n in zip(cases, due, strict=True)
     ]
 
 
