@@ -286,24 +286,31 @@ class System:
             itertools.chain.from_iterable(ordered), dtype=np.int64, count=int(lengths.sum())
         )
         fine = np.repeat(np.arange(len(ordered), dtype=np.int64), lengths)
-        by_cell = fine[np.argsort(which, kind="stable")]
-        ends = np.cumsum(np.bincount(which, minlength=len(self.cells))).tolist()
+        by_which = np.argsort(which, kind="stable")
+        by_cell = fine[by_which]
+        sizes = np.bincount(which, minlength=len(self.cells))
+        ends = np.cumsum(sizes)
         flat = by_cell.tolist()
-        self.cover: list[list[int]] = [flat[a:b] for a, b in zip([0, *ends], ends, strict=False)]
+        bounds = ends.tolist()
+        self.cover: list[list[int]] = [
+            flat[a:b] for a, b in zip([0, *bounds], bounds, strict=False)
+        ]
         # Parts: finest cells joined by a cell that covers both (each joined to the cell's first).
-        firsts = np.repeat(
-            np.fromiter((fs[0] if fs else 0 for fs in self.cover), dtype=np.int64),
-            np.diff(np.r_[0, ends]),
-        )
+        # With NumPy: most of a national system's cells are empty (no finest cell, no part).
+        covering = sizes > 0
+        first_fine = np.zeros(len(self.cells), dtype=np.int64)
+        first_fine[covering] = by_cell[(ends - sizes)[covering]]
+        firsts = np.repeat(first_fine, sizes)
         self.part_of_fine = _components(len(ordered), firsts, by_cell)
-        self.cell_part = [self.part_of_fine[fs[0]] if fs else -1 for fs in self.cover]
+        parts = np.asarray(self.part_of_fine, dtype=np.int64)
+        self.cell_part = np.where(covering, parts[first_fine] if len(parts) else -1, -1).tolist()
         self.local_from = LOCAL_FROM if local_from is None else local_from
         linking = np.zeros(len(self.cells), dtype=bool)
         for key in links:
             if key in self.index:
                 linking[self.index[key]] = True
         if linking.any():
-            inner = ~linking[which[np.argsort(which, kind="stable")]]
+            inner = ~linking[which[by_which]]
             self.block_of_fine = _components(len(ordered), firsts[inner], by_cell[inner])
         else:
             self.block_of_fine = self.part_of_fine
