@@ -21,15 +21,17 @@ import functools
 import hashlib
 import itertools
 import json
+import logging
 import math
 import operator
 import statistics
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     BooleanField,
     Count,
@@ -57,6 +59,7 @@ from councils.models import Medskick, Priority, PromiseActivity
 from meetings.choices import MeetingStatus
 from meetings.models import Meeting, SituationReport
 from sutohamu.collector import collector_paused
+from sutohamu.lazy import lazy_module
 
 from .models import PeriodKind, Report, ReportStatus, Scope, StoredPeriod
 from .suppression import (
@@ -69,6 +72,14 @@ from .suppression import (
     size,
     threshold,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy_module("numpy", globals(), "np")
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FORMAT = 2
 TOTAL = "total"
@@ -224,6 +235,80 @@ UNIT_KINDS = {
 }
 _KIND_SHIFT = 56  # the kind in the top bits, the row's id below (ids stay under 2**36)
 _PLACE_BITS = 20  # a planned contact: its case's id, then its place in the plan (under 2**20)
+
+
+def _case_group_counts(
+    cases: Sequence[tuple[Any, ...]],
+    cut: Sequence[tuple[int, int, dict[int, int]]],
+    rests: Sequence[tuple[bool, ...]],
+) -> list[tuple[tuple[str, Any, tuple[tuple[int, tuple[Any, ...]], ...]], int]]:
+    """The cases' groups for `Facts.case_groups`, with NumPy (a national build: 400,000 cases
+    times three periods, a second and a half one by one): a case's attributes in each period
+    that counts it (reported by its end) are coded as integers, cases of the same row, areas
+    and codes are one group. Each group: (row, areas, (period, attributes) per period that
+    counts it), and how many cases; by the first period that counts them, then by their first
+    case (the order the cases come in)."""
+    periods = len(cut)
+    size = len(cases)
+    if size == 0 or periods == 0:
+        return []
+    pks = np.fromiter((c[0] for c in cases), dtype=np.int64, count=size)
+    ats = np.fromiter((c[3] for c in cases), dtype=np.int64, count=size)
+    by_pk = np.argsort(pks, kind="stable")
+    sorted_pks = pks[by_pk]
+    places: dict[tuple[Any, Any], int] = {}
+    columns = [
+        np.fromiter(
+            (places.setdefault((c[1], c[2]), len(places)) for c in cases),
+            dtype=np.int64,
+            count=size,
+        )
+    ]
+    # Per period, a case's code: its state, whether it is new, and its other attributes' number
+    # in `rests` (0: all no), as one integer; -1 where the period does not count the case.
+    alike: list[dict[int, tuple[Any, ...]]] = []
+    for end, start, named in cut:
+        states: dict[Any, int] = {}
+        state = np.fromiter(
+            (states.setdefault(c[4][end], len(states)) for c in cases), dtype=np.int64, count=size
+        )
+        rest = np.zeros(size, dtype=np.int64)
+        if named:
+            keys = np.fromiter(named.keys(), dtype=np.int64, count=len(named))
+            numbers = np.fromiter(named.values(), dtype=np.int64, count=len(named))
+            at = np.minimum(np.searchsorted(sorted_pks, keys), size - 1)
+            found = sorted_pks[at] == keys  # a case named here that the build does not count
+            rest[by_pk[at[found]]] = numbers[found]
+        new = ats > start
+        code = (state * 2 + new) * len(rests) + rest
+        code[ats > end] = -1  # reported after the period
+        columns.append(code)
+        names = {n: s for s, n in states.items()}
+        alike.append(
+            {
+                int(c): (
+                    names[c // (2 * len(rests))],
+                    bool(c // len(rests) % 2),
+                    *rests[c % len(rests)],
+                )
+                for c in np.unique(code[code >= 0]).tolist()
+            }
+        )
+    matrix = np.stack(columns, axis=1)
+    counted = (matrix[:, 1:] >= 0).any(axis=1)
+    matrix = matrix[counted]
+    first_case = np.flatnonzero(counted)
+    first_period = np.argmax(matrix[:, 1:] >= 0, axis=1)
+    _keys, first, count = np.unique(matrix, axis=0, return_index=True, return_counts=True)
+    order = np.lexsort((first_case[first], first_period[first]))
+    place_of = list(places)
+    out = []
+    for g in order.tolist():
+        row = matrix[first[g]].tolist()
+        place, codes = place_of[row[0]], row[1:]
+        per = tuple((i, alike[i][c]) for i, c in enumerate(codes) if c >= 0)
+        out.append(((place[0], place[1], per), int(count[g])))
+    return out
 
 
 def unit_id(unit: str, pk: int | tuple[int, int]) -> int:
@@ -431,12 +516,56 @@ class Facts:
         self._cases: tuple[list[datetime.datetime], list[tuple[Any, ...]]] | None = None
         self._placed: list[tuple[int, Closure]] | None = None
         self._started: list[tuple[Any, ...]] | None = None
-        self._through: dict[tuple[Any, ...], int] = {}
+        # `through`'s answers by day: per case, and per cadence and start.
+        self._through: dict[datetime.date, tuple[dict[int, int], dict[tuple[Any, ...], int]]] = {}
         self._counters: dict[tuple[Any, ...], Callable[[datetime.date], int]] = {}
         self._groups: dict[tuple[Any, ...], int] = {}
         self._cadences: dict[int, str] = {}
         self.weights: dict[int, int] = {}
         self.memo: dict[tuple[str, str, Period], list[Any]] = {}
+        # Facts being read on a second connection (`read_ahead`), by name.
+        self._ahead: dict[str, Future[Any]] = {}
+
+    def read_ahead(self) -> None:
+        """Read the facts that the cases' states are cut with (closings, plans, contacts held,
+        contacts and measures grouped) on a second connection, in a thread, while this one
+        reads the states: PostgreSQL works on the other core while Python cuts the tables (a
+        national build spent 12 s waiting on these statements one after another).
+
+        The statements are made here and only executed there, so they are the same ones; each
+        reads a snapshot of its own, as it does on this connection outside a transaction. Not
+        inside one (a test, a build rolled back): the thread's connection would not see its
+        rows, so then everything is read here, in order."""
+        pool = connection.settings_dict.get("OPTIONS", {}).get("pool")
+        if (
+            connection.vendor != "postgresql"
+            or connection.in_atomic_block
+            or not getattr(settings, "REPORT_READ_AHEAD", True)
+            or (isinstance(pool, dict) and pool.get("max_size", 2) < 2)  # no second connection
+        ):
+            return
+        jobs: list[tuple[str, Callable[[], Any]]] = [
+            ("closings", functools.partial(_fetch, *self._closings_statement())),
+            ("plans", functools.partial(_plans_from, self._plans_query())),
+            ("held", functools.partial(_held_from, *self._held_query())),
+            ("held_groups", functools.partial(list, self._held_groups_query())),
+            ("measure_groups", functools.partial(list, self._measure_groups_query())),
+        ]
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-facts")
+        self._ahead = {name: pool.submit(job) for name, job in jobs}
+        pool.submit(connections.close_all)  # the thread's own connection, back to the pool
+        pool.shutdown(wait=False)
+
+    def _read(self, name: str, here: Callable[[], T]) -> T:
+        """The fact read ahead as `name`, else (not read ahead, or its read failed there: no
+        second connection in time, say) `here()`, read on this connection."""
+        ahead = self._ahead.pop(name, None)
+        if ahead is not None:
+            try:
+                return ahead.result()
+            except Exception:
+                log.warning("facts %s not read ahead; read here", name, exc_info=True)
+        return here()
 
     def span(self) -> tuple[datetime.datetime, datetime.datetime]:
         return self.periods[0].bounds()[0], max(p.bounds()[1] for p in self.periods)
@@ -485,16 +614,21 @@ class Facts:
         (the days are local, worked out by the database: a closing is in a period when its day
         is, and no instant is read)."""
         if self._closings is None:
-            if connection.vendor == "postgresql":
-                self._closings = self._closings_on_postgresql()
-            else:
-                self._closings = self._closings_portable()
+            here = (
+                self._closings_on_postgresql
+                if connection.vendor == "postgresql"
+                else self._closings_portable
+            )
+            self._closings = self._read("closings", here)
         return self._closings
 
     def _closings_on_postgresql(self) -> list[tuple[Any, ...]]:
         """`closings()` in one statement: each case's first move into follow-up from one grouped
         pass over the moves (a subquery per closing was 17,284 index scans, about two thirds of
         the statement at county)."""
+        return _fetch(*self._closings_statement())
+
+    def _closings_statement(self) -> tuple[str, list[Any]]:
         first, after = self.span()
         transition = Transition._meta.db_table
         sql = (
@@ -516,9 +650,7 @@ class Facts:
         ids = [m.pk for m in self.municipalities]
         follow_up, closed = CaseStatus.FOLLOW_UP.value, CaseStatus.CLOSED.value
         params: list[Any] = [zone, zone, follow_up, ids, closed, first, after]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return list(cursor.fetchall())
+        return sql, params
 
     def _closings_portable(self) -> list[tuple[Any, ...]]:
         """`closings()` for the embedded SQLite demo: the same rows, a subquery per closing."""
@@ -557,32 +689,27 @@ class Facts:
         """Every follow-up plan started by the span's end (its case's state at a period's end:
         `state_at`)."""
         if self._plans is None:
-            # The cadence as text, parsed once per distinct cadence (most plans share one).
-            rows = (
-                FollowUpPlan.objects.filter(
-                    case__municipality__in=self.municipalities,
-                    started_on__lte=self.periods[-1].end,
-                )
-                .annotate(cadence_text=Cast("cadence", output_field=TextField()))
-                .values(
-                    "case_id",
-                    "case__municipality__code",
-                    "case__areas",
-                    "started_on",
-                    "cadence_text",
-                )
-                .order_by("case_id")
-            )
-            parsed: dict[str, list[dict[str, Any]]] = {}
-            self._plans = []
-            for plan in rows:
-                text = plan.pop("cadence_text")
-                if text not in parsed:
-                    parsed[text] = json.loads(text)
-                plan["cadence"] = parsed[text]
-                self._cadences[plan["case_id"]] = text
-                self._plans.append(plan)
+            found = self._read("plans", lambda: _plans_from(self._plans_query()))
+            self._plans, cadences = found
+            self._cadences.update(cadences)
         return self._plans
+
+    def _plans_query(self) -> Iterable[tuple[Any, ...]]:
+        return (
+            FollowUpPlan.objects.filter(
+                case__municipality__in=self.municipalities,
+                started_on__lte=self.periods[-1].end,
+            )
+            .annotate(cadence_text=Cast("cadence", output_field=TextField()))
+            .values_list(
+                "case_id",
+                "case__municipality__code",
+                "case__areas",
+                "started_on",
+                "cadence_text",
+            )
+            .order_by("case_id")
+        )
 
     def state_at(self, period: Period) -> dict[int, str]:
         """Each case's state at the period's end (the last move before it, else its status):
@@ -663,19 +790,7 @@ class Facts:
         hold the day): one query for the build."""
         key = ("grouped", "contacts", period)
         if key not in self.memo:
-            flags = self.flags(lambda p: Q(on__gte=p.start, on__lte=p.end))
-            rows = (
-                Contact.objects.filter(
-                    case__municipality__in=self.municipalities,
-                    on__gte=min(p.start for p in self.periods),
-                    on__lte=max(p.end for p in self.periods),
-                )
-                .annotate(**flags)
-                .values("case__municipality__code", "case__areas", *flags)
-                .annotate(n=Count("pk"))
-                .values_list("case__municipality__code", "case__areas", *flags, "n")
-                .order_by()
-            )
+            rows = self._read("held_groups", self._held_groups_query)
             found = self.grouped(
                 "contacts",
                 (((code, areas), self.flagged(inside), n) for code, areas, *inside, n in rows),
@@ -684,6 +799,21 @@ class Facts:
             for p, units in found.items():
                 self.memo["grouped", "contacts", p] = units
         return self.memo[key]
+
+    def _held_groups_query(self) -> Iterable[tuple[Any, ...]]:
+        flags = self.flags(lambda p: Q(on__gte=p.start, on__lte=p.end))
+        return (
+            Contact.objects.filter(
+                case__municipality__in=self.municipalities,
+                on__gte=min(p.start for p in self.periods),
+                on__lte=max(p.end for p in self.periods),
+            )
+            .annotate(**flags)
+            .values("case__municipality__code", "case__areas", *flags)
+            .annotate(n=Count("pk"))
+            .values_list("case__municipality__code", "case__areas", *flags, "n")
+            .order_by()
+        )
 
     def planned_groups(self, period: Period) -> list[dict[str, Any]]:
         """The contacts the cadences planned in `period`, grouped: each case's planned contacts
@@ -696,11 +826,10 @@ class Facts:
             rows: dict[int, str] = {}
             for i, p in enumerate(self.periods):
                 before = p.start - datetime.timedelta(days=1)
-                for pk, row, started_on, cadence, last in followed(
-                    Context(Scope.ALL, p, self.municipalities), self
-                ):
-                    done = self.through(pk, cadence, started_on, before)
-                    due = self.through(pk, cadence, started_on, last)
+                cases = followed(Context(Scope.ALL, p, self.municipalities), self)
+                dones = self.through((pk, c, on, before) for pk, _r, on, c, _l in cases)
+                dues = self.through((pk, c, on, last) for pk, _r, on, c, last in cases)
+                for (pk, row, *_rest), done, due in zip(cases, dones, dues, strict=True):
                     if due > done:
                         ranges.setdefault(pk, []).append((i, done, due))
                         rows[pk] = row
@@ -726,27 +855,7 @@ class Facts:
         one query for the build."""
         key = ("grouped", "measures", period)
         if key not in self.memo:
-            first = min(p.start for p in self.periods)
-            last = max(p.end for p in self.periods)
-            flags = self.flags(
-                lambda p: Q(began__lte=p.end) & (Q(ended__isnull=True) | Q(ended__gte=p.start))
-            )
-            rows = (
-                Measure.objects.filter(case__municipality__in=self.municipalities)
-                .exclude(status=MeasureStatus.CANCELLED)
-                .annotate(
-                    row=F("case__municipality__code"),
-                    began=Coalesce("actual_start", "planned_start"),
-                    ended=Coalesce("actual_end", "planned_end"),
-                )
-                .filter(began__lte=last)
-                .filter(Q(ended__isnull=True) | Q(ended__gte=first))
-                .annotate(**flags)
-                .values("row", "kind", "responsible__code", "case__areas", *flags)
-                .annotate(n=Count("pk"))
-                .values_list("row", "kind", "responsible__code", "case__areas", *flags, "n")
-                .order_by()
-            )
+            rows = self._read("measure_groups", self._measure_groups_query)
             found = self.grouped(
                 "measures",
                 (
@@ -758,6 +867,29 @@ class Facts:
             for p, units in found.items():
                 self.memo["grouped", "measures", p] = units
         return self.memo[key]
+
+    def _measure_groups_query(self) -> Iterable[tuple[Any, ...]]:
+        first = min(p.start for p in self.periods)
+        last = max(p.end for p in self.periods)
+        flags = self.flags(
+            lambda p: Q(began__lte=p.end) & (Q(ended__isnull=True) | Q(ended__gte=p.start))
+        )
+        return (
+            Measure.objects.filter(case__municipality__in=self.municipalities)
+            .exclude(status=MeasureStatus.CANCELLED)
+            .annotate(
+                row=F("case__municipality__code"),
+                began=Coalesce("actual_start", "planned_start"),
+                ended=Coalesce("actual_end", "planned_end"),
+            )
+            .filter(began__lte=last)
+            .filter(Q(ended__isnull=True) | Q(ended__gte=first))
+            .annotate(**flags)
+            .values("row", "kind", "responsible__code", "case__areas", *flags)
+            .annotate(n=Count("pk"))
+            .values_list("row", "kind", "responsible__code", "case__areas", *flags, "n")
+            .order_by()
+        )
 
     def cases(self) -> tuple[list[datetime.datetime], list[tuple[Any, ...]]]:
         """The instants the build's periods start and end at (sorted), and every case reported
@@ -913,38 +1045,10 @@ class Facts:
                         rests.append(rest)
                     named[pk] = number
                 cut.append((instants.index(after), instants.index(first), named))
-            # By the first period that counts the case, then by id (the groups' order).
-            firsts: list[list[tuple[str, str, tuple[int, ...]]]] = [[] for _p in self.periods]
-            # A case neither closed, reopened nor followed up in a period: its state and
-            # whether it is new are its attributes there (the rest all no). A case's attributes
-            # in a period are numbered (`numbers`, by (period, attributes)), so that its group's
-            # key is its row, areas and a tuple of small integers.
-            numbers: dict[tuple[Any, ...], int] = {}
-            each: list[tuple[int, tuple[Any, ...]]] = []
-            for pk, row, areas, at, states in cases:
-                seen: list[int] = []
-                first_seen = -1
-                for i, (end, start, named) in enumerate(cut):
-                    if at > end:  # reported after the period
-                        continue
-                    rest_number = named.get(pk, 0)
-                    alike = (i, states[end], at > start, rest_number)
-                    number = numbers.get(alike)
-                    if number is None:
-                        number = numbers[alike] = len(each)
-                        each.append((i, (states[end], at > start, *rests[rest_number])))
-                    seen.append(number)
-                    if first_seen < 0:
-                        first_seen = i
-                if seen:
-                    firsts[first_seen].append((row, areas, tuple(seen)))
-            counted: dict[tuple[Any, ...], int] = {}
-            for group_key in itertools.chain.from_iterable(firsts):
-                counted[group_key] = counted.get(group_key, 0) + 1
+            counted = _case_group_counts(cases, cut, rests)
             out: dict[Period, list[dict[str, Any]]] = {p: [] for p in self.periods}
             names = CASE_ATTRIBUTES
-            for (row, areas, numbered), n in counted.items():
-                per = tuple(each[number] for number in numbered)
+            for (row, areas, per), n in counted:
                 key_of = (row, areas, per)
                 uid = self.group(("cases", *key_of), n)
                 for i, attributes in per:
@@ -956,50 +1060,62 @@ class Facts:
         return self.memo[key]
 
     def through(
-        self,
-        case: int,
-        cadence: list[dict[str, Any]],
-        started_on: datetime.date,
-        day: datetime.date,
-    ) -> int:
-        """`contacts_through` of a case's plan, once per case and day for the whole build (every
-        period and scope asks it for each case followed up, twice), and once per cadence, start
-        and day (cases share them), from one counter per cadence and start (`contacts_counter`:
-        the phases' bases worked out once)."""
-        found = self._through.get((case, day))
-        if found is None:
-            plan = (self._cadences.get(case) or _cadence_key(cadence), started_on)
-            found = self._through.get((plan, day))
+        self, asked: Iterable[tuple[int, list[dict[str, Any]], datetime.date, datetime.date]]
+    ) -> list[int]:
+        """`contacts_through` of each (case, cadence, follow-up start, day) asked, in order: once
+        per case and day for the whole build (every period and scope asks it for each case
+        followed up, twice), and once per cadence, start and day (cases share them), from one
+        counter per cadence and start (`contacts_counter`: the phases' bases worked out once).
+        Asked in bulk, each run of the same day finds its memo once (a national build asks 1.6
+        million times, of a few hundred days)."""
+        days, cadences, counters = self._through, self._cadences, self._counters
+        out: list[int] = []
+        append = out.append
+        last_day: datetime.date | None = None
+        by_case: dict[int, int] = {}
+        by_plan: dict[tuple[Any, ...], int] = {}
+        for case, cadence, started_on, day in asked:
+            if day != last_day:
+                on_day = days.get(day)
+                if on_day is None:
+                    on_day = days[day] = ({}, {})
+                by_case, by_plan = on_day
+                last_day = day
+            found = by_case.get(case)
             if found is None:
-                counter = self._counters.get(plan)
-                if counter is None:
-                    counter = self._counters[plan] = contacts_counter(cadence, started_on)
-                found = self._through[plan, day] = counter(day)
-            self._through[case, day] = found
-        return found
+                plan = (cadences.get(case) or _cadence_key(cadence), started_on)
+                found = by_plan.get(plan)
+                if found is None:
+                    counter = counters.get(plan)
+                    if counter is None:
+                        counter = counters[plan] = contacts_counter(cadence, started_on)
+                    found = by_plan[plan] = counter(day)
+                by_case[case] = found
+            append(found)
+        return out
 
     def held_by(self, end: datetime.date) -> dict[int, int]:
         """The contacts held by `end` (one of the periods' ends), per case with a plan started
         by the span's end: one query counts them for every end of the build."""
         if self._held is None:
-            ends = self.ends()
-            names = {f"n_{day:%Y%m%d}": day for day in ends}
-            rows = (
-                Contact.objects.filter(
-                    case__municipality__in=self.municipalities,
-                    case__followup_plan__started_on__lte=self.periods[-1].end,
-                    on__lte=ends[-1],
-                )
-                .values("case_id")
-                .annotate(**{n: Count("pk", filter=Q(on__lte=day)) for n, day in names.items()})
-                .order_by()
-            )
-            self._held = {day: {} for day in ends}
-            for row in rows:
-                for name, day in names.items():
-                    if row[name]:
-                        self._held[day][row["case_id"]] = row[name]
+            self._held = self._read("held", lambda: _held_from(*self._held_query()))
         return self._held[end]
+
+    def _held_query(self) -> tuple[Iterable[tuple[Any, ...]], list[datetime.date]]:
+        ends = self.ends()
+        names = {f"n_{day:%Y%m%d}": day for day in ends}
+        rows = (
+            Contact.objects.filter(
+                case__municipality__in=self.municipalities,
+                case__followup_plan__started_on__lte=self.periods[-1].end,
+                on__lte=ends[-1],
+            )
+            .values("case_id")
+            .annotate(**{n: Count("on", filter=Q(on__lte=day)) for n, day in names.items()})
+            .values_list("case_id", *names)
+            .order_by()
+        )
+        return rows, list(names.values())
 
     def starts(self) -> list[tuple[Any, ...]]:
         """(row, areas, local day reported, days from it to the first measure started, time
@@ -1068,6 +1184,52 @@ class Facts:
             (code, areas, day, None if measure is None else measure.days, ack)
             for code, areas, day, measure, ack in rows
         ]
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """The rows of one statement, on the calling thread's connection."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _plans_from(
+    rows: Iterable[tuple[Any, ...]],
+) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """The plans of `Facts.plans` and each case's cadence as text; the cadence parsed once per
+    distinct text (most plans share one). Read as tuples: 432,522 plans at a national scale."""
+    parsed: dict[str, list[dict[str, Any]]] = {}
+    plans: list[dict[str, Any]] = []
+    cadences: dict[int, str] = {}
+    for case_id, code, areas, started_on, text in rows:
+        cadence = parsed.get(text)
+        if cadence is None:
+            cadence = parsed[text] = json.loads(text)
+        plans.append(
+            {
+                "case_id": case_id,
+                "case__municipality__code": code,
+                "case__areas": areas,
+                "started_on": started_on,
+                "cadence": cadence,
+            }
+        )
+        cadences[case_id] = text
+    return plans, cadences
+
+
+def _held_from(
+    rows: Iterable[tuple[Any, ...]], ends: list[datetime.date]
+) -> dict[datetime.date, dict[int, int]]:
+    """`Facts.held_by` for every end: the contacts held by it, per case that held any (the
+    rows: a case and its count by each end, in the order of `ends`)."""
+    held: dict[datetime.date, dict[int, int]] = {day: {} for day in ends}
+    by_end = [held[day] for day in ends]
+    for case_id, *counts in rows:
+        for found, n in zip(by_end, counts, strict=True):
+            if n:
+                found[case_id] = n
+    return held
 
 
 def placed_closings(facts: Facts) -> list[tuple[int, Closure]]:
@@ -1216,9 +1378,9 @@ def kept_cadence(ctx: Context, facts: Facts | None = None) -> list[tuple[int, st
     cases = followed(ctx, facts)
     # The contacts held by the period's end, per case with a plan (both scopes' cases).
     held = facts.held_by(ctx.period.end)
+    due = facts.through((pk, c, on, last) for pk, _r, on, c, last in cases)
     return [
-        (pk, row, held.get(pk, 0) >= facts.through(pk, cadence, started_on, last))
-        for pk, row, started_on, cadence, last in cases
+        (pk, row, held.get(pk, 0) >= n) for (pk, row, *_rest), n in zip(cases, due, strict=True)
     ]
 
 
@@ -1855,6 +2017,7 @@ def _build_joint(
         munis,
         [period, *(o.period for o in linked), *(q for y in years for q in linked_periods(year(y)))],
     )
+    facts.read_ahead()
     draft = counts(ctx, facts)
     step(25)
     prefix = tag(scope, period)

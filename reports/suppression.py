@@ -30,6 +30,7 @@ import heapq
 import importlib
 import itertools
 import operator
+import warnings
 from collections.abc import Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,12 @@ _PARTNERS = 3
 # The attacker's counts are bounded only to keep the solver's numbers finite.
 _ATTACKER_CEILING = 1_000_000
 _OPTIONS = {"disp": False, "presolve": True, "time_limit": 60.0}
+# A region's question (`_Attacker._local_reach`: tens of finest cells, about 1,500 of them in a
+# national build) without HiGHS's feasibility-jump heuristic: it took 4 of the 5.7 ms of each
+# such solve. The answer is the same (a solve only shows a point feasible, which is then checked
+# against every row); the point found may be another of the same objective, and the national
+# and county reports' figures came out byte for byte the same.
+_REGION_OPTIONS = {**_OPTIONS, "mip_heuristic_run_feasibility_jump": False}
 
 
 class DisclosureError(Exception):
@@ -265,7 +272,9 @@ class System:
         unknown = wanted - self.index.keys()
         if unknown:
             raise KeyError(min(unknown))
-        values = map(operator.attrgetter("value"), self.cells)
+        values = list(map(operator.attrgetter("value"), self.cells))
+        # Each cell's count by key (`value`, asked hundreds of thousands of times a build).
+        self._values = dict(zip(keys, values, strict=True))
         positive = itertools.compress(keys, map((0).__lt__, values))
         self.floors = sorted(wanted.intersection(positive))
         counts = _signatures(self.cells, weights or {})
@@ -277,33 +286,61 @@ class System:
             itertools.chain.from_iterable(ordered), dtype=np.int64, count=int(lengths.sum())
         )
         fine = np.repeat(np.arange(len(ordered), dtype=np.int64), lengths)
-        by_cell = fine[np.argsort(which, kind="stable")]
-        ends = np.cumsum(np.bincount(which, minlength=len(self.cells))).tolist()
+        by_which = np.argsort(which, kind="stable")
+        by_cell = fine[by_which]
+        sizes = np.bincount(which, minlength=len(self.cells))
+        ends = np.cumsum(sizes)
         flat = by_cell.tolist()
-        self.cover: list[list[int]] = [flat[a:b] for a, b in zip([0, *ends], ends, strict=False)]
+        bounds = ends.tolist()
+        self.cover: list[list[int]] = [
+            flat[a:b] for a, b in zip([0, *bounds], bounds, strict=False)
+        ]
         # Parts: finest cells joined by a cell that covers both (each joined to the cell's first).
-        firsts = np.repeat(
-            np.fromiter((fs[0] if fs else 0 for fs in self.cover), dtype=np.int64),
-            np.diff(np.r_[0, ends]),
-        )
+        # With NumPy: most of a national system's cells are empty (no finest cell, no part).
+        covering = sizes > 0
+        first_fine = np.zeros(len(self.cells), dtype=np.int64)
+        first_fine[covering] = by_cell[(ends - sizes)[covering]]
+        firsts = np.repeat(first_fine, sizes)
         self.part_of_fine = _components(len(ordered), firsts, by_cell)
-        self.cell_part = [self.part_of_fine[fs[0]] if fs else -1 for fs in self.cover]
+        parts = np.asarray(self.part_of_fine, dtype=np.int64)
+        self.cell_part = np.where(covering, parts[first_fine] if len(parts) else -1, -1).tolist()
         self.local_from = LOCAL_FROM if local_from is None else local_from
         linking = np.zeros(len(self.cells), dtype=bool)
         for key in links:
             if key in self.index:
                 linking[self.index[key]] = True
         if linking.any():
-            inner = ~linking[which[np.argsort(which, kind="stable")]]
+            inner = ~linking[which[by_which]]
             self.block_of_fine = _components(len(ordered), firsts[inner], by_cell[inner])
         else:
             self.block_of_fine = self.part_of_fine
 
     def value(self, key: str) -> int:
-        return self.cells[self.index[key]].value
+        return self._values[key]
 
     def part_cells(self, part: int) -> list[int]:
         return [i for i, p in enumerate(self.cell_part) if p == part]
+
+    def part_keys(self, part: int) -> list[str]:
+        """The keys of a part's cells, in the order of the cells."""
+        if not hasattr(self, "_part_keys"):
+            grouped: dict[int, list[str]] = {}
+            for cell, p in zip(self.cells, self.cell_part, strict=True):
+                if p >= 0:
+                    grouped.setdefault(p, []).append(cell.key)
+            self._part_keys = grouped
+        return self._part_keys.get(part, [])
+
+    def part_floors(self, part: int) -> list[str]:
+        """The floors of a part, in the order of `floors`."""
+        if not hasattr(self, "_part_floors"):
+            grouped: dict[int, list[str]] = {}
+            for key in self.floors:
+                p = self.cell_part[self.index[key]]
+                if p >= 0:
+                    grouped.setdefault(p, []).append(key)
+            self._part_floors = grouped
+        return self._part_floors.get(part, [])
 
     def part_fine(self, part: int) -> list[int]:
         """The finest cells of a part, in order."""
@@ -372,18 +409,22 @@ def _milp(
     upper: np.ndarray,
     var_lower: np.ndarray,
     var_upper: np.ndarray,
+    options: Mapping[str, Any] = _OPTIONS,
 ) -> tuple[int, float, np.ndarray | None]:
-    """HiGHS through SciPy: the integer attacker's problem, `lower <= matrix @ x <= upper`."""
+    """HiGHS through SciPy: the integer attacker's problem, `lower <= matrix @ x <= upper`.
+    SciPy passes an option it does not name to HiGHS as it is, with a warning each time."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     constraints = [LinearConstraint(matrix, lower, upper)] if matrix is not None else []
-    result = milp(
-        objective,
-        constraints=constraints,
-        integrality=np.ones(len(objective)),
-        bounds=Bounds(var_lower, var_upper),
-        options=_OPTIONS,
-    )
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
+        result = milp(
+            objective,
+            constraints=constraints,
+            integrality=np.ones(len(objective)),
+            bounds=Bounds(var_lower, var_upper),
+            options=dict(options),  # SciPy takes the keys it knows out of the dict it is given
+        )
     return int(result.status), float(result.fun or 0.0), result.x
 
 
@@ -407,7 +448,10 @@ class _Attacker:
         ratios: Sequence[Ratio],
         *,
         spread: bool = False,
+        order: Mapping[str, int] | None = None,
     ) -> None:
+        """`order`: each key of `published` by its place in it (a national system's hundreds of
+        thousands of published cells are then not read once per part: only the part's own)."""
         self.system = system
         self.spread = spread
         self.fine = system.part_fine(part)
@@ -435,14 +479,20 @@ class _Attacker:
         # Row name -> (columns, coefficients, lower, upper); insertion-ordered.
         self.rows: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, float, float]] = {}
         cols = self._columns
-        for key, value in published.items():
+        if order is None:
+            items: Iterable[tuple[str, int]] = published.items()
+        else:  # the same rows in the same order: the part's published cells by their place
+            mine = [k for k in system.part_keys(part) if k in published]
+            mine.sort(key=order.__getitem__)
+            items = ((k, published[k]) for k in mine)
+        for key, value in items:
             if (c := cols(key)) is not None:
                 self.rows["=", key] = (c, np.ones(len(c)), value, value)
         hidden = set(hidden)
         for key in sorted(hidden):
             if (c := cols(key)) is not None:
                 self.rows[">", key] = (c, np.ones(len(c)), 1, np.inf)  # zeros are published
-        for key in system.floors:
+        for key in system.floors if order is None else system.part_floors(part):
             if key in hidden or key in published:
                 continue
             if (c := cols(key)) is not None:
@@ -691,6 +741,7 @@ class _Attacker:
             np.append(upper, hi),
             np.zeros(len(inside)),
             np.full(len(inside), float(_ATTACKER_CEILING)),
+            _REGION_OPTIONS,
         )
         return status == 0 and x is not None and self._take(inside, x)
 
@@ -900,15 +951,20 @@ def protect(
     """
     limit = threshold() if limit is None else limit
     free = set(free)
+    # In key order, not the set's (which follows PYTHONHASHSEED): the attackers' rows, and so
+    # the solver's inputs, are then the same in every process.
+    in_order = sorted(free)
     published: dict[str, int] = dict(fixed_published or {})
-    for k in free:
+    for k in in_order:
         published[k] = system.value(k)
     hidden = set(fixed_hidden)
-    for k in sorted(free):
+    for k in in_order:
         if is_primary(published[k], limit):
             hidden.add(k)
             del published[k]
     guard = {k for k in unmarked if is_primary(system.value(k), limit)}
+    # Cells are only ever taken out of `published` from here on: their places stay in order.
+    order = {k: n for n, k in enumerate(published)}
     done: set[str] = set()
     # One attacker per part, kept while cells are hidden (its feasible points stay feasible).
     attackers: dict[int, _Attacker] = {}
@@ -916,7 +972,7 @@ def protect(
     def attacker(key: str) -> _Attacker:
         part = system.cell_part[system.index[key]]
         if part not in attackers:
-            made = _Attacker(system, part, published, hidden, ratios, spread=True)
+            made = _Attacker(system, part, published, hidden, ratios, spread=True, order=order)
             if made.local:  # a large part, asked block by block from the true counts
                 made.admit(system.fine_count[made.fine])
             attackers[part] = made
@@ -1007,8 +1063,9 @@ def audit(
     except ValueError as error:
         raise DisclosureError([str(error)]) from error
     bounds: dict[str, tuple[int, int]] = {}
+    order = {k: n for n, k in enumerate(published)}
     for part, keys in by_part.items():
-        attacker = _Attacker(system, part, published, hidden, ratios)
+        attacker = _Attacker(system, part, published, hidden, ratios, order=order)
         attacker.admit(system.fine_count[attacker.fine])
         attacker.admit_all((witnesses or {}).get(part, []))
         for key in keys:

@@ -13,6 +13,7 @@ import csv
 import datetime
 import io
 import itertools
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -27,10 +28,11 @@ from cases.choices import CaseStatus, EscalationKind
 from cases.models import Escalation, Transition
 from reports import figures
 from reports.models import Report, ReportStatus, Scope
-from reports.output import report_csv
+from reports.output import _checked_once, figures_csv, report_csv
 from reports.release import release
 from reports.services import report_build, report_request
 from reports.suppression import DisclosureError
+from sutohamu.spreadsheet import safe_cell
 from tests.accounts.factories import user_with_role
 from tests.cases.factories import CaseFactory
 from tests.councils.factories import MunicipalityFactory, OrganisationFactory
@@ -394,3 +396,17 @@ def test_the_whole_view_minus_the_vbe_view_proves_no_count_outside_vbe_small(two
         assert lo <= true <= hi
         if 0 < true < 5:
             assert hi >= 5, f"{muni} {kind} outside VBE: proved at most {hi}"
+
+
+def test_the_csv_checks_each_text_once_and_still_quotes_a_formula(world):
+    """`figures_csv` checks each distinct cell once per CSV (`output._checked_once`): the same
+    text as checking every cell, a formula quoted, 1 and True told apart."""
+    report = built(world, figures.half_year(2026, 2))
+    data = report.figures_data
+    data["municipalities"][0]["name"] = "=SUM(A1)"
+    text = figures_csv(data)
+    with patch("reports.output._checked_once", lambda: safe_cell):
+        assert figures_csv(data) == text
+    assert "'=SUM(A1)" in text
+    cell = _checked_once()
+    assert [cell(1), cell(True), cell(1), cell("+1")] == ["1", "True", "1", "'+1"]

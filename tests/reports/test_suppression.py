@@ -12,6 +12,7 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reports import suppression
 from reports.suppression import (
     Cell,
     DisclosureError,
@@ -250,6 +251,28 @@ def test_same_cells_same_answer():
     one = protect(System(cells), free=[c.key for c in cells], limit=LIMIT)
     two = protect(System(list(reversed(cells))), free=[c.key for c in cells], limit=LIMIT)
     assert one == two
+
+
+def test_the_attackers_rows_are_in_key_order_whatever_the_hash_seed(monkeypatch):
+    # `free` is a set, whose order follows PYTHONHASHSEED; the published cells' rows (and so
+    # the solver's inputs) must come in key order, the same in every process.
+    rows: list[list[tuple[str, ...]]] = []
+    made = suppression._Attacker.__init__
+
+    def spy(self, *args, **kwargs):
+        made(self, *args, **kwargs)
+        rows.append(list(self.rows))
+
+    monkeypatch.setattr(suppression._Attacker, "__init__", spy)
+    cells = table([[1, 3, 8, 7], [2, 9, 9, 6], [6, 6, 1, 9]])
+    fixed = {"z|x": 3}
+    cells.append(Cell("z|x", 3, frozenset(("z", n) for n in range(3))))
+    protect(System(cells), free={c.key for c in cells[:-1]}, fixed_published=fixed, limit=LIMIT)
+    assert rows
+    for names in rows:
+        equal = [name[1] for name in names if name[0] == "="]
+        free = [k for k in equal if k != "z|x"]
+        assert free == sorted(free)
 
 
 counts = st.integers(min_value=0, max_value=12)
