@@ -21,6 +21,11 @@ TEST_ENV := PYTHONDONTWRITEBYTECODE= SECRET_KEY=test-only-secret-key \
 	DATABASE_APP_URL="postgres://sutohamu_app:sutohamu_app@127.0.0.1:5432/sutohamu" \
 	REDIS_URL=redis://127.0.0.1:6379/0
 
+# The project's own packages, compiled to bytecode once before the run (as pip compiles what it
+# installs): a fresh clone has none, and the run's first dozen processes (workers, the template
+# builder, `make run`, Celery workers) would each compile the same modules at once.
+PROJECT_DIRS := accounts bench cases councils meetings reminders reports sutohamu tests manage.py
+
 # Test processes (pytest-xdist); each worker gets its own test database. `make test TEST_WORKERS=0`
 # runs in one process.
 TEST_WORKERS ?= auto
@@ -55,6 +60,7 @@ dev: $(BIN)/.installed
 test: $(BIN)/.installed
 	bash scripts/test-services.sh
 	$(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore .venv --ignore node_modules -v0
+	$(BIN)/python -m compileall -q -j 0 $(PROJECT_DIRS)
 	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Mutation testing with mutmut ([tool.mutmut] in pyproject.toml; README). MUTANTS_ARGS picks
