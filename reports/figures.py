@@ -536,12 +536,12 @@ class Facts:
         reads a snapshot of its own, as it does on this connection outside a transaction. Not
         inside one (a test, a build rolled back): the thread's connection would not see its
         rows, so then everything is read here, in order."""
-        pool = connection.settings_dict.get("OPTIONS", {}).get("pool")
+        pooled = connection.settings_dict.get("OPTIONS", {}).get("pool")
         if (
             connection.vendor != "postgresql"
             or connection.in_atomic_block
             or not getattr(settings, "REPORT_READ_AHEAD", True)
-            or (isinstance(pool, dict) and pool.get("max_size", 2) < 2)  # no second connection
+            or (isinstance(pooled, dict) and pooled.get("max_size", 2) < 2)  # no second connection
         ):
             return
         jobs: list[tuple[str, Callable[[], Any]]] = [
@@ -551,10 +551,10 @@ class Facts:
             ("held_groups", functools.partial(list, self._held_groups_query())),
             ("measure_groups", functools.partial(list, self._measure_groups_query())),
         ]
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-facts")
-        self._ahead = {name: pool.submit(job) for name, job in jobs}
-        pool.submit(connections.close_all)  # the thread's own connection, back to the pool
-        pool.shutdown(wait=False)
+        reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-facts")
+        self._ahead = {name: reader.submit(job) for name, job in jobs}
+        reader.submit(connections.close_all)  # the thread's own connection, back to the pool
+        reader.shutdown(wait=False)
 
     def _read(self, name: str, here: Callable[[], T]) -> T:
         """The fact read ahead as `name`, else (not read ahead, or its read failed there: no
@@ -944,10 +944,7 @@ class Facts:
         ids = [m.pk for m in self.municipalities]
         last = instants[-1]
         picked = [instants[i] for i in ends for _twice in range(2)]
-        params: list[Any] = [instants, *picked, ids, last, last, ids, last]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return list(cursor.fetchall())
+        return _fetch(sql, [instants, *picked, ids, last, last, ids, last])
 
     def _cases_in_python(self, instants: list[Any], ends: list[int]) -> list[tuple[Any, ...]]:
         """`cases()` for databases without arrays and ordered aggregates (the embedded SQLite
@@ -1149,9 +1146,7 @@ class Facts:
         )
         zone = timezone.get_current_timezone_name()
         ids = [m.pk for m in self.municipalities]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [zone, zone, ids, first, after])
-            return list(cursor.fetchall())
+        return _fetch(sql, [zone, zone, ids, first, after])
 
     def _starts_portable(self) -> list[tuple[Any, ...]]:
         """`starts()` for the embedded SQLite demo: the same rows, a subquery per case."""
