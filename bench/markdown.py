@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.targets import target_for
+from bench.targets import GROWTH, target_for
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
@@ -91,6 +91,29 @@ def _pool(result: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _growth(results: dict[str, Any]) -> list[str]:
+    """The p50 growth from the smallest scale to the largest, both servers side by side."""
+    growth = results.get("growth")
+    if not growth or not growth.get("rows"):
+        return []
+    low, high = growth["low"], growth["high"]
+    lines = [
+        f"Growth from {low} to {high}: both scales' servers side by side, each page measured on "
+        f"one and the other in {growth['rounds']} alternating windows per connection count "
+        f"(median p50, ms; target {GROWTH}x):",
+        "",
+        f"| page | connections | p50 {low} | p50 {high} | growth | met |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in growth["rows"]:
+        met = "yes" if row["high_p50_ms"] <= GROWTH * max(row["low_p50_ms"], 1) else "no"
+        lines.append(
+            f"| {row['page']} | {row['users']} | {row['low_p50_ms']} | {row['high_p50_ms']} "
+            f"| {row['growth']} | {met} |"
+        )
+    return [*lines, ""]
+
+
 def _heading(scale: str, result: dict[str, Any]) -> str:
     cases = result["data"].get("cases")
     data = "data reused" if cases is None else f"{cases} cases"
@@ -111,6 +134,7 @@ def markdown(results: dict[str, Any]) -> str:
         out += _rows(result)
         out += ["", _extra(result), ""]
         out += _pool(result)
+    out += _growth(results)
     misses = results.get("misses", [])
     out += [f"Targets missed: {len(misses)}.", ""]
     out += [f"- {miss}" for miss in misses]
@@ -133,6 +157,7 @@ def summary(results: dict[str, Any]) -> str:
         out += _summary_rows(result)
         out += ["", _extra(result), ""]
         out += _pool(result)
+    out += _growth(results)
     misses = results.get("misses", [])
     out.append(f"Targets missed: {len(misses)}.")
     return "\n".join(out)

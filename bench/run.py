@@ -6,11 +6,16 @@ each process's psycopg pool as in compose) and a Celery worker against PostgreSQ
 measures every page with wrk (bench/load.py) in short windows at 2 and 8 connections, each page
 interleaved with the signed-in floor so that a noisy machine affects both alike. Then it starts
 two servers side by side, one with the pool and one with persistent connections, and measures a
-few pages alternately on each. It prints a table, writes bench/results.json, regenerates
+few pages alternately on each. Then, for the growth from the smallest scale to the largest
+(p50 within 1.5x), it starts both scales' servers side by side and measures every page on each in
+alternating windows, so that the machine's drift between two scales' runs, minutes apart, does
+not count as growth (the floor alone swings by a third between minutes on this machine). It prints
+a table, writes bench/results.json, regenerates
 bench/README.md and the README's benchmark results from it, and exits 1 if a target is missed.
 
 `python -m bench.run --scales county` measures the county scale alone (the other scales' last
-results stay in results.json); `--pages`, `--no-extra` and `--no-pool` shorten a run further.
+results stay in results.json); `--pages`, `--no-extra`, `--no-pool` and `--no-growth` shorten a
+run further.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import psycopg
 
 from bench import markdown
 from bench.load import measure
-from bench.targets import check, slopes, target_for
+from bench.targets import GROWTH_EXEMPT, check, slopes, target_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -40,6 +45,10 @@ BIN = Path(PYTHON).parent
 DB_URL = "postgres://sutohamu:sutohamu@127.0.0.1:5432/{name}"
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 SECOND_PORT = PORT + 1  # the pool comparison's second server
+# The growth comparison's two servers (smallest and largest scale), each with a Redis database of
+# its own: a task one sends must reach the worker of its own database.
+GROWTH_PORTS = (PORT + 2, PORT + 3)
+GROWTH_REDIS = ("redis://127.0.0.1:6379/13", "redis://127.0.0.1:6379/14")
 FLOOR = "floor (signed in)"
 BARE = "floor (bare Django)"
 LOAD = "wrk"
@@ -114,7 +123,16 @@ def database_ready(name: str, fresh: bool) -> bool:
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
             return False
-    with psycopg.connect(DB_URL.format(name=name)) as conn:
+    return generated(name)
+
+
+def generated(name: str) -> bool:
+    """Whether the database is there and holds generated cases (nothing is created)."""
+    try:
+        conn = psycopg.connect(DB_URL.format(name=name))
+    except psycopg.OperationalError:
+        return False
+    with conn:
         try:
             row = conn.execute(
                 "SELECT 1 FROM cases_case WHERE description LIKE 'Genererad%%' LIMIT 1"
@@ -152,7 +170,7 @@ def start_web(database: str, port: int = PORT, **overrides: str) -> subprocess.P
     raise SystemExit("gunicorn did not start")
 
 
-def start(database: str) -> list[subprocess.Popen[bytes]]:
+def start(database: str, port: int = PORT, **overrides: str) -> list[subprocess.Popen[bytes]]:
     worker = subprocess.Popen(
         [
             str(BIN / "celery"),
@@ -167,12 +185,12 @@ def start(database: str) -> list[subprocess.Popen[bytes]]:
             "--without-mingle",
         ],
         cwd=ROOT,
-        env=env_for(database),
+        env=env_for(database, **overrides),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        return [start_web(database), worker]
+        return [start_web(database, port, **overrides), worker]
     except SystemExit:
         stop([worker])
         raise
@@ -297,6 +315,103 @@ def measure_pool(
     return {
         "settings": {mode: dict(values) for mode, values in CONNECTIONS.items()},
         "rows": summarise_pool(measured),
+    }
+
+
+def growth_windows(
+    pages: dict[str, list[dict[str, Any]]], users: list[int], rounds: int
+) -> list[dict[str, Any]]:
+    """Every page both scales have, on the smaller scale's server and the larger's alternately
+    (the order flips each round). `pages` maps each scale to its prepared pages, each with its
+    `host`; a page's person is named with the scale (two databases, two sessions)."""
+    low, high = pages
+    theirs = {p["page"]: p for p in pages[high]}
+    out = []
+    for page in pages[low]:
+        other = theirs.get(page["page"])
+        if other is None or page["page"].startswith(GROWTH_EXEMPT):
+            continue
+        for count in users:
+            for turn in range(rounds):
+                sides = [(low, page), (high, other)]
+                for scale, item in sides if turn % 2 == 0 else reversed(sides):
+                    person = item.get("user")
+                    out.append(
+                        {
+                            **item,
+                            "users": count,
+                            "scale": scale,
+                            "user": f"{scale}:{person}" if person else None,
+                            "label": f"{scale:<7}",
+                        }
+                    )
+    return out
+
+
+def summarise_growth(measured: list[dict[str, Any]], low: str, high: str) -> list[dict[str, Any]]:
+    """Per page and connection count: each scale's median p50 and the growth between them."""
+    rows = []
+    keys = sorted({(m["page"], m["users"]) for m in measured}, key=lambda k: (k[1], k[0]))
+    for page, users in keys:
+        p50 = {
+            scale: statistics.median(
+                m["p50_ms"]
+                for m in measured
+                if m["page"] == page and m["users"] == users and m["scale"] == scale
+            )
+            for scale in (low, high)
+        }
+        rows.append(
+            {
+                "page": page,
+                "users": users,
+                "low_p50_ms": round(p50[low], 2),
+                "high_p50_ms": round(p50[high], 2),
+                "growth": round(p50[high] / p50[low], 2) if p50[low] else 0.0,
+                "errors": sum(
+                    m["errors"] for m in measured if (m["page"], m["users"]) == (page, users)
+                ),
+            }
+        )
+    return rows
+
+
+def measure_growth(low: str, high: str, args: argparse.Namespace) -> dict[str, Any] | None:
+    """The smallest and the largest scale's servers side by side, every page on each in turn;
+    None when either scale's database is not there (`--scales` generates it)."""
+    databases = {
+        scale: f"bench_{scale}{os.environ.get('BENCH_DATABASE_SUFFIX', '')}"
+        for scale in (low, high)
+    }
+    if not all(generated(db) for db in databases.values()):
+        return None
+    pages: dict[str, list[dict[str, Any]]] = {}
+    cookies: dict[str, str] = {}
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        for (scale, database), port, redis in zip(
+            databases.items(), GROWTH_PORTS, GROWTH_REDIS, strict=True
+        ):
+            prepared = json.loads(manage(database, "bench_prepare"))
+            host = f"http://127.0.0.1:{port}"
+            pages[scale] = [{**p, "host": host} for p in chosen(prepared["pages"], args.pages)]
+            cookies.update({f"{scale}:{user}": sid for user, sid in prepared["cookies"].items()})
+            processes += start(database, port, REDIS_URL=redis)
+        measured = measure(
+            {
+                "host": pages[low][0]["host"],
+                "cookies": cookies,
+                "seconds": args.seconds,
+                "windows": growth_windows(pages, args.users, max(args.rounds, 2)),
+            }
+        )
+    finally:
+        stop(processes)
+    return {
+        "low": low,
+        "high": high,
+        "rounds": max(args.rounds, 2),
+        "rows": summarise_growth(measured, low, high),
     }
 
 
@@ -435,6 +550,14 @@ def main() -> int:
     parser.add_argument(
         "--no-pool", action="store_true", help="skip the pool against persistent connections"
     )
+    parser.add_argument(
+        "--growth",
+        default="small,nation",
+        help="the two scales whose servers are measured side by side for the p50 growth",
+    )
+    parser.add_argument(
+        "--no-growth", action="store_true", help="keep the last run's growth measurement"
+    )
     args = parser.parse_args()
     args.users = [int(u) for u in args.users.split(",")]
     args.pages = [p for p in args.pages.split(",") if p]
@@ -442,10 +565,14 @@ def main() -> int:
     previous = json.loads(output.read_text()) if output.exists() else {}
     # Other scales' last results are kept only if they were measured the same way (wrk).
     results = dict(previous.get("scales", {})) if previous.get("load") == LOAD else {}
-    for scale in args.scales.split(","):
+    for scale in filter(None, args.scales.split(",")):  # --scales "": the growth alone
         results[scale] = run_scale(scale, args)
         print(table(results[scale]), flush=True)
-    misses = check(results)
+    growth = previous.get("growth") if previous.get("load") == LOAD else None
+    if not args.no_growth:
+        low, high = args.growth.split(",")
+        growth = measure_growth(low, high, args) or growth
+    misses = check(results, growth)
     report = {
         "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
@@ -453,7 +580,8 @@ def main() -> int:
         "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "scales": results,
         "misses": misses,
-        "growth_p50": slopes(results),
+        "growth": growth,
+        "growth_p50": slopes(results, growth),
     }
     output.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     markdown.write(report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bench.markdown import END, START, markdown, replace_block, summary
+from bench.run import growth_windows, summarise_growth
 from bench.targets import check, slopes, target_for
 
 
@@ -120,6 +121,96 @@ def test_growth_is_measured_from_the_smallest_to_the_largest_scale():
     assert any("desk at 2 connections: p50 grows 1.6x from small to nation" in m for m in misses)
     assert not any("timeline at 8 connections: p50" in m for m in misses)
     assert slopes({"small": small}) == {}
+
+
+def test_the_stock_admin_and_the_floors_have_no_growth_target():
+    small = result(
+        "small", [row("admin changelist", 2, 1, p50=10), row("floor (bare Django)", 2, 1, p50=1)]
+    )
+    nation = result(
+        "nation", [row("admin changelist", 2, 1, p50=40), row("floor (bare Django)", 2, 1, p50=3)]
+    )
+    assert check({"small": small, "nation": nation}) == []
+
+
+def grown(page: str, users: int, low: float, high: float) -> dict:
+    return {
+        "page": page,
+        "users": users,
+        "low_p50_ms": low,
+        "high_p50_ms": high,
+        "growth": round(high / low, 2),
+        "errors": 0,
+    }
+
+
+def test_growth_measured_side_by_side_decides_over_the_two_scales_own_runs():
+    small = result("small", [row("desk", 2, 1, p50=10)])
+    nation = result("nation", [row("desk", 2, 1, p50=20)])  # minutes apart: the machine drifted
+    side_by_side = {
+        "low": "small",
+        "high": "nation",
+        "rounds": 2,
+        "rows": [grown("desk", 2, 10, 14), grown("timeline", 8, 20, 31)],
+    }
+    misses = check({"small": small, "nation": nation}, side_by_side)
+    assert misses == [
+        "timeline at 8 connections: p50 grows 1.6x from small to nation (target 1.5x)"
+    ]
+    assert slopes({"small": small, "nation": nation}, side_by_side) == {
+        "desk @2": 1.4,
+        "timeline @8": 1.55,
+    }
+    text = markdown({**run_of(small=small, nation=nation), "growth": side_by_side})
+    assert "| desk | 2 | 10 | 14 | 1.4 | yes |" in text
+    assert "| timeline | 8 | 20 | 31 | 1.55 | no |" in text
+
+
+def test_growth_windows_alternate_the_two_servers_and_name_each_scales_person():
+    pages = {
+        "small": [
+            {"page": "desk", "path": "/", "user": "a", "host": "h1"},
+            {"page": "floor (signed in)", "path": "/f", "user": "a", "host": "h1"},
+            {"page": "only small", "path": "/o", "host": "h1"},
+        ],
+        "nation": [
+            {"page": "desk", "path": "/", "user": "a", "host": "h2"},
+            {"page": "floor (signed in)", "path": "/f", "user": "a", "host": "h2"},
+        ],
+    }
+    plan = growth_windows(pages, [2, 8], 2)
+    assert [(w["scale"], w["users"], w["user"], w["host"]) for w in plan] == [
+        ("small", 2, "small:a", "h1"),
+        ("nation", 2, "nation:a", "h2"),
+        ("nation", 2, "nation:a", "h2"),
+        ("small", 2, "small:a", "h1"),
+        ("small", 8, "small:a", "h1"),
+        ("nation", 8, "nation:a", "h2"),
+        ("nation", 8, "nation:a", "h2"),
+        ("small", 8, "small:a", "h1"),
+    ]
+    measured = [
+        {**w, "p50_ms": p50, "errors": 0}
+        for w, p50 in zip(plan, [4, 6, 8, 5, 20, 30, 28, 22], strict=True)
+    ]
+    assert summarise_growth(measured, "small", "nation") == [
+        {
+            "page": "desk",
+            "users": 2,
+            "low_p50_ms": 4.5,
+            "high_p50_ms": 7.0,
+            "growth": 1.56,
+            "errors": 0,
+        },
+        {
+            "page": "desk",
+            "users": 8,
+            "low_p50_ms": 21.0,
+            "high_p50_ms": 29.0,
+            "growth": 1.38,
+            "errors": 0,
+        },
+    ]
 
 
 def pooled(page: str, users: int, pool: float, persistent: float) -> dict:
