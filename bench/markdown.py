@@ -97,9 +97,11 @@ def _growth(results: dict[str, Any]) -> list[str]:
     if not growth or not growth.get("rows"):
         return []
     low, high = growth["low"], growth["high"]
+    when = f", finished {growth['finished']}" if growth.get("finished") else ""
     lines = [
-        f"Growth from {low} to {high}: both scales' servers side by side, each page measured on "
-        f"one and the other in {growth['rounds']} alternating windows per connection count "
+        f"Growth from {low} to {high}{when}: both scales' servers side by side, each page "
+        f"measured on one and the other in {growth['rounds']} alternating windows per connection "
+        "count "
         f"(median p50, ms; target {GROWTH}x):",
         "",
         f"| page | connections | p50 {low} | p50 {high} | growth | met |",

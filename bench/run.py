@@ -411,6 +411,7 @@ def measure_growth(low: str, high: str, args: argparse.Namespace) -> dict[str, A
         "low": low,
         "high": high,
         "rounds": max(args.rounds, 2),
+        "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "rows": summarise_growth(measured, low, high),
     }
 

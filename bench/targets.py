@@ -174,12 +174,18 @@ def _growth(results: dict[str, dict[str, Any]], growth: dict[str, Any] | None) -
     if found is None:
         return []
     low, high, rows = found
-    return [
+    misses = [
         f"{row['page']} at {row['users']} connections: p50 grows "
         f"{row['high_p50_ms'] / row['low_p50_ms']:.1f}x from {low} to {high} (target {GROWTH}x)"
         for row in rows
         if row["low_p50_ms"] and row["high_p50_ms"] > GROWTH * max(row["low_p50_ms"], 1)
     ]
+    misses += [
+        f"{row['page']} at {row['users']} connections: {row['errors']} errors in the growth windows"
+        for row in rows
+        if row.get("errors")
+    ]
+    return misses
 
 
 def slopes(

@@ -161,7 +161,11 @@ def test_growth_measured_side_by_side_decides_over_the_two_scales_own_runs():
         "desk @2": 1.4,
         "timeline @8": 1.55,
     }
+    failing = {**side_by_side, "rows": [{**grown("desk", 2, 10, 11), "errors": 3}]}
+    assert check({}, failing) == ["desk at 2 connections: 3 errors in the growth windows"]
+    side_by_side["finished"] = "2026-12-07 06:16 UTC"
     text = markdown({**run_of(small=small, nation=nation), "growth": side_by_side})
+    assert "Growth from small to nation, finished 2026-12-07 06:16 UTC:" in text
     assert "| desk | 2 | 10 | 14 | 1.4 | yes |" in text
     assert "| timeline | 8 | 20 | 31 | 1.55 | no |" in text
 
