@@ -299,10 +299,14 @@ class System:
         sizes = np.bincount(which, minlength=len(self.cells))
         ends = np.cumsum(sizes)
         flat = by_cell.tolist()
-        bounds = ends.tolist()
-        self.cover: list[list[int]] = [
-            flat[a:b] for a, b in zip([0, *bounds], bounds, strict=False)
-        ]
+        # An empty cell (764,072 of a national system's 852,048) shares the one empty tuple; only
+        # the cells that count something get a list of their own (a slice per cell cost 0.8 s).
+        self.cover: list[Sequence[int]] = [()] * len(self.cells)
+        full = np.flatnonzero(sizes)
+        for i, a, b in zip(
+            full.tolist(), (ends - sizes)[full].tolist(), ends[full].tolist(), strict=True
+        ):
+            self.cover[i] = flat[a:b]
         # Parts: finest cells joined by a cell that covers both (each joined to the cell's first).
         # With NumPy: most of a national system's cells are empty (no finest cell, no part).
         covering = sizes > 0
