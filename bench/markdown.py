@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.targets import GROWTH, target_for
+from bench.targets import GROWTH, growth_met, target_for
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
@@ -108,7 +108,7 @@ def _growth(results: dict[str, Any]) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in growth["rows"]:
-        met = "yes" if row["high_p50_ms"] <= GROWTH * max(row["low_p50_ms"], 1) else "no"
+        met = "yes" if growth_met(row) else "no"
         lines.append(
             f"| {row['page']} | {row['users']} | {row['low_p50_ms']} | {row['high_p50_ms']} "
             f"| {row['growth']} | {met} |"

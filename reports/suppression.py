@@ -330,9 +330,6 @@ class System:
     def value(self, key: str) -> int:
         return self._values[key]
 
-    def part_cells(self, part: int) -> list[int]:
-        return [i for i, p in enumerate(self.cell_part) if p == part]
-
     def part_keys(self, part: int) -> list[str]:
         """The keys of a part's cells, in the order of the cells."""
         if not hasattr(self, "_part_keys"):
@@ -421,7 +418,6 @@ def _milp(
     upper: np.ndarray,
     var_lower: np.ndarray,
     var_upper: np.ndarray,
-    options: Mapping[str, Any] = _OPTIONS,
 ) -> tuple[int, float, np.ndarray | None]:
     """HiGHS through SciPy: the integer attacker's problem, `lower <= matrix @ x <= upper`.
     SciPy passes an option it does not name to HiGHS as it is, with a warning each time."""
@@ -435,7 +431,7 @@ def _milp(
             constraints=constraints,
             integrality=np.ones(len(objective)),
             bounds=Bounds(var_lower, var_upper),
-            options=dict(options),  # SciPy takes the keys it knows out of the dict it is given
+            options=dict(_OPTIONS),  # SciPy takes the keys it knows out of the dict
         )
     return int(result.status), float(result.fun or 0.0), result.x
 
