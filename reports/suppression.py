@@ -109,6 +109,7 @@ def differences(
     whole: Sequence[Cell],
     part: Sequence[Cell],
     weights: Mapping[Any, int] | None = None,
+    part_zeros: Iterable[str] = (),
 ) -> list[Cell]:
     """The counts no table shows but two published views give by subtraction: cell by cell,
     the units of `whole` outside `part` (the whole cooperation's view minus Agera's VBE view of
@@ -117,14 +118,21 @@ def differences(
 
     They are counts of a linked table that is never published: the callers pass them as
     `unmarked`, so that no pair of published views proves one of 1-4 small (or pins it).
-    `weights`: as for `System`."""
+    `weights`: as for `System`; `part_zeros`: the keys of `part`'s cells that count nothing,
+    given as keys only (`System`'s `zeros`)."""
     theirs = {c.key: c for c in part}
+    nothing = set(part_zeros)
     out = []
     for cell in whole:
         other = theirs.get(cell.key)
-        if other is None or not other.members <= cell.members:
+        if other is None:
+            if cell.key not in nothing:
+                continue
+            rest = cell.members
+        elif not other.members <= cell.members:
             continue
-        rest = cell.members - other.members
+        else:
+            rest = cell.members - other.members
         out.append(Cell(prefix + cell.key, size(rest, weights), rest))
     return out
 
@@ -188,19 +196,22 @@ def _int_signatures(
     _distinct, leader_of, group = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     group = group.reshape(-1)
     weight = np.ones(len(starts), dtype=np.int64)
-    if weights:
+    whole = [(unit, n) for unit, n in weights.items() if type(unit) is int]
+    if whole:  # each weighted unit's place among the units present, all at once
         present = units[starts]
-        for unit, n in weights.items():
-            at = np.searchsorted(present, unit) if type(unit) is int else len(present)
-            if at < len(present) and present[at] == unit:
-                weight[at] = n
+        weighted = np.fromiter((u for u, _n in whole), dtype=np.int64, count=len(whole))
+        at = np.searchsorted(present, weighted)
+        found = at < len(present)
+        found[found] = present[at[found]] == weighted[found]
+        weight[at[found]] = np.fromiter((n for _u, n in whole), dtype=np.int64)[found]
     sizes_of = np.bincount(group, weights=weight, minlength=len(leader_of)).astype(np.int64)
     leader = leader_of[group]  # each unit's group's first unit
     offset = np.arange(total) - starts[owner]
     if not np.array_equal(which, which[starts[leader[owner]] + offset]):
         raise TypeError("hash collision")  # never seen; the general way is exact
+    flat, begin, length = which.tolist(), starts.tolist(), lengths.tolist()
     return {
-        tuple(which[starts[u] : starts[u] + lengths[u]].tolist()): int(n)
+        tuple(flat[begin[u] : begin[u] + length[u]]): n
         for u, n in zip(leader_of.tolist(), sizes_of.tolist(), strict=True)
     }
 
@@ -224,11 +235,11 @@ def consistent(
     hidden cell that is now zero, a share that today's counts do not round to. Every figure
     still true is kept, units changed or not (a difference with it is exact), so today's
     counts are always a point the attacker cannot rule out. Keys outside `system` are kept."""
-    kept = {k: v for k, v in published.items() if k not in system.index or system.value(k) == v}
-    still = {k for k in hidden if k not in system.index or system.value(k) > 0}
+    kept = {k: v for k, v in published.items() if not system.knows(k) or system.value(k) == v}
+    still = {k for k in hidden if not system.knows(k) or system.value(k) > 0}
     shares = []
     for ratio in ratios:
-        if ratio.numerator not in system.index or ratio.denominator not in system.index:
+        if not system.knows(ratio.numerator) or not system.knows(ratio.denominator):
             shares.append(ratio)
             continue
         num, den = system.value(ratio.numerator), system.value(ratio.denominator)
@@ -251,6 +262,7 @@ class System:
         weights: Mapping[Any, int] | None = None,
         links: Iterable[str] = (),
         local_from: int | None = None,
+        zeros: Iterable[str] = (),
     ) -> None:
         """`floors`: the cells the attacker will know to be at least 1 when they are not zero,
         published or not (every count of a linked report is published or marked "..", once
@@ -268,22 +280,43 @@ class System:
         finest cell outside them held at a point already known to be feasible (hierarchical
         suppression's subtables with their marginals fixed, as tau-ARGUS's HITAS): a point
         found so is a point of the whole part, checked against every row before it is taken,
-        and only a question no such region answers is asked of the whole."""
-        self.cells = list(cells)
-        keys = list(map(operator.attrgetter("key"), self.cells))
-        self.index = dict(zip(keys, range(len(keys)), strict=True))
-        if len(self.index) != len(keys):
+        and only a question no such region answers is asked of the whole.
+
+        `zeros`: the keys of cells that count nothing, given as keys only (a cell of `cells`
+        with no unit and 0 is taken as one of them)."""
+        every = list(cells)
+        keys = list(map(operator.attrgetter("key"), every))
+        values = list(map(operator.attrgetter("value"), every))
+        # A cell that counts nothing (no unit, and 0) is a known 0 that joins no finest cells:
+        # no row of any attacker. Such cells (764,072 of a national system's 852,048) are kept
+        # as keys only, so that every per-cell step below runs over the cells that count.
+        counting = list(
+            map(
+                operator.or_,
+                map(bool, map(operator.attrgetter("members"), every)),
+                map(bool, values),
+            )
+        )
+        self.cells = list(itertools.compress(every, counting))
+        kept = list(itertools.compress(keys, counting))
+        self.index = dict(zip(kept, range(len(kept)), strict=True))
+        zeros = list(zeros)
+        self._zeros = set(itertools.compress(keys, map(operator.not_, counting)))
+        self._zeros.update(zeros)
+        if len(self.index) + len(self._zeros) != len(keys) + len(zeros) or not (
+            self._zeros.isdisjoint(self.index)
+        ):
             raise ValueError("cell keys must be unique")
         # The floors that count something, by set operations (the national build's 852,048
         # cells were looked up one by one).
         wanted = set(floors)
-        unknown = wanted - self.index.keys()
+        unknown = wanted - self.index.keys() - self._zeros
         if unknown:
             raise KeyError(min(unknown))
-        values = list(map(operator.attrgetter("value"), self.cells))
-        # Each cell's count by key (`value`, asked hundreds of thousands of times a build).
-        self._values = dict(zip(keys, values, strict=True))
-        positive = itertools.compress(keys, map((0).__lt__, values))
+        values = list(itertools.compress(values, counting))
+        # Each counting cell's count by key (`value`, asked hundreds of thousands of times).
+        self._values = dict(zip(kept, values, strict=True))
+        positive = itertools.compress(kept, map((0).__lt__, values))
         self.floors = sorted(wanted.intersection(positive))
         counts = _signatures(self.cells, weights or {})
         ordered = sorted(counts)
@@ -299,8 +332,7 @@ class System:
         sizes = np.bincount(which, minlength=len(self.cells))
         ends = np.cumsum(sizes)
         flat = by_cell.tolist()
-        # An empty cell (764,072 of a national system's 852,048) shares the one empty tuple; only
-        # the cells that count something get a list of their own (a slice per cell cost 0.8 s).
+        # A cell with a count but no units (given so, not the report's) covers no finest cell.
         self.cover: list[Sequence[int]] = [()] * len(self.cells)
         full = np.flatnonzero(sizes)
         for i, a, b in zip(
@@ -308,7 +340,7 @@ class System:
         ):
             self.cover[i] = flat[a:b]
         # Parts: finest cells joined by a cell that covers both (each joined to the cell's first).
-        # With NumPy: most of a national system's cells are empty (no finest cell, no part).
+        # With NumPy (part -1: a cell that covers no finest cell).
         covering = sizes > 0
         first_fine = np.zeros(len(self.cells), dtype=np.int64)
         first_fine[covering] = by_cell[(ends - sizes)[covering]]
@@ -327,8 +359,35 @@ class System:
         else:
             self.block_of_fine = self.part_of_fine
 
+    def knows(self, key: str) -> bool:
+        """Whether `key` is a cell of the system (one that counts nothing included)."""
+        return key in self.index or key in self._zeros
+
     def value(self, key: str) -> int:
-        return self._values[key]
+        found = self._values.get(key)
+        if found is not None:
+            return found
+        if key in self._zeros:
+            return 0
+        raise KeyError(key)
+
+    def cover_of(self, key: str) -> Sequence[int]:
+        """The finest cells `key` sums (none for a cell that counts nothing)."""
+        i = self.index.get(key)
+        if i is not None:
+            return self.cover[i]
+        if key in self._zeros:
+            return ()
+        raise KeyError(key)
+
+    def part_of(self, key: str) -> int:
+        """The part of `key`'s finest cells, -1 for a cell that covers none."""
+        i = self.index.get(key)
+        if i is not None:
+            return self.cell_part[i]
+        if key in self._zeros:
+            return -1
+        raise KeyError(key)
 
     def part_keys(self, part: int) -> list[str]:
         """The keys of a part's cells, in the order of the cells."""
@@ -345,7 +404,7 @@ class System:
         if not hasattr(self, "_part_floors"):
             grouped: dict[int, list[str]] = {}
             for key in self.floors:
-                p = self.cell_part[self.index[key]]
+                p = self.part_of(key)
                 if p >= 0:
                     grouped.setdefault(p, []).append(key)
             self._part_floors = grouped
@@ -902,14 +961,12 @@ def intervals(
 def _by_part(system: System, hidden: list[str], unmarked: list[str]) -> dict[int, list[str]]:
     by_part: dict[int, list[str]] = {}
     for key in hidden:
-        i = system.index.get(key)
-        if i is None or not system.cover[i]:
+        if not system.knows(key) or not system.cover_of(key):
             raise ValueError(f"hidden cell {key} counts nothing")
-        by_part.setdefault(system.cell_part[i], []).append(key)
+        by_part.setdefault(system.part_of(key), []).append(key)
     for key in unmarked:
-        i = system.index[key]
-        if system.cover[i]:
-            by_part.setdefault(system.cell_part[i], []).append(key)
+        if system.cover_of(key):
+            by_part.setdefault(system.part_of(key), []).append(key)
     return by_part
 
 
@@ -977,7 +1034,7 @@ def protect(
     attackers: dict[int, _Attacker] = {}
 
     def attacker(key: str) -> _Attacker:
-        part = system.cell_part[system.index[key]]
+        part = system.part_of(key)
         if part not in attackers:
             made = _Attacker(system, part, published, hidden, ratios, spread=True, order=order)
             if made.local:  # a large part, asked block by block from the true counts
@@ -989,14 +1046,14 @@ def protect(
         for k in chosen:
             hidden.add(k)
             del published[k]
-            if system.cover[system.index[k]]:
+            if system.cover_of(k):
                 heapq.heappush(todo, (system.value(k), k))
-            part = system.cell_part[system.index[k]]
+            part = system.part_of(k)
             if part in attackers:
                 attackers[part].hide(k)
 
     # The cells to check, least (value, key) first: a heap, as the hidden cells grow.
-    todo = [(system.value(k), k) for k in hidden | guard if system.cover[system.index[k]]]
+    todo = [(system.value(k), k) for k in hidden | guard if system.cover_of(k)]
     heapq.heapify(todo)
     while True:
         while todo and todo[0][1] in done:
@@ -1060,7 +1117,7 @@ def audit(
     audit stays exact whatever it is offered."""
     limit = threshold() if limit is None else limit
     # Only counts of people are cells of the system (meetings and the like are not protected).
-    small = sorted(k for k, v in published.items() if k in system.index and is_primary(v, limit))
+    small = sorted(k for k, v in published.items() if system.knows(k) and is_primary(v, limit))
     if small:
         raise DisclosureError(small)
     hidden = set(hidden)

@@ -538,3 +538,99 @@ def test_cells_chosen_block_by_block_pass_the_exact_audit_of_the_whole(world):
     for key in hidden:
         lo, hi = bounds[key]
         assert lo < hi and hi >= LIMIT, (key, lo, hi)
+
+
+def counting_and_zeros(cells: list[Cell]) -> tuple[list[Cell], list[str]]:
+    """The cells that count someone, and the keys of those that count nothing."""
+    return [c for c in cells if c.members], [c.key for c in cells if not c.members]
+
+
+def test_a_cell_that_counts_nothing_is_a_known_zero_of_no_part():
+    """A national system is mostly zeros (a 291 x 291 table): given as keys only, each is a cell
+    of the system, 0, covering no finest cell, in no part; a key given twice is refused."""
+    cells = table([[3, 0], [0, 6]])
+    counting, zeros = counting_and_zeros(cells)
+    assert zeros == ["t|0|1", "t|1|0"]
+    system = System(counting, floors=[c.key for c in cells], zeros=zeros)
+    for key in zeros:
+        assert system.knows(key)
+        assert (system.value(key), system.cover_of(key), system.part_of(key)) == (0, (), -1)
+    assert not set(zeros) & set(system.floors)  # a zero is published, never "at least 1"
+    assert system.value("t|0|0") == 3 and system.cover_of("t|0|0")
+    assert not system.knows("t|9|9")
+    with pytest.raises(KeyError):
+        system.value("t|9|9")
+    with pytest.raises(KeyError):
+        System(counting, floors=["t|9|9"], zeros=zeros)
+    with pytest.raises(ValueError, match="unique"):
+        System(counting, zeros=[*zeros, "t|0|0"])
+    with pytest.raises(ValueError, match="unique"):
+        System(counting, zeros=[*zeros, zeros[0]])
+    # Given as cells with no unit, they are taken as keys all the same.
+    as_cells = System(cells)
+    same_system(as_cells, system)
+    assert all(as_cells.knows(k) and as_cells.value(k) == 0 for k in zeros)
+
+
+def test_a_figure_about_a_cell_now_zero_is_read_for_what_still_holds():
+    """A linked report showed 3 and hid a cell that today count nothing (its data changed): both
+    are left out (they contradict today's zero), its published zero is read; and a published
+    count of 1-4 of a cell known to be zero is refused like any other."""
+    counting, zeros = counting_and_zeros(table([[6, 0], [0, 7]]))
+    system = System(counting, zeros=zeros)
+    kept, still, _ = consistent(system, {"t|0|1": 3, "t|1|0": 0, "t|0|0": 6}, {"t|1|0"})
+    assert kept == {"t|1|0": 0, "t|0|0": 6}
+    assert still == set()
+    with pytest.raises(DisclosureError) as refused:
+        audit(system, {"t|0|1": 3}, (), limit=LIMIT)
+    assert refused.value.keys == ["t|0|1"]
+    with pytest.raises(DisclosureError):
+        audit(system, {}, {"t|0|1"}, limit=LIMIT)  # a hidden zero counts nothing
+
+
+def test_differences_read_a_vbe_zero_given_as_a_key_as_an_empty_cell():
+    whole, part = two_views([[7, 0], [8, 9]], [[2, 5], [0, 5]])
+    counting, zeros = counting_and_zeros(part)
+    assert zeros == ["0|1"]
+    expected = [(c.key, c.value, c.members) for c in differences("out/", whole, part)]
+    given = differences("out/", whole, counting, part_zeros=zeros)
+    assert [(c.key, c.value, c.members) for c in given] == expected
+    assert ("out/0|1", 5) in [(c.key, c.value) for c in given]
+    # Without the keys, the VBE view's zero is a cell it lacks: no plain difference.
+    assert "out/0|1" not in {c.key for c in differences("out/", whole, counting)}
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(worlds())
+def test_zeros_given_as_keys_protect_and_audit_as_zero_cells_do(world):
+    """Random linked halves with their year, zeros likely: the system with the zeros as keys
+    chooses the same hidden cells, audits the same and gives the same exact intervals as the
+    system given them as cells with no unit; every zero is published."""
+    h1, h2 = world
+    first, second = table(h1, "a", "a"), table(h2, "b", "b")
+    year_cells = year_table(first, second, len(h1), len(h1[0]))
+    cells = first + second + year_cells
+    counting, zeros = counting_and_zeros(cells)
+    floors = [c.key for c in cells]
+    full = System(cells, floors=floors)
+    sparse = System(counting, floors=floors, zeros=zeros)
+    guard = [c.key for c in second]
+    results = []
+    for system in (full, sparse):
+        first_hidden = protect(system, free=[c.key for c in first], unmarked=guard, limit=LIMIT)
+        shown = published_of(first, first_hidden)
+        free = [c.key for c in year_cells]
+        mine = protect(
+            system,
+            free=free,
+            fixed_published=shown,
+            fixed_hidden=first_hidden,
+            unmarked=guard,
+            limit=LIMIT,
+        )
+        visible = shown | {k: system.value(k) for k in free if k not in mine}
+        hidden = first_hidden | mine
+        assert not hidden & set(zeros)
+        audit(system, visible, hidden, (), LIMIT, guard)
+        results.append((first_hidden, mine, intervals(system, visible, hidden, (), guard)))
+    assert results[0] == results[1]
