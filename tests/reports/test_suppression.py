@@ -491,6 +491,29 @@ def test_the_audit_takes_the_protections_points_only_where_they_meet_its_rows():
     assert refused.value.keys == ["t|0|0"]
 
 
+def first_then_year(
+    first_system: System,
+    year_system: System,
+    first: list[Cell],
+    year_cells: list[Cell],
+    guard: list[str],
+) -> tuple[dict[str, int], set[str]]:
+    """The first half protected and published (the second half guarded), then its year: what
+    is published of both, and what is hidden."""
+    first_hidden = protect(first_system, free=[c.key for c in first], unmarked=guard, limit=LIMIT)
+    shown = published_of(first, first_hidden)
+    free = [c.key for c in year_cells]
+    mine = protect(
+        year_system,
+        free=free,
+        fixed_published=shown,
+        fixed_hidden=first_hidden,
+        unmarked=guard,
+        limit=LIMIT,
+    )
+    return shown | {k: year_system.value(k) for k in free if k not in mine}, first_hidden | mine
+
+
 @st.composite
 def municipal_worlds(draw):
     """Two halves of a table with 3-5 municipality rows and 2-3 kinds, small counts."""
@@ -519,19 +542,7 @@ def test_cells_chosen_block_by_block_pass_the_exact_audit_of_the_whole(world):
     assert len(set(blocks.block_of_fine)) == municipalities  # one block each, linked by totals
     assert len(set(whole.part_of_fine)) == min(municipalities, 1)
     guard = [c.key for c in second]
-    first_hidden = protect(whole, free=[c.key for c in first], unmarked=guard, limit=LIMIT)
-    shown = published_of(first, first_hidden)
-    free = [c.key for c in year_cells]
-    mine = protect(
-        blocks,
-        free=free,
-        fixed_published=shown,
-        fixed_hidden=first_hidden,
-        unmarked=guard,
-        limit=LIMIT,
-    )
-    visible = shown | {k: whole.value(k) for k in free if k not in mine}
-    hidden = first_hidden | mine
+    visible, hidden = first_then_year(whole, blocks, first, year_cells, guard)
     audit(whole, visible, hidden, (), LIMIT, guard)
     audit(blocks, visible, hidden, (), LIMIT, guard)
     bounds = intervals(whole, visible, hidden, (), guard)
@@ -617,20 +628,9 @@ def test_zeros_given_as_keys_protect_and_audit_as_zero_cells_do(world):
     guard = [c.key for c in second]
     results = []
     for system in (full, sparse):
-        first_hidden = protect(system, free=[c.key for c in first], unmarked=guard, limit=LIMIT)
-        shown = published_of(first, first_hidden)
-        free = [c.key for c in year_cells]
-        mine = protect(
-            system,
-            free=free,
-            fixed_published=shown,
-            fixed_hidden=first_hidden,
-            unmarked=guard,
-            limit=LIMIT,
-        )
-        visible = shown | {k: system.value(k) for k in free if k not in mine}
-        hidden = first_hidden | mine
+        visible, hidden = first_then_year(system, system, first, year_cells, guard)
         assert not hidden & set(zeros)
+        assert all(visible[k] == 0 for k in zeros if not k.startswith("b|"))  # published
         audit(system, visible, hidden, (), LIMIT, guard)
-        results.append((first_hidden, mine, intervals(system, visible, hidden, (), guard)))
+        results.append((visible, hidden, intervals(system, visible, hidden, (), guard)))
     assert results[0] == results[1]
