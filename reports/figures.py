@@ -1941,8 +1941,8 @@ def linked_system(
                 pre = tag(scope, period)
                 theirs = counts(Context(scope, period, munis), facts)
                 take(pre, theirs)
+                # Guarded: a count of 1-4 of it must not be provable (a zero is none).
                 unmarked += [pre + c.key for c in theirs.cells]
-                unmarked += [pre + k for k in theirs.zeros]
                 done[(scope, period)] = theirs
             # The whole view minus the VBE view: a table never published, guarded all the same
             # (where the whole view counts nothing, neither does the difference: left out).

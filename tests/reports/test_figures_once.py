@@ -64,6 +64,25 @@ def as_reference(period: figures.Period) -> reference.Period:
     return reference.Period(period.kind, period.start, period.end)
 
 
+def counted(scope: str, period: figures.Period) -> dict[str, int]:
+    """The build's linked system (its zeros kept as keys) against the reference's (every zero a
+    cell): the same cells counting someone with the same counts, the same floors, and the same
+    guarded counts of someone (linked reports not out, and those outside violent extremism)."""
+    _data, ours = figures.build_joint(scope, period, protected=False)
+    _data, theirs = reference.build_joint(scope, as_reference(period), protected=False)
+    for joint in (ours, theirs):
+        assert all(c.value for c in joint.system.cells)
+    assert {c.key: c.value for c in ours.system.cells} == {
+        c.key: c.value for c in theirs.system.cells
+    }
+    assert ours.system.floors == theirs.system.floors
+    guarded = [
+        {k: j.system.value(k) for k in j.unmarked if j.system.value(k)} for j in (ours, theirs)
+    ]
+    assert guarded[0] == guarded[1]
+    return guarded[0]
+
+
 cases_ = st.lists(
     st.fixed_dictionaries(
         {
@@ -179,6 +198,7 @@ def test_random_worlds_give_the_figures_of_the_per_period_computation(places, sp
         period = figures.year(2024) if yearly else figures.half_year(2024, 2)
         for scope in Scope.values:
             same(scope, period, times=2)  # again, with the closed periods' trend figures stored
+            counted(scope, period)
         transaction.set_rollback(True)
 
 
@@ -189,6 +209,14 @@ def test_the_demo_gives_the_figures_of_the_per_period_computation(demo):
             for scope in Scope.values:
                 same(scope, period)
         same(Scope.ALL, figures.year(today.year - 1))
+
+
+def test_the_demo_counts_in_the_linked_system_what_the_per_period_computation_counts(demo):
+    today = timezone.localdate()
+    with reference.reusing_counts():
+        for scope in Scope.values:
+            guarded = counted(scope, figures.year(today.year - 1))
+            assert any(k.startswith(figures.OUTSIDE_VBE) for k in guarded)
 
 
 SPEC = [
