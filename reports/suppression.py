@@ -196,14 +196,14 @@ def _int_signatures(
     _distinct, leader_of, group = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     group = group.reshape(-1)
     weight = np.ones(len(starts), dtype=np.int64)
-    whole = [(unit, n) for unit, n in weights.items() if type(unit) is int]
-    if whole:  # each weighted unit's place among the units present, all at once
+    given = [(unit, n) for unit, n in weights.items() if type(unit) is int]
+    if given:  # each weighted unit's place among the units present, all at once
         present = units[starts]
-        weighted = np.fromiter((u for u, _n in whole), dtype=np.int64, count=len(whole))
+        weighted = np.fromiter((u for u, _n in given), dtype=np.int64, count=len(given))
         at = np.searchsorted(present, weighted)
         found = at < len(present)
         found[found] = present[at[found]] == weighted[found]
-        weight[at[found]] = np.fromiter((n for _u, n in whole), dtype=np.int64)[found]
+        weight[at[found]] = np.fromiter((n for _u, n in given), dtype=np.int64)[found]
     sizes_of = np.bincount(group, weights=weight, minlength=len(leader_of)).astype(np.int64)
     leader = leader_of[group]  # each unit's group's first unit
     offset = np.arange(total) - starts[owner]
