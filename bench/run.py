@@ -123,10 +123,10 @@ def database_ready(name: str, fresh: bool) -> bool:
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
             return False
-    return generated(name)
+    return holds_generated_cases(name)
 
 
-def generated(name: str) -> bool:
+def holds_generated_cases(name: str) -> bool:
     """Whether the database is there and holds generated cases (nothing is created)."""
     try:
         conn = psycopg.connect(DB_URL.format(name=name))
@@ -379,11 +379,8 @@ def summarise_growth(measured: list[dict[str, Any]], low: str, high: str) -> lis
 def measure_growth(low: str, high: str, args: argparse.Namespace) -> dict[str, Any] | None:
     """The smallest and the largest scale's servers side by side, every page on each in turn;
     None when either scale's database is not there (`--scales` generates it)."""
-    databases = {
-        scale: f"bench_{scale}{os.environ.get('BENCH_DATABASE_SUFFIX', '')}"
-        for scale in (low, high)
-    }
-    if not all(generated(db) for db in databases.values()):
+    databases = {scale: database_for(scale) for scale in (low, high)}
+    if not all(holds_generated_cases(db) for db in databases.values()):
         return None
     pages: dict[str, list[dict[str, Any]]] = {}
     cookies: dict[str, str] = {}
@@ -456,9 +453,13 @@ def chosen(pages: list[dict[str, Any]], wanted: list[str]) -> list[dict[str, Any
     return [p for p in pages if p["page"] == FLOOR or p["page"].startswith(tuple(wanted))]
 
 
+def database_for(scale: str) -> str:
+    """A scale's database (BENCH_DATABASE_SUFFIX: several people measure their own copy)."""
+    return f"bench_{scale}{os.environ.get('BENCH_DATABASE_SUFFIX', '')}"
+
+
 def run_scale(scale: str, args: argparse.Namespace) -> dict[str, Any]:
-    # BENCH_DATABASE_SUFFIX lets several people measure their own copy of a scale's data.
-    database = f"bench_{scale}{os.environ.get('BENCH_DATABASE_SUFFIX', '')}"
+    database = database_for(scale)
     started = time.perf_counter()
     generated: dict[str, Any] = {"reused": True}
     ready = database_ready(database, args.fresh)

@@ -333,12 +333,9 @@ class System:
         ends = np.cumsum(sizes)
         flat = by_cell.tolist()
         # A cell with a count but no units (given so, not the report's) covers no finest cell.
-        self.cover: list[Sequence[int]] = [()] * len(self.cells)
-        full = np.flatnonzero(sizes)
-        for i, a, b in zip(
-            full.tolist(), (ends - sizes)[full].tolist(), ends[full].tolist(), strict=True
-        ):
-            self.cover[i] = flat[a:b]
+        self.cover: list[Sequence[int]] = [
+            flat[a:b] for a, b in zip((ends - sizes).tolist(), ends.tolist(), strict=True)
+        ]
         # Parts: finest cells joined by a cell that covers both (each joined to the cell's first).
         # With NumPy (part -1: a cell that covers no finest cell).
         covering = sizes > 0
